@@ -1,0 +1,385 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "page.h"
+
+static atomic_int suspended_count;
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *
+http_query(const struct http_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    key);
+}
+
+const char *
+http_header(const struct http_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+int
+http_path_arg(const struct http_req *r, int i, char *out, size_t cap)
+{
+	if (i < 0 || i >= r->nargs || r->argl[i] >= cap)
+		return -1;
+	memcpy(out, r->argp[i], r->argl[i]);
+	out[r->argl[i]] = '\0';
+	return 0;
+}
+
+/* Security headers on every response (DESIGN: pages escape by
+ * construction; these are the second line). */
+static void
+add_common_headers(struct MHD_Response *resp, const char *type)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy",
+	    "strict-origin-when-cross-origin");
+	if (type != NULL && !strncmp(type, "text/html", 9))
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'self'; img-src 'self' "
+		    "https:; form-action 'self'; base-uri 'none'; "
+		    "frame-ancestors 'none'");
+}
+
+static struct MHD_Response *
+make_response(const char *type, const void *data, size_t len,
+    const char *const *headers)
+{
+	struct MHD_Response *resp;
+	int i;
+
+	resp = MHD_create_response_from_buffer(len, (void *)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return NULL;
+	if (type != NULL)
+		MHD_add_response_header(resp, "Content-Type", type);
+	add_common_headers(resp, type);
+	for (i = 0; headers != NULL && headers[i] != NULL; i += 2)
+		if (headers[i + 1] != NULL)
+			MHD_add_response_header(resp, headers[i],
+			    headers[i + 1]);
+	return resp;
+}
+
+static int
+queue(struct http_req *r, unsigned status, struct MHD_Response *resp)
+{
+	int rc;
+
+	if (resp == NULL)
+		return MHD_NO;
+	r->status = status;
+	rc = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+int
+http_send(struct http_req *r, unsigned status, const char *type,
+    const void *data, size_t len, const char *const *headers)
+{
+	r->bytes = len;
+	return queue(r, status, make_response(type, data, len, headers));
+}
+
+struct MHD_Response *
+http_response_json(json_t *doc, const char *type, const char *const *headers,
+    size_t *len)
+{
+	struct MHD_Response *resp;
+	char *s;
+
+	s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (s == NULL)
+		return NULL;
+	if (len != NULL)
+		*len = strlen(s);
+	resp = make_response(type ? type : "application/json; charset=utf-8",
+	    s, strlen(s), headers);
+	free(s);
+	return resp;
+}
+
+int
+http_send_json(struct http_req *r, unsigned status, json_t *doc,
+    const char *type, const char *const *headers)
+{
+	return queue(r, status, http_response_json(doc, type, headers,
+	    &r->bytes));
+}
+
+int
+http_error(struct http_req *r, unsigned status, const char *msg)
+{
+	struct buf b;
+	int rc;
+
+	if (!r->want_html)
+		return http_send_json(r, status, json_pack("{s:s}", "error",
+		    msg), NULL, NULL);
+	buf_init(&b, 0);
+	page_error(&b, r->srv->cfg, status, msg);
+	rc = http_send(r, status, "text/html; charset=utf-8", b.data, b.len,
+	    NULL);
+	buf_free(&b);
+	return rc;
+}
+
+void
+http_suspend(struct http_req *r)
+{
+	atomic_fetch_add(&suspended_count, 1);
+	r->suspended = 1;
+	MHD_suspend_connection(r->conn);
+}
+
+void
+http_resume(struct http_req *r, unsigned status, struct MHD_Response *resp)
+{
+	r->pending = resp;
+	r->pending_status = status;
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&suspended_count, 1);
+}
+
+/* Accept: an ActivityPub type wins; else text/html means a browser. */
+static int
+wants_html(const char *accept)
+{
+	if (accept == NULL)
+		return 0;
+	if (strstr(accept, "application/activity+json") ||
+	    strstr(accept, "application/ld+json"))
+		return 0;
+	return strstr(accept, "text/html") != NULL;
+}
+
+/* Match path against pattern; '*' is one non-empty segment. */
+static int
+match(struct http_req *r, const char *pat, const char *path)
+{
+	r->nargs = 0;
+	while (*pat && *path) {
+		if (*pat == '*') {
+			size_t n = strcspn(path, "/");
+			if (n == 0 || r->nargs == 4)
+				return 0;
+			r->argp[r->nargs] = path;
+			r->argl[r->nargs++] = n;
+			path += n;
+			pat++;
+		} else if (*pat++ != *path++)
+			return 0;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+static int
+dispatch(struct http_req *r)
+{
+	const struct srv *s = r->srv;
+	int path_known = 0;
+	size_t i;
+
+	for (i = 0; i < s->nroutes; i++) {
+		if (!match(r, s->routes[i].pattern, r->path))
+			continue;
+		path_known = 1;
+		if (!strcmp(s->routes[i].method, r->method) ||
+		    (!strcmp(r->method, "HEAD") &&
+		    !strcmp(s->routes[i].method, "GET")))
+			return s->routes[i].fn(r);
+	}
+	if (path_known)
+		return http_error(r, 405, "this address does not accept that "
+		    "method");
+	return http_error(r, 404, "there is nothing at this address");
+}
+
+static void
+req_free(struct http_req *r)
+{
+	if (r->ctx_free != NULL)
+		r->ctx_free(r->ctx);
+	buf_free(&r->body);
+	free(r);
+}
+
+static enum MHD_Result
+first_call(struct MHD_Connection *conn, const char *method, const char *url,
+    void **con_cls, struct srv *s)
+{
+	struct http_req *r;
+	const char *cl;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return MHD_NO;
+	r->srv = s;
+	r->conn = conn;
+	r->method = method;
+	r->path = url;
+	r->start_ns = now_ns();
+	buf_init(&r->body, HTTP_BODY_MAX);
+	r->want_html = wants_html(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, "Accept"));
+	*con_cls = r;
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Content-Length");
+	if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+		r->too_big = 1;
+		/* Answer now; MHD closes the connection unread. */
+		return (enum MHD_Result)http_error(r, 413, "the request body "
+		    "is larger than 1 MiB");
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_req *r = *con_cls;
+	int rc;
+
+	if (r == NULL)
+		return first_call(conn, method, url, con_cls, cls);
+	if (r->pending != NULL) {
+		rc = queue(r, r->pending_status, r->pending);
+		r->pending = NULL;
+		return (enum MHD_Result)rc;
+	}
+	if (r->status != 0)	/* answered already (413) */
+		return MHD_YES;
+	if (*upload_data_size > 0) {
+		if (buf_add(&r->body, upload_data, *upload_data_size) < 0)
+			r->too_big = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->too_big)
+		return (enum MHD_Result)http_error(r, 413, "the request body "
+		    "is larger than 1 MiB");
+	rc = dispatch(r);
+	return rc == HTTP_SUSPENDED ? MHD_YES : (enum MHD_Result)rc;
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *r = *con_cls;
+
+	if (r == NULL)
+		return;
+	if (log_enabled(LOG_INFO))
+		log_msg(LOG_INFO, "%s %.200s %u %zu %.3fms%s", r->method,
+		    r->path, r->status, r->bytes,
+		    (double)(now_ns() - r->start_ns) / 1e6,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+		    " (aborted)");
+	if (r->pending != NULL)
+		MHD_destroy_response(r->pending);
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static int
+listen_addr(const struct config *cfg, struct sockaddr_storage *ss,
+    unsigned *flags)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, cfg->listen_host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)cfg->listen_port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, cfg->listen_host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)cfg->listen_port);
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	if (!strcmp(cfg->listen_host, "localhost")) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)cfg->listen_port);
+		in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return 0;
+	}
+	return -1;
+}
+
+int
+http_start(struct srv *s, struct err *e)
+{
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	long threads = s->cfg->threads;
+
+	if (threads <= 0)
+		threads = sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads <= 0)
+		threads = 2;
+	if (listen_addr(s->cfg, &ss, &flags) < 0)
+		return err_set(e, "listen: \"%s\" is not an IP address",
+		    s->cfg->listen_host);
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
+	    access_cb, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_CONNECTION_LIMIT, 4096u,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+	    MHD_OPTION_END);
+	if (s->daemon == NULL)
+		return err_set(e, "cannot listen on %s (is the port in "
+		    "use?)", s->cfg->listen);
+	return 0;
+}
+
+void
+http_stop(struct srv *s)
+{
+	int i;
+
+	if (s->daemon == NULL)
+		return;
+	MHD_quiesce_daemon(s->daemon);
+	/* Let writes in flight finish, so each caller gets its answer. */
+	for (i = 0; i < 1000 && atomic_load(&suspended_count) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(s->daemon);
+	s->daemon = NULL;
+}

@@ -1,0 +1,823 @@
+#include "hub.h"
+
+#include <argon2.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+#include "fed_as2.h"
+#include "fed_key.h"
+#include "fed_webfinger.h"
+#include "st_actor.h"
+#include "st_db.h"
+#include "st_object.h"
+#include "text.h"
+
+static const char *const role_names[] = { "member", "moderator", "editor",
+	"admin", NULL };
+static const char *const vis_names[] = { "public", "unlisted", "followers",
+	"direct", NULL };
+
+static int
+word_index(const char *const *words, const char *s)
+{
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (!strcmp(words[i], s))
+			return i;
+	return -1;
+}
+
+const char *hub_role_name(int r) { return r >= 0 && r < 4 ? role_names[r] : "?"; }
+int hub_role_parse(const char *s) { return word_index(role_names, s); }
+const char *hub_vis_name(int v) { return v >= 0 && v < 4 ? vis_names[v] : "?"; }
+
+int
+hub_vis_parse(const char *s)
+{
+	if (!strcmp(s, "followers-only"))
+		return ST_VIS_FOLLOWERS;
+	return word_index(vis_names, s);
+}
+
+int
+hub_open(struct hub *h, const struct config *cfg, int create, struct err *e)
+{
+	h->cfg = cfg;
+	return st_db_open(&h->db, cfg->data_dir, cfg->map_size,
+	    create ? ST_CREATE : 0, e);
+}
+
+void
+hub_close(struct hub *h)
+{
+	st_db_close(h->db);
+	h->db = NULL;
+}
+
+void
+hub_actor_iri(const struct hub *h, int kind, const char *name, char *out,
+    size_t cap)
+{
+	snprintf(out, cap, "%s/%s/%s", h->cfg->base_url,
+	    kind == HUB_GROUP ? "c" : "users", name);
+}
+
+/* ---- creating actors ---- */
+
+struct actor_job {
+	struct hub *h;
+	struct st_actor a;
+	const char *lookup_name;	/* NULL: not in the name space */
+	char *pw_hash;
+	char *priv_pem;
+};
+
+static char *
+summary_html(const struct hub *h, const char *summary)
+{
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	if (summary != NULL && *summary)
+		text_to_html(summary, h->cfg->base_url, &b);
+	return buf_steal(&b, NULL);
+}
+
+/* Store the actor record and its document (objects, iris). */
+static int
+put_actor_doc(struct st_txn *t, struct hub *h, const struct st_actor *a,
+    struct err *e)
+{
+	struct st_obj o = { 0 };
+	char *sum = summary_html(h, a->summary), *js;
+	json_t *doc;
+	size_t len;
+	int rc;
+
+	if (sum == NULL)
+		return err_set(e, "the summary is too long"), HUB_INVALID;
+	doc = fed_as2_actor(a, h->cfg->base_url, sum);
+	free(sum);
+	js = fed_as2_dump(doc, &len);
+	json_decref(doc);
+	if (js == NULL)
+		return err_set(e, "out of memory"), ST_EIO;
+	o.id = a->id;
+	o.kind = ST_K_ACTOR;
+	o.ctx = ST_CTX_ACTOR;
+	o.flags = ST_OF_LOCAL;
+	o.owner = a->id;
+	o.published = a->created;
+	rc = st_object_put(t, &o, js, len);
+	free(js);
+	if (rc == 0)
+		rc = st_actor_put(t, a);
+	if (rc != 0)
+		err_set(e, "cannot store the actor: %s", st_strerror(rc));
+	return rc;
+}
+
+static int
+actor_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct actor_job *j = arg;
+	int rc;
+
+	if ((rc = st_id_next(t, &j->a.id)) != 0)
+		return err_set(e, "%s", st_strerror(rc)), rc;
+	if (j->lookup_name != NULL &&
+	    (rc = st_name_put(t, j->lookup_name, j->a.id)) != 0) {
+		if (rc == ST_EXISTS)
+			return err_set(e, "the name \"%s\" is already taken "
+			    "by a member or community: choose another",
+			    j->lookup_name), HUB_TAKEN;
+		return err_set(e, "%s", st_strerror(rc)), rc;
+	}
+	if ((rc = st_iri_put(t, j->a.iri, j->a.id)) != 0)
+		return err_set(e, "the address %s is already in use",
+		    j->a.iri), rc == ST_EXISTS ? HUB_TAKEN : rc;
+	if ((rc = st_account_put(t, j->a.id, j->pw_hash ? j->pw_hash : "",
+	    j->priv_pem)) != 0)
+		return err_set(e, "%s", st_strerror(rc)), rc;
+	return put_actor_doc(t, j->h, &j->a, e);
+}
+
+static void
+make_password(char *out)
+{
+	/* 32 letters and digits without look-alikes: 100 bits in 20. */
+	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	unsigned char r[HUB_PASSWORD_LEN];
+	int i;
+
+	RAND_bytes(r, sizeof(r));
+	for (i = 0; i < HUB_PASSWORD_LEN; i++)
+		out[i] = alpha[r[i] % 31];
+	out[HUB_PASSWORD_LEN] = '\0';
+	OPENSSL_cleanse(r, sizeof(r));
+}
+
+static char *
+hash_password(const char *pw)
+{
+	unsigned char salt[16];
+	char *enc;
+	size_t n;
+
+	/* OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane. */
+	n = argon2_encodedlen(2, 19456, 1, sizeof(salt), 32, Argon2_id);
+	if ((enc = malloc(n)) == NULL)
+		return NULL;
+	RAND_bytes(salt, sizeof(salt));
+	if (argon2id_hash_encoded(2, 19456, 1, pw, strlen(pw), salt,
+	    sizeof(salt), 32, enc, n) != ARGON2_OK) {
+		free(enc);
+		return NULL;
+	}
+	return enc;
+}
+
+static int
+check_new_actor(const struct hub_actor_new *in, char *name, struct err *e)
+{
+	if (in->name == NULL || fed_name_normalize(in->name, name, 32) < 0)
+		return err_set(e, "\"%s\" is not a valid name: use 1 to 30 "
+		    "letters a-z, digits or _", in->name ? in->name : ""),
+		    HUB_INVALID;
+	if (fed_name_reserved(name))
+		return err_set(e, "the name \"%s\" is reserved by the hub: "
+		    "choose another", name), HUB_TAKEN;
+	if (in->display_name && (strlen(in->display_name) > 100 ||
+	    !text_utf8_valid(in->display_name, strlen(in->display_name))))
+		return err_set(e, "the display name must be at most 100 "
+		    "bytes of text"), HUB_INVALID;
+	if (in->summary && (strlen(in->summary) > 2000 ||
+	    !text_utf8_valid(in->summary, strlen(in->summary))))
+		return err_set(e, "the summary must be at most 2000 bytes of "
+		    "text"), HUB_INVALID;
+	if (in->password && (strlen(in->password) < 10 ||
+	    strlen(in->password) > 256))
+		return err_set(e, "the password must be 10 to 256 "
+		    "characters"), HUB_INVALID;
+	return 0;
+}
+
+int
+hub_actor_create(struct hub *h, const struct hub_actor_new *in,
+    char *gen_password, size_t cap, struct err *e)
+{
+	struct actor_job j = { 0 };
+	char name[32], iri[512], pw[HUB_PASSWORD_LEN + 1] = "";
+	char *pub = NULL;
+	int rc;
+
+	if ((rc = check_new_actor(in, name, e)) != 0)
+		return rc;
+	if (in->kind == HUB_PERSON && in->password == NULL) {
+		if (gen_password == NULL || cap <= HUB_PASSWORD_LEN)
+			return err_set(e, "no room for a password"),
+			    HUB_INVALID;
+		make_password(pw);
+	}
+	hub_actor_iri(h, in->kind, name, iri, sizeof(iri));
+	/* Slow work first, outside any transaction: key and hash. */
+	if (fed_key_generate(&j.priv_pem, &pub, e) < 0)
+		return ST_EIO;
+	if (in->kind == HUB_PERSON &&
+	    (j.pw_hash = hash_password(in->password ? in->password : pw)) ==
+	    NULL) {
+		err_set(e, "cannot hash the password");
+		rc = ST_EIO;
+		goto out;
+	}
+	j.h = h;
+	j.lookup_name = name;
+	j.a.kind = in->kind == HUB_GROUP ? ST_AK_GROUP : ST_AK_PERSON;
+	j.a.flags = ST_AF_LOCAL | (in->locked ? ST_AF_LOCKED : 0);
+	j.a.role = (uint8_t)in->role;
+	j.a.created = j.a.last_active = (uint64_t)time(NULL);
+	j.a.name = name;
+	j.a.display_name = (char *)(in->display_name ? in->display_name : "");
+	j.a.summary = (char *)(in->summary ? in->summary : "");
+	j.a.iri = iri;
+	j.a.pubkey_pem = pub;
+	rc = st_write(h->db, actor_apply, &j, e);
+	if (rc == 0 && pw[0] != '\0')
+		snprintf(gen_password, cap, "%s", pw);
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	fed_secret_free(j.pw_hash);
+	fed_secret_free(j.priv_pem);
+	free(pub);
+	return rc;
+}
+
+static int
+instance_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct actor_job *j = arg;
+	uint64_t id;
+
+	if (st_iri_get(t, j->a.iri, &id) == 0)
+		return 0;	/* made already */
+	return actor_apply(t, arg, e);
+}
+
+int
+hub_init(struct hub *h, struct err *e)
+{
+	struct actor_job j = { 0 };
+	char iri[512], *pub = NULL;
+	int rc;
+
+	snprintf(iri, sizeof(iri), "%s/actor", h->cfg->base_url);
+	if (fed_key_generate(&j.priv_pem, &pub, e) < 0)
+		return ST_EIO;
+	j.h = h;
+	j.a.kind = ST_AK_APPLICATION;
+	j.a.flags = ST_AF_LOCAL | ST_AF_LOCKED;
+	j.a.created = j.a.last_active = (uint64_t)time(NULL);
+	j.a.name = (char *)h->cfg->host;
+	j.a.display_name = (char *)h->cfg->instance_name;
+	j.a.summary = (char *)h->cfg->instance_description;
+	j.a.iri = iri;
+	j.a.pubkey_pem = pub;
+	rc = st_write(h->db, instance_apply, &j, e);
+	fed_secret_free(j.priv_pem);
+	free(pub);
+	return rc;
+}
+
+/* ---- changing actors ---- */
+
+struct actor_change {
+	struct hub *h;
+	const char *name;
+	int what;	/* 0 role, 1 disabled, 2 delete */
+	int value;
+};
+
+static int
+load_local(struct st_txn *t, const char *name, struct st_actor *a,
+    struct err *e)
+{
+	char norm[32];
+	uint64_t id;
+	int rc;
+
+	if (fed_name_normalize(name, norm, sizeof(norm)) < 0)
+		return err_set(e, "\"%s\" is not a valid name", name),
+		    HUB_INVALID;
+	if ((rc = st_name_get(t, norm, &id)) != 0)
+		return err_set(e, "there is no member or community called "
+		    "\"%s\"", norm), rc;
+	if ((rc = st_actor_get(t, id, a)) != 0)
+		return err_set(e, "cannot read \"%s\": %s", norm,
+		    st_strerror(rc)), rc;
+	if (a->flags & ST_AF_DELETED) {
+		st_actor_clear(a);
+		return err_set(e, "\"%s\" has been deleted", norm), ST_GONE;
+	}
+	return 0;
+}
+
+static int delete_notes(struct st_txn *t, struct hub *h, uint64_t actor,
+    struct err *e);
+
+static int
+tombstone_actor(struct st_txn *t, struct hub *h, struct st_actor *a,
+    struct err *e)
+{
+	struct st_obj o = { 0 };
+	const char *former = a->kind == ST_AK_GROUP ? "Group" : "Person";
+	json_t *ts = fed_as2_tombstone(a->iri, former, time(NULL));
+	char *js;
+	size_t len;
+	int rc;
+
+	if ((rc = delete_notes(t, h, a->id, e)) != 0) {
+		json_decref(ts);
+		return rc;
+	}
+	js = fed_as2_dump(ts, &len);
+	json_decref(ts);
+	if (js == NULL)
+		return ST_EIO;
+	o.id = a->id;
+	o.kind = ST_K_TOMBSTONE;
+	o.ctx = ST_CTX_AS;
+	o.flags = ST_OF_LOCAL | ST_OF_DELETED;
+	o.owner = a->id;
+	o.published = a->created;
+	rc = st_object_put(t, &o, js, len);
+	free(js);
+	a->flags |= ST_AF_DELETED;
+	return rc ? rc : st_actor_put(t, a);
+}
+
+static int
+change_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct actor_change *c = arg;
+	struct st_actor a;
+	int rc;
+
+	if ((rc = load_local(t, c->name, &a, e)) != 0)
+		return rc;
+	if (c->what != 2 && a.kind != ST_AK_PERSON) {
+		st_actor_clear(&a);
+		return err_set(e, "\"%s\" is a community, not a member",
+		    c->name), HUB_INVALID;
+	}
+	if (c->what == 0)
+		a.role = (uint8_t)c->value;
+	else if (c->what == 1)
+		a.flags = (uint8_t)(c->value ? a.flags | ST_AF_DISABLED :
+		    a.flags & ~ST_AF_DISABLED);
+	if (c->what == 2)
+		rc = tombstone_actor(t, c->h, &a, e);
+	else
+		rc = st_actor_put(t, &a);
+	st_actor_clear(&a);
+	return rc;
+}
+
+static int
+change(struct hub *h, const char *name, int what, int value, struct err *e)
+{
+	struct actor_change c = { h, name, what, value };
+
+	return st_write(h->db, change_apply, &c, e);
+}
+
+int
+hub_user_set_role(struct hub *h, const char *name, int role, struct err *e)
+{
+	return change(h, name, 0, role, e);
+}
+
+int
+hub_user_set_disabled(struct hub *h, const char *name, int disabled,
+    struct err *e)
+{
+	return change(h, name, 1, disabled, e);
+}
+
+int
+hub_user_delete(struct hub *h, const char *name, struct err *e)
+{
+	return change(h, name, 2, 0, e);
+}
+
+/* ---- notes ---- */
+
+struct hub_post {
+	struct hub *h;
+	char name[32];
+	char *html;
+	char *cw;
+	int vis;
+	int ntags;
+	char tags[TEXT_MAX_TAGS][TEXT_TAG_MAX + 1];
+	char iri[600];
+	time_t now;
+};
+
+void
+hub_post_free(struct hub_post *p)
+{
+	if (p == NULL)
+		return;
+	free(p->html);
+	free(p->cw);
+	free(p);
+}
+
+const char *
+hub_post_iri(const struct hub_post *p)
+{
+	return p->iri;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+check_text(const char *text, const char *cw, struct err *e)
+{
+	const char *p;
+
+	if (text == NULL || !text_utf8_valid(text, strlen(text)))
+		return err_set(e, "the text must be UTF-8 without control "
+		    "characters"), HUB_INVALID;
+	for (p = text; *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';)
+		p++;
+	if (*p == '\0')
+		return err_set(e, "the note is empty: write something to "
+		    "share"), HUB_INVALID;
+	if (utf8_chars(text) > HUB_TEXT_MAX)
+		return err_set(e, "the note is %zu characters long; the "
+		    "limit is %d", utf8_chars(text), HUB_TEXT_MAX),
+		    HUB_INVALID;
+	if (cw != NULL && (strlen(cw) > 500 ||
+	    !text_utf8_valid(cw, strlen(cw)) || strchr(cw, '\n')))
+		return err_set(e, "the content warning must be one line of "
+		    "at most 500 bytes"), HUB_INVALID;
+	return 0;
+}
+
+struct hub_post *
+hub_post_prepare(struct hub *h, const char *name, const char *text, int vis,
+    const char *cw, int *rc, struct err *e)
+{
+	struct hub_post *p;
+	struct buf b;
+
+	if ((*rc = check_text(text, cw, e)) != 0)
+		return NULL;
+	if (vis < ST_VIS_PUBLIC || vis > ST_VIS_FOLLOWERS) {
+		*rc = HUB_INVALID;
+		err_set(e, "visibility must be public, unlisted or followers");
+		return NULL;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		*rc = ST_EIO;
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	p->h = h;
+	p->vis = vis;
+	p->now = time(NULL);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->ntags = text_hashtags(text, p->tags, TEXT_MAX_TAGS);
+	buf_init(&b, 256 * 1024);
+	text_to_html(text, h->cfg->base_url, &b);
+	p->html = buf_steal(&b, NULL);
+	p->cw = cw && *cw ? strdup(cw) : NULL;
+	if (p->html == NULL || (cw && *cw && p->cw == NULL)) {
+		hub_post_free(p);
+		*rc = ST_EIO;
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+static int
+put_json(struct st_txn *t, struct st_obj *o, json_t *doc)
+{
+	size_t len;
+	char *js = fed_as2_dump(doc, &len);
+	int rc;
+
+	if (js == NULL)
+		return ST_EIO;
+	rc = st_object_put(t, o, js, len);
+	free(js);
+	return rc;
+}
+
+/* Store the Note and its Create under fresh ids. */
+static int
+store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
+{
+	const char *tags[TEXT_MAX_TAGS];
+	char act_iri[640], followers[560];
+	struct st_obj o = { 0 };
+	uint64_t id, act;
+	json_t *note, *create;
+	int rc, i;
+
+	if ((rc = st_id_next(t, &id)) || (rc = st_id_next(t, &act)))
+		return rc;
+	snprintf(p->iri, sizeof(p->iri), "%s/statuses/%llu", a->iri,
+	    (unsigned long long)id);
+	snprintf(act_iri, sizeof(act_iri), "%s/activity", p->iri);
+	snprintf(followers, sizeof(followers), "%s/followers", a->iri);
+	for (i = 0; i < p->ntags; i++)
+		tags[i] = p->tags[i];
+	note = fed_as2_note(&(struct fed_note){ .id = p->iri, .url = p->iri,
+	    .attributed_to = a->iri, .followers = followers,
+	    .content = p->html, .summary = p->cw, .base_url =
+	    p->h->cfg->base_url, .tags = tags, .ntags = (size_t)p->ntags,
+	    .published = p->now, .vis = p->vis });
+	create = fed_as2_create(act_iri, a->iri, note);
+	o = (struct st_obj){ .id = id, .kind = ST_K_NOTE, .ctx = ST_CTX_AS,
+	    .flags = ST_OF_LOCAL, .vis = (uint8_t)p->vis, .owner = a->id,
+	    .published = (uint64_t)p->now, .parent = act };
+	if ((rc = st_iri_put(t, p->iri, id)) == 0 &&
+	    (rc = st_iri_put(t, act_iri, act)) == 0 &&
+	    (rc = put_json(t, &o, note)) == 0) {
+		o.id = act;
+		o.kind = ST_K_ACTIVITY;
+		o.parent = id;
+		rc = put_json(t, &o, create);
+	}
+	json_decref(note);
+	json_decref(create);
+	if (rc == 0)
+		rc = st_outbox_add(t, a->id, id, act, (uint8_t)p->vis);
+	for (i = 0; rc == 0 && i < p->ntags; i++)
+		rc = st_tag_add(t, p->tags[i], id);
+	return rc;
+}
+
+int
+hub_post_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct hub_post *p = arg;
+	struct st_actor a;
+	int rc;
+
+	if ((rc = load_local(t, p->name, &a, e)) != 0)
+		return rc;
+	if (a.kind != ST_AK_PERSON || (a.flags & ST_AF_DISABLED)) {
+		st_actor_clear(&a);
+		return err_set(e, a.kind != ST_AK_PERSON ? "only members "
+		    "can post notes" : "this account is disabled: ask an "
+		    "admin"), HUB_FORBIDDEN;
+	}
+	if ((rc = store_note(t, p, &a)) == 0 &&
+	    (rc = st_counter_add(t, "local_posts", 1)) == 0) {
+		a.posts++;
+		a.last_active = (uint64_t)p->now;
+		rc = st_actor_put(t, &a);
+	}
+	st_actor_clear(&a);
+	if (rc != 0)
+		err_set(e, "cannot store the note: %s", st_strerror(rc));
+	return rc;
+}
+
+int
+hub_post_publish(struct hub *h, const char *name, const char *text, int vis,
+    const char *cw, char *iri_out, size_t cap, struct err *e)
+{
+	struct hub_post *p;
+	int rc;
+
+	if ((p = hub_post_prepare(h, name, text, vis, cw, &rc, e)) == NULL)
+		return rc;
+	rc = st_write(h->db, hub_post_apply, p, e);
+	if (rc == 0 && iri_out != NULL)
+		snprintf(iri_out, cap, "%s", p->iri);
+	hub_post_free(p);
+	return rc;
+}
+
+/* Replace object id with a Tombstone of former type. */
+static int
+tombstone(struct st_txn *t, struct st_obj *o, const char *former)
+{
+	struct buf b;
+	json_t *doc, *ts;
+	const char *iri;
+	int rc;
+
+	buf_init(&b, 0);
+	if ((rc = st_object_get(t, o->id, o, &b)) != 0)
+		return rc;
+	doc = json_loadb(b.data, b.len, 0, NULL);
+	buf_free(&b);
+	iri = doc ? json_string_value(json_object_get(doc, "id")) : NULL;
+	if (iri == NULL) {
+		json_decref(doc);
+		return ST_EIO;
+	}
+	ts = fed_as2_tombstone(iri, former, time(NULL));
+	json_decref(doc);
+	o->kind = ST_K_TOMBSTONE;
+	o->ctx = ST_CTX_AS;
+	o->flags |= ST_OF_DELETED;
+	rc = put_json(t, o, ts);
+	json_decref(ts);
+	return rc;
+}
+
+static int
+untag(struct st_txn *t, uint64_t id)
+{
+	const json_t *tag;
+	const char *name;
+	struct st_obj o;
+	struct buf b;
+	json_t *doc;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&b, 0);
+	if (st_object_get(t, id, &o, &b) != 0)
+		return 0;
+	doc = json_loadb(b.data, b.len, 0, NULL);
+	buf_free(&b);
+	json_array_foreach(json_object_get(doc, "tag"), i, tag) {
+		name = json_string_value(json_object_get(tag, "name"));
+		if (name != NULL && name[0] == '#' && rc == 0)
+			rc = st_tag_del(t, name + 1, id);
+	}
+	json_decref(doc);
+	return rc;
+}
+
+static int
+delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
+{
+	struct st_obj o, act;
+	struct st_actor a;
+	int rc;
+
+	if ((rc = st_object_get(t, id, &o, NULL)) != 0)
+		return err_set(e, "no such note"), rc;
+	if (o.kind == ST_K_TOMBSTONE)
+		return err_set(e, "this note was deleted already"), ST_GONE;
+	if (o.kind != ST_K_NOTE || !(o.flags & ST_OF_LOCAL))
+		return err_set(e, "that address is not a note of this hub"),
+		    HUB_INVALID;
+	if (by != 0 && o.owner != by)
+		return err_set(e, "you can delete only your own notes"),
+		    HUB_FORBIDDEN;
+	if ((rc = untag(t, id)) != 0 ||
+	    (rc = st_outbox_del(t, o.owner, id)) != 0 ||
+	    (rc = tombstone(t, &o, "Note")) != 0)
+		return err_set(e, "%s", st_strerror(rc)), rc;
+	act.id = o.parent;
+	if ((rc = tombstone(t, &act, "Create")) != 0 ||
+	    (rc = st_counter_add(t, "local_posts", -1)) != 0)
+		return err_set(e, "%s", st_strerror(rc)), rc;
+	if ((rc = st_actor_get(t, o.owner, &a)) != 0)
+		return rc;
+	if (a.posts > 0)
+		a.posts--;
+	rc = st_actor_put(t, &a);
+	st_actor_clear(&a);
+	return rc;
+}
+
+static int
+delete_notes(struct st_txn *t, struct hub *h, uint64_t actor, struct err *e)
+{
+	struct st_outbox_item items[64];
+	int n, i, more, rc;
+
+	(void)h;
+	do {
+		n = st_outbox_page(t, actor, 0, ST_VIS_DIRECT, items, 64,
+		    &more);
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++)
+			if ((rc = delete_note(t, items[i].note, 0, e)) != 0)
+				return rc;
+	} while (more);
+	return 0;
+}
+
+struct delete_job {
+	const char *iri;
+	uint64_t by;
+};
+
+static int
+delete_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct delete_job *d = arg;
+	uint64_t id;
+	int rc;
+
+	if ((rc = st_iri_get(t, d->iri, &id)) != 0)
+		return err_set(e, "there is no note at %s", d->iri), rc;
+	return delete_note(t, id, d->by, e);
+}
+
+int
+hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e)
+{
+	struct delete_job d = { iri, by };
+
+	return st_write(h->db, delete_apply, &d, e);
+}
+
+/* ---- API tokens ---- */
+
+struct token_job {
+	const char *name;
+	unsigned char digest[32];
+};
+
+static int
+token_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct token_job *j = arg;
+	struct st_actor a;
+	int rc;
+
+	if ((rc = load_local(t, j->name, &a, e)) != 0)
+		return rc;
+	if (a.kind != ST_AK_PERSON)
+		rc = (err_set(e, "only members can have tokens"), HUB_INVALID);
+	else
+		rc = st_token_put(t, j->digest, a.id, (uint64_t)time(NULL));
+	st_actor_clear(&a);
+	return rc;
+}
+
+static void
+token_digest(const char *token, unsigned char out[32])
+{
+	unsigned int n = 32;
+
+	EVP_Digest(token, strlen(token), out, &n, EVP_sha256(), NULL);
+}
+
+int
+hub_token_create(struct hub *h, const char *name, char out[65],
+    struct err *e)
+{
+	struct token_job j = { name, { 0 } };
+	unsigned char raw[32];
+	int i, rc;
+
+	RAND_bytes(raw, sizeof(raw));
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	token_digest(out, j.digest);
+	if ((rc = st_write(h->db, token_apply, &j, e)) != 0)
+		OPENSSL_cleanse(out, 65);
+	return rc;
+}
+
+int
+hub_token_check(struct hub *h, const char *token, uint64_t *actor)
+{
+	unsigned char d[32];
+	struct st_txn *t;
+	int rc;
+
+	if (strlen(token) != 64)
+		return ST_NOTFOUND;
+	token_digest(token, d);
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return rc;
+	rc = st_token_get(t, d, actor);
+	st_read_end(t);
+	return rc;
+}

@@ -1,0 +1,97 @@
+/* hub.h: what members and admins do — create actors, publish and delete
+ * notes, manage roles and tokens — on top of storage/ and federation/.
+ * Used by hubd (HTTP) and hubctl (command line) alike. */
+#ifndef HUB_HUB_H
+#define HUB_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct err;
+struct st_db;
+struct st_txn;
+
+/* Codes beyond storage's ST_* (which pass through unchanged). */
+#define HUB_INVALID	(-20)	/* the input is not acceptable; e says why */
+#define HUB_TAKEN	(-21)	/* the name is in use */
+#define HUB_FORBIDDEN	(-22)	/* the actor may not do this */
+
+#define HUB_TEXT_MAX	5000	/* characters of a note, as Mastodon's 500 x10 */
+#define HUB_PASSWORD_LEN 20
+
+struct hub {
+	const struct config *cfg;
+	struct st_db *db;
+};
+
+/* Open the data of cfg (create: make it if missing). */
+int hub_open(struct hub *h, const struct config *cfg, int create,
+    struct err *e);
+void hub_close(struct hub *h);
+/* Make the instance actor if missing; safe to run again. */
+int hub_init(struct hub *h, struct err *e);
+
+enum hub_kind { HUB_PERSON = 1, HUB_GROUP = 2 };
+
+struct hub_actor_new {
+	int kind;			/* enum hub_kind */
+	const char *name;
+	const char *display_name;	/* NULL: none */
+	const char *summary;		/* plain text, NULL: none */
+	int role;			/* enum st_role */
+	int locked;
+	const char *password;		/* NULL: generate (persons only) */
+};
+
+/* Create a local actor with a fresh RSA-2048 key. When in->password is
+ * NULL for a person, a generated password is written to gen_password
+ * (cap > HUB_PASSWORD_LEN). Returns 0, HUB_INVALID, HUB_TAKEN or ST_*. */
+int hub_actor_create(struct hub *h, const struct hub_actor_new *in,
+    char *gen_password, size_t cap, struct err *e);
+
+int hub_user_set_role(struct hub *h, const char *name, int role,
+    struct err *e);
+int hub_user_set_disabled(struct hub *h, const char *name, int disabled,
+    struct err *e);
+/* Delete a local actor: its documents become Tombstones (410), its
+ * notes are deleted, its name stays taken. */
+int hub_user_delete(struct hub *h, const char *name, struct err *e);
+
+/* Publishing a note in two steps, so HTTP handlers can do the CPU work
+ * on their own thread and hand only the write to the writer:
+ * prepare (validate, render) then apply (st_write_fn). */
+struct hub_post;
+struct hub_post *hub_post_prepare(struct hub *h, const char *name,
+    const char *text, int vis, const char *cw, int *rc, struct err *e);
+int hub_post_apply(struct st_txn *t, void *post, struct err *e);
+/* After a successful apply: the note's IRI (borrowed from p). */
+const char *hub_post_iri(const struct hub_post *p);
+void hub_post_free(struct hub_post *p);
+/* prepare + durable write; iri_out receives the note's IRI. */
+int hub_post_publish(struct hub *h, const char *name, const char *text,
+    int vis, const char *cw, char *iri_out, size_t cap, struct err *e);
+
+/* Delete a local note by its IRI. by: the member asking (their own notes
+ * only), or 0 for an admin. */
+int hub_post_delete(struct hub *h, const char *iri, uint64_t by,
+    struct err *e);
+
+/* A new API token for name, written (64 hex chars + NUL) to out. Only
+ * its SHA-256 is stored. */
+int hub_token_create(struct hub *h, const char *name, char out[65],
+    struct err *e);
+/* The actor id of a token, or ST_NOTFOUND. */
+int hub_token_check(struct hub *h, const char *token, uint64_t *actor);
+
+/* Names of roles and visibilities, and their parsers (-1 when unknown). */
+const char *hub_role_name(int role);
+int hub_role_parse(const char *s);
+const char *hub_vis_name(int vis);
+int hub_vis_parse(const char *s);
+
+/* The IRI of a local actor: BASE/users/NAME or BASE/c/NAME. */
+void hub_actor_iri(const struct hub *h, int kind, const char *name,
+    char *out, size_t cap);
+
+#endif

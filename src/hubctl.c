@@ -1,0 +1,458 @@
+/* hubctl: the hub's admin tool. Opens the same LMDB environment as a
+ * running hubd; LMDB serialises the two processes' writes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+#include "fed_key.h"
+#include "hub.h"
+#include "st_actor.h"
+#include "st_check.h"
+#include "st_db.h"
+#include "st_object.h"
+
+/* Exit codes (also in --help and hubctl(8)). */
+enum {
+	EX_OK = 0,
+	EX_FAIL = 1,		/* the command failed */
+	EX_USAGE = 2,		/* wrong arguments */
+	EX_NOTFOUND = 3,	/* no such member, community or note */
+	EX_CONFLICT = 4,	/* the name is taken / already done */
+	EX_NODATA = 5,		/* no hub data, or a newer schema */
+	EX_INVALID = 6,		/* the input was refused (bad name, text) */
+};
+
+static const char usage_text[] =
+    "usage: hubctl [-c FILE] COMMAND [ARGS]\n"
+    "\n"
+    "  init                         create the data directory and the\n"
+    "                               instance actor (safe to run again)\n"
+    "  user add NAME [--password-file F] [--role ROLE]\n"
+    "           [--display-name TEXT] [--summary TEXT] [--locked]\n"
+    "                               add a member; prints a generated\n"
+    "                               password unless --password-file\n"
+    "  user list                    list members and communities\n"
+    "  user show NAME               show one member\n"
+    "  user disable NAME | user enable NAME\n"
+    "  user role NAME ROLE          ROLE: member moderator editor admin\n"
+    "  user delete NAME             delete a member and their notes\n"
+    "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
+    "  post NAME TEXT [--visibility public|unlisted|followers]\n"
+    "           [--cw TEXT]         publish a note (TEXT - reads stdin)\n"
+    "  delete URL                   delete a note by its URL\n"
+    "  token NAME                   make an API token for a member\n"
+    "  backup DIR                   hot, compacted copy of the data\n"
+    "  check                        verify schema and data, print counts\n"
+    "\n"
+    "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
+    "embedded default (data in ./var).\n"
+    "\n"
+    "exit status: 0 done; 1 failed; 2 usage; 3 not found; 4 name taken;\n"
+    "5 no hub data or newer schema; 6 input refused\n";
+
+static int
+code_exit(int rc)
+{
+	switch (rc) {
+	case 0: return EX_OK;
+	case ST_NOTFOUND: case ST_GONE: return EX_NOTFOUND;
+	case ST_EXISTS: case HUB_TAKEN: return EX_CONFLICT;
+	case ST_NOINIT: case ST_SCHEMA: return EX_NODATA;
+	case HUB_INVALID: case ST_INVAL: case HUB_FORBIDDEN: return EX_INVALID;
+	default: return EX_FAIL;
+	}
+}
+
+static int
+fail(int rc, const struct err *e)
+{
+	fprintf(stderr, "hubctl: %s\n", e->msg);
+	return code_exit(rc);
+}
+
+static int
+usage_error(const char *msg)
+{
+	fprintf(stderr, "hubctl: %s\n\n%s", msg, usage_text);
+	return EX_USAGE;
+}
+
+/* --key VALUE options after the positional arguments. */
+struct opts {
+	const char *password_file, *role, *display_name, *summary, *title;
+	const char *visibility, *cw;
+	int locked;
+};
+
+static int
+parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
+{
+	static const char *const keys[] = { "--password-file", "--role",
+		"--display-name", "--summary", "--title", "--visibility",
+		"--cw", NULL };
+	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
+		&o->summary, &o->title, &o->visibility, &o->cw };
+	int i, k;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--locked")) {
+			o->locked = 1;
+			continue;
+		}
+		for (k = 0; keys[k] != NULL; k++)
+			if (!strcmp(argv[i], keys[k]))
+				break;
+		if (keys[k] == NULL || i + 1 >= argc) {
+			snprintf(bad, cap, "unknown option or missing value: "
+			    "%s", argv[i]);
+			return -1;
+		}
+		*dst[k] = argv[++i];
+	}
+	return 0;
+}
+
+static char *
+read_all(FILE *f, size_t max)
+{
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) < 0)
+			break;
+	return buf_steal(&b, NULL);
+}
+
+static char *
+read_password(const char *path, struct err *e)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *pw;
+	size_t n;
+
+	if (f == NULL) {
+		err_set(e, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	pw = read_all(f, 4096);
+	if (f != stdin)
+		fclose(f);
+	if (pw == NULL) {
+		err_set(e, "%s is too large for a password", path);
+		return NULL;
+	}
+	n = strlen(pw);
+	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+		pw[--n] = '\0';
+	return pw;
+}
+
+static int
+cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
+{
+	struct hub_actor_new in = { 0 };
+	char pw[HUB_PASSWORD_LEN + 1] = "", bad[200], *given = NULL;
+	struct opts o;
+	struct err e;
+	int rc;
+
+	if (argc < 1 || parse_opts(argc - 1, argv + 1, &o, bad,
+	    sizeof(bad)) < 0)
+		return usage_error(argc < 1 ? "which name?" : bad);
+	in.kind = kind;
+	in.name = argv[0];
+	in.display_name = kind == HUB_GROUP ? o.title : o.display_name;
+	in.summary = o.summary;
+	in.locked = o.locked;
+	if (o.role != NULL && (in.role = hub_role_parse(o.role)) < 0)
+		return usage_error("ROLE must be member, moderator, editor "
+		    "or admin");
+	if (kind == HUB_PERSON && o.password_file != NULL) {
+		if ((given = read_password(o.password_file, &e)) == NULL)
+			return fail(ST_INVAL, &e);
+		in.password = given;
+	}
+	rc = hub_actor_create(h, &in, pw, sizeof(pw), &e);
+	fed_secret_free(given);
+	if (rc != 0)
+		return fail(rc, &e);
+	if (pw[0] != '\0')
+		printf("added %s; password: %s\n", argv[0], pw);
+	else
+		printf("added %s\n", argv[0]);
+	memset(pw, 0, sizeof(pw));
+	return EX_OK;
+}
+
+static const char *
+kind_name(int k)
+{
+	return k == ST_AK_GROUP ? "community" : k == ST_AK_PERSON ? "member" :
+	    "instance";
+}
+
+static void
+flags_text(const struct st_actor *a, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s%s%s", (a->flags & ST_AF_DELETED) ?
+	    " deleted" : "", (a->flags & ST_AF_DISABLED) ? " disabled" : "",
+	    (a->flags & ST_AF_LOCKED) ? " locked" : "");
+}
+
+static int
+list_each(void *ctx, const char *name, uint64_t id)
+{
+	struct st_actor a;
+	char fl[64];
+
+	if (st_actor_get(ctx, id, &a) != 0) {
+		printf("%-30s (unreadable)\n", name);
+		return 0;
+	}
+	flags_text(&a, fl, sizeof(fl));
+	printf("%-30s %-9s %-9s %6llu posts%s\n", name, kind_name(a.kind),
+	    a.kind == ST_AK_PERSON ? hub_role_name(a.role) : "-",
+	    (unsigned long long)a.posts, fl);
+	st_actor_clear(&a);
+	return 0;
+}
+
+static int
+cmd_user_list(struct hub *h)
+{
+	struct st_txn *t;
+	int rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	printf("%-30s %-9s %-9s %12s\n", "NAME", "KIND", "ROLE", "");
+	rc = st_name_each(t, list_each, t);
+	st_read_end(t);
+	return code_exit(rc);
+}
+
+static int
+cmd_user_show(struct hub *h, const char *name)
+{
+	struct st_actor a;
+	struct st_txn *t;
+	char when[32], fl[64];
+	uint64_t id;
+	int rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	rc = st_name_get(t, name, &id);
+	if (rc == 0)
+		rc = st_actor_get(t, id, &a);
+	st_read_end(t);
+	if (rc != 0) {
+		fprintf(stderr, "hubctl: there is no member or community "
+		    "called \"%s\"\n", name);
+		return code_exit(rc);
+	}
+	flags_text(&a, fl, sizeof(fl));
+	printf("name:         %s\nkind:         %s\nrole:         %s\n"
+	    "display name: %s\nactor:        %s\nposts:        %llu\n",
+	    a.name, kind_name(a.kind), hub_role_name(a.role),
+	    a.display_name, a.iri, (unsigned long long)a.posts);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ",
+	    gmtime(&(time_t){ (time_t)a.created }));
+	printf("created:      %s\nflags:       %s\n", when, fl[0] ? fl :
+	    " none");
+	st_actor_clear(&a);
+	return EX_OK;
+}
+
+static int
+cmd_user(struct hub *h, int argc, char **argv)
+{
+	struct err e;
+	int rc, role;
+
+	if (argc < 1)
+		return usage_error("user needs a subcommand");
+	if (!strcmp(argv[0], "add"))
+		return cmd_actor_add(h, HUB_PERSON, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "list") && argc == 1)
+		return cmd_user_list(h);
+	if (argc != 2 && !(argc == 3 && !strcmp(argv[0], "role")))
+		return usage_error("wrong number of arguments for user");
+	if (!strcmp(argv[0], "show"))
+		return cmd_user_show(h, argv[1]);
+	if (!strcmp(argv[0], "disable") || !strcmp(argv[0], "enable"))
+		rc = hub_user_set_disabled(h, argv[1],
+		    !strcmp(argv[0], "disable"), &e);
+	else if (!strcmp(argv[0], "delete"))
+		rc = hub_user_delete(h, argv[1], &e);
+	else if (!strcmp(argv[0], "role") && argc == 3) {
+		if ((role = hub_role_parse(argv[2])) < 0)
+			return usage_error("ROLE must be member, moderator, "
+			    "editor or admin");
+		rc = hub_user_set_role(h, argv[1], role, &e);
+	} else
+		return usage_error("unknown user subcommand");
+	if (rc != 0)
+		return fail(rc, &e);
+	printf("%s: done\n", argv[1]);
+	return EX_OK;
+}
+
+static int
+cmd_post(struct hub *h, int argc, char **argv)
+{
+	char iri[700], bad[200], *text;
+	struct opts o;
+	struct err e;
+	int vis = 0, rc;
+
+	if (argc < 2 || parse_opts(argc - 2, argv + 2, &o, bad,
+	    sizeof(bad)) < 0)
+		return usage_error(argc < 2 ? "post needs NAME and TEXT" : bad);
+	if (o.visibility && (vis = hub_vis_parse(o.visibility)) < 0)
+		return usage_error("--visibility must be public, unlisted or "
+		    "followers");
+	text = strcmp(argv[1], "-") ? strdup(argv[1]) :
+	    read_all(stdin, 1 << 20);
+	if (text == NULL) {
+		err_set(&e, "the text is too large");
+		return fail(HUB_INVALID, &e);
+	}
+	rc = hub_post_publish(h, argv[0], text, vis, o.cw, iri, sizeof(iri),
+	    &e);
+	free(text);
+	if (rc != 0)
+		return fail(rc, &e);
+	printf("%s\n", iri);
+	return EX_OK;
+}
+
+static void
+print_count(void *ctx, const char *name, size_t n)
+{
+	(void)ctx;
+	printf("  %-10s %zu\n", name, n);
+}
+
+static void
+print_problem(void *ctx, const char *msg)
+{
+	(void)ctx;
+	printf("problem: %s\n", msg);
+}
+
+static int
+cmd_check(struct hub *h)
+{
+	unsigned ver = 0;
+	int n;
+
+	if (st_db_schema(h->db, &ver) != 0) {
+		fprintf(stderr, "hubctl: cannot read the schema version\n");
+		return EX_FAIL;
+	}
+	printf("data:   %s\nschema: %u (this hubctl knows up to %d)\n"
+	    "entries:\n", h->cfg->data_dir, ver, ST_SCHEMA_VERSION);
+	st_db_stat(h->db, print_count, NULL);
+	if ((n = st_check(h->db, print_problem, NULL)) < 0) {
+		fprintf(stderr, "hubctl: check failed: %s\n", st_strerror(n));
+		return EX_FAIL;
+	}
+	if (n > 0) {
+		printf("%d problem%s found\n", n, n == 1 ? "" : "s");
+		return EX_FAIL;
+	}
+	printf("ok\n");
+	return EX_OK;
+}
+
+static int
+run(struct hub *h, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	char token[65];
+	struct err e;
+	int rc;
+
+	if (!strcmp(cmd, "init")) {
+		if ((rc = hub_init(h, &e)) != 0)
+			return fail(rc, &e);
+		printf("hub data ready in %s\n", h->cfg->data_dir);
+		return EX_OK;
+	}
+	if (!strcmp(cmd, "user"))
+		return cmd_user(h, argc - 1, argv + 1);
+	if (!strcmp(cmd, "group") && argc >= 2 && !strcmp(argv[1], "create"))
+		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
+	if (!strcmp(cmd, "post"))
+		return cmd_post(h, argc - 1, argv + 1);
+	if (!strcmp(cmd, "delete") && argc == 2) {
+		if ((rc = hub_post_delete(h, argv[1], 0, &e)) != 0)
+			return fail(rc, &e);
+		printf("deleted %s\n", argv[1]);
+		return EX_OK;
+	}
+	if (!strcmp(cmd, "token") && argc == 2) {
+		if ((rc = hub_token_create(h, argv[1], token, &e)) != 0)
+			return fail(rc, &e);
+		printf("%s\n", token);
+		memset(token, 0, sizeof(token));
+		return EX_OK;
+	}
+	if (!strcmp(cmd, "backup") && argc == 2) {
+		if ((rc = st_db_backup(h->db, argv[1], &e)) != 0)
+			return fail(rc, &e);
+		printf("backed up to %s/data.mdb\n", argv[1]);
+		return EX_OK;
+	}
+	if (!strcmp(cmd, "check") && argc == 1)
+		return cmd_check(h);
+	return usage_error("unknown command or wrong arguments");
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = getenv("HUB_CONF");
+	struct config cfg;
+	struct hub h = { 0 };
+	struct err e;
+	int opt, rc;
+
+	while ((opt = getopt(argc, argv, "+c:h")) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		case 'h': fputs(usage_text, stdout); return EX_OK;
+		default: fputs(usage_text, stderr); return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage_error("which command?");
+	if (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
+		fputs(usage_text, stdout);
+		return EX_OK;
+	}
+	if (path != NULL && *path == '\0')
+		path = NULL;
+	if (config_load(&cfg, path, &e) < 0) {
+		fprintf(stderr, "hubctl: %s\n", e.msg);
+		return EX_USAGE;
+	}
+	if ((rc = hub_open(&h, &cfg, !strcmp(argv[0], "init"), &e)) != 0)
+		return fail(rc, &e);
+	rc = run(&h, argc, argv);
+	hub_close(&h);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/* hubd: the hub's server. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+#include "http.h"
+#include "hub.h"
+#include "log.h"
+#include "routes.h"
+#include "st_db.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: hubd [-c FILE] [-n]\n"
+	    "  -c FILE  configuration file (default: $HUB_CONF, else the\n"
+	    "           embedded default: 127.0.0.1:8080, data in ./var)\n"
+	    "  -n       check the configuration and exit\n"
+	    "  -V       print the version and exit\n"
+	    "exit status: 0 stopped cleanly or config valid; 1 error\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct hub hub = { 0 };
+	struct srv s = { 0 };
+	const char *path = getenv("HUB_CONF");
+	struct err e;
+	sigset_t set;
+	int opt, check = 0, sig;
+
+	while ((opt = getopt(argc, argv, "c:nhV")) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		case 'n': check = 1; break;
+		case 'V': printf("hubd %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	if (path != NULL && *path == '\0')
+		path = NULL;
+	if (config_load(&cfg, path, &e) < 0)
+		fatal("%s", e.msg);
+	if (check) {
+		printf("%s: configuration is valid\n", path ? path :
+		    "(embedded default)");
+		return 0;
+	}
+	log_set_level((enum log_level)cfg.log_level);
+	/* Signals go to this thread alone, through sigwait below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (hub_open(&hub, &cfg, 0, &e) != 0)
+		fatal("%s", e.msg);
+	if (st_writer_start(hub.db, &e) != 0)
+		fatal("%s", e.msg);
+	s.cfg = &cfg;
+	s.hub = &hub;
+	s.routes = routes;
+	s.nroutes = nroutes;
+	if (http_start(&s, &e) != 0) {
+		hub_close(&hub);
+		fatal("%s", e.msg);
+	}
+	log_msg(LOG_INFO, "hubd %s listening on %s for %s (data in %s)",
+	    PACKAGE_VERSION, cfg.listen, cfg.base_url, cfg.data_dir);
+	sigwait(&set, &sig);
+	log_msg(LOG_INFO, "stopping on signal %d", sig);
+	http_stop(&s);
+	hub_close(&hub);
+	return 0;
+}

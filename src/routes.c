@@ -1,0 +1,769 @@
+#include "routes.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+#include "fed_as2.h"
+#include "fed_webfinger.h"
+#include "http.h"
+#include "hub.h"
+#include "page.h"
+#include "st_actor.h"
+#include "st_db.h"
+#include "st_object.h"
+
+#define AS_TYPE "application/activity+json; charset=utf-8"
+#define HTML_TYPE "text/html; charset=utf-8"
+#define PAGE_SIZE 20
+
+static const char *const cors[] = { "Access-Control-Allow-Origin", "*",
+	NULL };
+
+/* Map a hub or storage code to an HTTP status. */
+static unsigned
+status_of(int rc)
+{
+	switch (rc) {
+	case ST_NOTFOUND: return 404;
+	case ST_GONE: return 410;
+	case ST_EXISTS: case HUB_TAKEN: return 409;
+	case ST_INVAL: case HUB_INVALID: return 422;
+	case HUB_FORBIDDEN: return 403;
+	case ST_FULL: return 507;
+	default: return 500;
+	}
+}
+
+static int
+send_html(struct http_req *r, unsigned status, struct buf *b,
+    const char *const *headers)
+{
+	int rc;
+
+	if (b->failed) {
+		buf_free(b);
+		return http_error(r, 500, "the page is too large to show");
+	}
+	rc = http_send(r, status, HTML_TYPE, b->data, b->len, headers);
+	buf_free(b);
+	return rc;
+}
+
+static int
+route_css(struct http_req *r)
+{
+	static const char *const h[] = { "Cache-Control",
+		"public, max-age=3600", NULL };
+
+	return http_send(r, 200, "text/css; charset=utf-8", page_css(),
+	    strlen(page_css()), h);
+}
+
+/* ---- home ---- */
+
+struct home_ctx {
+	struct st_txn *t;
+	json_t *list;
+};
+
+static int
+home_each(void *ctx, const char *name, uint64_t id)
+{
+	struct home_ctx *h = ctx;
+	struct st_actor a;
+
+	if (json_array_size(h->list) >= 200)
+		return 1;
+	if (st_actor_get(h->t, id, &a) != 0)
+		return 0;
+	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED)))
+		json_array_append_new(h->list, json_pack("{s:s,s:s,s:b}",
+		    "url", a.iri, "name", a.display_name[0] ?
+		    a.display_name : a.name, "group", a.kind == ST_AK_GROUP));
+	st_actor_clear(&a);
+	return 0;
+}
+
+static int
+route_home(struct http_req *r)
+{
+	struct home_ctx h = { NULL, json_array() };
+	uint64_t posts = 0;
+	struct buf b;
+
+	if (st_read_begin(r->srv->hub->db, &h.t) == 0) {
+		st_name_each(h.t, home_each, &h);
+		posts = st_counter_get(h.t, "local_posts");
+		st_read_end(h.t);
+	}
+	buf_init(&b, 0);
+	page_home(&b, r->srv->cfg, h.list, (unsigned long long)posts);
+	json_decref(h.list);
+	return send_html(r, 200, &b, NULL);
+}
+
+/* ---- WebFinger, host-meta, NodeInfo ---- */
+
+static int
+route_webfinger(struct http_req *r)
+{
+	const struct config *cfg = r->srv->cfg;
+	const char *res = http_query(r, "resource");
+	char name[32], subject[600], iri[512];
+	struct st_actor a;
+	struct st_txn *t;
+	uint64_t id;
+	int rc;
+
+	r->want_html = 0;
+	if (res == NULL || *res == '\0')
+		return http_error(r, 400, "add ?resource=acct:NAME@HOST");
+	switch (fed_webfinger_parse(res, cfg->host, cfg->base_url, name,
+	    sizeof(name))) {
+	case FED_WF_MALFORMED:
+		return http_error(r, 400, "the resource is not an acct: URI "
+		    "or a URL of this hub");
+	case FED_WF_ELSEWHERE:
+		return http_error(r, 404, "that account is not on this hub");
+	case FED_WF_INSTANCE:
+		snprintf(iri, sizeof(iri), "%s/actor", cfg->base_url);
+		return http_send_json(r, 200, fed_webfinger_jrd(iri, iri,
+		    cfg->base_url), "application/jrd+json; charset=utf-8",
+		    cors);
+	case FED_WF_NAME:
+		break;
+	}
+	if ((rc = st_read_begin(r->srv->hub->db, &t)) != 0)
+		return http_error(r, 503, "storage is not available");
+	rc = st_name_get(t, name, &id);
+	if (rc == 0)
+		rc = st_actor_get(t, id, &a);
+	st_read_end(t);
+	if (rc != 0)
+		return http_error(r, 404, "there is no member or community "
+		    "by that name here");
+	if (a.flags & ST_AF_DELETED) {
+		st_actor_clear(&a);
+		return http_error(r, 410, "that account has been deleted");
+	}
+	snprintf(subject, sizeof(subject), "acct:%s@%s", a.name, cfg->host);
+	rc = http_send_json(r, 200, fed_webfinger_jrd(subject, a.iri, a.iri),
+	    "application/jrd+json; charset=utf-8", cors);
+	st_actor_clear(&a);
+	return rc;
+}
+
+static int
+route_host_meta(struct http_req *r)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD "
+	    "xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\"><Link "
+	    "rel=\"lrdd\" template=\"");
+	buf_add_html(&b, r->srv->cfg->base_url,
+	    strlen(r->srv->cfg->base_url));
+	buf_adds(&b, "/.well-known/webfinger?resource={uri}\"/></XRD>\n");
+	rc = http_send(r, 200, "application/xrd+xml; charset=utf-8", b.data,
+	    b.len, cors);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+route_nodeinfo_index(struct http_req *r)
+{
+	const char *base = r->srv->cfg->base_url;
+	char v20[300], v21[300];
+
+	snprintf(v20, sizeof(v20), "%s/nodeinfo/2.0", base);
+	snprintf(v21, sizeof(v21), "%s/nodeinfo/2.1", base);
+	return http_send_json(r, 200, json_pack("{s:[{s:s,s:s},{s:s,s:s}]}",
+	    "links",
+	    "rel", "http://nodeinfo.diaspora.software/ns/schema/2.1",
+	    "href", v21,
+	    "rel", "http://nodeinfo.diaspora.software/ns/schema/2.0",
+	    "href", v20), NULL, cors);
+}
+
+struct usage {
+	struct st_txn *t;
+	time_t now;
+	uint64_t total, month, halfyear;
+};
+
+static int
+usage_each(void *ctx, const char *name, uint64_t id)
+{
+	struct usage *u = ctx;
+	struct st_actor a;
+
+	(void)name;
+	if (st_actor_get(u->t, id, &a) != 0)
+		return 0;
+	if (a.kind == ST_AK_PERSON && !(a.flags & ST_AF_DELETED)) {
+		u->total++;
+		if (a.last_active + 30 * 86400 >= (uint64_t)u->now)
+			u->month++;
+		if (a.last_active + 180 * 86400 >= (uint64_t)u->now)
+			u->halfyear++;
+	}
+	st_actor_clear(&a);
+	return 0;
+}
+
+static int
+route_nodeinfo(struct http_req *r)
+{
+	const struct config *cfg = r->srv->cfg;
+	int v21 = r->path[strlen(r->path) - 1] == '1';
+	struct usage u = { NULL, time(NULL), 0, 0, 0 };
+	uint64_t posts = 0;
+	json_t *doc, *sw;
+	char type[160];
+
+	if (st_read_begin(r->srv->hub->db, &u.t) != 0)
+		return http_error(r, 503, "storage is not available");
+	st_name_each(u.t, usage_each, &u);
+	posts = st_counter_get(u.t, "local_posts");
+	st_read_end(u.t);
+	sw = json_pack("{s:s,s:s}", "name", "hub", "version", PACKAGE_VERSION);
+	if (v21) {
+		json_object_set_new(sw, "repository",
+		    json_string(PACKAGE_URL));
+		json_object_set_new(sw, "homepage", json_string(PACKAGE_URL));
+	}
+	doc = json_pack("{s:s,s:o,s:[s],s:{s:[],s:[]},s:b,s:{s:{s:I,s:I,"
+	    "s:I},s:I,s:I},s:{s:s,s:s}}",
+	    "version", v21 ? "2.1" : "2.0",
+	    "software", sw,
+	    "protocols", "activitypub",
+	    "services", "inbound", "outbound",
+	    "openRegistrations", cfg->registrations == REG_OPEN,
+	    "usage", "users", "total", (json_int_t)u.total,
+	    "activeMonth", (json_int_t)u.month,
+	    "activeHalfyear", (json_int_t)u.halfyear,
+	    "localPosts", (json_int_t)posts, "localComments", (json_int_t)0,
+	    "metadata", "nodeName", cfg->instance_name,
+	    "nodeDescription", cfg->instance_description);
+	snprintf(type, sizeof(type), "application/json; profile=\"http://"
+	    "nodeinfo.diaspora.software/ns/schema/%s#\"", v21 ? "2.1" : "2.0");
+	return http_send_json(r, 200, doc, type, cors);
+}
+
+/* ---- objects and collections ---- */
+
+/* "id-version", with a mark for the HTML variant. */
+static void
+etag_of(const struct st_obj *o, int html, char *out, size_t cap)
+{
+	snprintf(out, cap, "\"%llx-%u%s\"", (unsigned long long)o->id,
+	    o->ver, html ? "h" : "");
+}
+
+static int
+not_modified(struct http_req *r, const char *etag)
+{
+	const char *inm = http_header(r, "If-None-Match");
+
+	return inm != NULL && (strstr(inm, etag) != NULL || !strcmp(inm, "*"));
+}
+
+/* Up to PAGE_SIZE public/unlisted activities of actor before note id
+ * "before", appended raw to raw (comma separated). Returns the count;
+ * *last is the oldest note id given, *more whether older ones exist. */
+static int
+outbox_items(struct st_txn *t, uint64_t actor, uint64_t before,
+    struct buf *raw, uint64_t *last, int *more)
+{
+	struct st_outbox_item items[PAGE_SIZE];
+	const char *js;
+	struct st_obj o;
+	size_t len;
+	int n, i, out = 0;
+
+	n = st_outbox_page(t, actor, before, ST_VIS_UNLISTED, items,
+	    PAGE_SIZE, more);
+	for (i = 0; i < n; i++) {
+		if (st_object_peek(t, items[i].activity, &o, &js, &len) != 0 ||
+		    o.kind != ST_K_ACTIVITY)
+			continue;
+		if (out++ > 0)
+			buf_addc(raw, ',');
+		buf_add(raw, js, len);
+		*last = items[i].note;
+	}
+	return out;
+}
+
+static int
+send_as2(struct http_req *r, unsigned status, int ctx, const char *js,
+    size_t len, const char *etag)
+{
+	const char *const h[] = { "ETag", etag, "Vary", "Accept",
+		"Cache-Control", "public, max-age=60",
+		"Access-Control-Allow-Origin", "*", NULL };
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	fed_as2_wrap(&b, ctx, js, len);
+	if (b.failed) {
+		buf_free(&b);
+		return http_error(r, 500, "out of memory");
+	}
+	rc = http_send(r, status, AS_TYPE, b.data, b.len, h);
+	buf_free(&b);
+	return rc;
+}
+
+/* The HTML page of an actor object: its document and recent posts. */
+static int
+html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
+    const char *js, size_t len, const char *etag)
+{
+	const char *const h[] = { "ETag", etag, "Vary", "Accept", NULL };
+	json_t *actor = json_loadb(js, len, 0, NULL), *items;
+	uint64_t last = 0;
+	struct buf raw, b;
+	char older[700];
+	int more = 0;
+
+	buf_init(&raw, 0);
+	buf_addc(&raw, '[');
+	outbox_items(t, o->id, 0, &raw, &last, &more);
+	buf_addc(&raw, ']');
+	items = json_loadb(raw.data, raw.len, 0, NULL);
+	buf_free(&raw);
+	snprintf(older, sizeof(older), "%s/outbox?page=true&max_id=%llu",
+	    json_string_value(json_object_get(actor, "id")),
+	    (unsigned long long)last);
+	buf_init(&b, 0);
+	page_actor(&b, r->srv->cfg, actor, items, more ? older : NULL);
+	json_decref(actor);
+	json_decref(items);
+	return send_html(r, 200, &b, h);
+}
+
+static int
+html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
+    const char *js, size_t len, const char *etag)
+{
+	const char *const h[] = { "ETag", etag, "Vary", "Accept", NULL };
+	json_t *doc, *note;
+	struct buf b;
+
+	if (o->kind == ST_K_ACTOR)
+		return html_actor(r, t, o, js, len, etag);
+	buf_init(&b, 0);
+	if (o->kind == ST_K_TOMBSTONE) {
+		page_gone(&b, r->srv->cfg);
+		return send_html(r, 410, &b, NULL);
+	}
+	doc = json_loadb(js, len, 0, NULL);
+	note = o->kind == ST_K_ACTIVITY ? json_object_get(doc, "object") : doc;
+	page_note(&b, r->srv->cfg, note);
+	json_decref(doc);
+	return send_html(r, 200, &b, h);
+}
+
+static int
+route_object(struct http_req *r)
+{
+	char iri[1024], etag[64];
+	struct st_txn *t;
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	uint64_t id;
+	int rc;
+
+	if ((size_t)snprintf(iri, sizeof(iri), "%s%s", r->srv->cfg->base_url,
+	    r->path) >= sizeof(iri))
+		return http_error(r, 404, "there is nothing at this address");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	rc = st_iri_get(t, iri, &id);
+	if (rc == 0)
+		rc = st_object_peek(t, id, &o, &js, &len);
+	/* Followers-only and direct notes need a signed fetch (later). */
+	if (rc != 0 || (o.vis > ST_VIS_UNLISTED && o.kind != ST_K_TOMBSTONE)) {
+		st_read_end(t);
+		return http_error(r, 404, "there is nothing at this address");
+	}
+	etag_of(&o, r->want_html, etag, sizeof(etag));
+	if (not_modified(r, etag)) {
+		const char *const h[] = { "ETag", etag, "Vary", "Accept",
+			NULL };
+		st_read_end(t);
+		return http_send(r, 304, NULL, NULL, 0, h);
+	}
+	if (r->want_html)
+		rc = html_object(r, t, &o, js, len, etag);
+	else
+		rc = send_as2(r, o.kind == ST_K_TOMBSTONE ? 410 : 200, o.ctx,
+		    js, len, etag);
+	st_read_end(t);
+	return rc;
+}
+
+/* The local actor named in the path, checked against the kind the path
+ * prefix promises ("/users/" person, "/c/" group). */
+static int
+path_actor(struct http_req *r, struct st_txn *t, struct st_actor *a)
+{
+	int kind = !strncmp(r->path, "/c/", 3) ? ST_AK_GROUP : ST_AK_PERSON;
+	char raw[64], name[32];
+	uint64_t id;
+	int rc;
+
+	if (http_path_arg(r, 0, raw, sizeof(raw)) < 0 ||
+	    fed_name_normalize(raw, name, sizeof(name)) < 0 ||
+	    strcmp(raw, name) != 0)
+		return ST_NOTFOUND;
+	if ((rc = st_name_get(t, name, &id)) != 0 ||
+	    (rc = st_actor_get(t, id, a)) != 0)
+		return rc;
+	if (a->kind != kind) {
+		st_actor_clear(a);
+		return ST_NOTFOUND;
+	}
+	if (a->flags & ST_AF_DELETED) {
+		st_actor_clear(a);
+		return ST_GONE;
+	}
+	return 0;
+}
+
+static int
+parse_id(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9' || strlen(s) > 20)
+		return -1;
+	*out = strtoull(s, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+static int
+outbox_page(struct http_req *r, struct st_txn *t, const struct st_actor *a,
+    const char *coll)
+{
+	const char *max_s = http_query(r, "max_id");
+	char self[800], next[800];
+	uint64_t before = 0, last = 0;
+	struct buf b, raw;
+	json_t *page;
+	char *head;
+	int more = 0, n, rc;
+
+	if (max_s != NULL && parse_id(max_s, &before) < 0)
+		return http_error(r, 400, "max_id must be a note id (digits)");
+	buf_init(&raw, 0);
+	n = outbox_items(t, a->id, before, &raw, &last, &more);
+	snprintf(self, sizeof(self), "%s?page=true%s%s", coll,
+	    max_s ? "&max_id=" : "", max_s ? max_s : "");
+	snprintf(next, sizeof(next), "%s?page=true&max_id=%llu", coll,
+	    (unsigned long long)last);
+	page = json_pack("{s:s,s:s,s:s}", "id", self,
+	    "type", "OrderedCollectionPage", "partOf", coll);
+	if (more && n > 0)
+		json_object_set_new(page, "next", json_string(next));
+	head = fed_as2_dump(page, NULL);
+	json_decref(page);
+	/* Splice the stored activities in as they are (DESIGN rule 5). */
+	buf_init(&b, 0);
+	buf_add(&b, head, strlen(head) - 1);
+	buf_adds(&b, ",\"orderedItems\":[");
+	buf_add(&b, raw.data, raw.len);
+	buf_adds(&b, "]}");
+	free(head);
+	buf_free(&raw);
+	rc = send_as2(r, 200, ST_CTX_AS, b.data, b.len, NULL);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+collection_error(struct http_req *r, int rc)
+{
+	if (rc == ST_GONE)
+		return http_error(r, 410, "that account has been deleted");
+	return http_error(r, 404, "there is no member or community by that "
+	    "name here");
+}
+
+static int
+route_outbox(struct http_req *r)
+{
+	char coll[700];
+	struct st_actor a;
+	struct st_txn *t;
+	json_t *doc;
+	char *js;
+	size_t len;
+	int rc;
+
+	r->want_html = 0;
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if ((rc = path_actor(r, t, &a)) != 0) {
+		st_read_end(t);
+		return collection_error(r, rc);
+	}
+	snprintf(coll, sizeof(coll), "%s/outbox", a.iri);
+	if (http_query(r, "page") != NULL || http_query(r, "max_id") != NULL)
+		rc = outbox_page(r, t, &a, coll);
+	else {
+		char first[720];
+		snprintf(first, sizeof(first), "%s?page=true", coll);
+		doc = fed_as2_collection(coll, a.posts, first, NULL);
+		js = fed_as2_dump(doc, &len);
+		json_decref(doc);
+		rc = send_as2(r, 200, ST_CTX_AS, js, len, NULL);
+		free(js);
+	}
+	st_read_end(t);
+	st_actor_clear(&a);
+	return rc;
+}
+
+/* followers, following, featured: empty until federation lands. */
+static int
+route_collection(struct http_req *r)
+{
+	const char *tail = strrchr(r->path, '/') + 1;
+	char coll[700];
+	struct st_actor a;
+	struct st_txn *t;
+	json_t *doc;
+	char *js;
+	size_t len;
+	int rc;
+
+	r->want_html = 0;
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	rc = path_actor(r, t, &a);
+	st_read_end(t);
+	if (rc != 0)
+		return collection_error(r, rc);
+	snprintf(coll, sizeof(coll), "%s%s", r->srv->cfg->base_url, r->path);
+	doc = fed_as2_collection(coll, 0, NULL, NULL);
+	if (!strcmp(tail, "featured"))
+		json_object_set_new(doc, "orderedItems", json_array());
+	else {
+		char first[720];
+		snprintf(first, sizeof(first), "%s?page=true", coll);
+		json_object_set_new(doc, "first", json_string(first));
+	}
+	if (http_query(r, "page") != NULL) {
+		json_object_set_new(doc, "type",
+		    json_string("OrderedCollectionPage"));
+		json_object_set_new(doc, "partOf", json_string(coll));
+		json_object_del(doc, "first");
+		json_object_set_new(doc, "orderedItems", json_array());
+	}
+	js = fed_as2_dump(doc, &len);
+	json_decref(doc);
+	rc = send_as2(r, 200, ST_CTX_AS, js, len, NULL);
+	free(js);
+	st_actor_clear(&a);
+	return rc;
+}
+
+/* /@name: where people type a handle, send them to the actor. */
+static int
+route_at(struct http_req *r)
+{
+	struct st_actor a;
+	struct st_txn *t;
+	const char *h[3] = { "Location", NULL, NULL };
+	char name[64];
+	uint64_t id;
+	int rc;
+
+	if (http_path_arg(r, 0, name + 1, sizeof(name) - 1) < 0 ||
+	    name[1] != '@')
+		return http_error(r, 404, "there is nothing at this address");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	rc = fed_name_normalize(name + 2, name, 32) < 0 ? ST_NOTFOUND :
+	    st_name_get(t, name, &id);
+	if (rc == 0)
+		rc = st_actor_get(t, id, &a);
+	st_read_end(t);
+	if (rc != 0)
+		return http_error(r, 404, "there is no member or community by "
+		    "that name here");
+	h[1] = a.iri;
+	rc = http_send(r, 301, NULL, NULL, 0, h);
+	st_actor_clear(&a);
+	return rc;
+}
+
+/* ---- the member API: POST /api/hub/notes ---- */
+
+static void
+api_post_done(void *ctx, int rc, const struct err *e)
+{
+	struct http_req *r = ctx;
+	const char *iri = hub_post_iri(r->ctx);
+	const char *const h[] = { "Location", iri, NULL };
+
+	if (rc == 0)
+		http_resume(r, 201, http_response_json(json_pack("{s:s,s:s}",
+		    "id", iri, "url", iri), NULL, h, &r->bytes));
+	else
+		http_resume(r, status_of(rc), http_response_json(json_pack(
+		    "{s:s}", "error", e->msg), NULL, NULL, &r->bytes));
+}
+
+/* The member behind "Authorization: Bearer TOKEN", into name. */
+static int
+api_member(struct http_req *r, char *name, size_t cap)
+{
+	const char *auth = http_header(r, "Authorization");
+	struct st_actor a;
+	struct st_txn *t;
+	uint64_t id;
+	int rc;
+
+	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
+	    hub_token_check(r->srv->hub, auth + 7, &id) != 0)
+		return 401;
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return 503;
+	rc = st_actor_get(t, id, &a);
+	st_read_end(t);
+	if (rc != 0)
+		return 401;
+	rc = (a.flags & (ST_AF_DISABLED | ST_AF_DELETED)) ? 403 : 0;
+	snprintf(name, cap, "%s", a.name);
+	st_actor_clear(&a);
+	return rc;
+}
+
+static const char *
+opt_string(json_t *body, const char *key, int *bad)
+{
+	json_t *v = json_object_get(body, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v))
+		*bad = 1;
+	return json_string_value(v);
+}
+
+static int
+api_bad_request(struct http_req *r, json_t **body, char *name, size_t cap)
+{
+	const char *type = http_header(r, "Content-Type");
+	json_error_t je;
+	char msg[300];
+	int st;
+
+	r->want_html = 0;
+	if ((st = api_member(r, name, cap)) == 401) {
+		static const char *const h[] = { "WWW-Authenticate",
+			"Bearer realm=\"hub\"", NULL };
+		return http_send_json(r, 401, json_pack("{s:s}", "error",
+		    "sign in first: send Authorization: Bearer with your API "
+		    "token"), NULL, h);
+	}
+	if (st != 0)
+		return http_error(r, (unsigned)st, st == 403 ? "this account "
+		    "is disabled: ask an admin" : "storage is not available");
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
+		return http_error(r, 415, "send the note as application/json");
+	*body = json_loadb(r->body.data ? r->body.data : "", r->body.len,
+	    JSON_REJECT_DUPLICATES, &je);
+	if (*body == NULL) {
+		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
+		    "(line %d, column %d)", je.text, je.line, je.column);
+		return http_error(r, 400, msg);
+	}
+	if (!json_is_object(*body)) {
+		json_decref(*body);
+		return http_error(r, 422, "the body must be a JSON object");
+	}
+	return 0;
+}
+
+static int
+route_api_notes(struct http_req *r)
+{
+	const char *text, *vis_s, *cw;
+	struct hub_post *p;
+	json_t *body = NULL;
+	char name[64];
+	struct err e;
+	int bad = 0, vis = ST_VIS_PUBLIC, rc;
+
+	if ((rc = api_bad_request(r, &body, name, sizeof(name))) != 0 ||
+	    body == NULL)
+		return rc;
+	text = opt_string(body, "text", &bad);
+	vis_s = opt_string(body, "visibility", &bad);
+	cw = opt_string(body, "content_warning", &bad);
+	if (bad || text == NULL)
+		rc = http_error(r, 422, "\"text\" must be a string; "
+		    "\"visibility\" and \"content_warning\" are optional "
+		    "strings");
+	else if (vis_s != NULL && (vis = hub_vis_parse(vis_s)) < 0)
+		rc = http_error(r, 422, "\"visibility\" must be public, "
+		    "unlisted or followers");
+	else if ((p = hub_post_prepare(r->srv->hub, name, text, vis, cw, &rc,
+	    &e)) == NULL)
+		rc = http_error(r, status_of(rc), e.msg);
+	else {
+		r->ctx = p;
+		r->ctx_free = (void (*)(void *))hub_post_free;
+		http_suspend(r);
+		if (st_write_async(r->srv->hub->db, hub_post_apply, p,
+		    api_post_done, r) != 0) {
+			err_set(&e, "the hub is shutting down: try again");
+			api_post_done(r, ST_EIO, &e);
+		}
+		rc = HTTP_SUSPENDED;
+	}
+	json_decref(body);
+	return rc;
+}
+
+const struct http_route routes[] = {
+	{ "GET", "/", route_home },
+	{ "GET", "/static/hub.css", route_css },
+	{ "GET", "/.well-known/webfinger", route_webfinger },
+	{ "GET", "/.well-known/host-meta", route_host_meta },
+	{ "GET", "/.well-known/nodeinfo", route_nodeinfo_index },
+	{ "GET", "/nodeinfo/2.0", route_nodeinfo },
+	{ "GET", "/nodeinfo/2.1", route_nodeinfo },
+	{ "GET", "/actor", route_object },
+	{ "GET", "/users/*", route_object },
+	{ "GET", "/users/*/statuses/*", route_object },
+	{ "GET", "/users/*/statuses/*/activity", route_object },
+	{ "GET", "/users/*/outbox", route_outbox },
+	{ "GET", "/users/*/followers", route_collection },
+	{ "GET", "/users/*/following", route_collection },
+	{ "GET", "/users/*/collections/featured", route_collection },
+	{ "GET", "/c/*", route_object },
+	{ "GET", "/c/*/outbox", route_outbox },
+	{ "GET", "/c/*/followers", route_collection },
+	{ "GET", "/c/*/following", route_collection },
+	{ "GET", "/c/*/collections/featured", route_collection },
+	{ "GET", "/*", route_at },
+	{ "POST", "/api/hub/notes", route_api_notes },
+};
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

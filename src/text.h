@@ -1,0 +1,27 @@
+/* text.h: a member's plain text made into the HTML that is stored and
+ * federated, with hashtags and links; hashtag extraction; UTF-8 checks. */
+#ifndef HUB_TEXT_H
+#define HUB_TEXT_H
+
+#include <stddef.h>
+
+struct buf;
+
+#define TEXT_MAX_TAGS 32
+#define TEXT_TAG_MAX 64		/* bytes in a tag name */
+
+/* Whether s[0..n) is well-formed UTF-8 with no NUL and no control
+ * characters other than tab, newline and carriage return. */
+int text_utf8_valid(const char *s, size_t n);
+
+/* Collect the distinct hashtags of text (lowercased ASCII, no '#'), at
+ * most max of them, into tags[i] (each TEXT_TAG_MAX + 1 bytes). Returns
+ * how many. */
+int text_hashtags(const char *text, char tags[][TEXT_TAG_MAX + 1], int max);
+
+/* Render text as HTML into out: paragraphs on blank lines, <br> on single
+ * newlines, escaped text, hashtags linked to base_url/tags/NAME, http(s)
+ * URLs linked. Returns 0 or -1 when out is full. */
+int text_to_html(const char *text, const char *base_url, struct buf *out);
+
+#endif

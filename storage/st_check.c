@@ -1,0 +1,111 @@
+#include "st_check.h"
+
+#include <stdio.h>
+
+#include "st_db.h"
+#include "st_enc.h"
+#include "st_internal.h"
+#include "st_object.h"
+
+struct checker {
+	void (*report)(void *, const char *);
+	void *ctx;
+	int problems;
+};
+
+static void
+problem(struct checker *c, const char *fmt, unsigned long long a,
+    unsigned long long b)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	c->report(c->ctx, msg);
+	c->problems++;
+}
+
+static int
+check_names(MDB_txn *txn, struct st_db *db, struct checker *c)
+{
+	MDB_cursor *cur;
+	MDB_val k, d, ak;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_NAMES], &cur)) != 0)
+		return st_from_mdb(rc);
+	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		MDB_val av;
+		if (d.mv_size != 8) {
+			problem(c, "a name has a bad value (%llu bytes)%.0llu",
+			    d.mv_size, 0);
+			continue;
+		}
+		ak = d;
+		if (mdb_get(txn, db->dbi[DBI_ACTORS], &ak, &av) != 0)
+			problem(c, "name points to missing actor %llu%.0llu",
+			    st_get_be64(d.mv_data), 0);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+static int
+check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
+    unsigned long long *entries)
+{
+	struct st_txn t = { txn, db, 0 };
+	MDB_cursor *cur;
+	MDB_val k, d;
+	struct st_obj o;
+	uint64_t note, act;
+	int rc;
+
+	*entries = 0;
+	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_OUTBOX], &cur)) != 0)
+		return st_from_mdb(rc);
+	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		(*entries)++;
+		if (k.mv_size != 16 || d.mv_size != 9) {
+			problem(c, "outbox entry %llu has a bad size%.0llu",
+			    *entries, 0);
+			continue;
+		}
+		note = UINT64_MAX - st_get_be64((unsigned char *)k.mv_data + 8);
+		act = st_get_be64(d.mv_data);
+		if (st_object_get(&t, note, &o, NULL) != 0 ||
+		    o.kind != ST_K_NOTE)
+			problem(c, "outbox lists note %llu, which is missing "
+			    "or not a note%.0llu", note, 0);
+		if (st_object_get(&t, act, &o, NULL) != 0 ||
+		    o.kind != ST_K_ACTIVITY || o.parent != note)
+			problem(c, "note %llu has a missing or wrong activity "
+			    "%llu", note, act);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+int
+st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
+{
+	struct checker c = { report, ctx, 0 };
+	struct st_txn t;
+	unsigned long long entries;
+	MDB_txn *txn;
+	uint64_t counted;
+	int rc;
+
+	if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return st_from_mdb(rc);
+	if ((rc = check_names(txn, db, &c)) == 0)
+		rc = check_outbox(txn, db, &c, &entries);
+	t = (struct st_txn){ txn, db, 0 };
+	counted = st_counter_get(&t, "local_posts");
+	if (rc == 0 && counted != entries)
+		problem(&c, "the local post counter says %llu but the outboxes "
+		    "hold %llu", counted, entries);
+	mdb_txn_abort(txn);
+	return rc != 0 ? rc : c.problems;
+}

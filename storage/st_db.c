@@ -1,0 +1,544 @@
+#include "st_db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "err.h"
+#include "st_enc.h"
+#include "st_internal.h"
+
+/* Largest number of callers' units of work in one transaction. */
+#define BATCH_MAX 1024
+
+struct st_op {
+	st_write_fn fn;
+	void *arg;
+	st_done_fn done;	/* NULL: a st_write() caller is waiting */
+	void *ctx;
+	int rc;
+	int finished;
+	struct err e;
+	struct st_op *next;
+};
+
+static const char *const dbi_names[DBI_COUNT] = {
+	"meta", "iris", "objects", "actors", "names", "accounts", "outbox",
+	"tags", "tokens",
+};
+
+const char *
+st_strerror(int rc)
+{
+	switch (rc) {
+	case 0: return "ok";
+	case ST_NOTFOUND: return "not found";
+	case ST_EXISTS: return "already exists";
+	case ST_EIO: return "storage failure";
+	case ST_FULL: return "the database is full (raise map_size)";
+	case ST_SCHEMA: return "schema is newer than this program";
+	case ST_INVAL: return "invalid input";
+	case ST_NOINIT: return "no hub data here";
+	case ST_GONE: return "deleted";
+	default: return "unknown error";
+	}
+}
+
+int
+st_from_mdb(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS: return 0;
+	case MDB_NOTFOUND: return ST_NOTFOUND;
+	case MDB_KEYEXIST: return ST_EXISTS;
+	case MDB_MAP_FULL: return ST_FULL;
+	default: return ST_EIO;
+	}
+}
+
+static int
+meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t *v)
+{
+	MDB_val k = { strlen(name), (void *)name }, d;
+	int rc;
+
+	if ((rc = mdb_get(txn, dbi, &k, &d)) != 0)
+		return rc;
+	if (d.mv_size != 8)
+		return MDB_CORRUPTED;
+	*v = st_get_be64(d.mv_data);
+	return 0;
+}
+
+static int
+meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t v)
+{
+	unsigned char b[8];
+	MDB_val k = { strlen(name), (void *)name }, d = { 8, b };
+
+	st_put_be64(b, v);
+	return mdb_put(txn, dbi, &k, &d, 0);
+}
+
+/* Open every named database and check or create the schema version. */
+static int
+open_schema(struct st_db *db, int flags, struct err *e)
+{
+	MDB_txn *txn;
+	uint64_t ver;
+	int rc, i;
+
+	if ((rc = mdb_txn_begin(db->env, NULL, 0, &txn)) != 0)
+		return err_set(e, "cannot start a transaction: %s",
+		    mdb_strerror(rc)), ST_EIO;
+	for (i = 0; i < DBI_COUNT; i++) {
+		rc = mdb_dbi_open(txn, dbi_names[i], MDB_CREATE, &db->dbi[i]);
+		if (rc != 0)
+			goto fail;
+	}
+	rc = meta_get_u64(txn, db->dbi[DBI_META], "schema", &ver);
+	if (rc == MDB_NOTFOUND && !(flags & ST_CREATE)) {
+		mdb_txn_abort(txn);
+		return err_set(e, "no hub data here yet: run "
+		    "\"hubctl init\" first"), ST_NOINIT;
+	}
+	if (rc == MDB_NOTFOUND) {
+		ver = ST_SCHEMA_VERSION;
+		if ((rc = meta_put_u64(txn, db->dbi[DBI_META], "schema", ver)))
+			goto fail;
+	} else if (rc != 0)
+		goto fail;
+	if (ver > ST_SCHEMA_VERSION) {
+		mdb_txn_abort(txn);
+		return err_set(e, "this data has schema version %llu, but "
+		    "this program knows only up to version %d: run a newer "
+		    "hub release, or restore a backup made by this one",
+		    (unsigned long long)ver, ST_SCHEMA_VERSION), ST_SCHEMA;
+	}
+	/* Migrations from older versions go here, in this transaction. */
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		return err_set(e, "cannot commit schema: %s",
+		    mdb_strerror(rc)), st_from_mdb(rc);
+	return 0;
+fail:
+	mdb_txn_abort(txn);
+	err_set(e, "cannot open the databases: %s", mdb_strerror(rc));
+	return st_from_mdb(rc);
+}
+
+static int
+make_dir(const char *dir, int flags, struct err *e)
+{
+	struct stat sb;
+	char data[4096];
+
+	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(data, sizeof(data), "%s/data.mdb", dir);
+		if (stat(data, &sb) != 0 && !(flags & ST_CREATE))
+			return err_set(e, "%s holds no hub data yet: run "
+			    "\"hubctl init\" first", dir), ST_NOINIT;
+		return 0;
+	}
+	if (!(flags & ST_CREATE))
+		return err_set(e, "data_dir %s does not exist: run \"hubctl "
+		    "init\" first", dir), ST_NOINIT;
+	if (mkdir(dir, 0700) != 0)
+		return err_set(e, "cannot create %s: %s", dir,
+		    strerror(errno)), ST_EIO;
+	return 0;
+}
+
+int
+st_db_open(struct st_db **out, const char *dir, long long map_size,
+    int flags, struct err *e)
+{
+	struct st_db *db;
+	int rc, dead = 0;
+
+	*out = NULL;
+	if ((rc = make_dir(dir, flags, e)) != 0)
+		return rc;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return err_set(e, "out of memory"), ST_EIO;
+	pthread_mutex_init(&db->mu, NULL);
+	pthread_cond_init(&db->work_cv, NULL);
+	pthread_cond_init(&db->done_cv, NULL);
+	if ((rc = mdb_env_create(&db->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(db->env, DBI_COUNT + 4)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(db->env, 256)) != 0 ||
+	    (rc = mdb_env_set_mapsize(db->env, (size_t)map_size)) != 0 ||
+	    (rc = mdb_env_open(db->env, dir, MDB_NOTLS, 0600)) != 0) {
+		err_set(e, "cannot open the database in %s: %s", dir,
+		    mdb_strerror(rc));
+		st_db_close(db);
+		return ST_EIO;
+	}
+	/* A process killed with -9 leaves its reader slots behind. */
+	mdb_reader_check(db->env, &dead);
+	if ((rc = open_schema(db, flags, e)) != 0) {
+		st_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+static void *writer_main(void *arg);
+
+int
+st_writer_start(struct st_db *db, struct err *e)
+{
+	int rc;
+
+	if ((rc = pthread_create(&db->writer, NULL, writer_main, db)) != 0)
+		return err_set(e, "cannot start the writer: %s",
+		    strerror(rc)), ST_EIO;
+	db->writer_running = 1;
+	return 0;
+}
+
+void
+st_db_close(struct st_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->writer_running) {
+		pthread_mutex_lock(&db->mu);
+		db->stopping = 1;
+		pthread_cond_signal(&db->work_cv);
+		pthread_mutex_unlock(&db->mu);
+		pthread_join(db->writer, NULL);
+	}
+	if (db->env != NULL)
+		mdb_env_close(db->env);
+	pthread_cond_destroy(&db->work_cv);
+	pthread_cond_destroy(&db->done_cv);
+	pthread_mutex_destroy(&db->mu);
+	free(db);
+}
+
+/* Begin a write transaction, following a map grown by another process. */
+static int
+begin_write(struct st_db *db, MDB_txn *parent, MDB_txn **txn)
+{
+	int rc = mdb_txn_begin(db->env, parent, 0, txn);
+
+	if (rc == MDB_MAP_RESIZED && parent == NULL) {
+		mdb_env_set_mapsize(db->env, 0);
+		rc = mdb_txn_begin(db->env, NULL, 0, txn);
+	}
+	return rc;
+}
+
+/* Run one op in a child transaction of parent. */
+static void
+run_op(struct st_db *db, MDB_txn *parent, struct st_op *op)
+{
+	struct st_txn t = { NULL, db, 1 };
+	int rc;
+
+	if ((rc = begin_write(db, parent, &t.txn)) != 0) {
+		op->rc = st_from_mdb(rc);
+		err_set(&op->e, "cannot start a transaction: %s",
+		    mdb_strerror(rc));
+		return;
+	}
+	op->rc = op->fn(&t, op->arg, &op->e);
+	if (op->rc != 0) {
+		mdb_txn_abort(t.txn);
+		return;
+	}
+	if ((rc = mdb_txn_commit(t.txn)) != 0) {
+		op->rc = st_from_mdb(rc);
+		err_set(&op->e, "cannot apply the change: %s",
+		    mdb_strerror(rc));
+	}
+}
+
+/* One batch: every op in a child txn of one parent txn, one durable
+ * commit for all, then every caller is told. */
+static void
+run_batch(struct st_db *db, struct st_op *ops)
+{
+	MDB_txn *parent;
+	struct st_op *op, *next;
+	int rc, n = 0;
+
+	rc = begin_write(db, NULL, &parent);
+	for (op = ops; op != NULL; op = op->next) {
+		if (rc == 0)
+			run_op(db, parent, op);
+		n++;
+	}
+	if (rc == 0)
+		rc = mdb_txn_commit(parent);
+	pthread_mutex_lock(&db->mu);
+	db->batches++;
+	db->ops += (uint64_t)n;
+	pthread_mutex_unlock(&db->mu);
+	for (op = ops; op != NULL; op = next) {
+		next = op->next;
+		if (rc != 0 && op->rc == 0) {
+			op->rc = st_from_mdb(rc);
+			err_set(&op->e, "cannot save the change: %s",
+			    mdb_strerror(rc));
+		}
+		if (op->done != NULL) {
+			op->done(op->ctx, op->rc, &op->e);
+			free(op);
+		} else {
+			pthread_mutex_lock(&db->mu);
+			op->finished = 1;
+			pthread_mutex_unlock(&db->mu);
+		}
+	}
+	pthread_mutex_lock(&db->mu);
+	pthread_cond_broadcast(&db->done_cv);
+	pthread_mutex_unlock(&db->mu);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct st_db *db = arg;
+	struct st_op *batch, *last;
+	int n;
+
+	pthread_mutex_lock(&db->mu);
+	for (;;) {
+		while (db->head == NULL && !db->stopping)
+			pthread_cond_wait(&db->work_cv, &db->mu);
+		if (db->head == NULL && db->stopping)
+			break;
+		/* Take up to BATCH_MAX ops, in arrival order. */
+		batch = last = db->head;
+		for (n = 1; n < BATCH_MAX && last->next != NULL; n++)
+			last = last->next;
+		db->head = last->next;
+		if (db->head == NULL)
+			db->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&db->mu);
+		run_batch(db, batch);
+		pthread_mutex_lock(&db->mu);
+	}
+	pthread_mutex_unlock(&db->mu);
+	return NULL;
+}
+
+static void
+enqueue(struct st_db *db, struct st_op *op)
+{
+	if (db->tail != NULL)
+		db->tail->next = op;
+	else
+		db->head = op;
+	db->tail = op;
+	pthread_cond_signal(&db->work_cv);
+}
+
+static int
+write_direct(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
+{
+	struct st_txn t = { NULL, db, 1 };
+	int rc;
+
+	if ((rc = begin_write(db, NULL, &t.txn)) != 0)
+		return err_set(e, "cannot start a transaction: %s",
+		    mdb_strerror(rc)), st_from_mdb(rc);
+	if ((rc = fn(&t, arg, e)) != 0) {
+		mdb_txn_abort(t.txn);
+		return rc;
+	}
+	if ((rc = mdb_txn_commit(t.txn)) != 0)
+		return err_set(e, "cannot save the change: %s",
+		    mdb_strerror(rc)), st_from_mdb(rc);
+	return 0;
+}
+
+int
+st_write(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
+{
+	struct st_op op;
+
+	if (!db->writer_running)
+		return write_direct(db, fn, arg, e);
+	memset(&op, 0, sizeof(op));
+	op.fn = fn;
+	op.arg = arg;
+	pthread_mutex_lock(&db->mu);
+	enqueue(db, &op);
+	while (!op.finished)
+		pthread_cond_wait(&db->done_cv, &db->mu);
+	pthread_mutex_unlock(&db->mu);
+	if (op.rc != 0 && e != NULL)
+		*e = op.e;
+	return op.rc;
+}
+
+int
+st_write_async(struct st_db *db, st_write_fn fn, void *arg, st_done_fn done,
+    void *ctx)
+{
+	struct st_op *op;
+
+	if (!db->writer_running || done == NULL)
+		return ST_INVAL;
+	if ((op = calloc(1, sizeof(*op))) == NULL)
+		return ST_EIO;
+	op->fn = fn;
+	op->arg = arg;
+	op->done = done;
+	op->ctx = ctx;
+	pthread_mutex_lock(&db->mu);
+	enqueue(db, op);
+	pthread_mutex_unlock(&db->mu);
+	return 0;
+}
+
+void
+st_writer_stats(struct st_db *db, uint64_t *batches, uint64_t *ops)
+{
+	pthread_mutex_lock(&db->mu);
+	*batches = db->batches;
+	*ops = db->ops;
+	pthread_mutex_unlock(&db->mu);
+}
+
+int
+st_read_begin(struct st_db *db, struct st_txn **out)
+{
+	struct st_txn *t;
+	int rc;
+
+	if ((t = malloc(sizeof(*t))) == NULL)
+		return ST_EIO;
+	t->db = db;
+	t->write = 0;
+	rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(db->env, 0);
+		rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &t->txn);
+	}
+	if (rc != 0) {
+		free(t);
+		return st_from_mdb(rc);
+	}
+	*out = t;
+	return 0;
+}
+
+void
+st_read_end(struct st_txn *t)
+{
+	if (t == NULL)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+int
+st_id_next(struct st_txn *t, uint64_t *id)
+{
+	struct timespec ts;
+	uint64_t last = 0, now;
+	int rc;
+
+	rc = meta_get_u64(t->txn, st_dbi(t, DBI_META), "last_id", &last);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return st_from_mdb(rc);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000)
+	    << 16;
+	*id = now > last ? now : last + 1;
+	return st_from_mdb(meta_put_u64(t->txn, st_dbi(t, DBI_META),
+	    "last_id", *id));
+}
+
+int
+st_counter_add(struct st_txn *t, const char *name, int64_t delta)
+{
+	char key[64];
+	uint64_t v = 0;
+	int rc;
+
+	snprintf(key, sizeof(key), "count:%s", name);
+	rc = meta_get_u64(t->txn, st_dbi(t, DBI_META), key, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return st_from_mdb(rc);
+	if (delta < 0 && (uint64_t)-delta > v)
+		v = 0;
+	else
+		v += (uint64_t)delta;
+	return st_from_mdb(meta_put_u64(t->txn, st_dbi(t, DBI_META), key, v));
+}
+
+uint64_t
+st_counter_get(struct st_txn *t, const char *name)
+{
+	char key[64];
+	uint64_t v = 0;
+
+	snprintf(key, sizeof(key), "count:%s", name);
+	if (meta_get_u64(t->txn, st_dbi(t, DBI_META), key, &v) != 0)
+		return 0;
+	return v;
+}
+
+int
+st_db_backup(struct st_db *db, const char *dir, struct err *e)
+{
+	char path[4096];
+	struct stat sb;
+	int rc;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return err_set(e, "cannot create %s: %s", dir,
+		    strerror(errno)), ST_EIO;
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	if (stat(path, &sb) == 0)
+		return err_set(e, "%s already holds a backup: choose an "
+		    "empty directory", dir), ST_EXISTS;
+	/* A read transaction inside: consistent while writers go on. */
+	if ((rc = mdb_env_copy2(db->env, dir, MDB_CP_COMPACT)) != 0)
+		return err_set(e, "backup to %s failed: %s", dir,
+		    mdb_strerror(rc)), ST_EIO;
+	return 0;
+}
+
+int
+st_db_schema(struct st_db *db, unsigned *version)
+{
+	MDB_txn *txn;
+	uint64_t v = 0;
+	int rc;
+
+	if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return st_from_mdb(rc);
+	rc = meta_get_u64(txn, db->dbi[DBI_META], "schema", &v);
+	mdb_txn_abort(txn);
+	*version = (unsigned)v;
+	return st_from_mdb(rc);
+}
+
+int
+st_db_stat(struct st_db *db, void (*cb)(void *, const char *, size_t),
+    void *ctx)
+{
+	MDB_txn *txn;
+	MDB_stat ms;
+	int rc, i;
+
+	if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return st_from_mdb(rc);
+	for (i = 0; i < DBI_COUNT; i++) {
+		if ((rc = mdb_stat(txn, db->dbi[i], &ms)) != 0)
+			break;
+		cb(ctx, dbi_names[i], ms.ms_entries);
+	}
+	mdb_txn_abort(txn);
+	return st_from_mdb(rc);
+}

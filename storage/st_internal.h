@@ -1,0 +1,53 @@
+/* st_internal.h: what the storage modules share among themselves; never
+ * included above storage/. */
+#ifndef HUB_ST_INTERNAL_H
+#define HUB_ST_INTERNAL_H
+
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdint.h>
+
+enum st_dbi {
+	DBI_META,	/* name -> value: schema, last_id, counters */
+	DBI_IRIS,	/* iri -> be64 object id */
+	DBI_OBJECTS,	/* be64 id -> st_obj header + JSON bytes served */
+	DBI_ACTORS,	/* be64 id -> encoded actor record (no secrets) */
+	DBI_NAMES,	/* lowercase local name -> be64 actor id */
+	DBI_ACCOUNTS,	/* be64 id -> password hash, private key */
+	DBI_OUTBOX,	/* be64 actor, be64 ~note id -> be64 activity, vis */
+	DBI_TAGS,	/* tag NUL be64 ~note id -> (empty) */
+	DBI_TOKENS,	/* sha256(token) -> be64 actor id, be64 created */
+	DBI_COUNT
+};
+
+struct st_op;
+
+struct st_db {
+	MDB_env *env;
+	MDB_dbi dbi[DBI_COUNT];
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv;		/* writer waits for ops */
+	pthread_cond_t done_cv;		/* st_write() callers wait */
+	struct st_op *head, *tail;
+	pthread_t writer;
+	int writer_running;
+	int stopping;
+	uint64_t batches, ops;
+};
+
+struct st_txn {
+	MDB_txn *txn;
+	struct st_db *db;
+	int write;
+};
+
+/* Map an LMDB code to ST_*. */
+int st_from_mdb(int rc);
+
+static inline MDB_dbi
+st_dbi(struct st_txn *t, enum st_dbi which)
+{
+	return t->db->dbi[which];
+}
+
+#endif

@@ -1,0 +1,207 @@
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "err.h"
+#include "st_actor.h"
+#include "st_check.h"
+#include "st_db.h"
+#include "st_enc.h"
+#include "st_internal.h"
+#include "st_object.h"
+#include "tap.h"
+
+static char dir[256];
+
+static int
+put_obj(struct st_txn *t, void *arg, struct err *e)
+{
+	uint64_t *id = arg;
+	struct st_obj o = { .id = *id, .kind = ST_K_NOTE, .owner = 1 };
+	char iri[64];
+
+	snprintf(iri, sizeof(iri), "https://h/o/%llu", (unsigned long long)*id);
+	if (st_iri_put(t, iri, *id) != 0)
+		return err_set(e, "iri taken"), ST_EXISTS;
+	return st_object_put(t, &o, "{\"a\":1}", 7);
+}
+
+static void *
+writer_thread(void *arg)
+{
+	struct st_db *db = arg;
+	static uint64_t next = 1000;
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	uint64_t id;
+	int i, bad = 0;
+
+	for (i = 0; i < 50; i++) {
+		pthread_mutex_lock(&mu);
+		id = next++;
+		pthread_mutex_unlock(&mu);
+		if (st_write(db, put_obj, &id, NULL) != 0)
+			bad++;
+	}
+	return (void *)(intptr_t)bad;
+}
+
+static int
+failing(struct st_txn *t, void *arg, struct err *e)
+{
+	uint64_t id = 5;
+
+	(void)arg;
+	put_obj(t, &id, e);	/* a change that must be discarded */
+	return err_set(e, "no"), ST_INVAL;
+}
+
+static int
+seed(struct st_txn *t, void *arg, struct err *e)
+{
+	int i, rc;
+
+	(void)arg;
+	(void)e;
+	for (i = 1; i <= 45; i++)
+		if ((rc = st_outbox_add(t, 9, (uint64_t)i * 10,
+		    (uint64_t)i * 10 + 1, i % 3 == 0 ? ST_VIS_FOLLOWERS :
+		    ST_VIS_PUBLIC)) != 0)
+			return rc;
+	st_outbox_add(t, 10, 5, 6, 0);	/* another actor */
+	return st_counter_add(t, "n", 3);
+}
+
+static void
+test_writer(struct st_db *db)
+{
+	pthread_t th[8];
+	uint64_t batches, ops, id = 5;
+	struct st_txn *t;
+	struct st_obj o;
+	struct buf b;
+	void *bad;
+	int i, failures = 0;
+
+	ok(st_writer_start(db, NULL) == 0, "writer starts");
+	for (i = 0; i < 8; i++)
+		pthread_create(&th[i], NULL, writer_thread, db);
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], &bad);
+		failures += (int)(intptr_t)bad;
+	}
+	st_writer_stats(db, &batches, &ops);
+	ok(failures == 0 && ops == 400, "400 concurrent writes done (%d "
+	    "failed)", failures);
+	ok(batches < ops, "group commit: %llu ops in %llu batches",
+	    (unsigned long long)ops, (unsigned long long)batches);
+	ok(st_write(db, failing, NULL, NULL) == ST_INVAL, "a failing unit "
+	    "reports its code");
+	st_read_begin(db, &t);
+	ok(st_object_get(t, 5, &o, NULL) == ST_NOTFOUND, "and its changes "
+	    "are discarded");
+	buf_init(&b, 0);
+	ok(st_object_get(t, 1234, &o, &b) == 0 && b.len == 7 &&
+	    !memcmp(b.data, "{\"a\":1}", 7) && o.ver == 1,
+	    "stored object read back");
+	buf_free(&b);
+	st_read_end(t);
+	ok(st_write(db, put_obj, &id, NULL) == 0, "the same id works after");
+}
+
+static void
+test_outbox(struct st_db *db)
+{
+	struct st_outbox_item it[20];
+	struct st_txn *t;
+	int n, more;
+	uint64_t cnt;
+
+	ok(st_write(db, seed, NULL, NULL) == 0, "seed outbox");
+	st_read_begin(db, &t);
+	n = st_outbox_page(t, 9, 0, ST_VIS_UNLISTED, it, 20, &more);
+	ok(n == 20 && more && it[0].note == 440 && it[0].activity == 441 &&
+	    it[1].note == 430, "newest first, followers-only skipped");
+	n = st_outbox_page(t, 9, it[19].note, ST_VIS_UNLISTED, it, 20, &more);
+	ok(n == 10 && !more && it[9].note == 10, "second page ends (%d)", n);
+	n = st_outbox_page(t, 9, 0, ST_VIS_DIRECT, it, 20, &more);
+	ok(n == 20 && it[0].note == 450, "all visibilities when asked");
+	st_outbox_count(t, 9, &cnt);
+	ok(cnt == 45, "count per actor");
+	ok(st_counter_get(t, "n") == 3, "counter");
+	st_read_end(t);
+}
+
+static void
+test_actor_encoding(void)
+{
+	struct st_actor a = { .id = 3, .kind = ST_AK_GROUP, .flags = 5,
+		.role = 2, .created = 77, .last_active = 88, .posts = 99,
+		.name = "sepsis", .display_name = "Sepsis \xe2\x9c\x93",
+		.summary = "", .iri = "https://h/c/sepsis",
+		.pubkey_pem = "-----BEGIN-----" }, b;
+	unsigned char buf[512];
+	size_t n = st_actor_encode(&a, buf, sizeof(buf));
+
+	ok(st_actor_decode(buf, n, 3, &b) == 0 && b.kind == ST_AK_GROUP &&
+	    b.flags == 5 && b.role == 2 && b.created == 77 && b.posts == 99 &&
+	    !strcmp(b.display_name, a.display_name) &&
+	    !strcmp(b.pubkey_pem, a.pubkey_pem), "actor record round trip");
+	st_actor_clear(&b);
+	ok(st_actor_decode(buf, n - 1, 3, &b) != 0, "truncated record "
+	    "refused");
+	ok(st_actor_decode(buf, 10, 3, &b) != 0, "short record refused");
+}
+
+static int
+bump_schema(struct st_txn *t, void *arg, struct err *e)
+{
+	unsigned char v[8];
+	MDB_val k = { 6, "schema" }, d = { 8, v };
+
+	(void)arg;
+	(void)e;
+	st_put_be64(v, ST_SCHEMA_VERSION + 1);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_META), &k, &d, 0));
+}
+
+static void
+report(void *ctx, const char *msg)
+{
+	(void)ctx;
+	printf("# %s\n", msg);
+}
+
+int
+main(void)
+{
+	struct st_db *db, *db2;
+	char bdir[300], cmd[700];
+	struct err e;
+
+	snprintf(dir, sizeof(dir), "/tmp/hub-test-storage-%d", getpid());
+	ok(st_db_open(&db, dir, 64 << 20, 0, &e) == ST_NOINIT,
+	    "no data, no ST_CREATE: %s", e.msg);
+	ok(st_db_open(&db, dir, 64 << 20, ST_CREATE, &e) == 0, "created");
+	test_writer(db);
+	test_outbox(db);
+	test_actor_encoding();
+	ok(st_check(db, report, NULL) > 0, "check reports an outbox whose "
+	    "notes are missing");
+	snprintf(bdir, sizeof(bdir), "%s-backup", dir);
+	ok(st_db_backup(db, bdir, &e) == 0, "hot backup");
+	ok(st_db_backup(db, bdir, &e) == ST_EXISTS, "backup refuses to "
+	    "overwrite: %s", e.msg);
+	ok(st_write(db, bump_schema, NULL, NULL) == 0, "write a newer schema");
+	st_db_close(db);
+	ok(st_db_open(&db2, dir, 64 << 20, 0, &e) == ST_SCHEMA &&
+	    strstr(e.msg, "newer") != NULL, "newer schema refused: %s", e.msg);
+	ok(st_db_open(&db2, bdir, 64 << 20, 0, &e) == 0, "backup opens");
+	st_db_close(db2);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", dir, bdir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return done_testing();
+}
