@@ -312,6 +312,41 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decoding of paths and query values, in place. "%00" is kept
+ * as it is: a NUL would cut the C string short and make "/users/a%00x"
+ * look like "/users/a". */
+static size_t
+unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static int
 listen_addr(const struct config *cfg, struct sockaddr_storage *ss,
     unsigned *flags)
 {
@@ -362,6 +397,7 @@ http_start(struct srv *s, struct err *e)
 	    MHD_OPTION_CONNECTION_LIMIT, 4096u,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 	    MHD_OPTION_END);
 	if (s->daemon == NULL)
 		return err_set(e, "cannot listen on %s (is the port in "

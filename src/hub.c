@@ -219,11 +219,11 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	struct actor_job j = { 0 };
 	char name[32], iri[512], pw[HUB_PASSWORD_LEN + 1] = "";
 	char *pub = NULL;
-	int rc;
+	int rc, login = in->kind == HUB_PERSON && !in->no_login;
 
 	if ((rc = check_new_actor(in, name, e)) != 0)
 		return rc;
-	if (in->kind == HUB_PERSON && in->password == NULL) {
+	if (login && in->password == NULL) {
 		if (gen_password == NULL || cap <= HUB_PASSWORD_LEN)
 			return err_set(e, "no room for a password"),
 			    HUB_INVALID;
@@ -231,13 +231,18 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	}
 	hub_actor_iri(h, in->kind, name, iri, sizeof(iri));
 	/* Slow work first, outside any transaction: key and hash. */
-	if (fed_key_generate(&j.priv_pem, &pub, e) < 0)
+	if (in->priv_pem != NULL && in->pub_pem != NULL) {
+		j.priv_pem = strdup(in->priv_pem);
+		pub = strdup(in->pub_pem);
+		if (j.priv_pem == NULL || pub == NULL) {
+			rc = (err_set(e, "out of memory"), ST_EIO);
+			goto out;
+		}
+	} else if (fed_key_generate(&j.priv_pem, &pub, e) < 0)
 		return ST_EIO;
-	if (in->kind == HUB_PERSON &&
-	    (j.pw_hash = hash_password(in->password ? in->password : pw)) ==
-	    NULL) {
-		err_set(e, "cannot hash the password");
-		rc = ST_EIO;
+	if (login && (j.pw_hash = hash_password(in->password ? in->password :
+	    pw)) == NULL) {
+		rc = (err_set(e, "cannot hash the password"), ST_EIO);
 		goto out;
 	}
 	j.h = h;
@@ -590,10 +595,10 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 	if ((rc = load_local(t, p->name, &a, e)) != 0)
 		return rc;
 	if (a.kind != ST_AK_PERSON || (a.flags & ST_AF_DISABLED)) {
+		err_set(e, a.kind != ST_AK_PERSON ? "only members can post "
+		    "notes" : "this account is disabled: ask an admin");
 		st_actor_clear(&a);
-		return err_set(e, a.kind != ST_AK_PERSON ? "only members "
-		    "can post notes" : "this account is disabled: ask an "
-		    "admin"), HUB_FORBIDDEN;
+		return HUB_FORBIDDEN;
 	}
 	if ((rc = store_note(t, p, &a)) == 0 &&
 	    (rc = st_counter_add(t, "local_posts", 1)) == 0) {

@@ -42,11 +42,14 @@ struct hub_actor_new {
 	int role;			/* enum st_role */
 	int locked;
 	const char *password;		/* NULL: generate (persons only) */
+	int no_login;			/* no password at all (imports) */
+	const char *priv_pem, *pub_pem;	/* NULL: make a new key pair */
 };
 
-/* Create a local actor with a fresh RSA-2048 key. When in->password is
- * NULL for a person, a generated password is written to gen_password
- * (cap > HUB_PASSWORD_LEN). Returns 0, HUB_INVALID, HUB_TAKEN or ST_*. */
+/* Create a local actor with a fresh RSA-2048 key (or the given pair).
+ * When in->password is NULL for a person (and no_login is not set), a
+ * generated password is written to gen_password (cap > HUB_PASSWORD_LEN).
+ * Returns 0, HUB_INVALID, HUB_TAKEN or ST_*. */
 int hub_actor_create(struct hub *h, const struct hub_actor_new *in,
     char *gen_password, size_t cap, struct err *e);
 

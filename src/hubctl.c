@@ -429,6 +429,10 @@ main(int argc, char **argv)
 	struct err e;
 	int opt, rc;
 
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return EX_OK;
+	}
 	while ((opt = getopt(argc, argv, "+c:h")) != -1) {
 		switch (opt) {
 		case 'c': path = optarg; break;

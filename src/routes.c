@@ -688,7 +688,7 @@ api_bad_request(struct http_req *r, json_t **body, char *name, size_t cap)
 	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
 		return http_error(r, 415, "send the note as application/json");
 	*body = json_loadb(r->body.data ? r->body.data : "", r->body.len,
-	    JSON_REJECT_DUPLICATES, &je);
+	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (*body == NULL) {
 		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
 		    "(line %d, column %d)", je.text, je.line, je.column);

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Count the test results of every .trs file under DIR and print the last
-# line of the run: "N passed, N failed".
-dir=${1:-tests}
+# Count the test results of every .trs file under each DIR and print the
+# last line of the run: "N passed, N failed".
+[ $# -gt 0 ] || set -- tests
 pass=0; fail=0; skip=0
-for f in $(find "$dir" -name '*.trs' 2>/dev/null); do
+for f in $(find "$@" -name '*.trs' 2>/dev/null); do
 	p=$(grep -c '^:test-result: \(PASS\|XFAIL\)' "$f")
 	s=$(grep -c '^:test-result: SKIP' "$f")
 	x=$(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$f")

@@ -1,0 +1,171 @@
+# common.sh: helpers shared by the bench scripts (sourced, not run).
+# Everything here talks to 127.0.0.1 only.
+
+# Where the sources and the build are; BUILD may be overridden.
+bench_dir=$(cd "$(dirname "$0")" && pwd)
+top_dir=$(dirname "$bench_dir")
+BUILD=${BUILD:-$top_dir/build}
+
+# Missing tools are collected, then reported together (exit 2).
+bench_missing=""
+
+# need TOOL PACKAGE: note TOOL as missing unless it is on PATH (or is an
+# executable path).
+need() {
+	if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then
+		return 0
+	fi
+	bench_missing="$bench_missing  install $1: apt-get install $2
+"
+}
+
+# need_file PATH HOW: note PATH as missing with a hint.
+need_file() {
+	if [ ! -e "$1" ]; then
+		bench_missing="$bench_missing  missing $1: $2
+"
+	fi
+}
+
+need_pkg() {
+	if ! pkg-config --exists "$1" 2>/dev/null; then
+		bench_missing="$bench_missing  missing pkg-config module $1: apt-get install $2
+"
+	fi
+}
+
+need_header() {
+	if [ ! -e "/usr/include/$1" ]; then
+		bench_missing="$bench_missing  missing /usr/include/$1: apt-get install $2
+"
+	fi
+}
+
+# Exit 2 with the list when anything is missing.
+check_missing() {
+	if [ -n "$bench_missing" ]; then
+		printf '%s: cannot run, something is missing:\n%s' \
+		    "$(basename "$0")" "$bench_missing" >&2
+		exit 2
+	fi
+}
+
+# check_build_fresh FILE [lib]: warn when FILE (a binary or libhub.a) is
+# older than the sources it is built from; "lib" leaves out the sources
+# that only hubd and hubctl use.
+check_build_fresh() {
+	if [ "${2:-}" = lib ]; then
+		newer=$(find "$top_dir/src" "$top_dir/storage" \
+		    "$top_dir/federation" -name '*.[ch]' -newer "$1" \
+		    ! -name hubd.c ! -name hubctl.c ! -name 'http.[ch]' \
+		    ! -name 'routes.[ch]' ! -name 'page.[ch]' 2>/dev/null |
+		    head -3)
+	else
+		newer=$(find "$top_dir/src" "$top_dir/storage" \
+		    "$top_dir/federation" -name '*.[ch]' -newer "$1" \
+		    2>/dev/null | head -3)
+	fi
+	if [ -n "$newer" ]; then
+		echo "warning: $1 is older than" $newer \
+		    "- run make in $BUILD to measure the current code" >&2
+	fi
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on (bounded tries).
+free_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+		i=$((i + 1))
+	done
+	echo "no free port found on 127.0.0.1" >&2
+	return 1
+}
+
+# wait_http URL PID: until URL answers (at most 10 s) or PID dies.
+wait_http() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if ! kill -0 "$2" 2>/dev/null; then
+			return 1
+		fi
+		if curl -s -o /dev/null --max-time 1 "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL. Only our own
+# child processes are ever passed here.
+stop_pid() {
+	[ -n "${1:-}" ] || return 0
+	kill -0 "$1" 2>/dev/null || return 0
+	kill -TERM "$1" 2>/dev/null || true
+	i=0
+	while [ $i -lt 100 ] && kill -0 "$1" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		echo "pid $1 did not stop on SIGTERM in 10 s; killing it" >&2
+		kill -KILL "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
+}
+
+# rss_kib PID FIELD: VmRSS or VmHWM of PID in KiB (empty when gone).
+rss_kib() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null ||
+	    true
+}
+
+# mib KIB: KiB as MiB with one decimal.
+mib() {
+	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+# write_hub_conf FILE PORT DATA_DIR [EXTRA LINES]
+write_hub_conf() {
+	cat >"$1" <<EOF
+listen = 127.0.0.1:$2
+base_url = http://127.0.0.1:$2
+data_dir = $3
+allow_private_addresses = true
+${4:-}
+EOF
+}
+
+# The bench_store tool, built from bench/bench_store.c against libhub.a.
+build_bench_store() {
+	out=$1
+	# shellcheck disable=SC2046
+	cc -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -D_GNU_SOURCE \
+	    -I "$top_dir/src" -I "$top_dir/federation" -I "$top_dir/storage" \
+	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto) \
+	    -o "$out" "$bench_dir/bench_store.c" "$BUILD/libhub.a" \
+	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto) \
+	    -llmdb -largon2 -pthread
+}
+
+# Checks for scripts that build bench_store.
+need_bench_store_deps() {
+	need cc gcc
+	need pkg-config pkg-config
+	need_file "$BUILD/libhub.a" "build the hub first: mkdir -p build && cd build && ../configure && make"
+	if command -v pkg-config >/dev/null 2>&1; then
+		need_pkg libmicrohttpd libmicrohttpd-dev
+		need_pkg jansson libjansson-dev
+		need_pkg libcurl libcurl4-openssl-dev
+		need_pkg libcrypto libssl-dev
+	fi
+	need_header lmdb.h liblmdb-dev
+	need_header argon2.h libargon2-dev
+}
