@@ -71,11 +71,38 @@ check_build_fresh() {
 	fi
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on (bounded tries).
+# cpu_busy: percent of all cores busy over the next second (/proc/stat).
+cpu_busy() {
+	a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' \
+	    /proc/stat)
+	sleep 1
+	b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' \
+	    /proc/stat)
+	echo "$a $b" | awk '{ t = ($3 - $1) + ($4 - $2)
+	    printf "%.0f", (t > 0 ? 100 * ($3 - $1) / t : 0) }'
+}
+
+# One line about the machine: date, host, cores, how busy the cores
+# are before the run (with a warning when something else is using them).
+print_machine() {
+	busy=$(cpu_busy)
+	echo "date: $(date -u +%FT%TZ)  host: $(uname -n)  cores: $(nproc)" \
+	    " CPU busy before the run: $busy %"
+	if [ "$busy" -ge 15 ]; then
+		echo "warning: the machine is not idle ($busy % busy): other" \
+		    "processes share the cores and move the figures"
+	fi
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on (bounded tries),
+# below the kernel's ephemeral range so that no client socket holds it.
 free_port() {
+	lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range \
+	    2>/dev/null || echo 32768)
+	[ "$lo" -gt 12000 ] || lo=32768
 	i=0
 	while [ $i -lt 100 ]; do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return 0
@@ -129,6 +156,13 @@ rss_kib() {
 # mib KIB: KiB as MiB with one decimal.
 mib() {
 	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+# result_field FILE KEY: the value of KEY=... on the RESULT line of FILE.
+result_field() {
+	awk -v k="$2" '/^RESULT / { for (i = 2; i <= NF; i++)
+	    if (index($i, k "=") == 1) { print substr($i, length(k) + 2) } }' \
+	    "$1"
 }
 
 # write_hub_conf FILE PORT DATA_DIR [EXTRA LINES]

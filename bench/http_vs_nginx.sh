@@ -8,6 +8,7 @@
 # WRK_CONNS (50), NGINX (/usr/sbin/nginx), BUILD (../build),
 # HUB_THREADS (threads = in hub.conf, default 0: one per core).
 set -eu
+set -o pipefail
 
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
@@ -52,7 +53,7 @@ ngx="http://127.0.0.1:$ngx_port"
 AS_ACCEPT="Accept: application/activity+json"
 
 echo "== http_vs_nginx: GET throughput of hubd vs nginx (same bytes), RSS"
-echo "date: $(date -u +%FT%TZ)  host: $(uname -n)  cores: $(nproc)"
+print_machine
 echo "hubd: $BUILD/hubd ($("$BUILD/hubd" -V))"
 echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/^nginx version: //'))"
 echo "wrk: $(command -v wrk), -t$WRK_THREADS -c$WRK_CONNS -d$DURATION," \
@@ -110,7 +111,9 @@ done
 sleep 1
 rss_idle=$(rss_kib "$hubd_pid" VmRSS)
 echo "hubd VmRSS idle (after start-up and the fetches above):" \
-    "$(mib "$rss_idle") MiB"
+    "$(mib "$rss_idle") MiB (RssAnon $(mib "$(rss_kib "$hubd_pid" RssAnon)")," \
+    "RssFile $(mib "$(rss_kib "$hubd_pid" RssFile)"): file pages include" \
+    "the LMDB map)"
 echo
 
 # ---- nginx serving the same bytes ----
@@ -231,6 +234,8 @@ rss_peak=$(awk 'NF && $1 > m { m = $1 } END { print m + 0 }' \
 nsamples=$(grep -c . "$tmp/rss.samples" || true)
 rss_after=$(rss_kib "$hubd_pid" VmRSS)
 rss_hwm=$(rss_kib "$hubd_pid" VmHWM)
+rss_anon=$(rss_kib "$hubd_pid" RssAnon)
+rss_file=$(rss_kib "$hubd_pid" RssFile)
 if ! kill -0 "$hubd_pid" 2>/dev/null; then
 	echo "hubd died during the load; its log:" >&2
 	cat "$tmp/hubd.log" >&2
@@ -258,5 +263,6 @@ printf '%-36s %8s  %s\n' "VmRSS idle, before the load" "$(mib "$rss_idle")" \
 printf '%-36s %8s  %s\n' "VmRSS peak, $nsamples samples / 0.5 s" \
     "$(mib "$rss_peak")" \
     "< 32 MiB: $(awk -v k="$rss_peak" 'BEGIN { print (k < 32768 ? "met" : "NOT met") }')"
-printf '%-36s %8s\n' "VmRSS after the load" "$(mib "$rss_after")"
+printf '%-36s %8s  (RssAnon %s, RssFile %s)\n' "VmRSS after the load" \
+    "$(mib "$rss_after")" "$(mib "$rss_anon")" "$(mib "$rss_file")"
 printf '%-36s %8s\n' "VmHWM (kernel's high-water mark)" "$(mib "$rss_hwm")"

@@ -69,23 +69,26 @@ parse_size(const char *v, long long *out)
 {
 	char *end;
 	long long n;
+	int shift;
 
 	errno = 0;
 	n = strtoll(v, &end, 10);
 	if (errno != 0 || end == v || n < 0)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
-	case '\0': break;
-	case 'K': n <<= 10; end++; break;
-	case 'M': n <<= 20; end++; break;
-	case 'G': n <<= 30; end++; break;
-	case 'T': n <<= 40; end++; break;
+	case '\0': shift = 0; break;
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
 	default: return -1;
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end != '\0' || n < 0 || n > (1LL << 50))
+	/* Check before shifting: a signed overflow is undefined. */
+	if (*end != '\0' || n > (1LL << 50) >> shift)
 		return -1;
+	n <<= shift;
 	*out = n;
 	return 0;
 }

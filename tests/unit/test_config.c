@@ -60,6 +60,10 @@ main(void)
 	    e.msg);
 	ok(parse(&c, "allow_private_addresses = perhaps\n", &e) < 0, "bool");
 	ok(parse(&c, "map_size = 1K\n", &e) < 0, "map_size too small");
+	ok(parse(&c, "map_size = 738672142T\n", &e) < 0,
+	    "map_size that would overflow (found by the fuzzer)");
+	ok(parse(&c, "map_size = 1T\n", &e) == 0 && c.map_size == 1LL << 40,
+	    "map_size 1T is the top");
 	ok(config_parse(&c, "threads = 1\0x", 13, "t.conf", NULL, &e) < 0,
 	    "NUL byte refused");
 	ok(config_load(&c, "/nonexistent/hub.conf", &e) < 0 &&
