@@ -90,8 +90,8 @@ set_iri(json_t *o, const char *key, const char *prefix, const char *suffix)
 }
 
 json_t *
-fed_as2_actor(const struct st_actor *a, const char *base_url,
-    const char *summary_html)
+fed_as2_actor(
+    const struct st_actor *a, const char *base_url, const char *summary_html)
 {
 	char when[32];
 	json_t *o = json_object(), *key;
@@ -100,8 +100,8 @@ fed_as2_actor(const struct st_actor *a, const char *base_url,
 	json_object_set_new(o, "id", json_string(a->iri));
 	json_object_set_new(o, "type", json_string(actor_type(a->kind)));
 	json_object_set_new(o, "preferredUsername", json_string(a->name));
-	json_object_set_new(o, "name", json_string(a->display_name[0] ?
-	    a->display_name : a->name));
+	json_object_set_new(o, "name",
+	    json_string(a->display_name[0] ? a->display_name : a->name));
 	json_object_set_new(o, "summary", json_string(summary_html));
 	json_object_set_new(o, "url", json_string(a->iri));
 	set_iri(o, "inbox", a->iri, "/inbox");
@@ -115,14 +115,14 @@ fed_as2_actor(const struct st_actor *a, const char *base_url,
 	}
 	json_object_set_new(o, "manuallyApprovesFollowers",
 	    json_boolean(a->flags & ST_AF_LOCKED));
-	json_object_set_new(o, "discoverable",
-	    json_boolean(a->kind != ST_AK_APPLICATION));
-	json_object_set_new(o, "indexable", json_boolean(a->kind ==
-	    ST_AK_PERSON || a->kind == ST_AK_GROUP));
+	json_object_set_new(
+	    o, "discoverable", json_boolean(a->kind != ST_AK_APPLICATION));
+	json_object_set_new(o, "indexable",
+	    json_boolean(a->kind == ST_AK_PERSON || a->kind == ST_AK_GROUP));
 	json_object_set_new(o, "published", json_string(when));
 	json_object_set_new(o, "endpoints", json_object());
-	set_iri(json_object_get(o, "endpoints"), "sharedInbox", base_url,
-	    "/inbox");
+	set_iri(
+	    json_object_get(o, "endpoints"), "sharedInbox", base_url, "/inbox");
 	key = json_object();
 	set_iri(key, "id", a->iri, "#main-key");
 	json_object_set_new(key, "owner", json_string(a->iri));
@@ -149,8 +149,7 @@ set_audience(json_t *o, int vis, const char *followers)
 	case ST_VIS_FOLLOWERS:
 		json_array_append_new(to, json_string(followers));
 		break;
-	default:
-		break;
+	default: break;
 	}
 	json_object_set_new(o, "to", to);
 	json_object_set_new(o, "cc", cc);
@@ -164,11 +163,12 @@ hashtags(const struct fed_note *n)
 	size_t i;
 
 	for (i = 0; i < n->ntags; i++) {
-		snprintf(href, sizeof(href), "%s/tags/%s", n->base_url,
-		    n->tags[i]);
+		snprintf(
+		    href, sizeof(href), "%s/tags/%s", n->base_url, n->tags[i]);
 		snprintf(name, sizeof(name), "#%s", n->tags[i]);
-		json_array_append_new(tags, json_pack("{s:s,s:s,s:s}",
-		    "type", "Hashtag", "href", href, "name", name));
+		json_array_append_new(tags,
+		    json_pack("{s:s,s:s,s:s}", "type", "Hashtag", "href", href,
+			"name", name));
 	}
 	return tags;
 }
@@ -183,14 +183,13 @@ fed_as2_note(const struct fed_note *n)
 	json_object_set_new(o, "id", json_string(n->id));
 	json_object_set_new(o, "type", json_string("Note"));
 	json_object_set_new(o, "url", json_string(n->url));
-	json_object_set_new(o, "attributedTo",
-	    json_string(n->attributed_to));
+	json_object_set_new(o, "attributedTo", json_string(n->attributed_to));
 	json_object_set_new(o, "published", json_string(when));
 	set_audience(o, n->vis, n->followers);
-	json_object_set_new(o, "inReplyTo", n->in_reply_to ?
-	    json_string(n->in_reply_to) : json_null());
-	json_object_set_new(o, "summary", n->summary ?
-	    json_string(n->summary) : json_null());
+	json_object_set_new(o, "inReplyTo",
+	    n->in_reply_to ? json_string(n->in_reply_to) : json_null());
+	json_object_set_new(
+	    o, "summary", n->summary ? json_string(n->summary) : json_null());
 	json_object_set_new(o, "sensitive", json_boolean(n->summary != NULL));
 	json_object_set_new(o, "content", json_string(n->content));
 	json_object_set_new(o, "tag", hashtags(n));
@@ -223,11 +222,11 @@ fed_as2_tombstone(const char *id, const char *former_type, time_t deleted)
 }
 
 json_t *
-fed_as2_collection(const char *id, uint64_t total, const char *first,
-    const char *last)
+fed_as2_collection(
+    const char *id, uint64_t total, const char *first, const char *last)
 {
-	json_t *o = json_pack("{s:s,s:s,s:I}", "id", id,
-	    "type", "OrderedCollection", "totalItems", (json_int_t)total);
+	json_t *o = json_pack("{s:s,s:s,s:I}", "id", id, "type",
+	    "OrderedCollection", "totalItems", (json_int_t)total);
 
 	if (first != NULL)
 		json_object_set_new(o, "first", json_string(first));

@@ -30,32 +30,32 @@ void fed_as2_time(time_t t, char *out, size_t cap);
 
 /* The actor document for a (local) actor. base_url is the hub's;
  * summary_html is the rendered summary ("" for none). */
-json_t *fed_as2_actor(const struct st_actor *a, const char *base_url,
-    const char *summary_html);
+json_t *fed_as2_actor(
+    const struct st_actor *a, const char *base_url, const char *summary_html);
 
 struct fed_note {
 	const char *id;
 	const char *url;
 	const char *attributed_to;
-	const char *followers;		/* the author's followers collection */
-	const char *content;		/* HTML */
-	const char *summary;		/* content warning, or NULL */
-	const char *in_reply_to;	/* or NULL */
-	const char *base_url;		/* for hashtag hrefs */
-	const char *const *tags;	/* lowercase, without '#' */
+	const char *followers;	 /* the author's followers collection */
+	const char *content;	 /* HTML */
+	const char *summary;	 /* content warning, or NULL */
+	const char *in_reply_to; /* or NULL */
+	const char *base_url;	 /* for hashtag hrefs */
+	const char *const *tags; /* lowercase, without '#' */
 	size_t ntags;
 	time_t published;
-	int vis;			/* enum st_vis */
+	int vis; /* enum st_vis */
 };
 
 /* A Note and the Create that wraps it (same to/cc). */
 json_t *fed_as2_note(const struct fed_note *n);
 json_t *fed_as2_create(const char *id, const char *actor, json_t *note);
 /* What a deleted object becomes. */
-json_t *fed_as2_tombstone(const char *id, const char *former_type,
-    time_t deleted);
+json_t *fed_as2_tombstone(
+    const char *id, const char *former_type, time_t deleted);
 /* An OrderedCollection with totalItems and first (and last) page. */
-json_t *fed_as2_collection(const char *id, uint64_t total,
-    const char *first, const char *last);
+json_t *fed_as2_collection(
+    const char *id, uint64_t total, const char *first, const char *last);
 
 #endif

@@ -30,8 +30,7 @@ fed_key_generate(char **priv_pem, char **pub_pem, struct err *e)
 	int rc = -1;
 
 	*priv_pem = *pub_pem = NULL;
-	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)) ==
-	    NULL)
+	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)) == NULL)
 		return err_set(e, "cannot make an RSA key");
 	bpriv = BIO_new(BIO_s_mem());
 	bpub = BIO_new(BIO_s_mem());

@@ -16,7 +16,7 @@ fed_name_normalize(const char *in, char *out, size_t cap)
 		if (i >= NAME_MAX_LEN || i + 1 >= cap)
 			return -1;
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '_'))
+			c == '_'))
 			return -1;
 		out[i] = (char)c;
 	}
@@ -28,12 +28,41 @@ fed_name_normalize(const char *in, char *out, size_t cap)
 
 /* Names that would collide with the hub's own routes, or mislead. */
 static const char *const reserved[] = {
-	"about", "actor", "admin_api", "api", "c", "explore", "feeds",
-	"groups", "hub", "inbox", "instance", "login", "logout", "new",
-	"nodeinfo", "notifications", "oauth", "outbox", "post", "posts",
-	"root", "search", "settings", "signin", "signout", "signup",
-	"static", "support", "system", "tags", "topics", "users",
-	"webfinger", "well_known", NULL,
+	"about",
+	"actor",
+	"admin_api",
+	"api",
+	"c",
+	"explore",
+	"feeds",
+	"groups",
+	"hub",
+	"inbox",
+	"instance",
+	"login",
+	"logout",
+	"new",
+	"nodeinfo",
+	"notifications",
+	"oauth",
+	"outbox",
+	"post",
+	"posts",
+	"root",
+	"search",
+	"settings",
+	"signin",
+	"signout",
+	"signup",
+	"static",
+	"support",
+	"system",
+	"tags",
+	"topics",
+	"users",
+	"webfinger",
+	"well_known",
+	NULL,
 };
 
 int
@@ -86,8 +115,9 @@ parse_url(const char *s, const char *base_url, char *name, size_t cap)
 	for (i = 0; prefixes[i] != NULL; i++) {
 		pl = strlen(prefixes[i]);
 		if (!strncmp(s, prefixes[i], pl))
-			return fed_name_normalize(s + pl, name, cap) == 0 ?
-			    FED_WF_NAME : FED_WF_ELSEWHERE;
+			return fed_name_normalize(s + pl, name, cap) == 0
+			    ? FED_WF_NAME
+			    : FED_WF_ELSEWHERE;
 	}
 	return FED_WF_ELSEWHERE;
 }
@@ -118,20 +148,17 @@ fed_webfinger_parse(const char *resource, const char *host,
 }
 
 json_t *
-fed_webfinger_jrd(const char *subject, const char *actor_iri,
-    const char *profile_url)
+fed_webfinger_jrd(
+    const char *subject, const char *actor_iri, const char *profile_url)
 {
-	json_t *aliases = strcmp(actor_iri, profile_url) == 0 ?
-	    json_pack("[s]", actor_iri) :
-	    json_pack("[s,s]", actor_iri, profile_url);
+	json_t *aliases = strcmp(actor_iri, profile_url) == 0
+	    ? json_pack("[s]", actor_iri)
+	    : json_pack("[s,s]", actor_iri, profile_url);
 
 	return json_pack("{s:s, s:o, s:[{s:s, s:s, s:s}, {s:s, s:s, "
-	    "s:s}]}",
-	    "subject", subject,
-	    "aliases", aliases,
-	    "links",
-	    "rel", "self", "type", "application/activity+json",
-	    "href", actor_iri,
-	    "rel", "http://webfinger.net/rel/profile-page",
-	    "type", "text/html", "href", profile_url);
+			 "s:s}]}",
+	    "subject", subject, "aliases", aliases, "links", "rel", "self",
+	    "type", "application/activity+json", "href", actor_iri, "rel",
+	    "http://webfinger.net/rel/profile-page", "type", "text/html",
+	    "href", profile_url);
 }

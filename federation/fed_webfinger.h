@@ -15,10 +15,10 @@ int fed_name_normalize(const char *in, char *out, size_t cap);
 int fed_name_reserved(const char *name);
 
 enum fed_wf {
-	FED_WF_NAME = 0,	/* a local name, in name */
-	FED_WF_INSTANCE = 1,	/* the instance actor */
-	FED_WF_MALFORMED = -1,	/* not a resource we can read: 400 */
-	FED_WF_ELSEWHERE = -2,	/* another host, or not an actor: 404 */
+	FED_WF_NAME = 0,       /* a local name, in name */
+	FED_WF_INSTANCE = 1,   /* the instance actor */
+	FED_WF_MALFORMED = -1, /* not a resource we can read: 400 */
+	FED_WF_ELSEWHERE = -2, /* another host, or not an actor: 404 */
 };
 
 /* Read a WebFinger resource: "acct:name@host" (also without "acct:" and
@@ -32,7 +32,7 @@ enum fed_wf fed_webfinger_parse(const char *resource, const char *host,
 /* The JRD for an actor: subject (e.g. "acct:alice@hub.example"), aliases
  * and links rel=self (application/activity+json) and profile-page.
  * Returns a new reference, or NULL when out of memory. */
-json_t *fed_webfinger_jrd(const char *subject, const char *actor_iri,
-    const char *profile_url);
+json_t *fed_webfinger_jrd(
+    const char *subject, const char *actor_iri, const char *profile_url);
 
 #endif

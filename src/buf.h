@@ -6,11 +6,11 @@
 #include <stddef.h>
 
 struct buf {
-	char *data;	/* always NUL-terminated when len > 0 */
+	char *data; /* always NUL-terminated when len > 0 */
 	size_t len;
 	size_t cap;
-	size_t max;	/* 0: no cap beyond SIZE_MAX / 2 */
-	int failed;	/* set once an append did not fit or malloc failed */
+	size_t max; /* 0: no cap beyond SIZE_MAX / 2 */
+	int failed; /* set once an append did not fit or malloc failed */
 };
 
 /* Start an empty buffer that will refuse to grow past max bytes. */

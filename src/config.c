@@ -17,9 +17,9 @@ struct opt {
 	const char *key;
 	enum opt_type type;
 	size_t off;
-	size_t size;		/* T_STR: capacity */
-	long long min, max;	/* T_INT, T_SIZE */
-	const char *const *words;	/* T_ENUM, in enum order */
+	size_t size;		  /* T_STR: capacity */
+	long long min, max;	  /* T_INT, T_SIZE */
+	const char *const *words; /* T_ENUM, in enum order */
 	const char *def;
 };
 
@@ -39,8 +39,8 @@ static const struct opt opts[] = {
 	{ "log_level", T_ENUM, O(log_level), 0, 0, 0, levels, "info" },
 	{ "registrations", T_ENUM, O(registrations), 0, 0, 0, regs,
 	    "approval" },
-	{ "allow_private_addresses", T_BOOL, O(allow_private_addresses), 0,
-	    0, 0, 0, "false" },
+	{ "allow_private_addresses", T_BOOL, O(allow_private_addresses), 0, 0,
+	    0, 0, "false" },
 	{ "instance_name", T_STR, O(instance_name), S(instance_name), 0, 0, 0,
 	    "the hub" },
 	{ "instance_description", T_STR, O(instance_description),
@@ -77,10 +77,22 @@ parse_size(const char *v, long long *out)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
 	case '\0': shift = 0; break;
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	case 'T': shift = 40; end++; break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	default: return -1;
 	}
 	if (*end == 'B' || *end == 'b')
@@ -112,14 +124,18 @@ set_opt(struct config *c, const struct opt *o, const char *v, struct err *e)
 		errno = 0;
 		n = strtoll(v, &end, 10);
 		if (errno || end == v || *end || n < o->min || n > o->max)
-			return err_set(e, "%s must be a whole number from %lld "
-			    "to %lld, not \"%s\"", o->key, o->min, o->max, v);
+			return err_set(e,
+			    "%s must be a whole number from %lld "
+			    "to %lld, not \"%s\"",
+			    o->key, o->min, o->max, v);
 		*(int *)p = (int)n;
 		return 0;
 	case T_SIZE:
 		if (parse_size(v, &n) < 0 || n < o->min || n > o->max)
-			return err_set(e, "%s must be a size such as 512M or "
-			    "4G, from 16M to 1T, not \"%s\"", o->key, v);
+			return err_set(e,
+			    "%s must be a size such as 512M or "
+			    "4G, from 16M to 1T, not \"%s\"",
+			    o->key, v);
 		*(long long *)p = n;
 		return 0;
 	case T_BOOL:
@@ -129,8 +145,10 @@ set_opt(struct config *c, const struct opt *o, const char *v, struct err *e)
 		    !strcmp(v, "0"))
 			*(int *)p = 0;
 		else
-			return err_set(e, "%s must be true or false, not "
-			    "\"%s\"", o->key, v);
+			return err_set(e,
+			    "%s must be true or false, not "
+			    "\"%s\"",
+			    o->key, v);
 		return 0;
 	case T_ENUM:
 		for (i = 0; o->words[i] != NULL; i++)
@@ -175,7 +193,8 @@ check_listen(struct config *c, struct err *e)
 		colon = rb + 1;
 	} else {
 		if ((colon = strrchr(s, ':')) == NULL)
-			return err_set(e, "listen must be HOST:PORT, such as "
+			return err_set(e,
+			    "listen must be HOST:PORT, such as "
 			    "127.0.0.1:8080");
 		hl = (size_t)(colon - s);
 	}
@@ -207,15 +226,17 @@ check_base_url(struct config *c, struct err *e)
 		c->https = 0;
 		auth = u + 7;
 	} else
-		return err_set(e, "base_url must start with https:// or "
+		return err_set(e,
+		    "base_url must start with https:// or "
 		    "http://");
 	if (*auth == '\0')
 		return err_set(e, "base_url needs a host name");
 	for (i = 0; auth[i]; i++) {
 		unsigned char ch = (unsigned char)auth[i];
 		if (!(isalnum(ch) || ch == '.' || ch == '-' || ch == ':' ||
-		    ch == '[' || ch == ']'))
-			return err_set(e, "base_url must be just scheme and "
+			ch == '[' || ch == ']'))
+			return err_set(e,
+			    "base_url must be just scheme and "
 			    "host, such as https://hub.example.org");
 		auth[i] = (char)tolower(ch);
 	}
@@ -231,7 +252,7 @@ set_defaults(struct config *c)
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < NOPTS; i++)
 		if (set_opt(c, &opts[i], opts[i].def, NULL) < 0)
-			abort();	/* a bad default is a programming error */
+			abort(); /* a bad default is a programming error */
 }
 
 static char *
@@ -242,8 +263,8 @@ trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r'))
+	while (
+	    end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		*--end = '\0';
 	return s;
 }
@@ -269,8 +290,10 @@ parse_line(struct config *c, char *line, unsigned char *seen, struct err *e)
 		val++;
 	}
 	if ((o = find_opt(key)) == NULL)
-		return err_set(e, "unknown key \"%.64s\" (see "
-		    "conf/hub.conf.example for every key)", key);
+		return err_set(e,
+		    "unknown key \"%.64s\" (see "
+		    "conf/hub.conf.example for every key)",
+		    key);
 	if (seen[o - opts])
 		return err_set(e, "%s is set twice", key);
 	seen[o - opts] = 1;
@@ -312,8 +335,10 @@ config_parse(struct config *c, const char *text, size_t len, const char *name,
 		ll = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		lineno++;
 		if (ll >= sizeof(line) || memchr(text + pos, '\0', ll))
-			return err_set(e, "%s:%d: line is too long or holds "
-			    "a NUL byte", name, lineno);
+			return err_set(e,
+			    "%s:%d: line is too long or holds "
+			    "a NUL byte",
+			    name, lineno);
 		memcpy(line, text + pos, ll);
 		line[ll] = '\0';
 		pos += ll + 1;
@@ -339,8 +364,7 @@ config_load(struct config *c, const char *path, struct err *e)
 		return config_parse(c, default_text, strlen(default_text),
 		    "(embedded default)", NULL, e);
 	if ((f = fopen(path, "r")) == NULL)
-		return err_set(e, "%s: cannot open: %s", path,
-		    strerror(errno));
+		return err_set(e, "%s: cannot open: %s", path, strerror(errno));
 	buf_init(&b, 1 << 20);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_add(&b, chunk, n) < 0)

@@ -11,17 +11,17 @@ struct err;
 enum reg_mode { REG_OPEN, REG_APPROVAL, REG_CLOSED };
 
 struct config {
-	char listen[128];	/* as written: "127.0.0.1:8080", "[::1]:80" */
-	char listen_host[64];	/* "127.0.0.1", "::1" */
+	char listen[128];     /* as written: "127.0.0.1:8080", "[::1]:80" */
+	char listen_host[64]; /* "127.0.0.1", "::1" */
 	int listen_port;
-	char base_url[256];	/* "https://hub.example" with no slash at end */
-	char host[256];		/* authority of base_url: "hub.example:8443" */
+	char base_url[256]; /* "https://hub.example" with no slash at end */
+	char host[256];	    /* authority of base_url: "hub.example:8443" */
 	int https;
-	char data_dir[PATH_MAX];	/* absolute, or relative to cwd */
+	char data_dir[PATH_MAX]; /* absolute, or relative to cwd */
 	long long map_size;
-	int threads;		/* 0 in the file means one per core */
-	int log_level;		/* enum log_level */
-	int registrations;	/* enum reg_mode */
+	int threads;	   /* 0 in the file means one per core */
+	int log_level;	   /* enum log_level */
+	int registrations; /* enum reg_mode */
 	int allow_private_addresses;
 	char instance_name[128];
 	char instance_description[512];

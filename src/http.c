@@ -31,8 +31,7 @@ now_ns(void)
 const char *
 http_query(const struct http_req *r, const char *key)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-	    key);
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *
@@ -57,8 +56,8 @@ static void
 add_common_headers(struct MHD_Response *resp, const char *type)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy",
-	    "strict-origin-when-cross-origin");
+	MHD_add_response_header(
+	    resp, "Referrer-Policy", "strict-origin-when-cross-origin");
 	if (type != NULL && !strncmp(type, "text/html", 9))
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'self'; img-src 'self' "
@@ -67,14 +66,14 @@ add_common_headers(struct MHD_Response *resp, const char *type)
 }
 
 static struct MHD_Response *
-make_response(const char *type, const void *data, size_t len,
-    const char *const *headers)
+make_response(
+    const char *type, const void *data, size_t len, const char *const *headers)
 {
 	struct MHD_Response *resp;
 	int i;
 
-	resp = MHD_create_response_from_buffer(len, (void *)data,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(
+	    len, (void *)data, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return NULL;
 	if (type != NULL)
@@ -82,8 +81,8 @@ make_response(const char *type, const void *data, size_t len,
 	add_common_headers(resp, type);
 	for (i = 0; headers != NULL && headers[i] != NULL; i += 2)
 		if (headers[i + 1] != NULL)
-			MHD_add_response_header(resp, headers[i],
-			    headers[i + 1]);
+			MHD_add_response_header(
+			    resp, headers[i], headers[i + 1]);
 	return resp;
 }
 
@@ -109,8 +108,8 @@ http_send(struct http_req *r, unsigned status, const char *type,
 }
 
 struct MHD_Response *
-http_response_json(json_t *doc, const char *type, const char *const *headers,
-    size_t *len)
+http_response_json(
+    json_t *doc, const char *type, const char *const *headers, size_t *len)
 {
 	struct MHD_Response *resp;
 	char *s;
@@ -121,8 +120,8 @@ http_response_json(json_t *doc, const char *type, const char *const *headers,
 		return NULL;
 	if (len != NULL)
 		*len = strlen(s);
-	resp = make_response(type ? type : "application/json; charset=utf-8",
-	    s, strlen(s), headers);
+	resp = make_response(type ? type : "application/json; charset=utf-8", s,
+	    strlen(s), headers);
 	free(s);
 	return resp;
 }
@@ -131,8 +130,8 @@ int
 http_send_json(struct http_req *r, unsigned status, json_t *doc,
     const char *type, const char *const *headers)
 {
-	return queue(r, status, http_response_json(doc, type, headers,
-	    &r->bytes));
+	return queue(
+	    r, status, http_response_json(doc, type, headers, &r->bytes));
 }
 
 int
@@ -142,12 +141,12 @@ http_error(struct http_req *r, unsigned status, const char *msg)
 	int rc;
 
 	if (!r->want_html)
-		return http_send_json(r, status, json_pack("{s:s}", "error",
-		    msg), NULL, NULL);
+		return http_send_json(
+		    r, status, json_pack("{s:s}", "error", msg), NULL, NULL);
 	buf_init(&b, 0);
 	page_error(&b, r->srv->cfg, status, msg);
-	rc = http_send(r, status, "text/html; charset=utf-8", b.data, b.len,
-	    NULL);
+	rc = http_send(
+	    r, status, "text/html; charset=utf-8", b.data, b.len, NULL);
 	buf_free(&b);
 	return rc;
 }
@@ -214,11 +213,12 @@ dispatch(struct http_req *r)
 		path_known = 1;
 		if (!strcmp(s->routes[i].method, r->method) ||
 		    (!strcmp(r->method, "HEAD") &&
-		    !strcmp(s->routes[i].method, "GET")))
+			!strcmp(s->routes[i].method, "GET")))
 			return s->routes[i].fn(r);
 	}
 	if (path_known)
-		return http_error(r, 405, "this address does not accept that "
+		return http_error(r, 405,
+		    "this address does not accept that "
 		    "method");
 	return http_error(r, 404, "there is nothing at this address");
 }
@@ -247,15 +247,16 @@ first_call(struct MHD_Connection *conn, const char *method, const char *url,
 	r->path = url;
 	r->start_ns = now_ns();
 	buf_init(&r->body, HTTP_BODY_MAX);
-	r->want_html = wants_html(MHD_lookup_connection_value(conn,
-	    MHD_HEADER_KIND, "Accept"));
+	r->want_html = wants_html(
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
 	*con_cls = r;
-	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "Content-Length");
+	cl = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 		r->too_big = 1;
 		/* Answer now; MHD closes the connection unread. */
-		return (enum MHD_Result)http_error(r, 413, "the request body "
+		return (enum MHD_Result)http_error(r, 413,
+		    "the request body "
 		    "is larger than 1 MiB");
 	}
 	return MHD_YES;
@@ -276,7 +277,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		r->pending = NULL;
 		return (enum MHD_Result)rc;
 	}
-	if (r->status != 0)	/* answered already (413) */
+	if (r->status != 0) /* answered already (413) */
 		return MHD_YES;
 	if (*upload_data_size > 0) {
 		if (buf_add(&r->body, upload_data, *upload_data_size) < 0)
@@ -285,7 +286,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (r->too_big)
-		return (enum MHD_Result)http_error(r, 413, "the request body "
+		return (enum MHD_Result)http_error(r, 413,
+		    "the request body "
 		    "is larger than 1 MiB");
 	rc = dispatch(r);
 	return rc == HTTP_SUSPENDED ? MHD_YES : (enum MHD_Result)rc;
@@ -303,8 +305,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		log_msg(LOG_INFO, "%s %.200s %u %zu %.3fms%s", r->method,
 		    r->path, r->status, r->bytes,
 		    (double)(now_ns() - r->start_ns) / 1e6,
-		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
-		    " (aborted)");
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+							       : " (aborted)");
 	if (r->pending != NULL)
 		MHD_destroy_response(r->pending);
 	req_free(r);
@@ -347,8 +349,8 @@ unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
 }
 
 static int
-listen_addr(const struct config *cfg, struct sockaddr_storage *ss,
-    unsigned *flags)
+listen_addr(
+    const struct config *cfg, struct sockaddr_storage *ss, unsigned *flags)
 {
 	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
@@ -389,19 +391,18 @@ http_start(struct srv *s, struct err *e)
 	if (listen_addr(s->cfg, &ss, &flags) < 0)
 		return err_set(e, "listen: \"%s\" is not an IP address",
 		    s->cfg->listen_host);
-	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
-	    access_cb, s,
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_CONNECTION_LIMIT, 4096u,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT,
+	    4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
-	    MHD_OPTION_END);
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL, MHD_OPTION_END);
 	if (s->daemon == NULL)
-		return err_set(e, "cannot listen on %s (is the port in "
-		    "use?)", s->cfg->listen);
+		return err_set(e,
+		    "cannot listen on %s (is the port in "
+		    "use?)",
+		    s->cfg->listen);
 	return 0;
 }
 

@@ -23,21 +23,21 @@ struct http_req {
 	struct srv *srv;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;		/* without the query */
-	int want_html;			/* Accept prefers text/html */
+	const char *path; /* without the query */
+	int want_html;	  /* Accept prefers text/html */
 	struct buf body;
 	int too_big;
-	unsigned status;		/* of the response queued */
+	unsigned status; /* of the response queued */
 	size_t bytes;
 	uint64_t start_ns;
 	/* Set by the writer's callback before it resumes the connection. */
 	struct MHD_Response *pending;
 	unsigned pending_status;
 	int suspended;
-	int nargs;			/* '*' segments matched */
+	int nargs; /* '*' segments matched */
 	const char *argp[4];
 	size_t argl[4];
-	void *ctx;			/* the handler's own state */
+	void *ctx; /* the handler's own state */
 	void (*ctx_free)(void *);
 };
 
@@ -49,7 +49,7 @@ typedef int (*http_handler)(struct http_req *r);
 
 struct http_route {
 	const char *method;
-	const char *pattern;	/* '*' matches one path segment */
+	const char *pattern; /* '*' matches one path segment */
 	http_handler fn;
 };
 
@@ -67,8 +67,7 @@ int http_start(struct srv *s, struct err *e);
 void http_stop(struct srv *s);
 
 /* The segment-th '*' of the matched pattern, copied into out. */
-int http_path_arg(const struct http_req *r, int segment, char *out,
-    size_t cap);
+int http_path_arg(const struct http_req *r, int segment, char *out, size_t cap);
 /* A query argument, or NULL. */
 const char *http_query(const struct http_req *r, const char *key);
 const char *http_header(const struct http_req *r, const char *key);
@@ -86,11 +85,11 @@ int http_error(struct http_req *r, unsigned status, const char *msg);
 
 /* Build a response object for later (e.g. from the writer thread);
  * steals doc; *len (may be NULL) receives the body's size. */
-struct MHD_Response *http_response_json(json_t *doc, const char *type,
-    const char *const *headers, size_t *len);
+struct MHD_Response *http_response_json(
+    json_t *doc, const char *type, const char *const *headers, size_t *len);
 /* Suspend r; call http_resume() with a response from any thread. */
 void http_suspend(struct http_req *r);
-void http_resume(struct http_req *r, unsigned status,
-    struct MHD_Response *resp);
+void http_resume(
+    struct http_req *r, unsigned status, struct MHD_Response *resp);
 
 #endif

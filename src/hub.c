@@ -37,9 +37,21 @@ word_index(const char *const *words, const char *s)
 	return -1;
 }
 
-const char *hub_role_name(int r) { return r >= 0 && r < 4 ? role_names[r] : "?"; }
-int hub_role_parse(const char *s) { return word_index(role_names, s); }
-const char *hub_vis_name(int v) { return v >= 0 && v < 4 ? vis_names[v] : "?"; }
+const char *
+hub_role_name(int r)
+{
+	return r >= 0 && r < 4 ? role_names[r] : "?";
+}
+int
+hub_role_parse(const char *s)
+{
+	return word_index(role_names, s);
+}
+const char *
+hub_vis_name(int v)
+{
+	return v >= 0 && v < 4 ? vis_names[v] : "?";
+}
 
 int
 hub_vis_parse(const char *s)
@@ -53,8 +65,8 @@ int
 hub_open(struct hub *h, const struct config *cfg, int create, struct err *e)
 {
 	h->cfg = cfg;
-	return st_db_open(&h->db, cfg->data_dir, cfg->map_size,
-	    create ? ST_CREATE : 0, e);
+	return st_db_open(
+	    &h->db, cfg->data_dir, cfg->map_size, create ? ST_CREATE : 0, e);
 }
 
 void
@@ -65,8 +77,8 @@ hub_close(struct hub *h)
 }
 
 void
-hub_actor_iri(const struct hub *h, int kind, const char *name, char *out,
-    size_t cap)
+hub_actor_iri(
+    const struct hub *h, int kind, const char *name, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s/%s/%s", h->cfg->base_url,
 	    kind == HUB_GROUP ? "c" : "users", name);
@@ -77,7 +89,7 @@ hub_actor_iri(const struct hub *h, int kind, const char *name, char *out,
 struct actor_job {
 	struct hub *h;
 	struct st_actor a;
-	const char *lookup_name;	/* NULL: not in the name space */
+	const char *lookup_name; /* NULL: not in the name space */
 	char *pw_hash;
 	char *priv_pem;
 };
@@ -95,8 +107,8 @@ summary_html(const struct hub *h, const char *summary)
 
 /* Store the actor record and its document (objects, iris). */
 static int
-put_actor_doc(struct st_txn *t, struct hub *h, const struct st_actor *a,
-    struct err *e)
+put_actor_doc(
+    struct st_txn *t, struct hub *h, const struct st_actor *a, struct err *e)
 {
 	struct st_obj o = { 0 };
 	char *sum = summary_html(h, a->summary), *js;
@@ -138,16 +150,18 @@ actor_apply(struct st_txn *t, void *arg, struct err *e)
 	if (j->lookup_name != NULL &&
 	    (rc = st_name_put(t, j->lookup_name, j->a.id)) != 0) {
 		if (rc == ST_EXISTS)
-			return err_set(e, "the name \"%s\" is already taken "
-			    "by a member or community: choose another",
-			    j->lookup_name), HUB_TAKEN;
+			return err_set(e,
+				   "the name \"%s\" is already taken "
+				   "by a member or community: choose another",
+				   j->lookup_name),
+			       HUB_TAKEN;
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	}
 	if ((rc = st_iri_put(t, j->a.iri, j->a.id)) != 0)
-		return err_set(e, "the address %s is already in use",
-		    j->a.iri), rc == ST_EXISTS ? HUB_TAKEN : rc;
-	if ((rc = st_account_put(t, j->a.id, j->pw_hash ? j->pw_hash : "",
-	    j->priv_pem)) != 0)
+		return err_set(e, "the address %s is already in use", j->a.iri),
+		       rc == ST_EXISTS ? HUB_TAKEN : rc;
+	if ((rc = st_account_put(
+		 t, j->a.id, j->pw_hash ? j->pw_hash : "", j->priv_pem)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	return put_actor_doc(t, j->h, &j->a, e);
 }
@@ -180,7 +194,7 @@ hash_password(const char *pw)
 		return NULL;
 	RAND_bytes(salt, sizeof(salt));
 	if (argon2id_hash_encoded(2, 19456, 1, pw, strlen(pw), salt,
-	    sizeof(salt), 32, enc, n) != ARGON2_OK) {
+		sizeof(salt), 32, enc, n) != ARGON2_OK) {
 		free(enc);
 		return NULL;
 	}
@@ -191,24 +205,37 @@ static int
 check_new_actor(const struct hub_actor_new *in, char *name, struct err *e)
 {
 	if (in->name == NULL || fed_name_normalize(in->name, name, 32) < 0)
-		return err_set(e, "\"%s\" is not a valid name: use 1 to 30 "
-		    "letters a-z, digits or _", in->name ? in->name : ""),
-		    HUB_INVALID;
+		return err_set(e,
+			   "\"%s\" is not a valid name: use 1 to 30 "
+			   "letters a-z, digits or _",
+			   in->name ? in->name : ""),
+		       HUB_INVALID;
 	if (fed_name_reserved(name))
-		return err_set(e, "the name \"%s\" is reserved by the hub: "
-		    "choose another", name), HUB_TAKEN;
-	if (in->display_name && (strlen(in->display_name) > 100 ||
-	    !text_utf8_valid(in->display_name, strlen(in->display_name))))
-		return err_set(e, "the display name must be at most 100 "
-		    "bytes of text"), HUB_INVALID;
-	if (in->summary && (strlen(in->summary) > 2000 ||
-	    !text_utf8_valid(in->summary, strlen(in->summary))))
-		return err_set(e, "the summary must be at most 2000 bytes of "
-		    "text"), HUB_INVALID;
-	if (in->password && (strlen(in->password) < 10 ||
-	    strlen(in->password) > 256))
-		return err_set(e, "the password must be 10 to 256 "
-		    "characters"), HUB_INVALID;
+		return err_set(e,
+			   "the name \"%s\" is reserved by the hub: "
+			   "choose another",
+			   name),
+		       HUB_TAKEN;
+	if (in->display_name &&
+	    (strlen(in->display_name) > 100 ||
+		!text_utf8_valid(in->display_name, strlen(in->display_name))))
+		return err_set(e,
+			   "the display name must be at most 100 "
+			   "bytes of text"),
+		       HUB_INVALID;
+	if (in->summary &&
+	    (strlen(in->summary) > 2000 ||
+		!text_utf8_valid(in->summary, strlen(in->summary))))
+		return err_set(e,
+			   "the summary must be at most 2000 bytes of "
+			   "text"),
+		       HUB_INVALID;
+	if (in->password &&
+	    (strlen(in->password) < 10 || strlen(in->password) > 256))
+		return err_set(e,
+			   "the password must be 10 to 256 "
+			   "characters"),
+		       HUB_INVALID;
 	return 0;
 }
 
@@ -226,7 +253,7 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	if (login && in->password == NULL) {
 		if (gen_password == NULL || cap <= HUB_PASSWORD_LEN)
 			return err_set(e, "no room for a password"),
-			    HUB_INVALID;
+			       HUB_INVALID;
 		make_password(pw);
 	}
 	hub_actor_iri(h, in->kind, name, iri, sizeof(iri));
@@ -240,8 +267,9 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 		}
 	} else if (fed_key_generate(&j.priv_pem, &pub, e) < 0)
 		return ST_EIO;
-	if (login && (j.pw_hash = hash_password(in->password ? in->password :
-	    pw)) == NULL) {
+	if (login &&
+	    (j.pw_hash = hash_password(in->password ? in->password : pw)) ==
+		NULL) {
 		rc = (err_set(e, "cannot hash the password"), ST_EIO);
 		goto out;
 	}
@@ -274,7 +302,7 @@ instance_apply(struct st_txn *t, void *arg, struct err *e)
 	uint64_t id;
 
 	if (st_iri_get(t, j->a.iri, &id) == 0)
-		return 0;	/* made already */
+		return 0; /* made already */
 	return actor_apply(t, arg, e);
 }
 
@@ -308,13 +336,13 @@ hub_init(struct hub *h, struct err *e)
 struct actor_change {
 	struct hub *h;
 	const char *name;
-	int what;	/* 0 role, 1 disabled, 2 delete */
+	int what; /* 0 role, 1 disabled, 2 delete */
 	int value;
 };
 
 static int
-load_local(struct st_txn *t, const char *name, struct st_actor *a,
-    struct err *e)
+load_local(
+    struct st_txn *t, const char *name, struct st_actor *a, struct err *e)
 {
 	char norm[32];
 	uint64_t id;
@@ -322,13 +350,17 @@ load_local(struct st_txn *t, const char *name, struct st_actor *a,
 
 	if (fed_name_normalize(name, norm, sizeof(norm)) < 0)
 		return err_set(e, "\"%s\" is not a valid name", name),
-		    HUB_INVALID;
+		       HUB_INVALID;
 	if ((rc = st_name_get(t, norm, &id)) != 0)
-		return err_set(e, "there is no member or community called "
-		    "\"%s\"", norm), rc;
+		return err_set(e,
+			   "there is no member or community called "
+			   "\"%s\"",
+			   norm),
+		       rc;
 	if ((rc = st_actor_get(t, id, a)) != 0)
-		return err_set(e, "cannot read \"%s\": %s", norm,
-		    st_strerror(rc)), rc;
+		return err_set(
+			   e, "cannot read \"%s\": %s", norm, st_strerror(rc)),
+		       rc;
 	if (a->flags & ST_AF_DELETED) {
 		st_actor_clear(a);
 		return err_set(e, "\"%s\" has been deleted", norm), ST_GONE;
@@ -336,12 +368,12 @@ load_local(struct st_txn *t, const char *name, struct st_actor *a,
 	return 0;
 }
 
-static int delete_notes(struct st_txn *t, struct hub *h, uint64_t actor,
-    struct err *e);
+static int delete_notes(
+    struct st_txn *t, struct hub *h, uint64_t actor, struct err *e);
 
 static int
-tombstone_actor(struct st_txn *t, struct hub *h, struct st_actor *a,
-    struct err *e)
+tombstone_actor(
+    struct st_txn *t, struct hub *h, struct st_actor *a, struct err *e)
 {
 	struct st_obj o = { 0 };
 	const char *former = a->kind == ST_AK_GROUP ? "Group" : "Person";
@@ -381,14 +413,15 @@ change_apply(struct st_txn *t, void *arg, struct err *e)
 		return rc;
 	if (c->what != 2 && a.kind != ST_AK_PERSON) {
 		st_actor_clear(&a);
-		return err_set(e, "\"%s\" is a community, not a member",
-		    c->name), HUB_INVALID;
+		return err_set(
+			   e, "\"%s\" is a community, not a member", c->name),
+		       HUB_INVALID;
 	}
 	if (c->what == 0)
 		a.role = (uint8_t)c->value;
 	else if (c->what == 1)
-		a.flags = (uint8_t)(c->value ? a.flags | ST_AF_DISABLED :
-		    a.flags & ~ST_AF_DISABLED);
+		a.flags = (uint8_t)(c->value ? a.flags | ST_AF_DISABLED
+					     : a.flags & ~ST_AF_DISABLED);
 	if (c->what == 2)
 		rc = tombstone_actor(t, c->h, &a, e);
 	else
@@ -412,8 +445,8 @@ hub_user_set_role(struct hub *h, const char *name, int role, struct err *e)
 }
 
 int
-hub_user_set_disabled(struct hub *h, const char *name, int disabled,
-    struct err *e)
+hub_user_set_disabled(
+    struct hub *h, const char *name, int disabled, struct err *e)
 {
 	return change(h, name, 1, disabled, e);
 }
@@ -471,21 +504,30 @@ check_text(const char *text, const char *cw, struct err *e)
 	const char *p;
 
 	if (text == NULL || !text_utf8_valid(text, strlen(text)))
-		return err_set(e, "the text must be UTF-8 without control "
-		    "characters"), HUB_INVALID;
+		return err_set(e,
+			   "the text must be UTF-8 without control "
+			   "characters"),
+		       HUB_INVALID;
 	for (p = text; *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';)
 		p++;
 	if (*p == '\0')
-		return err_set(e, "the note is empty: write something to "
-		    "share"), HUB_INVALID;
+		return err_set(e,
+			   "the note is empty: write something to "
+			   "share"),
+		       HUB_INVALID;
 	if (utf8_chars(text) > HUB_TEXT_MAX)
-		return err_set(e, "the note is %zu characters long; the "
-		    "limit is %d", utf8_chars(text), HUB_TEXT_MAX),
-		    HUB_INVALID;
-	if (cw != NULL && (strlen(cw) > 500 ||
-	    !text_utf8_valid(cw, strlen(cw)) || strchr(cw, '\n')))
-		return err_set(e, "the content warning must be one line of "
-		    "at most 500 bytes"), HUB_INVALID;
+		return err_set(e,
+			   "the note is %zu characters long; the "
+			   "limit is %d",
+			   utf8_chars(text), HUB_TEXT_MAX),
+		       HUB_INVALID;
+	if (cw != NULL &&
+	    (strlen(cw) > 500 || !text_utf8_valid(cw, strlen(cw)) ||
+		strchr(cw, '\n')))
+		return err_set(e,
+			   "the content warning must be one line of "
+			   "at most 500 bytes"),
+		       HUB_INVALID;
 	return 0;
 }
 
@@ -559,15 +601,26 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	snprintf(followers, sizeof(followers), "%s/followers", a->iri);
 	for (i = 0; i < p->ntags; i++)
 		tags[i] = p->tags[i];
-	note = fed_as2_note(&(struct fed_note){ .id = p->iri, .url = p->iri,
-	    .attributed_to = a->iri, .followers = followers,
-	    .content = p->html, .summary = p->cw, .base_url =
-	    p->h->cfg->base_url, .tags = tags, .ntags = (size_t)p->ntags,
-	    .published = p->now, .vis = p->vis });
+	note = fed_as2_note(&(struct fed_note){ .id = p->iri,
+	    .url = p->iri,
+	    .attributed_to = a->iri,
+	    .followers = followers,
+	    .content = p->html,
+	    .summary = p->cw,
+	    .base_url = p->h->cfg->base_url,
+	    .tags = tags,
+	    .ntags = (size_t)p->ntags,
+	    .published = p->now,
+	    .vis = p->vis });
 	create = fed_as2_create(act_iri, a->iri, note);
-	o = (struct st_obj){ .id = id, .kind = ST_K_NOTE, .ctx = ST_CTX_AS,
-	    .flags = ST_OF_LOCAL, .vis = (uint8_t)p->vis, .owner = a->id,
-	    .published = (uint64_t)p->now, .parent = act };
+	o = (struct st_obj){ .id = id,
+		.kind = ST_K_NOTE,
+		.ctx = ST_CTX_AS,
+		.flags = ST_OF_LOCAL,
+		.vis = (uint8_t)p->vis,
+		.owner = a->id,
+		.published = (uint64_t)p->now,
+		.parent = act };
 	if ((rc = st_iri_put(t, p->iri, id)) == 0 &&
 	    (rc = st_iri_put(t, act_iri, act)) == 0 &&
 	    (rc = put_json(t, &o, note)) == 0) {
@@ -595,8 +648,11 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 	if ((rc = load_local(t, p->name, &a, e)) != 0)
 		return rc;
 	if (a.kind != ST_AK_PERSON || (a.flags & ST_AF_DISABLED)) {
-		err_set(e, a.kind != ST_AK_PERSON ? "only members can post "
-		    "notes" : "this account is disabled: ask an admin");
+		err_set(e,
+		    a.kind != ST_AK_PERSON
+			? "only members can post "
+			  "notes"
+			: "this account is disabled: ask an admin");
 		st_actor_clear(&a);
 		return HUB_FORBIDDEN;
 	}
@@ -673,7 +729,8 @@ untag(struct st_txn *t, uint64_t id)
 		return 0;
 	doc = json_loadb(b.data, b.len, 0, NULL);
 	buf_free(&b);
-	json_array_foreach(json_object_get(doc, "tag"), i, tag) {
+	json_array_foreach(json_object_get(doc, "tag"), i, tag)
+	{
 		name = json_string_value(json_object_get(tag, "name"));
 		if (name != NULL && name[0] == '#' && rc == 0)
 			rc = st_tag_del(t, name + 1, id);
@@ -695,10 +752,10 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 		return err_set(e, "this note was deleted already"), ST_GONE;
 	if (o.kind != ST_K_NOTE || !(o.flags & ST_OF_LOCAL))
 		return err_set(e, "that address is not a note of this hub"),
-		    HUB_INVALID;
+		       HUB_INVALID;
 	if (by != 0 && o.owner != by)
 		return err_set(e, "you can delete only your own notes"),
-		    HUB_FORBIDDEN;
+		       HUB_FORBIDDEN;
 	if ((rc = untag(t, id)) != 0 ||
 	    (rc = st_outbox_del(t, o.owner, id)) != 0 ||
 	    (rc = tombstone(t, &o, "Note")) != 0)
@@ -724,8 +781,8 @@ delete_notes(struct st_txn *t, struct hub *h, uint64_t actor, struct err *e)
 
 	(void)h;
 	do {
-		n = st_outbox_page(t, actor, 0, ST_VIS_DIRECT, items, 64,
-		    &more);
+		n = st_outbox_page(
+		    t, actor, 0, ST_VIS_DIRECT, items, 64, &more);
 		if (n < 0)
 			return n;
 		for (i = 0; i < n; i++)
@@ -793,8 +850,7 @@ token_digest(const char *token, unsigned char out[32])
 }
 
 int
-hub_token_create(struct hub *h, const char *name, char out[65],
-    struct err *e)
+hub_token_create(struct hub *h, const char *name, char out[65], struct err *e)
 {
 	struct token_job j = { name, { 0 } };
 	unsigned char raw[32];

@@ -13,11 +13,11 @@ struct st_db;
 struct st_txn;
 
 /* Codes beyond storage's ST_* (which pass through unchanged). */
-#define HUB_INVALID	(-20)	/* the input is not acceptable; e says why */
-#define HUB_TAKEN	(-21)	/* the name is in use */
-#define HUB_FORBIDDEN	(-22)	/* the actor may not do this */
+#define HUB_INVALID   (-20) /* the input is not acceptable; e says why */
+#define HUB_TAKEN     (-21) /* the name is in use */
+#define HUB_FORBIDDEN (-22) /* the actor may not do this */
 
-#define HUB_TEXT_MAX	5000	/* characters of a note, as Mastodon's 500 x10 */
+#define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */
 #define HUB_PASSWORD_LEN 20
 
 struct hub {
@@ -26,8 +26,8 @@ struct hub {
 };
 
 /* Open the data of cfg (create: make it if missing). */
-int hub_open(struct hub *h, const struct config *cfg, int create,
-    struct err *e);
+int hub_open(
+    struct hub *h, const struct config *cfg, int create, struct err *e);
 void hub_close(struct hub *h);
 /* Make the instance actor if missing; safe to run again. */
 int hub_init(struct hub *h, struct err *e);
@@ -35,15 +35,15 @@ int hub_init(struct hub *h, struct err *e);
 enum hub_kind { HUB_PERSON = 1, HUB_GROUP = 2 };
 
 struct hub_actor_new {
-	int kind;			/* enum hub_kind */
+	int kind; /* enum hub_kind */
 	const char *name;
-	const char *display_name;	/* NULL: none */
-	const char *summary;		/* plain text, NULL: none */
-	int role;			/* enum st_role */
+	const char *display_name; /* NULL: none */
+	const char *summary;	  /* plain text, NULL: none */
+	int role;		  /* enum st_role */
 	int locked;
 	const char *password;		/* NULL: generate (persons only) */
 	int no_login;			/* no password at all (imports) */
-	const char *priv_pem, *pub_pem;	/* NULL: make a new key pair */
+	const char *priv_pem, *pub_pem; /* NULL: make a new key pair */
 };
 
 /* Create a local actor with a fresh RSA-2048 key (or the given pair).
@@ -53,10 +53,9 @@ struct hub_actor_new {
 int hub_actor_create(struct hub *h, const struct hub_actor_new *in,
     char *gen_password, size_t cap, struct err *e);
 
-int hub_user_set_role(struct hub *h, const char *name, int role,
-    struct err *e);
-int hub_user_set_disabled(struct hub *h, const char *name, int disabled,
-    struct err *e);
+int hub_user_set_role(struct hub *h, const char *name, int role, struct err *e);
+int hub_user_set_disabled(
+    struct hub *h, const char *name, int disabled, struct err *e);
 /* Delete a local actor: its documents become Tombstones (410), its
  * notes are deleted, its name stays taken. */
 int hub_user_delete(struct hub *h, const char *name, struct err *e);
@@ -72,18 +71,17 @@ int hub_post_apply(struct st_txn *t, void *post, struct err *e);
 const char *hub_post_iri(const struct hub_post *p);
 void hub_post_free(struct hub_post *p);
 /* prepare + durable write; iri_out receives the note's IRI. */
-int hub_post_publish(struct hub *h, const char *name, const char *text,
-    int vis, const char *cw, char *iri_out, size_t cap, struct err *e);
+int hub_post_publish(struct hub *h, const char *name, const char *text, int vis,
+    const char *cw, char *iri_out, size_t cap, struct err *e);
 
 /* Delete a local note by its IRI. by: the member asking (their own notes
  * only), or 0 for an admin. */
-int hub_post_delete(struct hub *h, const char *iri, uint64_t by,
-    struct err *e);
+int hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e);
 
 /* A new API token for name, written (64 hex chars + NUL) to out. Only
  * its SHA-256 is stored. */
-int hub_token_create(struct hub *h, const char *name, char out[65],
-    struct err *e);
+int hub_token_create(
+    struct hub *h, const char *name, char out[65], struct err *e);
 /* The actor id of a token, or ST_NOTFOUND. */
 int hub_token_check(struct hub *h, const char *token, uint64_t *actor);
 
@@ -94,7 +92,7 @@ const char *hub_vis_name(int vis);
 int hub_vis_parse(const char *s);
 
 /* The IRI of a local actor: BASE/users/NAME or BASE/c/NAME. */
-void hub_actor_iri(const struct hub *h, int kind, const char *name,
-    char *out, size_t cap);
+void hub_actor_iri(
+    const struct hub *h, int kind, const char *name, char *out, size_t cap);
 
 #endif

@@ -20,12 +20,12 @@
 /* Exit codes (also in --help and hubctl(8)). */
 enum {
 	EX_OK = 0,
-	EX_FAIL = 1,		/* the command failed */
-	EX_USAGE = 2,		/* wrong arguments */
-	EX_NOTFOUND = 3,	/* no such member, community or note */
-	EX_CONFLICT = 4,	/* the name is taken / already done */
-	EX_NODATA = 5,		/* no hub data, or a newer schema */
-	EX_INVALID = 6,		/* the input was refused (bad name, text) */
+	EX_FAIL = 1,	 /* the command failed */
+	EX_USAGE = 2,	 /* wrong arguments */
+	EX_NOTFOUND = 3, /* no such member, community or note */
+	EX_CONFLICT = 4, /* the name is taken / already done */
+	EX_NODATA = 5,	 /* no hub data, or a newer schema */
+	EX_INVALID = 6,	 /* the input was refused (bad name, text) */
 };
 
 static const char usage_text[] =
@@ -61,10 +61,15 @@ code_exit(int rc)
 {
 	switch (rc) {
 	case 0: return EX_OK;
-	case ST_NOTFOUND: case ST_GONE: return EX_NOTFOUND;
-	case ST_EXISTS: case HUB_TAKEN: return EX_CONFLICT;
-	case ST_NOINIT: case ST_SCHEMA: return EX_NODATA;
-	case HUB_INVALID: case ST_INVAL: case HUB_FORBIDDEN: return EX_INVALID;
+	case ST_NOTFOUND:
+	case ST_GONE: return EX_NOTFOUND;
+	case ST_EXISTS:
+	case HUB_TAKEN: return EX_CONFLICT;
+	case ST_NOINIT:
+	case ST_SCHEMA: return EX_NODATA;
+	case HUB_INVALID:
+	case ST_INVAL:
+	case HUB_FORBIDDEN: return EX_INVALID;
 	default: return EX_FAIL;
 	}
 }
@@ -110,8 +115,10 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 			if (!strcmp(argv[i], keys[k]))
 				break;
 		if (keys[k] == NULL || i + 1 >= argc) {
-			snprintf(bad, cap, "unknown option or missing value: "
-			    "%s", argv[i]);
+			snprintf(bad, cap,
+			    "unknown option or missing value: "
+			    "%s",
+			    argv[i]);
 			return -1;
 		}
 		*dst[k] = argv[++i];
@@ -166,8 +173,8 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 	struct err e;
 	int rc;
 
-	if (argc < 1 || parse_opts(argc - 1, argv + 1, &o, bad,
-	    sizeof(bad)) < 0)
+	if (argc < 1 ||
+	    parse_opts(argc - 1, argv + 1, &o, bad, sizeof(bad)) < 0)
 		return usage_error(argc < 1 ? "which name?" : bad);
 	in.kind = kind;
 	in.name = argv[0];
@@ -176,7 +183,7 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 	in.locked = o.locked;
 	if (o.role != NULL && (in.role = hub_role_parse(o.role)) < 0)
 		return usage_error("ROLE must be member, moderator, editor "
-		    "or admin");
+				   "or admin");
 	if (kind == HUB_PERSON && o.password_file != NULL) {
 		if ((given = read_password(o.password_file, &e)) == NULL)
 			return fail(ST_INVAL, &e);
@@ -197,15 +204,17 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 static const char *
 kind_name(int k)
 {
-	return k == ST_AK_GROUP ? "community" : k == ST_AK_PERSON ? "member" :
-	    "instance";
+	return k == ST_AK_GROUP ? "community"
+	    : k == ST_AK_PERSON ? "member"
+				: "instance";
 }
 
 static void
 flags_text(const struct st_actor *a, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s%s%s", (a->flags & ST_AF_DELETED) ?
-	    " deleted" : "", (a->flags & ST_AF_DISABLED) ? " disabled" : "",
+	snprintf(out, cap, "%s%s%s",
+	    (a->flags & ST_AF_DELETED) ? " deleted" : "",
+	    (a->flags & ST_AF_DISABLED) ? " disabled" : "",
 	    (a->flags & ST_AF_LOCKED) ? " locked" : "");
 }
 
@@ -257,19 +266,21 @@ cmd_user_show(struct hub *h, const char *name)
 		rc = st_actor_get(t, id, &a);
 	st_read_end(t);
 	if (rc != 0) {
-		fprintf(stderr, "hubctl: there is no member or community "
-		    "called \"%s\"\n", name);
+		fprintf(stderr,
+		    "hubctl: there is no member or community "
+		    "called \"%s\"\n",
+		    name);
 		return code_exit(rc);
 	}
 	flags_text(&a, fl, sizeof(fl));
 	printf("name:         %s\nkind:         %s\nrole:         %s\n"
-	    "display name: %s\nactor:        %s\nposts:        %llu\n",
-	    a.name, kind_name(a.kind), hub_role_name(a.role),
-	    a.display_name, a.iri, (unsigned long long)a.posts);
+	       "display name: %s\nactor:        %s\nposts:        %llu\n",
+	    a.name, kind_name(a.kind), hub_role_name(a.role), a.display_name,
+	    a.iri, (unsigned long long)a.posts);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ",
 	    gmtime(&(time_t){ (time_t)a.created }));
-	printf("created:      %s\nflags:       %s\n", when, fl[0] ? fl :
-	    " none");
+	printf(
+	    "created:      %s\nflags:       %s\n", when, fl[0] ? fl : " none");
 	st_actor_clear(&a);
 	return EX_OK;
 }
@@ -291,14 +302,14 @@ cmd_user(struct hub *h, int argc, char **argv)
 	if (!strcmp(argv[0], "show"))
 		return cmd_user_show(h, argv[1]);
 	if (!strcmp(argv[0], "disable") || !strcmp(argv[0], "enable"))
-		rc = hub_user_set_disabled(h, argv[1],
-		    !strcmp(argv[0], "disable"), &e);
+		rc = hub_user_set_disabled(
+		    h, argv[1], !strcmp(argv[0], "disable"), &e);
 	else if (!strcmp(argv[0], "delete"))
 		rc = hub_user_delete(h, argv[1], &e);
 	else if (!strcmp(argv[0], "role") && argc == 3) {
 		if ((role = hub_role_parse(argv[2])) < 0)
 			return usage_error("ROLE must be member, moderator, "
-			    "editor or admin");
+					   "editor or admin");
 		rc = hub_user_set_role(h, argv[1], role, &e);
 	} else
 		return usage_error("unknown user subcommand");
@@ -316,20 +327,20 @@ cmd_post(struct hub *h, int argc, char **argv)
 	struct err e;
 	int vis = 0, rc;
 
-	if (argc < 2 || parse_opts(argc - 2, argv + 2, &o, bad,
-	    sizeof(bad)) < 0)
+	if (argc < 2 ||
+	    parse_opts(argc - 2, argv + 2, &o, bad, sizeof(bad)) < 0)
 		return usage_error(argc < 2 ? "post needs NAME and TEXT" : bad);
 	if (o.visibility && (vis = hub_vis_parse(o.visibility)) < 0)
 		return usage_error("--visibility must be public, unlisted or "
-		    "followers");
-	text = strcmp(argv[1], "-") ? strdup(argv[1]) :
-	    read_all(stdin, 1 << 20);
+				   "followers");
+	text =
+	    strcmp(argv[1], "-") ? strdup(argv[1]) : read_all(stdin, 1 << 20);
 	if (text == NULL) {
 		err_set(&e, "the text is too large");
 		return fail(HUB_INVALID, &e);
 	}
-	rc = hub_post_publish(h, argv[0], text, vis, o.cw, iri, sizeof(iri),
-	    &e);
+	rc =
+	    hub_post_publish(h, argv[0], text, vis, o.cw, iri, sizeof(iri), &e);
 	free(text);
 	if (rc != 0)
 		return fail(rc, &e);
@@ -362,7 +373,8 @@ cmd_check(struct hub *h)
 		return EX_FAIL;
 	}
 	printf("data:   %s\nschema: %u (this hubctl knows up to %d)\n"
-	    "entries:\n", h->cfg->data_dir, ver, ST_SCHEMA_VERSION);
+	       "entries:\n",
+	    h->cfg->data_dir, ver, ST_SCHEMA_VERSION);
 	st_db_stat(h->db, print_count, NULL);
 	if ((n = st_check(h->db, print_problem, NULL)) < 0) {
 		fprintf(stderr, "hubctl: check failed: %s\n", st_strerror(n));

@@ -54,8 +54,8 @@ main(int argc, char **argv)
 	if (config_load(&cfg, path, &e) < 0)
 		fatal("%s", e.msg);
 	if (check) {
-		printf("%s: configuration is valid\n", path ? path :
-		    "(embedded default)");
+		printf("%s: configuration is valid\n",
+		    path ? path : "(embedded default)");
 		return 0;
 	}
 	log_set_level((enum log_level)cfg.log_level);

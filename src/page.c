@@ -38,16 +38,19 @@ void
 page_begin(struct buf *b, const struct config *cfg, const char *title,
     const char *alternate_json)
 {
-	buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head>"
+	buf_adds(b,
+	    "<!doctype html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
 	    "content=\"width=device-width,initial-scale=1\"><title>");
 	text(b, title);
 	buf_adds(b, " · ");
 	text(b, cfg->instance_name);
-	buf_adds(b, "</title><link rel=\"stylesheet\" "
+	buf_adds(b,
+	    "</title><link rel=\"stylesheet\" "
 	    "href=\"/static/hub.css\">");
 	if (alternate_json != NULL) {
-		buf_adds(b, "<link rel=\"alternate\" "
+		buf_adds(b,
+		    "<link rel=\"alternate\" "
 		    "type=\"application/activity+json\" href=\"");
 		text(b, alternate_json);
 		buf_adds(b, "\">");
@@ -60,18 +63,20 @@ page_begin(struct buf *b, const struct config *cfg, const char *title,
 void
 page_end(struct buf *b)
 {
-	buf_adds(b, "</main><footer>A hub for sharing learning about "
+	buf_adds(b,
+	    "</main><footer>A hub for sharing learning about "
 	    "patient safety.</footer></body></html>\n");
 }
 
 void
-page_error(struct buf *b, const struct config *cfg, unsigned status,
-    const char *msg)
+page_error(
+    struct buf *b, const struct config *cfg, unsigned status, const char *msg)
 {
 	page_begin(b, cfg, status == 404 ? "Not found" : "Sorry", NULL);
 	buf_adds(b, "<h1>");
-	text(b, status == 404 ? "We could not find that page" :
-	    "That did not work");
+	text(b,
+	    status == 404 ? "We could not find that page"
+			  : "That did not work");
 	buf_adds(b, "</h1><p>");
 	text(b, msg);
 	buf_adds(b, "</p><p><a href=\"/\">Go to the home page</a></p>");
@@ -126,7 +131,7 @@ page_actor(struct buf *b, const struct config *cfg, const json_t *actor,
 	if (json_array_size(creates) == 0)
 		buf_adds(b, "<p>Nothing shared here yet.</p>");
 	json_array_foreach(creates, i, c)
-		page_note_item(b, json_object_get(c, "object"));
+	    page_note_item(b, json_object_get(c, "object"));
 	if (older_url != NULL) {
 		buf_adds(b, "<p><a href=\"");
 		text(b, older_url);
@@ -152,7 +157,8 @@ void
 page_gone(struct buf *b, const struct config *cfg)
 {
 	page_begin(b, cfg, "Deleted", NULL);
-	buf_adds(b, "<h1>This has been deleted</h1><p>Its author or a "
+	buf_adds(b,
+	    "<h1>This has been deleted</h1><p>Its author or a "
 	    "moderator removed it.</p><p><a href=\"/\">Go to the home "
 	    "page</a></p>");
 	page_end(b);
@@ -170,10 +176,11 @@ page_home(struct buf *b, const struct config *cfg, const json_t *actors,
 	text(b, cfg->instance_name);
 	buf_adds(b, "</h1><p>");
 	text(b, cfg->instance_description);
-	buf_printf(b, "</p><p class=\"meta\">%llu posts shared here.</p>",
-	    posts);
+	buf_printf(b, "</p><p class=\"meta\">%llu post%s shared here.</p>",
+	    posts, posts == 1 ? "" : "s");
 	buf_adds(b, "<h2>Members and communities</h2><ul>");
-	json_array_foreach(actors, i, a) {
+	json_array_foreach(actors, i, a)
+	{
 		buf_adds(b, "<li><a href=\"");
 		text(b, str(a, "url"));
 		buf_adds(b, "\">");

@@ -15,8 +15,8 @@ const char *page_css(void);
 void page_begin(struct buf *b, const struct config *cfg, const char *title,
     const char *alternate_json);
 void page_end(struct buf *b);
-void page_error(struct buf *b, const struct config *cfg, unsigned status,
-    const char *msg);
+void page_error(
+    struct buf *b, const struct config *cfg, unsigned status, const char *msg);
 /* A note as an article; author_doc may be NULL. */
 void page_note_item(struct buf *b, const json_t *note);
 /* An actor's page: its document, then notes (Create activities). */

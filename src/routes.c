@@ -19,12 +19,11 @@
 #include "st_db.h"
 #include "st_object.h"
 
-#define AS_TYPE "application/activity+json; charset=utf-8"
+#define AS_TYPE	  "application/activity+json; charset=utf-8"
 #define HTML_TYPE "text/html; charset=utf-8"
 #define PAGE_SIZE 20
 
-static const char *const cors[] = { "Access-Control-Allow-Origin", "*",
-	NULL };
+static const char *const cors[] = { "Access-Control-Allow-Origin", "*", NULL };
 
 /* Map a hub or storage code to an HTTP status. */
 static unsigned
@@ -33,8 +32,10 @@ status_of(int rc)
 	switch (rc) {
 	case ST_NOTFOUND: return 404;
 	case ST_GONE: return 410;
-	case ST_EXISTS: case HUB_TAKEN: return 409;
-	case ST_INVAL: case HUB_INVALID: return 422;
+	case ST_EXISTS:
+	case HUB_TAKEN: return 409;
+	case ST_INVAL:
+	case HUB_INVALID: return 422;
 	case HUB_FORBIDDEN: return 403;
 	case ST_FULL: return 507;
 	default: return 500;
@@ -84,9 +85,10 @@ home_each(void *ctx, const char *name, uint64_t id)
 	if (st_actor_get(h->t, id, &a) != 0)
 		return 0;
 	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED)))
-		json_array_append_new(h->list, json_pack("{s:s,s:s,s:b}",
-		    "url", a.iri, "name", a.display_name[0] ?
-		    a.display_name : a.name, "group", a.kind == ST_AK_GROUP));
+		json_array_append_new(h->list,
+		    json_pack("{s:s,s:s,s:b}", "url", a.iri, "name",
+			a.display_name[0] ? a.display_name : a.name, "group",
+			a.kind == ST_AK_GROUP));
 	st_actor_clear(&a);
 	return 0;
 }
@@ -125,20 +127,20 @@ route_webfinger(struct http_req *r)
 	r->want_html = 0;
 	if (res == NULL || *res == '\0')
 		return http_error(r, 400, "add ?resource=acct:NAME@HOST");
-	switch (fed_webfinger_parse(res, cfg->host, cfg->base_url, name,
-	    sizeof(name))) {
+	switch (fed_webfinger_parse(
+	    res, cfg->host, cfg->base_url, name, sizeof(name))) {
 	case FED_WF_MALFORMED:
-		return http_error(r, 400, "the resource is not an acct: URI "
+		return http_error(r, 400,
+		    "the resource is not an acct: URI "
 		    "or a URL of this hub");
 	case FED_WF_ELSEWHERE:
 		return http_error(r, 404, "that account is not on this hub");
 	case FED_WF_INSTANCE:
 		snprintf(iri, sizeof(iri), "%s/actor", cfg->base_url);
-		return http_send_json(r, 200, fed_webfinger_jrd(iri, iri,
-		    cfg->base_url), "application/jrd+json; charset=utf-8",
-		    cors);
-	case FED_WF_NAME:
-		break;
+		return http_send_json(r, 200,
+		    fed_webfinger_jrd(iri, iri, cfg->base_url),
+		    "application/jrd+json; charset=utf-8", cors);
+	case FED_WF_NAME: break;
 	}
 	if ((rc = st_read_begin(r->srv->hub->db, &t)) != 0)
 		return http_error(r, 503, "storage is not available");
@@ -147,7 +149,8 @@ route_webfinger(struct http_req *r)
 		rc = st_actor_get(t, id, &a);
 	st_read_end(t);
 	if (rc != 0)
-		return http_error(r, 404, "there is no member or community "
+		return http_error(r, 404,
+		    "there is no member or community "
 		    "by that name here");
 	if (a.flags & ST_AF_DELETED) {
 		st_actor_clear(&a);
@@ -167,14 +170,14 @@ route_host_meta(struct http_req *r)
 	int rc;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD "
+	buf_adds(&b,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD "
 	    "xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\"><Link "
 	    "rel=\"lrdd\" template=\"");
-	buf_add_html(&b, r->srv->cfg->base_url,
-	    strlen(r->srv->cfg->base_url));
+	buf_add_html(&b, r->srv->cfg->base_url, strlen(r->srv->cfg->base_url));
 	buf_adds(&b, "/.well-known/webfinger?resource={uri}\"/></XRD>\n");
-	rc = http_send(r, 200, "application/xrd+xml; charset=utf-8", b.data,
-	    b.len, cors);
+	rc = http_send(
+	    r, 200, "application/xrd+xml; charset=utf-8", b.data, b.len, cors);
 	buf_free(&b);
 	return rc;
 }
@@ -187,12 +190,12 @@ route_nodeinfo_index(struct http_req *r)
 
 	snprintf(v20, sizeof(v20), "%s/nodeinfo/2.0", base);
 	snprintf(v21, sizeof(v21), "%s/nodeinfo/2.1", base);
-	return http_send_json(r, 200, json_pack("{s:[{s:s,s:s},{s:s,s:s}]}",
-	    "links",
-	    "rel", "http://nodeinfo.diaspora.software/ns/schema/2.1",
-	    "href", v21,
-	    "rel", "http://nodeinfo.diaspora.software/ns/schema/2.0",
-	    "href", v20), NULL, cors);
+	return http_send_json(r, 200,
+	    json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "links", "rel",
+		"http://nodeinfo.diaspora.software/ns/schema/2.1", "href", v21,
+		"rel", "http://nodeinfo.diaspora.software/ns/schema/2.0",
+		"href", v20),
+	    NULL, cors);
 }
 
 struct usage {
@@ -238,25 +241,23 @@ route_nodeinfo(struct http_req *r)
 	st_read_end(u.t);
 	sw = json_pack("{s:s,s:s}", "name", "hub", "version", PACKAGE_VERSION);
 	if (v21) {
-		json_object_set_new(sw, "repository",
-		    json_string(PACKAGE_URL));
+		json_object_set_new(sw, "repository", json_string(PACKAGE_URL));
 		json_object_set_new(sw, "homepage", json_string(PACKAGE_URL));
 	}
 	doc = json_pack("{s:s,s:o,s:[s],s:{s:[],s:[]},s:b,s:{s:{s:I,s:I,"
-	    "s:I},s:I,s:I},s:{s:s,s:s}}",
-	    "version", v21 ? "2.1" : "2.0",
-	    "software", sw,
-	    "protocols", "activitypub",
-	    "services", "inbound", "outbound",
-	    "openRegistrations", cfg->registrations == REG_OPEN,
-	    "usage", "users", "total", (json_int_t)u.total,
-	    "activeMonth", (json_int_t)u.month,
-	    "activeHalfyear", (json_int_t)u.halfyear,
+			"s:I},s:I,s:I},s:{s:s,s:s}}",
+	    "version", v21 ? "2.1" : "2.0", "software", sw, "protocols",
+	    "activitypub", "services", "inbound", "outbound",
+	    "openRegistrations", cfg->registrations == REG_OPEN, "usage",
+	    "users", "total", (json_int_t)u.total, "activeMonth",
+	    (json_int_t)u.month, "activeHalfyear", (json_int_t)u.halfyear,
 	    "localPosts", (json_int_t)posts, "localComments", (json_int_t)0,
-	    "metadata", "nodeName", cfg->instance_name,
-	    "nodeDescription", cfg->instance_description);
-	snprintf(type, sizeof(type), "application/json; profile=\"http://"
-	    "nodeinfo.diaspora.software/ns/schema/%s#\"", v21 ? "2.1" : "2.0");
+	    "metadata", "nodeName", cfg->instance_name, "nodeDescription",
+	    cfg->instance_description);
+	snprintf(type, sizeof(type),
+	    "application/json; profile=\"http://"
+	    "nodeinfo.diaspora.software/ns/schema/%s#\"",
+	    v21 ? "2.1" : "2.0");
 	return http_send_json(r, 200, doc, type, cors);
 }
 
@@ -266,8 +267,8 @@ route_nodeinfo(struct http_req *r)
 static void
 etag_of(const struct st_obj *o, int html, char *out, size_t cap)
 {
-	snprintf(out, cap, "\"%llx-%u%s\"", (unsigned long long)o->id,
-	    o->ver, html ? "h" : "");
+	snprintf(out, cap, "\"%llx-%u%s\"", (unsigned long long)o->id, o->ver,
+	    html ? "h" : "");
 }
 
 static int
@@ -282,8 +283,8 @@ not_modified(struct http_req *r, const char *etag)
  * "before", appended raw to raw (comma separated). Returns the count;
  * *last is the oldest note id given, *more whether older ones exist. */
 static int
-outbox_items(struct st_txn *t, uint64_t actor, uint64_t before,
-    struct buf *raw, uint64_t *last, int *more)
+outbox_items(struct st_txn *t, uint64_t actor, uint64_t before, struct buf *raw,
+    uint64_t *last, int *more)
 {
 	struct st_outbox_item items[PAGE_SIZE];
 	const char *js;
@@ -291,8 +292,8 @@ outbox_items(struct st_txn *t, uint64_t actor, uint64_t before,
 	size_t len;
 	int n, i, out = 0;
 
-	n = st_outbox_page(t, actor, before, ST_VIS_UNLISTED, items,
-	    PAGE_SIZE, more);
+	n = st_outbox_page(
+	    t, actor, before, ST_VIS_UNLISTED, items, PAGE_SIZE, more);
 	for (i = 0; i < n; i++) {
 		if (st_object_peek(t, items[i].activity, &o, &js, &len) != 0 ||
 		    o.kind != ST_K_ACTIVITY)
@@ -388,7 +389,7 @@ route_object(struct http_req *r)
 	int rc;
 
 	if ((size_t)snprintf(iri, sizeof(iri), "%s%s", r->srv->cfg->base_url,
-	    r->path) >= sizeof(iri))
+		r->path) >= sizeof(iri))
 		return http_error(r, 404, "there is nothing at this address");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
@@ -475,8 +476,8 @@ outbox_page(struct http_req *r, struct st_txn *t, const struct st_actor *a,
 	    max_s ? "&max_id=" : "", max_s ? max_s : "");
 	snprintf(next, sizeof(next), "%s?page=true&max_id=%llu", coll,
 	    (unsigned long long)last);
-	page = json_pack("{s:s,s:s,s:s}", "id", self,
-	    "type", "OrderedCollectionPage", "partOf", coll);
+	page = json_pack("{s:s,s:s,s:s}", "id", self, "type",
+	    "OrderedCollectionPage", "partOf", coll);
 	if (more && n > 0)
 		json_object_set_new(page, "next", json_string(next));
 	head = fed_as2_dump(page, NULL);
@@ -499,7 +500,8 @@ collection_error(struct http_req *r, int rc)
 {
 	if (rc == ST_GONE)
 		return http_error(r, 410, "that account has been deleted");
-	return http_error(r, 404, "there is no member or community by that "
+	return http_error(r, 404,
+	    "there is no member or community by that "
 	    "name here");
 }
 
@@ -568,8 +570,8 @@ route_collection(struct http_req *r)
 		json_object_set_new(doc, "first", json_string(first));
 	}
 	if (http_query(r, "page") != NULL) {
-		json_object_set_new(doc, "type",
-		    json_string("OrderedCollectionPage"));
+		json_object_set_new(
+		    doc, "type", json_string("OrderedCollectionPage"));
 		json_object_set_new(doc, "partOf", json_string(coll));
 		json_object_del(doc, "first");
 		json_object_set_new(doc, "orderedItems", json_array());
@@ -598,13 +600,15 @@ route_at(struct http_req *r)
 		return http_error(r, 404, "there is nothing at this address");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
-	rc = fed_name_normalize(name + 2, name, 32) < 0 ? ST_NOTFOUND :
-	    st_name_get(t, name, &id);
+	rc = fed_name_normalize(name + 2, name, 32) < 0
+	    ? ST_NOTFOUND
+	    : st_name_get(t, name, &id);
 	if (rc == 0)
 		rc = st_actor_get(t, id, &a);
 	st_read_end(t);
 	if (rc != 0)
-		return http_error(r, 404, "there is no member or community by "
+		return http_error(r, 404,
+		    "there is no member or community by "
 		    "that name here");
 	h[1] = a.iri;
 	rc = http_send(r, 301, NULL, NULL, 0, h);
@@ -622,11 +626,14 @@ api_post_done(void *ctx, int rc, const struct err *e)
 	const char *const h[] = { "Location", iri, NULL };
 
 	if (rc == 0)
-		http_resume(r, 201, http_response_json(json_pack("{s:s,s:s}",
-		    "id", iri, "url", iri), NULL, h, &r->bytes));
+		http_resume(r, 201,
+		    http_response_json(
+			json_pack("{s:s,s:s}", "id", iri, "url", iri), NULL, h,
+			&r->bytes));
 	else
-		http_resume(r, status_of(rc), http_response_json(json_pack(
-		    "{s:s}", "error", e->msg), NULL, NULL, &r->bytes));
+		http_resume(r, status_of(rc),
+		    http_response_json(json_pack("{s:s}", "error", e->msg),
+			NULL, NULL, &r->bytes));
 }
 
 /* The member behind "Authorization: Bearer TOKEN", into name. */
@@ -678,20 +685,27 @@ api_bad_request(struct http_req *r, json_t **body, char *name, size_t cap)
 	if ((st = api_member(r, name, cap)) == 401) {
 		static const char *const h[] = { "WWW-Authenticate",
 			"Bearer realm=\"hub\"", NULL };
-		return http_send_json(r, 401, json_pack("{s:s}", "error",
-		    "sign in first: send Authorization: Bearer with your API "
-		    "token"), NULL, h);
+		return http_send_json(r, 401,
+		    json_pack("{s:s}", "error",
+			"sign in first: send Authorization: Bearer with your "
+			"API "
+			"token"),
+		    NULL, h);
 	}
 	if (st != 0)
-		return http_error(r, (unsigned)st, st == 403 ? "this account "
-		    "is disabled: ask an admin" : "storage is not available");
+		return http_error(r, (unsigned)st,
+		    st == 403 ? "this account "
+				"is disabled: ask an admin"
+			      : "storage is not available");
 	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
 		return http_error(r, 415, "send the note as application/json");
 	*body = json_loadb(r->body.data ? r->body.data : "", r->body.len,
 	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (*body == NULL) {
-		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
-		    "(line %d, column %d)", je.text, je.line, je.column);
+		snprintf(msg, sizeof(msg),
+		    "the body is not valid JSON: %s "
+		    "(line %d, column %d)",
+		    je.text, je.line, je.column);
 		return http_error(r, 400, msg);
 	}
 	if (!json_is_object(*body)) {
@@ -718,21 +732,23 @@ route_api_notes(struct http_req *r)
 	vis_s = opt_string(body, "visibility", &bad);
 	cw = opt_string(body, "content_warning", &bad);
 	if (bad || text == NULL)
-		rc = http_error(r, 422, "\"text\" must be a string; "
+		rc = http_error(r, 422,
+		    "\"text\" must be a string; "
 		    "\"visibility\" and \"content_warning\" are optional "
 		    "strings");
 	else if (vis_s != NULL && (vis = hub_vis_parse(vis_s)) < 0)
-		rc = http_error(r, 422, "\"visibility\" must be public, "
+		rc = http_error(r, 422,
+		    "\"visibility\" must be public, "
 		    "unlisted or followers");
-	else if ((p = hub_post_prepare(r->srv->hub, name, text, vis, cw, &rc,
-	    &e)) == NULL)
+	else if ((p = hub_post_prepare(
+		      r->srv->hub, name, text, vis, cw, &rc, &e)) == NULL)
 		rc = http_error(r, status_of(rc), e.msg);
 	else {
 		r->ctx = p;
 		r->ctx_free = (void (*)(void *))hub_post_free;
 		http_suspend(r);
 		if (st_write_async(r->srv->hub->db, hub_post_apply, p,
-		    api_post_done, r) != 0) {
+			api_post_done, r) != 0) {
 			err_set(&e, "the hub is shutting down: try again");
 			api_post_done(r, ST_EIO, &e);
 		}

@@ -64,8 +64,9 @@ tag_at(const char *text, size_t i)
 	size_t n = 0;
 	int letters = 0;
 
-	if (i > 0 && (word_byte((unsigned char)text[i - 1]) ||
-	    text[i - 1] == '&' || text[i - 1] == '/'))
+	if (i > 0 &&
+	    (word_byte((unsigned char)text[i - 1]) || text[i - 1] == '&' ||
+		text[i - 1] == '/'))
 		return 0;
 	while (word_byte((unsigned char)text[i + 1 + n])) {
 		if (!isdigit((unsigned char)text[i + 1 + n]))
@@ -87,8 +88,8 @@ text_hashtags(const char *text, char tags[][TEXT_TAG_MAX + 1], int max)
 		if (text[i] != '#' || (n = tag_at(text, i)) == 0)
 			continue;
 		for (k = 0; k < n; k++)
-			tags[count][k] = (char)tolower(
-			    (unsigned char)text[i + 1 + k]);
+			tags[count][k] =
+			    (char)tolower((unsigned char)text[i + 1 + k]);
 		tags[count][n] = '\0';
 		for (dup = 0, j = 0; j < count; j++)
 			if (!strcmp(tags[j], tags[count]))
@@ -112,8 +113,8 @@ url_at(const char *text, size_t i)
 	if (strncmp(text + i, "https://", 8) && strncmp(text + i, "http://", 7))
 		return 0;
 	for (n = 0; text[i + n] && !isspace((unsigned char)text[i + n]) &&
-	    text[i + n] != '<' && text[i + n] != '>' && text[i + n] != '"';
-	    n++)
+	     text[i + n] != '<' && text[i + n] != '>' && text[i + n] != '"';
+	     n++)
 		;
 	while (n > 0 && strchr(".,;:!?)'", text[i + n - 1]))
 		n--;
@@ -143,7 +144,8 @@ add_url(struct buf *out, const char *url, size_t n)
 {
 	buf_adds(out, "<a href=\"");
 	buf_add_html(out, url, n);
-	buf_adds(out, "\" rel=\"nofollow noopener noreferrer\" "
+	buf_adds(out,
+	    "\" rel=\"nofollow noopener noreferrer\" "
 	    "target=\"_blank\">");
 	buf_add_html(out, url, n);
 	buf_adds(out, "</a>");

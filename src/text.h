@@ -8,7 +8,7 @@
 struct buf;
 
 #define TEXT_MAX_TAGS 32
-#define TEXT_TAG_MAX 64		/* bytes in a tag name */
+#define TEXT_TAG_MAX  64 /* bytes in a tag name */
 
 /* Whether s[0..n) is well-formed UTF-8 with no NUL and no control
  * characters other than tab, newline and carriage return. */

@@ -12,14 +12,14 @@
  * last_active, posts (be64 each), then five strings as be32 length +
  * bytes: name, display_name, summary, iri, pubkey_pem. */
 #define REC_VERSION 1
-#define FIXED 32
-#define NSTR 5
+#define FIXED	    32
+#define NSTR	    5
 
 static const char *
 str_of(const struct st_actor *a, int i)
 {
-	const char *s[NSTR] = { a->name, a->display_name, a->summary,
-		a->iri, a->pubkey_pem };
+	const char *s[NSTR] = { a->name, a->display_name, a->summary, a->iri,
+		a->pubkey_pem };
 
 	return s[i] ? s[i] : "";
 }
@@ -64,11 +64,11 @@ st_actor_clear(struct st_actor *a)
 }
 
 int
-st_actor_decode(const unsigned char *p, size_t n, uint64_t id,
-    struct st_actor *a)
+st_actor_decode(
+    const unsigned char *p, size_t n, uint64_t id, struct st_actor *a)
 {
-	char **dst[NSTR] = { &a->name, &a->display_name, &a->summary,
-		&a->iri, &a->pubkey_pem };
+	char **dst[NSTR] = { &a->name, &a->display_name, &a->summary, &a->iri,
+		&a->pubkey_pem };
 	size_t off = FIXED, len;
 	int i;
 
@@ -154,13 +154,13 @@ st_name_put(struct st_txn *t, const char *name, uint64_t id)
 	if (k.mv_size == 0 || k.mv_size > 64)
 		return ST_INVAL;
 	st_put_be64(b, id);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_NAMES), &k, &d,
-	    MDB_NOOVERWRITE));
+	return st_from_mdb(
+	    mdb_put(t->txn, st_dbi(t, DBI_NAMES), &k, &d, MDB_NOOVERWRITE));
 }
 
 int
-st_name_each(struct st_txn *t, int (*cb)(void *, const char *, uint64_t),
-    void *ctx)
+st_name_each(
+    struct st_txn *t, int (*cb)(void *, const char *, uint64_t), void *ctx)
 {
 	MDB_cursor *c;
 	MDB_val k, d;
@@ -184,8 +184,8 @@ st_name_each(struct st_txn *t, int (*cb)(void *, const char *, uint64_t),
 }
 
 int
-st_account_put(struct st_txn *t, uint64_t id, const char *pw_hash,
-    const char *privkey_pem)
+st_account_put(
+    struct st_txn *t, uint64_t id, const char *pw_hash, const char *privkey_pem)
 {
 	unsigned char kb[8];
 	size_t hl = strlen(pw_hash), kl = strlen(privkey_pem);
@@ -223,8 +223,8 @@ take_str(const unsigned char *p, size_t n, size_t *off)
 }
 
 int
-st_account_get(struct st_txn *t, uint64_t id, char **pw_hash,
-    char **privkey_pem)
+st_account_get(
+    struct st_txn *t, uint64_t id, char **pw_hash, char **privkey_pem)
 {
 	unsigned char kb[8];
 	MDB_val k = { 8, kb }, d;
@@ -257,21 +257,20 @@ st_account_get(struct st_txn *t, uint64_t id, char **pw_hash,
 }
 
 int
-st_token_put(struct st_txn *t, const unsigned char digest[32],
-    uint64_t actor, uint64_t created)
+st_token_put(struct st_txn *t, const unsigned char digest[32], uint64_t actor,
+    uint64_t created)
 {
 	unsigned char vb[16];
 	MDB_val k = { 32, (void *)digest }, d = { 16, vb };
 
 	st_put_be64(vb, actor);
 	st_put_be64(vb + 8, created);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_TOKENS), &k, &d,
-	    MDB_NOOVERWRITE));
+	return st_from_mdb(
+	    mdb_put(t->txn, st_dbi(t, DBI_TOKENS), &k, &d, MDB_NOOVERWRITE));
 }
 
 int
-st_token_get(struct st_txn *t, const unsigned char digest[32],
-    uint64_t *actor)
+st_token_get(struct st_txn *t, const unsigned char digest[32], uint64_t *actor)
 {
 	MDB_val k = { 32, (void *)digest }, d;
 	int rc;

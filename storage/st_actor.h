@@ -16,25 +16,29 @@ enum st_actor_kind {
 	ST_AK_APPLICATION = 3,
 };
 
-#define ST_AF_LOCAL	0x01
-#define ST_AF_DISABLED	0x02
-#define ST_AF_DELETED	0x04
-#define ST_AF_LOCKED	0x08	/* manuallyApprovesFollowers */
+#define ST_AF_LOCAL    0x01
+#define ST_AF_DISABLED 0x02
+#define ST_AF_DELETED  0x04
+#define ST_AF_LOCKED   0x08 /* manuallyApprovesFollowers */
 
-enum st_role { ST_ROLE_MEMBER, ST_ROLE_MODERATOR, ST_ROLE_EDITOR,
-	ST_ROLE_ADMIN };
+enum st_role {
+	ST_ROLE_MEMBER,
+	ST_ROLE_MODERATOR,
+	ST_ROLE_EDITOR,
+	ST_ROLE_ADMIN
+};
 
 struct st_actor {
 	uint64_t id;
-	uint8_t kind;		/* enum st_actor_kind */
-	uint8_t flags;		/* ST_AF_* */
-	uint8_t role;		/* enum st_role */
-	uint64_t created;	/* seconds since 1970 */
-	uint64_t last_active;	/* seconds since 1970 */
-	uint64_t posts;		/* local notes published, not deleted */
-	char *name;		/* local name, or preferredUsername */
+	uint8_t kind;	      /* enum st_actor_kind */
+	uint8_t flags;	      /* ST_AF_* */
+	uint8_t role;	      /* enum st_role */
+	uint64_t created;     /* seconds since 1970 */
+	uint64_t last_active; /* seconds since 1970 */
+	uint64_t posts;	      /* local notes published, not deleted */
+	char *name;	      /* local name, or preferredUsername */
 	char *display_name;
-	char *summary;		/* plain text for local actors */
+	char *summary; /* plain text for local actors */
 	char *iri;
 	char *pubkey_pem;
 };
@@ -48,30 +52,29 @@ int st_actor_get(struct st_txn *t, uint64_t id, struct st_actor *a);
 
 /* Encode/decode, exposed for the unit tests. encode returns the size
  * written (or needed, when cap is too small), decode 0 or ST_EIO. */
-size_t st_actor_encode(const struct st_actor *a, unsigned char *p,
-    size_t cap);
-int st_actor_decode(const unsigned char *p, size_t n, uint64_t id,
-    struct st_actor *a);
+size_t st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap);
+int st_actor_decode(
+    const unsigned char *p, size_t n, uint64_t id, struct st_actor *a);
 
 /* The local name space: members and communities share it. put fails
  * with ST_EXISTS when the name is taken (even by a deleted actor). */
 int st_name_get(struct st_txn *t, const char *name, uint64_t *id);
 int st_name_put(struct st_txn *t, const char *name, uint64_t id);
 /* Call cb for each local actor id in name order; stop when cb != 0. */
-int st_name_each(struct st_txn *t, int (*cb)(void *ctx, const char *name,
-    uint64_t id), void *ctx);
+int st_name_each(struct st_txn *t,
+    int (*cb)(void *ctx, const char *name, uint64_t id), void *ctx);
 
 /* Account secrets. Strings returned by get are malloc'd: the caller wipes
  * and frees them. */
 int st_account_put(struct st_txn *t, uint64_t id, const char *pw_hash,
     const char *privkey_pem);
-int st_account_get(struct st_txn *t, uint64_t id, char **pw_hash,
-    char **privkey_pem);
+int st_account_get(
+    struct st_txn *t, uint64_t id, char **pw_hash, char **privkey_pem);
 
 /* API tokens, stored by their SHA-256 digest (32 bytes). */
 int st_token_put(struct st_txn *t, const unsigned char digest[32],
     uint64_t actor, uint64_t created);
-int st_token_get(struct st_txn *t, const unsigned char digest[32],
-    uint64_t *actor);
+int st_token_get(
+    struct st_txn *t, const unsigned char digest[32], uint64_t *actor);
 
 #endif

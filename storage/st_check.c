@@ -34,7 +34,7 @@ check_names(MDB_txn *txn, struct st_db *db, struct checker *c)
 	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_NAMES], &cur)) != 0)
 		return st_from_mdb(rc);
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
 		MDB_val av;
 		if (d.mv_size != 8) {
 			problem(c, "a name has a bad value (%llu bytes)%.0llu",
@@ -65,7 +65,7 @@ check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
 	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_OUTBOX], &cur)) != 0)
 		return st_from_mdb(rc);
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
 		(*entries)++;
 		if (k.mv_size != 16 || d.mv_size != 9) {
 			problem(c, "outbox entry %llu has a bad size%.0llu",
@@ -76,12 +76,16 @@ check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
 		act = st_get_be64(d.mv_data);
 		if (st_object_get(&t, note, &o, NULL) != 0 ||
 		    o.kind != ST_K_NOTE)
-			problem(c, "outbox lists note %llu, which is missing "
-			    "or not a note%.0llu", note, 0);
+			problem(c,
+			    "outbox lists note %llu, which is missing "
+			    "or not a note%.0llu",
+			    note, 0);
 		if (st_object_get(&t, act, &o, NULL) != 0 ||
 		    o.kind != ST_K_ACTIVITY || o.parent != note)
-			problem(c, "note %llu has a missing or wrong activity "
-			    "%llu", note, act);
+			problem(c,
+			    "note %llu has a missing or wrong activity "
+			    "%llu",
+			    note, act);
 	}
 	mdb_cursor_close(cur);
 	return 0;
@@ -104,8 +108,10 @@ st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
 	t = (struct st_txn){ txn, db, 0 };
 	counted = st_counter_get(&t, "local_posts");
 	if (rc == 0 && counted != entries)
-		problem(&c, "the local post counter says %llu but the outboxes "
-		    "hold %llu", counted, entries);
+		problem(&c,
+		    "the local post counter says %llu but the outboxes "
+		    "hold %llu",
+		    counted, entries);
 	mdb_txn_abort(txn);
 	return rc != 0 ? rc : c.problems;
 }

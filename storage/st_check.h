@@ -8,7 +8,7 @@ struct st_db;
  * note and its activity, and that the local post counter matches the
  * outboxes. report(ctx, message) is called per problem. Returns the
  * number of problems (0: consistent) or a negative ST_* code. */
-int st_check(struct st_db *db, void (*report)(void *ctx, const char *msg),
-    void *ctx);
+int st_check(
+    struct st_db *db, void (*report)(void *ctx, const char *msg), void *ctx);
 
 #endif

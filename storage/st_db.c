@@ -17,7 +17,7 @@
 struct st_op {
 	st_write_fn fn;
 	void *arg;
-	st_done_fn done;	/* NULL: a st_write() caller is waiting */
+	st_done_fn done; /* NULL: a st_write() caller is waiting */
 	void *ctx;
 	int rc;
 	int finished;
@@ -26,8 +26,15 @@ struct st_op {
 };
 
 static const char *const dbi_names[DBI_COUNT] = {
-	"meta", "iris", "objects", "actors", "names", "accounts", "outbox",
-	"tags", "tokens",
+	"meta",
+	"iris",
+	"objects",
+	"actors",
+	"names",
+	"accounts",
+	"outbox",
+	"tags",
+	"tokens",
 };
 
 const char *
@@ -93,7 +100,8 @@ open_schema(struct st_db *db, int flags, struct err *e)
 
 	if ((rc = mdb_txn_begin(db->env, NULL, 0, &txn)) != 0)
 		return err_set(e, "cannot start a transaction: %s",
-		    mdb_strerror(rc)), ST_EIO;
+			   mdb_strerror(rc)),
+		       ST_EIO;
 	for (i = 0; i < DBI_COUNT; i++) {
 		rc = mdb_dbi_open(txn, dbi_names[i], MDB_CREATE, &db->dbi[i]);
 		if (rc != 0)
@@ -102,8 +110,10 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	rc = meta_get_u64(txn, db->dbi[DBI_META], "schema", &ver);
 	if (rc == MDB_NOTFOUND && !(flags & ST_CREATE)) {
 		mdb_txn_abort(txn);
-		return err_set(e, "no hub data here yet: run "
-		    "\"hubctl init\" first"), ST_NOINIT;
+		return err_set(e,
+			   "no hub data here yet: run "
+			   "\"hubctl init\" first"),
+		       ST_NOINIT;
 	}
 	if (rc == MDB_NOTFOUND) {
 		ver = ST_SCHEMA_VERSION;
@@ -113,15 +123,18 @@ open_schema(struct st_db *db, int flags, struct err *e)
 		goto fail;
 	if (ver > ST_SCHEMA_VERSION) {
 		mdb_txn_abort(txn);
-		return err_set(e, "this data has schema version %llu, but "
-		    "this program knows only up to version %d: run a newer "
-		    "hub release, or restore a backup made by this one",
-		    (unsigned long long)ver, ST_SCHEMA_VERSION), ST_SCHEMA;
+		return err_set(e,
+			   "this data has schema version %llu, but "
+			   "this program knows only up to version %d: run a "
+			   "newer "
+			   "hub release, or restore a backup made by this one",
+			   (unsigned long long)ver, ST_SCHEMA_VERSION),
+		       ST_SCHEMA;
 	}
 	/* Migrations from older versions go here, in this transaction. */
 	if ((rc = mdb_txn_commit(txn)) != 0)
-		return err_set(e, "cannot commit schema: %s",
-		    mdb_strerror(rc)), st_from_mdb(rc);
+		return err_set(e, "cannot commit schema: %s", mdb_strerror(rc)),
+		       st_from_mdb(rc);
 	return 0;
 fail:
 	mdb_txn_abort(txn);
@@ -138,22 +151,28 @@ make_dir(const char *dir, int flags, struct err *e)
 	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		snprintf(data, sizeof(data), "%s/data.mdb", dir);
 		if (stat(data, &sb) != 0 && !(flags & ST_CREATE))
-			return err_set(e, "%s holds no hub data yet: run "
-			    "\"hubctl init\" first", dir), ST_NOINIT;
+			return err_set(e,
+				   "%s holds no hub data yet: run "
+				   "\"hubctl init\" first",
+				   dir),
+			       ST_NOINIT;
 		return 0;
 	}
 	if (!(flags & ST_CREATE))
-		return err_set(e, "data_dir %s does not exist: run \"hubctl "
-		    "init\" first", dir), ST_NOINIT;
+		return err_set(e,
+			   "data_dir %s does not exist: run \"hubctl "
+			   "init\" first",
+			   dir),
+		       ST_NOINIT;
 	if (mkdir(dir, 0700) != 0)
-		return err_set(e, "cannot create %s: %s", dir,
-		    strerror(errno)), ST_EIO;
+		return err_set(e, "cannot create %s: %s", dir, strerror(errno)),
+		       ST_EIO;
 	return 0;
 }
 
 int
-st_db_open(struct st_db **out, const char *dir, long long map_size,
-    int flags, struct err *e)
+st_db_open(struct st_db **out, const char *dir, long long map_size, int flags,
+    struct err *e)
 {
 	struct st_db *db;
 	int rc, dead = 0;
@@ -194,8 +213,8 @@ st_writer_start(struct st_db *db, struct err *e)
 	int rc;
 
 	if ((rc = pthread_create(&db->writer, NULL, writer_main, db)) != 0)
-		return err_set(e, "cannot start the writer: %s",
-		    strerror(rc)), ST_EIO;
+		return err_set(e, "cannot start the writer: %s", strerror(rc)),
+		       ST_EIO;
 	db->writer_running = 1;
 	return 0;
 }
@@ -242,8 +261,8 @@ run_op(struct st_db *db, MDB_txn *parent, struct st_op *op)
 
 	if ((rc = begin_write(db, parent, &t.txn)) != 0) {
 		op->rc = st_from_mdb(rc);
-		err_set(&op->e, "cannot start a transaction: %s",
-		    mdb_strerror(rc));
+		err_set(
+		    &op->e, "cannot start a transaction: %s", mdb_strerror(rc));
 		return;
 	}
 	op->rc = op->fn(&t, op->arg, &op->e);
@@ -253,8 +272,8 @@ run_op(struct st_db *db, MDB_txn *parent, struct st_op *op)
 	}
 	if ((rc = mdb_txn_commit(t.txn)) != 0) {
 		op->rc = st_from_mdb(rc);
-		err_set(&op->e, "cannot apply the change: %s",
-		    mdb_strerror(rc));
+		err_set(
+		    &op->e, "cannot apply the change: %s", mdb_strerror(rc));
 	}
 }
 
@@ -348,14 +367,16 @@ write_direct(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
 
 	if ((rc = begin_write(db, NULL, &t.txn)) != 0)
 		return err_set(e, "cannot start a transaction: %s",
-		    mdb_strerror(rc)), st_from_mdb(rc);
+			   mdb_strerror(rc)),
+		       st_from_mdb(rc);
 	if ((rc = fn(&t, arg, e)) != 0) {
 		mdb_txn_abort(t.txn);
 		return rc;
 	}
 	if ((rc = mdb_txn_commit(t.txn)) != 0)
-		return err_set(e, "cannot save the change: %s",
-		    mdb_strerror(rc)), st_from_mdb(rc);
+		return err_set(
+			   e, "cannot save the change: %s", mdb_strerror(rc)),
+		       st_from_mdb(rc);
 	return 0;
 }
 
@@ -380,8 +401,8 @@ st_write(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
 }
 
 int
-st_write_async(struct st_db *db, st_write_fn fn, void *arg, st_done_fn done,
-    void *ctx)
+st_write_async(
+    struct st_db *db, st_write_fn fn, void *arg, st_done_fn done, void *ctx)
 {
 	struct st_op *op;
 
@@ -454,8 +475,8 @@ st_id_next(struct st_txn *t, uint64_t *id)
 	now = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000)
 	    << 16;
 	*id = now > last ? now : last + 1;
-	return st_from_mdb(meta_put_u64(t->txn, st_dbi(t, DBI_META),
-	    "last_id", *id));
+	return st_from_mdb(
+	    meta_put_u64(t->txn, st_dbi(t, DBI_META), "last_id", *id));
 }
 
 int
@@ -496,16 +517,20 @@ st_db_backup(struct st_db *db, const char *dir, struct err *e)
 	int rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return err_set(e, "cannot create %s: %s", dir,
-		    strerror(errno)), ST_EIO;
+		return err_set(e, "cannot create %s: %s", dir, strerror(errno)),
+		       ST_EIO;
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	if (stat(path, &sb) == 0)
-		return err_set(e, "%s already holds a backup: choose an "
-		    "empty directory", dir), ST_EXISTS;
+		return err_set(e,
+			   "%s already holds a backup: choose an "
+			   "empty directory",
+			   dir),
+		       ST_EXISTS;
 	/* A read transaction inside: consistent while writers go on. */
 	if ((rc = mdb_env_copy2(db->env, dir, MDB_CP_COMPACT)) != 0)
-		return err_set(e, "backup to %s failed: %s", dir,
-		    mdb_strerror(rc)), ST_EIO;
+		return err_set(
+			   e, "backup to %s failed: %s", dir, mdb_strerror(rc)),
+		       ST_EIO;
 	return 0;
 }
 
@@ -525,8 +550,8 @@ st_db_schema(struct st_db *db, unsigned *version)
 }
 
 int
-st_db_stat(struct st_db *db, void (*cb)(void *, const char *, size_t),
-    void *ctx)
+st_db_stat(
+    struct st_db *db, void (*cb)(void *, const char *, size_t), void *ctx)
 {
 	MDB_txn *txn;
 	MDB_stat ms;

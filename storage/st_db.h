@@ -14,19 +14,19 @@ struct st_db;
 struct st_txn;
 
 /* Return codes: 0 is success. */
-#define ST_NOTFOUND	(-1)	/* no such key */
-#define ST_EXISTS	(-2)	/* key already present */
-#define ST_EIO		(-3)	/* LMDB or disk failure */
-#define ST_FULL		(-4)	/* map_size reached */
-#define ST_SCHEMA	(-5)	/* schema newer than this program */
-#define ST_INVAL	(-6)	/* caller's input is not acceptable */
-#define ST_NOINIT	(-7)	/* no hub data here yet */
-#define ST_GONE		(-8)	/* object or actor deleted */
+#define ST_NOTFOUND (-1) /* no such key */
+#define ST_EXISTS   (-2) /* key already present */
+#define ST_EIO	    (-3) /* LMDB or disk failure */
+#define ST_FULL	    (-4) /* map_size reached */
+#define ST_SCHEMA   (-5) /* schema newer than this program */
+#define ST_INVAL    (-6) /* caller's input is not acceptable */
+#define ST_NOINIT   (-7) /* no hub data here yet */
+#define ST_GONE	    (-8) /* object or actor deleted */
 
 #define ST_SCHEMA_VERSION 1
 
 /* st_db_open flags */
-#define ST_CREATE	1	/* make the directory and schema if missing */
+#define ST_CREATE 1 /* make the directory and schema if missing */
 
 /* Open (and with ST_CREATE, initialise) the environment in dir. Clears
  * reader slots left by crashed processes. Returns 0, ST_NOINIT when dir
@@ -56,8 +56,8 @@ int st_write(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
     __attribute__((warn_unused_result));
 /* Queue fn; done(ctx, ...) is called after the durable commit. Needs the
  * writer thread. Returns 0 when queued, ST_INVAL when not running. */
-int st_write_async(struct st_db *db, st_write_fn fn, void *arg,
-    st_done_fn done, void *ctx);
+int st_write_async(
+    struct st_db *db, st_write_fn fn, void *arg, st_done_fn done, void *ctx);
 
 /* Read transactions: cheap, on any thread, at most one open per thread.
  * Data fetched through accessors is copied out, so it outlives the txn. */
@@ -82,8 +82,8 @@ int st_db_backup(struct st_db *db, const char *dir, struct err *e);
 int st_db_schema(struct st_db *db, unsigned *version);
 
 /* Entries per named database: calls cb(name, entries) for each. */
-int st_db_stat(struct st_db *db, void (*cb)(void *ctx, const char *name,
-    size_t entries), void *ctx);
+int st_db_stat(struct st_db *db,
+    void (*cb)(void *ctx, const char *name, size_t entries), void *ctx);
 
 /* Human text for an ST_* code. */
 const char *st_strerror(int rc);

@@ -8,15 +8,15 @@
 #include <stdint.h>
 
 enum st_dbi {
-	DBI_META,	/* name -> value: schema, last_id, counters */
-	DBI_IRIS,	/* iri -> be64 object id */
-	DBI_OBJECTS,	/* be64 id -> st_obj header + JSON bytes served */
-	DBI_ACTORS,	/* be64 id -> encoded actor record (no secrets) */
-	DBI_NAMES,	/* lowercase local name -> be64 actor id */
-	DBI_ACCOUNTS,	/* be64 id -> password hash, private key */
-	DBI_OUTBOX,	/* be64 actor, be64 ~note id -> be64 activity, vis */
-	DBI_TAGS,	/* tag NUL be64 ~note id -> (empty) */
-	DBI_TOKENS,	/* sha256(token) -> be64 actor id, be64 created */
+	DBI_META,     /* name -> value: schema, last_id, counters */
+	DBI_IRIS,     /* iri -> be64 object id */
+	DBI_OBJECTS,  /* be64 id -> st_obj header + JSON bytes served */
+	DBI_ACTORS,   /* be64 id -> encoded actor record (no secrets) */
+	DBI_NAMES,    /* lowercase local name -> be64 actor id */
+	DBI_ACCOUNTS, /* be64 id -> password hash, private key */
+	DBI_OUTBOX,   /* be64 actor, be64 ~note id -> be64 activity, vis */
+	DBI_TAGS,     /* tag NUL be64 ~note id -> (empty) */
+	DBI_TOKENS,   /* sha256(token) -> be64 actor id, be64 created */
 	DBI_COUNT
 };
 
@@ -26,8 +26,8 @@ struct st_db {
 	MDB_env *env;
 	MDB_dbi dbi[DBI_COUNT];
 	pthread_mutex_t mu;
-	pthread_cond_t work_cv;		/* writer waits for ops */
-	pthread_cond_t done_cv;		/* st_write() callers wait */
+	pthread_cond_t work_cv; /* writer waits for ops */
+	pthread_cond_t done_cv; /* st_write() callers wait */
 	struct st_op *head, *tail;
 	pthread_t writer;
 	int writer_running;

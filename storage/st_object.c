@@ -22,7 +22,7 @@ hdr_put(unsigned char *p, const struct st_obj *o)
 	st_put_be64(p + 8, o->owner);
 	st_put_be64(p + 16, o->published);
 	st_put_be64(p + 24, o->parent);
-	memset(p + 32, 0, 8);	/* reserved */
+	memset(p + 32, 0, 8); /* reserved */
 }
 
 static void
@@ -45,7 +45,7 @@ st_iri_get(struct st_txn *t, const char *iri, uint64_t *id)
 	MDB_val k = { strlen(iri), (void *)iri }, d;
 	int rc;
 
-	if (k.mv_size == 0 || k.mv_size > 511)	/* LMDB's key limit */
+	if (k.mv_size == 0 || k.mv_size > 511) /* LMDB's key limit */
 		return ST_NOTFOUND;
 	if ((rc = mdb_get(t->txn, st_dbi(t, DBI_IRIS), &k, &d)) != 0)
 		return st_from_mdb(rc);
@@ -64,13 +64,12 @@ st_iri_put(struct st_txn *t, const char *iri, uint64_t id)
 	if (k.mv_size == 0 || k.mv_size > 511)
 		return ST_INVAL;
 	st_put_be64(b, id);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_IRIS), &k, &d,
-	    MDB_NOOVERWRITE));
+	return st_from_mdb(
+	    mdb_put(t->txn, st_dbi(t, DBI_IRIS), &k, &d, MDB_NOOVERWRITE));
 }
 
 int
-st_object_put(struct st_txn *t, struct st_obj *o, const char *json,
-    size_t len)
+st_object_put(struct st_txn *t, struct st_obj *o, const char *json, size_t len)
 {
 	unsigned char kb[8];
 	MDB_val k = { 8, kb }, d;
@@ -112,8 +111,7 @@ st_object_peek(struct st_txn *t, uint64_t id, struct st_obj *o,
 }
 
 int
-st_object_get(struct st_txn *t, uint64_t id, struct st_obj *o,
-    struct buf *json)
+st_object_get(struct st_txn *t, uint64_t id, struct st_obj *o, struct buf *json)
 {
 	const char *p;
 	size_t n;
@@ -208,8 +206,7 @@ st_outbox_count(struct st_txn *t, uint64_t actor, uint64_t *n)
 	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_OUTBOX), &c)) != 0)
 		return st_from_mdb(rc);
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-	while (rc == 0 && k.mv_size == 16 &&
-	    st_get_be64(k.mv_data) == actor) {
+	while (rc == 0 && k.mv_size == 16 && st_get_be64(k.mv_data) == actor) {
 		(*n)++;
 		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
 	}

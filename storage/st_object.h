@@ -20,8 +20,8 @@ enum st_kind {
  * none, so it can be embedded in collections as it is). */
 enum st_ctx {
 	ST_CTX_NONE = 0,
-	ST_CTX_AS = 1,		/* ActivityStreams + hub extensions */
-	ST_CTX_ACTOR = 2,	/* ActivityStreams + security */
+	ST_CTX_AS = 1,	  /* ActivityStreams + hub extensions */
+	ST_CTX_ACTOR = 2, /* ActivityStreams + security */
 };
 
 enum st_vis {
@@ -31,19 +31,19 @@ enum st_vis {
 	ST_VIS_DIRECT = 3,
 };
 
-#define ST_OF_LOCAL	0x01
-#define ST_OF_DELETED	0x02
+#define ST_OF_LOCAL   0x01
+#define ST_OF_DELETED 0x02
 
 struct st_obj {
 	uint64_t id;
-	uint8_t kind;		/* enum st_kind */
-	uint8_t ctx;		/* enum st_ctx */
-	uint8_t flags;		/* ST_OF_* */
-	uint8_t vis;		/* enum st_vis */
-	uint32_t ver;		/* bumped on every put: the ETag */
-	uint64_t owner;		/* actor id */
-	uint64_t published;	/* seconds since 1970 */
-	uint64_t parent;	/* a Create's object, a note's Create */
+	uint8_t kind;	    /* enum st_kind */
+	uint8_t ctx;	    /* enum st_ctx */
+	uint8_t flags;	    /* ST_OF_* */
+	uint8_t vis;	    /* enum st_vis */
+	uint32_t ver;	    /* bumped on every put: the ETag */
+	uint64_t owner;	    /* actor id */
+	uint64_t published; /* seconds since 1970 */
+	uint64_t parent;    /* a Create's object, a note's Create */
 };
 
 /* iri -> id. put fails with ST_EXISTS when the iri is taken. */
@@ -52,12 +52,12 @@ int st_iri_put(struct st_txn *t, const char *iri, uint64_t id);
 
 /* Store an object's header and JSON (without @context). The version is
  * set to one more than the stored one; o->ver is updated. */
-int st_object_put(struct st_txn *t, struct st_obj *o, const char *json,
-    size_t len);
+int st_object_put(
+    struct st_txn *t, struct st_obj *o, const char *json, size_t len);
 /* Fetch the header, and the JSON into json (appended; may be NULL).
  * ST_NOTFOUND when absent. */
-int st_object_get(struct st_txn *t, uint64_t id, struct st_obj *o,
-    struct buf *json);
+int st_object_get(
+    struct st_txn *t, uint64_t id, struct st_obj *o, struct buf *json);
 /* Borrow the JSON bytes in place: valid until the transaction ends. */
 int st_object_peek(struct st_txn *t, uint64_t id, struct st_obj *o,
     const char **json, size_t *len);

@@ -25,12 +25,11 @@ ok(int cond, const char *fmt, ...)
 		tap_failed++;
 }
 
-static int __attribute__((unused))
-done_testing(void)
+static int __attribute__((unused)) done_testing(void)
 {
 	printf("1..%d\n", tap_n);
 	fflush(stdout);
-	return 0;	/* a failure is a "not ok" line, not an exit code */
+	return 0; /* a failure is a "not ok" line, not an exit code */
 }
 
 #endif

@@ -38,7 +38,7 @@ main(int argc, char **argv)
 			continue;
 		n = fread(buf, 1, 1 << 20, f);
 		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);	/* crashes are the failure */
+		LLVMFuzzerTestOneInput(buf, n); /* crashes are the failure */
 		count++;
 	}
 	closedir(d);

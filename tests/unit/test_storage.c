@@ -54,7 +54,7 @@ failing(struct st_txn *t, void *arg, struct err *e)
 	uint64_t id = 5;
 
 	(void)arg;
-	put_obj(t, &id, e);	/* a change that must be discarded */
+	put_obj(t, &id, e); /* a change that must be discarded */
 	return err_set(e, "no"), ST_INVAL;
 }
 
@@ -67,10 +67,10 @@ seed(struct st_txn *t, void *arg, struct err *e)
 	(void)e;
 	for (i = 1; i <= 45; i++)
 		if ((rc = st_outbox_add(t, 9, (uint64_t)i * 10,
-		    (uint64_t)i * 10 + 1, i % 3 == 0 ? ST_VIS_FOLLOWERS :
-		    ST_VIS_PUBLIC)) != 0)
+			 (uint64_t)i * 10 + 1,
+			 i % 3 == 0 ? ST_VIS_FOLLOWERS : ST_VIS_PUBLIC)) != 0)
 			return rc;
-	st_outbox_add(t, 10, 5, 6, 0);	/* another actor */
+	st_outbox_add(t, 10, 5, 6, 0); /* another actor */
 	return st_counter_add(t, "n", 3);
 }
 
@@ -93,18 +93,22 @@ test_writer(struct st_db *db)
 		failures += (int)(intptr_t)bad;
 	}
 	st_writer_stats(db, &batches, &ops);
-	ok(failures == 0 && ops == 400, "400 concurrent writes done (%d "
-	    "failed)", failures);
+	ok(failures == 0 && ops == 400,
+	    "400 concurrent writes done (%d "
+	    "failed)",
+	    failures);
 	ok(batches < ops, "group commit: %llu ops in %llu batches",
 	    (unsigned long long)ops, (unsigned long long)batches);
-	ok(st_write(db, failing, NULL, NULL) == ST_INVAL, "a failing unit "
+	ok(st_write(db, failing, NULL, NULL) == ST_INVAL,
+	    "a failing unit "
 	    "reports its code");
 	st_read_begin(db, &t);
-	ok(st_object_get(t, 5, &o, NULL) == ST_NOTFOUND, "and its changes "
+	ok(st_object_get(t, 5, &o, NULL) == ST_NOTFOUND,
+	    "and its changes "
 	    "are discarded");
 	buf_init(&b, 0);
 	ok(st_object_get(t, 1234, &o, &b) == 0 && b.len == 7 &&
-	    !memcmp(b.data, "{\"a\":1}", 7) && o.ver == 1,
+		!memcmp(b.data, "{\"a\":1}", 7) && o.ver == 1,
 	    "stored object read back");
 	buf_free(&b);
 	st_read_end(t);
@@ -123,7 +127,8 @@ test_outbox(struct st_db *db)
 	st_read_begin(db, &t);
 	n = st_outbox_page(t, 9, 0, ST_VIS_UNLISTED, it, 20, &more);
 	ok(n == 20 && more && it[0].note == 440 && it[0].activity == 441 &&
-	    it[1].note == 430, "newest first, followers-only skipped");
+		it[1].note == 430,
+	    "newest first, followers-only skipped");
 	n = st_outbox_page(t, 9, it[19].note, ST_VIS_UNLISTED, it, 20, &more);
 	ok(n == 10 && !more && it[9].note == 10, "second page ends (%d)", n);
 	n = st_outbox_page(t, 9, 0, ST_VIS_DIRECT, it, 20, &more);
@@ -137,20 +142,30 @@ test_outbox(struct st_db *db)
 static void
 test_actor_encoding(void)
 {
-	struct st_actor a = { .id = 3, .kind = ST_AK_GROUP, .flags = 5,
-		.role = 2, .created = 77, .last_active = 88, .posts = 99,
-		.name = "sepsis", .display_name = "Sepsis \xe2\x9c\x93",
-		.summary = "", .iri = "https://h/c/sepsis",
-		.pubkey_pem = "-----BEGIN-----" }, b;
+	struct st_actor a = { .id = 3,
+		.kind = ST_AK_GROUP,
+		.flags = 5,
+		.role = 2,
+		.created = 77,
+		.last_active = 88,
+		.posts = 99,
+		.name = "sepsis",
+		.display_name = "Sepsis \xe2\x9c\x93",
+		.summary = "",
+		.iri = "https://h/c/sepsis",
+		.pubkey_pem = "-----BEGIN-----" },
+			b;
 	unsigned char buf[512];
 	size_t n = st_actor_encode(&a, buf, sizeof(buf));
 
 	ok(st_actor_decode(buf, n, 3, &b) == 0 && b.kind == ST_AK_GROUP &&
-	    b.flags == 5 && b.role == 2 && b.created == 77 && b.posts == 99 &&
-	    !strcmp(b.display_name, a.display_name) &&
-	    !strcmp(b.pubkey_pem, a.pubkey_pem), "actor record round trip");
+		b.flags == 5 && b.role == 2 && b.created == 77 &&
+		b.posts == 99 && !strcmp(b.display_name, a.display_name) &&
+		!strcmp(b.pubkey_pem, a.pubkey_pem),
+	    "actor record round trip");
 	st_actor_clear(&b);
-	ok(st_actor_decode(buf, n - 1, 3, &b) != 0, "truncated record "
+	ok(st_actor_decode(buf, n - 1, 3, &b) != 0,
+	    "truncated record "
 	    "refused");
 	ok(st_actor_decode(buf, 10, 3, &b) != 0, "short record refused");
 }
@@ -188,16 +203,20 @@ main(void)
 	test_writer(db);
 	test_outbox(db);
 	test_actor_encoding();
-	ok(st_check(db, report, NULL) > 0, "check reports an outbox whose "
+	ok(st_check(db, report, NULL) > 0,
+	    "check reports an outbox whose "
 	    "notes are missing");
 	snprintf(bdir, sizeof(bdir), "%s-backup", dir);
 	ok(st_db_backup(db, bdir, &e) == 0, "hot backup");
-	ok(st_db_backup(db, bdir, &e) == ST_EXISTS, "backup refuses to "
-	    "overwrite: %s", e.msg);
+	ok(st_db_backup(db, bdir, &e) == ST_EXISTS,
+	    "backup refuses to "
+	    "overwrite: %s",
+	    e.msg);
 	ok(st_write(db, bump_schema, NULL, NULL) == 0, "write a newer schema");
 	st_db_close(db);
 	ok(st_db_open(&db2, dir, 64 << 20, 0, &e) == ST_SCHEMA &&
-	    strstr(e.msg, "newer") != NULL, "newer schema refused: %s", e.msg);
+		strstr(e.msg, "newer") != NULL,
+	    "newer schema refused: %s", e.msg);
 	ok(st_db_open(&db2, bdir, 64 << 20, 0, &e) == 0, "backup opens");
 	st_db_close(db2);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", dir, bdir);

@@ -27,22 +27,30 @@ main(void)
 	ok(!strcmp(html("hello"), "<p>hello</p>"), "one paragraph");
 	ok(!strcmp(html("a\nb"), "<p>a<br>b</p>"), "line break");
 	ok(!strcmp(html("a\n\nb\n"), "<p>a</p><p>b</p>"), "two paragraphs");
-	ok(!strcmp(html("<script>&\"'"),
-	    "<p>&lt;script&gt;&amp;&quot;&#39;</p>"), "escaped: %s", out);
-	ok(strstr(html("learn #Sepsis now"), "href=\"https://h/tags/sepsis\" "
-	    "class=\"mention hashtag\" rel=\"tag\">#<span>Sepsis</span></a>")
-	    != NULL, "hashtag linked: %s", out);
-	ok(strstr(html("see https://example.org/a?b=1&c=2.") ,
-	    "<a href=\"https://example.org/a?b=1&amp;c=2\"") != NULL &&
-	    strstr(out, "</a>.</p>") != NULL, "URL linked, full stop kept "
-	    "out: %s", out);
+	ok(!strcmp(
+	       html("<script>&\"'"), "<p>&lt;script&gt;&amp;&quot;&#39;</p>"),
+	    "escaped: %s", out);
+	ok(strstr(html("learn #Sepsis now"),
+	       "href=\"https://h/tags/sepsis\" "
+	       "class=\"mention hashtag\" "
+	       "rel=\"tag\">#<span>Sepsis</span></a>") != NULL,
+	    "hashtag linked: %s", out);
+	ok(strstr(html("see https://example.org/a?b=1&c=2."),
+	       "<a href=\"https://example.org/a?b=1&amp;c=2\"") != NULL &&
+		strstr(out, "</a>.</p>") != NULL,
+	    "URL linked, full stop kept "
+	    "out: %s",
+	    out);
 	ok(strstr(html("x#notatag"), "<a") == NULL, "# inside a word");
 	ok(strstr(html("#123"), "<a") == NULL, "digits only is no tag");
 	n = text_hashtags("#Sepsis #sepsis #NEWS2 and #Falls_prevention, "
-	    "#123 a#b", tags, TEXT_MAX_TAGS);
-	ok(n == 3 && !strcmp(tags[0], "sepsis") && !strcmp(tags[1], "news2")
-	    && !strcmp(tags[2], "falls_prevention"), "tags deduplicated, "
-	    "lowercased (%d)", n);
+			  "#123 a#b",
+	    tags, TEXT_MAX_TAGS);
+	ok(n == 3 && !strcmp(tags[0], "sepsis") && !strcmp(tags[1], "news2") &&
+		!strcmp(tags[2], "falls_prevention"),
+	    "tags deduplicated, "
+	    "lowercased (%d)",
+	    n);
 	n = text_hashtags("#caf\xc3\xa9", tags, TEXT_MAX_TAGS);
 	ok(n == 1 && !strcmp(tags[0], "caf\xc3\xa9"), "UTF-8 tag");
 	ok(text_utf8_valid("caf\xc3\xa9\n\t", 7), "valid UTF-8");
