@@ -16,6 +16,7 @@
 #include "fed_as2.h"
 #include "fed_key.h"
 #include "fed_webfinger.h"
+#include "log.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_object.h"
@@ -287,6 +288,9 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	rc = st_write(h->db, actor_apply, &j, e);
 	if (rc == 0 && pw[0] != '\0')
 		snprintf(gen_password, cap, "%s", pw);
+	if (rc == 0)
+		log_msg(LOG_INFO, "created %s %s",
+		    in->kind == HUB_GROUP ? "community" : "member", name);
 out:
 	OPENSSL_cleanse(pw, sizeof(pw));
 	fed_secret_free(j.pw_hash);
@@ -433,9 +437,16 @@ change_apply(struct st_txn *t, void *arg, struct err *e)
 static int
 change(struct hub *h, const char *name, int what, int value, struct err *e)
 {
+	static const char *const done[] = { "role set to", "disabled:",
+		"deleted" };
 	struct actor_change c = { h, name, what, value };
+	int rc = st_write(h->db, change_apply, &c, e);
 
-	return st_write(h->db, change_apply, &c, e);
+	if (rc == 0)
+		log_msg(LOG_INFO, "%s %s %s", name, done[what],
+		    what == 0 ? hub_role_name(value) :
+		    what == 1 ? (value ? "yes" : "no") : "");
+	return rc;
 }
 
 int
@@ -485,6 +496,13 @@ const char *
 hub_post_iri(const struct hub_post *p)
 {
 	return p->iri;
+}
+
+void
+hub_post_log(const struct hub_post *p)
+{
+	log_msg(LOG_INFO, "note published by %s (%s): %s", p->name,
+	    hub_vis_name(p->vis), p->iri);
 }
 
 static size_t
@@ -678,6 +696,8 @@ hub_post_publish(struct hub *h, const char *name, const char *text, int vis,
 	if ((p = hub_post_prepare(h, name, text, vis, cw, &rc, e)) == NULL)
 		return rc;
 	rc = st_write(h->db, hub_post_apply, p, e);
+	if (rc == 0)
+		hub_post_log(p);
 	if (rc == 0 && iri_out != NULL)
 		snprintf(iri_out, cap, "%s", p->iri);
 	hub_post_free(p);
@@ -813,8 +833,11 @@ int
 hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e)
 {
 	struct delete_job d = { iri, by };
+	int rc = st_write(h->db, delete_apply, &d, e);
 
-	return st_write(h->db, delete_apply, &d, e);
+	if (rc == 0)
+		log_msg(LOG_INFO, "note deleted: %s", iri);
+	return rc;
 }
 
 /* ---- API tokens ---- */
@@ -863,6 +886,8 @@ hub_token_create(struct hub *h, const char *name, char out[65], struct err *e)
 	token_digest(out, j.digest);
 	if ((rc = st_write(h->db, token_apply, &j, e)) != 0)
 		OPENSSL_cleanse(out, 65);
+	else
+		log_msg(LOG_INFO, "API token created for %s", name);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "fed_key.h"
 #include "hub.h"
+#include "log.h"
 #include "st_actor.h"
 #include "st_check.h"
 #include "st_db.h"
@@ -462,6 +463,8 @@ main(int argc, char **argv)
 	}
 	if (path != NULL && *path == '\0')
 		path = NULL;
+	/* hubctl reports on stdout/stderr itself; events are hubd's log. */
+	log_set_level(LOG_WARN);
 	if (config_load(&cfg, path, &e) < 0) {
 		fprintf(stderr, "hubctl: %s\n", e.msg);
 		return EX_USAGE;

@@ -626,6 +626,8 @@ api_post_done(void *ctx, int rc, const struct err *e)
 	const char *const h[] = { "Location", iri, NULL };
 
 	if (rc == 0)
+		hub_post_log(r->ctx);
+	if (rc == 0)
 		http_resume(r, 201,
 		    http_response_json(
 			json_pack("{s:s,s:s}", "id", iri, "url", iri), NULL, h,
