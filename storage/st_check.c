@@ -101,7 +101,7 @@ st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
 	uint64_t counted;
 	int rc;
 
-	if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0)
+	if ((rc = st_txn_open(db, MDB_RDONLY, &txn)) != 0)
 		return st_from_mdb(rc);
 	if ((rc = check_names(txn, db, &c)) == 0)
 		rc = check_outbox(txn, db, &c, &entries);
@@ -112,6 +112,6 @@ st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
 		    "the local post counter says %llu but the outboxes "
 		    "hold %llu",
 		    counted, entries);
-	mdb_txn_abort(txn);
+	st_txn_abort(db, txn);
 	return rc != 0 ? rc : c.problems;
 }

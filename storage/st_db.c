@@ -1,11 +1,13 @@
 #include "st_db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "st_enc.h"
@@ -98,7 +100,7 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	uint64_t ver;
 	int rc, i;
 
-	if ((rc = mdb_txn_begin(db->env, NULL, 0, &txn)) != 0)
+	if ((rc = st_txn_open(db, 0, &txn)) != 0)
 		return err_set(e, "cannot start a transaction: %s",
 			   mdb_strerror(rc)),
 		       ST_EIO;
@@ -109,7 +111,7 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	}
 	rc = meta_get_u64(txn, db->dbi[DBI_META], "schema", &ver);
 	if (rc == MDB_NOTFOUND && !(flags & ST_CREATE)) {
-		mdb_txn_abort(txn);
+		st_txn_abort(db, txn);
 		return err_set(e,
 			   "no hub data here yet: run "
 			   "\"hubctl init\" first"),
@@ -122,7 +124,7 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	} else if (rc != 0)
 		goto fail;
 	if (ver > ST_SCHEMA_VERSION) {
-		mdb_txn_abort(txn);
+		st_txn_abort(db, txn);
 		return err_set(e,
 			   "this data has schema version %llu, but "
 			   "this program knows only up to version %d: run a "
@@ -132,15 +134,17 @@ open_schema(struct st_db *db, int flags, struct err *e)
 		       ST_SCHEMA;
 	}
 	/* Migrations from older versions go here, in this transaction. */
-	if ((rc = mdb_txn_commit(txn)) != 0)
+	if ((rc = st_txn_commit(db, txn)) != 0)
 		return err_set(e, "cannot commit schema: %s", mdb_strerror(rc)),
 		       st_from_mdb(rc);
 	return 0;
 fail:
-	mdb_txn_abort(txn);
+	st_txn_abort(db, txn);
 	err_set(e, "cannot open the databases: %s", mdb_strerror(rc));
 	return st_from_mdb(rc);
 }
+
+static void rwlock_init(pthread_rwlock_t *l);
 
 static int
 make_dir(const char *dir, int flags, struct err *e)
@@ -183,6 +187,7 @@ st_db_open(struct st_db **out, const char *dir, long long map_size, int flags,
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return err_set(e, "out of memory"), ST_EIO;
 	pthread_mutex_init(&db->mu, NULL);
+	rwlock_init(&db->resize);
 	pthread_cond_init(&db->work_cv, NULL);
 	pthread_cond_init(&db->done_cv, NULL);
 	if ((rc = mdb_env_create(&db->env)) != 0 ||
@@ -233,23 +238,83 @@ st_db_close(struct st_db *db)
 	}
 	if (db->env != NULL)
 		mdb_env_close(db->env);
+	pthread_rwlock_destroy(&db->resize);
 	pthread_cond_destroy(&db->work_cv);
 	pthread_cond_destroy(&db->done_cv);
 	pthread_mutex_destroy(&db->mu);
 	free(db);
 }
 
-/* Begin a write transaction, following a map grown by another process. */
+static void
+rwlock_init(pthread_rwlock_t *l)
+{
+	pthread_rwlockattr_t a;
+
+	/* Prefer the remapping thread, or steady reads could starve it. */
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(&a,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(l, &a);
+	pthread_rwlockattr_destroy(&a);
+}
+
+int
+st_txn_open(struct st_db *db, unsigned flags, MDB_txn **txn)
+{
+	int rc;
+
+	pthread_rwlock_rdlock(&db->resize);
+	rc = mdb_txn_begin(db->env, NULL, flags, txn);
+	if (rc != MDB_MAP_RESIZED) {
+		if (rc != 0)
+			pthread_rwlock_unlock(&db->resize);
+		return rc;
+	}
+	/* Another process grew the map: remap while no transaction of
+	 * ours is active, then try again. */
+	pthread_rwlock_unlock(&db->resize);
+	pthread_rwlock_wrlock(&db->resize);
+	rc = mdb_env_set_mapsize(db->env, 0);
+	pthread_rwlock_unlock(&db->resize);
+	if (rc != 0)
+		return rc;
+	pthread_rwlock_rdlock(&db->resize);
+	if ((rc = mdb_txn_begin(db->env, NULL, flags, txn)) != 0)
+		pthread_rwlock_unlock(&db->resize);
+	return rc;
+}
+
+int
+st_txn_commit(struct st_db *db, MDB_txn *txn)
+{
+	int rc = mdb_txn_commit(txn);
+
+	pthread_rwlock_unlock(&db->resize);
+	return rc;
+}
+
+void
+st_txn_abort(struct st_db *db, MDB_txn *txn)
+{
+	mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&db->resize);
+}
+
+/* A write transaction: top-level (with the resize lock) or a child. */
 static int
 begin_write(struct st_db *db, MDB_txn *parent, MDB_txn **txn)
 {
-	int rc = mdb_txn_begin(db->env, parent, 0, txn);
+	if (parent != NULL)
+		return mdb_txn_begin(db->env, parent, 0, txn);
+	return st_txn_open(db, 0, txn);
+}
 
-	if (rc == MDB_MAP_RESIZED && parent == NULL) {
-		mdb_env_set_mapsize(db->env, 0);
-		rc = mdb_txn_begin(db->env, NULL, 0, txn);
-	}
-	return rc;
+/* An op that failed without saying why gets the code's text. */
+static void
+default_msg(struct err *e, int rc)
+{
+	if (e != NULL && e->msg[0] == '\0')
+		err_set(e, "%s", st_strerror(rc));
 }
 
 /* Run one op in a child transaction of parent. */
@@ -267,6 +332,7 @@ run_op(struct st_db *db, MDB_txn *parent, struct st_op *op)
 	}
 	op->rc = op->fn(&t, op->arg, &op->e);
 	if (op->rc != 0) {
+		default_msg(&op->e, op->rc);
 		mdb_txn_abort(t.txn);
 		return;
 	}
@@ -293,7 +359,7 @@ run_batch(struct st_db *db, struct st_op *ops)
 		n++;
 	}
 	if (rc == 0)
-		rc = mdb_txn_commit(parent);
+		rc = st_txn_commit(db, parent);
 	pthread_mutex_lock(&db->mu);
 	db->batches++;
 	db->ops += (uint64_t)n;
@@ -365,17 +431,18 @@ write_direct(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
 	struct st_txn t = { NULL, db, 1 };
 	int rc;
 
-	if ((rc = begin_write(db, NULL, &t.txn)) != 0)
+	if ((rc = st_txn_open(db, 0, &t.txn)) != 0)
 		return err_set(e, "cannot start a transaction: %s",
 			   mdb_strerror(rc)),
 		       st_from_mdb(rc);
 	if ((rc = fn(&t, arg, e)) != 0) {
-		mdb_txn_abort(t.txn);
+		default_msg(e, rc);
+		st_txn_abort(db, t.txn);
 		return rc;
 	}
-	if ((rc = mdb_txn_commit(t.txn)) != 0)
-		return err_set(
-			   e, "cannot save the change: %s", mdb_strerror(rc)),
+	if ((rc = st_txn_commit(db, t.txn)) != 0)
+		return err_set(e, "cannot save the change: %s",
+			   mdb_strerror(rc)),
 		       st_from_mdb(rc);
 	return 0;
 }
@@ -385,6 +452,8 @@ st_write(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
 {
 	struct st_op op;
 
+	if (e != NULL)
+		e->msg[0] = '\0';
 	if (!db->writer_running)
 		return write_direct(db, fn, arg, e);
 	memset(&op, 0, sizeof(op));
@@ -439,12 +508,7 @@ st_read_begin(struct st_db *db, struct st_txn **out)
 		return ST_EIO;
 	t->db = db;
 	t->write = 0;
-	rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &t->txn);
-	if (rc == MDB_MAP_RESIZED) {
-		mdb_env_set_mapsize(db->env, 0);
-		rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &t->txn);
-	}
-	if (rc != 0) {
+	if ((rc = st_txn_open(db, MDB_RDONLY, &t->txn)) != 0) {
 		free(t);
 		return st_from_mdb(rc);
 	}
@@ -457,7 +521,7 @@ st_read_end(struct st_txn *t)
 {
 	if (t == NULL)
 		return;
-	mdb_txn_abort(t->txn);
+	st_txn_abort(t->db, t->txn);
 	free(t);
 }
 
@@ -513,24 +577,42 @@ int
 st_db_backup(struct st_db *db, const char *dir, struct err *e)
 {
 	char path[4096];
-	struct stat sb;
-	int rc;
+	int fd, dfd, rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return err_set(e, "cannot create %s: %s", dir, strerror(errno)),
+		return err_set(e, "cannot create %s: %s", dir,
+			   strerror(errno)),
 		       ST_EIO;
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
-	if (stat(path, &sb) == 0)
-		return err_set(e,
-			   "%s already holds a backup: choose an "
-			   "empty directory",
-			   dir),
-		       ST_EXISTS;
-	/* A read transaction inside: consistent while writers go on. */
-	if ((rc = mdb_env_copy2(db->env, dir, MDB_CP_COMPACT)) != 0)
-		return err_set(
-			   e, "backup to %s failed: %s", dir, mdb_strerror(rc)),
+	/* The copy holds private keys and password hashes: owner only,
+	 * and never over an existing file. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
+	    0) {
+		if (errno == EEXIST)
+			return err_set(e, "%s already holds a backup: choose "
+					  "an empty directory",
+				   dir),
+			       ST_EXISTS;
+		return err_set(e, "cannot create %s: %s", path,
+			   strerror(errno)),
 		       ST_EIO;
+	}
+	/* A read transaction inside: consistent while writers go on. */
+	rc = mdb_env_copyfd2(db->env, fd, MDB_CP_COMPACT);
+	if (rc == 0 && fsync(fd) != 0)
+		rc = errno;
+	close(fd);
+	if (rc == 0 && (dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+		if (fsync(dfd) != 0)
+			rc = errno;
+		close(dfd);
+	}
+	if (rc != 0) {
+		unlink(path);
+		return err_set(e, "backup to %s failed: %s", dir,
+			   mdb_strerror(rc)),
+		       ST_EIO;
+	}
 	return 0;
 }
 
@@ -541,10 +623,10 @@ st_db_schema(struct st_db *db, unsigned *version)
 	uint64_t v = 0;
 	int rc;
 
-	if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0)
+	if ((rc = st_txn_open(db, MDB_RDONLY, &txn)) != 0)
 		return st_from_mdb(rc);
 	rc = meta_get_u64(txn, db->dbi[DBI_META], "schema", &v);
-	mdb_txn_abort(txn);
+	st_txn_abort(db, txn);
 	*version = (unsigned)v;
 	return st_from_mdb(rc);
 }
@@ -557,13 +639,13 @@ st_db_stat(
 	MDB_stat ms;
 	int rc, i;
 
-	if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0)
+	if ((rc = st_txn_open(db, MDB_RDONLY, &txn)) != 0)
 		return st_from_mdb(rc);
 	for (i = 0; i < DBI_COUNT; i++) {
 		if ((rc = mdb_stat(txn, db->dbi[i], &ms)) != 0)
 			break;
 		cb(ctx, dbi_names[i], ms.ms_entries);
 	}
-	mdb_txn_abort(txn);
+	st_txn_abort(db, txn);
 	return st_from_mdb(rc);
 }

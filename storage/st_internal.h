@@ -24,6 +24,10 @@ struct st_op;
 
 struct st_db {
 	MDB_env *env;
+	/* Held shared by every top-level transaction, exclusively to remap
+	 * after another process grew the map (LMDB allows mdb_env_set_mapsize
+	 * only while no transaction of this process is active). */
+	pthread_rwlock_t resize;
 	MDB_dbi dbi[DBI_COUNT];
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv; /* writer waits for ops */
@@ -43,6 +47,13 @@ struct st_txn {
 
 /* Map an LMDB code to ST_*. */
 int st_from_mdb(int rc);
+
+/* Top-level transactions, with the resize lock: begin (following a map
+ * grown by another process), and commit or abort (which release it).
+ * Never begin one on a thread that already holds one. */
+int st_txn_open(struct st_db *db, unsigned flags, MDB_txn **txn);
+int st_txn_commit(struct st_db *db, MDB_txn *txn);
+void st_txn_abort(struct st_db *db, MDB_txn *txn);
 
 static inline MDB_dbi
 st_dbi(struct st_txn *t, enum st_dbi which)

@@ -1,0 +1,72 @@
+"""The map grown by another process while hubd serves reads: hubd must
+remap safely (no crash), keep serving, and then use the larger map."""
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(__file__))
+from hubtest import Hub, done, ok  # noqa: E402
+
+BIG = "Learning " + "é" * 4900   # about 10 KB of content per note
+HUGE = "\U0001F4A1" * 4990        # about 20 KB
+
+
+def reader(h, stop, bad):
+    while not stop.is_set():
+        for path in ("/users/alice", "/users/alice/outbox?page=true"):
+            try:
+                if h.get(path).status != 200:
+                    bad.append(path)
+            except OSError as e:
+                bad.append(str(e))
+                return
+
+
+def main():
+    with Hub("map_size = 16M\n") as h:
+        h.add_user("alice")
+        h.start()
+        tok = h.ctl("token", "alice").stdout.strip()
+        status = 201
+        n = 0
+        while status == 201 and n < 5000:
+            status = h.api_post(tok, {"text": BIG}).status
+            n += 1
+        ok(status == 507, "a full map answers 507 (after %d notes)" % n)
+        # Grow the map 1 MiB at a time from hubctl, so hubd remaps many
+        # times while its readers are busy.
+        with open(h.conf) as f:
+            conf = f.read()
+        stop, bad = threading.Event(), []
+        threads = [threading.Thread(target=reader, args=(h, stop, bad))
+                   for _ in range(6)]
+        for t in threads:
+            t.start()
+        urls = []
+        for step in range(12):
+            big = os.path.join(h.dir, "big%d.conf" % step)
+            with open(big, "w") as g:
+                g.write(conf.replace("map_size = 16M",
+                                     "map_size = %dM" % (17 + step)))
+            for i in range(26):
+                r = h.ctl("-c", big, "post", "alice", HUGE, conf=False)
+                if r.returncode == 0:
+                    urls.append(r.stdout.strip())
+        stop.set()
+        for t in threads:
+            t.join()
+        ok(len(urls) >= 12 * 20, "hubctl with larger map sizes grew the "
+           "map in 12 steps (%d notes)" % len(urls))
+        ok(h.proc.poll() is None, "hubd survived the remap under reads")
+        ok(not bad, "every read answered 200 (%s)" % bad[:3])
+        ok(all(h.get(u).status == 200 for u in urls),
+           "hubd serves what hubctl wrote beyond its old map")
+        ok(h.api_post(tok, {"text": "after the remap"}).status == 201,
+           "and writes into the larger map itself")
+        ok(h.ctl("-c", big, "check", conf=False).returncode == 0,
+           "hubctl check passes")
+        ok(h.stop() == 0, "hubd stops cleanly")
+    done()
+
+
+main()
