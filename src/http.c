@@ -17,8 +17,6 @@
 #include "log.h"
 #include "page.h"
 
-static atomic_int suspended_count;
-
 static uint64_t
 now_ns(void)
 {
@@ -55,10 +53,17 @@ http_path_arg(const struct http_req *r, int i, char *out, size_t cap)
 static void
 add_common_headers(struct MHD_Response *resp, const char *type)
 {
+	int html = type != NULL && !strncmp(type, "text/html", 9);
+
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(
 	    resp, "Referrer-Policy", "strict-origin-when-cross-origin");
-	if (type != NULL && !strncmp(type, "text/html", 9))
+	/* JSON is public or bearer-authenticated (no cookies): any origin
+	 * may read it, as Mastodon allows for its API and ActivityPub. */
+	if (!html)
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
+		    "*");
+	if (html)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'self'; img-src 'self' "
 		    "https:; form-action 'self'; base-uri 'none'; "
@@ -154,7 +159,7 @@ http_error(struct http_req *r, unsigned status, const char *msg)
 void
 http_suspend(struct http_req *r)
 {
-	atomic_fetch_add(&suspended_count, 1);
+	atomic_fetch_add(&r->srv->suspended, 1);
 	r->suspended = 1;
 	MHD_suspend_connection(r->conn);
 }
@@ -162,10 +167,13 @@ http_suspend(struct http_req *r)
 void
 http_resume(struct http_req *r, unsigned status, struct MHD_Response *resp)
 {
+	struct srv *s = r->srv;
+
 	r->pending = resp;
 	r->pending_status = status;
+	r->resumed = 1;
 	MHD_resume_connection(r->conn);
-	atomic_fetch_sub(&suspended_count, 1);
+	atomic_fetch_sub(&s->suspended, 1);
 }
 
 /* Accept: an ActivityPub type wins; else text/html means a browser. */
@@ -200,27 +208,44 @@ match(struct http_req *r, const char *pat, const char *path)
 	return *pat == '\0' && *path == '\0';
 }
 
-static int
-dispatch(struct http_req *r)
+/* The route for r's method and path; NULL with *allow listing the
+ * methods the path takes (empty when the path is unknown). */
+static const struct http_route *
+find_route(struct http_req *r, char *allow, size_t cap)
 {
 	const struct srv *s = r->srv;
-	int path_known = 0;
+	const char *m = strcmp(r->method, "HEAD") ? r->method : "GET";
 	size_t i;
 
+	allow[0] = '\0';
 	for (i = 0; i < s->nroutes; i++) {
 		if (!match(r, s->routes[i].pattern, r->path))
 			continue;
-		path_known = 1;
-		if (!strcmp(s->routes[i].method, r->method) ||
-		    (!strcmp(r->method, "HEAD") &&
-			!strcmp(s->routes[i].method, "GET")))
-			return s->routes[i].fn(r);
+		if (!strcmp(s->routes[i].method, m))
+			return &s->routes[i];
+		if (strstr(allow, s->routes[i].method) == NULL &&
+		    strlen(allow) + strlen(s->routes[i].method) + 3 < cap) {
+			if (allow[0] != '\0')
+				strcat(allow, ", ");
+			strcat(allow, s->routes[i].method);
+		}
 	}
-	if (path_known)
-		return http_error(r, 405,
-		    "this address does not accept that "
-		    "method");
-	return http_error(r, 404, "there is nothing at this address");
+	return NULL;
+}
+
+/* OPTIONS: what a path allows, and a CORS preflight answer. */
+static int
+options(struct http_req *r, const char *allow)
+{
+	char methods[160];
+	const char *const h[] = { "Allow", methods,
+		"Access-Control-Allow-Methods", methods,
+		"Access-Control-Allow-Headers", "Authorization, Content-Type",
+		"Access-Control-Max-Age", "86400", NULL };
+
+	snprintf(methods, sizeof(methods), "%s%sOPTIONS", allow,
+	    allow[0] ? ", " : "");
+	return http_send(r, 204, NULL, NULL, 0, h);
 }
 
 static void
@@ -228,38 +253,109 @@ req_free(struct http_req *r)
 {
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
+	if (r->pending != NULL)
+		MHD_destroy_response(r->pending);
+	free(r->event);
 	buf_free(&r->body);
 	free(r);
 }
 
+static int
+refuse_early(struct http_req *r, const char *allow)
+{
+	char msg[120];
+	const char *const h[] = { "Allow", allow, NULL };
+
+	if (atomic_load(&r->srv->stopping)) {
+		const char *const h503[] = { "Retry-After", "5",
+			"Connection", "close", NULL };
+		return http_send_json(r, 503, json_pack("{s:s}", "error",
+		    "the hub is restarting: try again in a moment"), NULL,
+		    h503);
+	}
+	if (r->route == NULL && !strcmp(r->method, "OPTIONS") && allow[0])
+		return options(r, allow);
+	if (r->route == NULL && allow[0] != '\0') {
+		if (r->want_html)
+			return http_error(r, 405, "this address does not "
+			    "accept that method");
+		snprintf(msg, sizeof(msg), "this address takes only %s",
+		    allow);
+		return http_send_json(r, 405, json_pack("{s:s}", "error",
+		    msg), NULL, h);
+	}
+	if (r->route == NULL)
+		return http_error(r, 404, "there is nothing at this address");
+	return HTTP_CONTINUE;
+}
+
+static int
+body_too_big(struct http_req *r)
+{
+	char msg[100];
+	size_t max = r->route->max_body;
+
+	if (max == 0)
+		return http_error(r, 413, "this address takes no request "
+		    "body");
+	snprintf(msg, sizeof(msg), "the request body is larger than %zu "
+	    "%s", max >= 1 << 20 ? max >> 20 : max >> 10,
+	    max >= 1 << 20 ? "MiB" : "KiB");
+	return http_error(r, 413, msg);
+}
+
+/* First call: headers only. Find the route, refuse what can be refused
+ * now (unknown path, method, size, credentials), before any body is
+ * read or buffered (DESIGN rule 4: cheapest checks first). */
 static enum MHD_Result
 first_call(struct MHD_Connection *conn, const char *method, const char *url,
     void **con_cls, struct srv *s)
 {
 	struct http_req *r;
 	const char *cl;
+	char allow[80];
+	int rc;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return MHD_NO;
+	atomic_fetch_add(&s->inflight, 1);
 	r->srv = s;
 	r->conn = conn;
 	r->method = method;
 	r->path = url;
 	r->start_ns = now_ns();
-	buf_init(&r->body, HTTP_BODY_MAX);
-	r->want_html = wants_html(
-	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
+	r->want_html = wants_html(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, "Accept"));
 	*con_cls = r;
-	cl = MHD_lookup_connection_value(
-	    conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+	r->route = find_route(r, allow, sizeof(allow));
+	if ((rc = refuse_early(r, allow)) != HTTP_CONTINUE)
+		return (enum MHD_Result)rc;
+	buf_init(&r->body, r->route->max_body);
+	if (r->route->precheck != NULL &&
+	    (rc = r->route->precheck(r)) != HTTP_CONTINUE)
+		return (enum MHD_Result)rc;
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Content-Length");
+	if (cl != NULL && strtoull(cl, NULL, 10) > r->route->max_body &&
+	    r->route->max_body > 0) {
 		r->too_big = 1;
-		/* Answer now; MHD closes the connection unread. */
-		return (enum MHD_Result)http_error(r, 413,
-		    "the request body "
-		    "is larger than 1 MiB");
+		return (enum MHD_Result)body_too_big(r);
 	}
 	return MHD_YES;
+}
+
+static enum MHD_Result
+resumed_call(struct http_req *r)
+{
+	struct MHD_Response *resp = r->pending;
+
+	r->pending = NULL;
+	if (resp == NULL) { /* the callback could not build one */
+		r->pending_status = 500;
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+	}
+	return (enum MHD_Result)queue(r, r->pending_status, resp);
 }
 
 static enum MHD_Result
@@ -272,25 +368,45 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 
 	if (r == NULL)
 		return first_call(conn, method, url, con_cls, cls);
-	if (r->pending != NULL) {
-		rc = queue(r, r->pending_status, r->pending);
-		r->pending = NULL;
-		return (enum MHD_Result)rc;
-	}
-	if (r->status != 0) /* answered already (413) */
+	if (r->resumed)
+		return resumed_call(r);
+	if (r->status != 0 || r->suspended) { /* answered, or waiting */
+		*upload_data_size = 0;
 		return MHD_YES;
+	}
 	if (*upload_data_size > 0) {
-		if (buf_add(&r->body, upload_data, *upload_data_size) < 0)
+		/* Routes without a body never buffer one. */
+		if (r->route->max_body == 0 ||
+		    buf_add(&r->body, upload_data, *upload_data_size) < 0)
 			r->too_big = 1;
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (r->too_big)
-		return (enum MHD_Result)http_error(r, 413,
-		    "the request body "
-		    "is larger than 1 MiB");
-	rc = dispatch(r);
+		return (enum MHD_Result)body_too_big(r);
+	rc = r->route->fn(r);
 	return rc == HTTP_SUSPENDED ? MHD_YES : (enum MHD_Result)rc;
+}
+
+/* The path for the log: control bytes (decoded %0a and such) escaped,
+ * so a request cannot forge log lines. */
+static void
+log_safe(const char *in, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *in != '\0' && o + 5 < cap; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c < 0x20 || c == 0x7f || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
 }
 
 static void
@@ -298,17 +414,22 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct http_req *r = *con_cls;
+	char path[256], method[16];
 
 	if (r == NULL)
 		return;
-	if (log_enabled(LOG_INFO))
-		log_msg(LOG_INFO, "%s %.200s %u %zu %.3fms%s", r->method,
-		    r->path, r->status, r->bytes,
+	if (log_enabled(LOG_INFO)) {
+		log_safe(r->path, path, sizeof(path));
+		log_safe(r->method, method, sizeof(method));
+		log_msg(LOG_INFO, "%s %s %u %zu %.3fms%s", method, path,
+		    r->status, r->bytes,
 		    (double)(now_ns() - r->start_ns) / 1e6,
-		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-							       : " (aborted)");
-	if (r->pending != NULL)
-		MHD_destroy_response(r->pending);
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+								 " (aborted)");
+		if (r->event != NULL)
+			log_msg(LOG_INFO, "%s", r->event);
+	}
+	atomic_fetch_sub(&r->srv->inflight, 1);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -413,9 +534,19 @@ http_stop(struct srv *s)
 
 	if (s->daemon == NULL)
 		return;
+	/* Refuse new requests, stop accepting, let the ones begun finish:
+	 * a write that was committed gets its answer. */
+	atomic_store(&s->stopping, 1);
 	MHD_quiesce_daemon(s->daemon);
-	/* Let writes in flight finish, so each caller gets its answer. */
-	for (i = 0; i < 1000 && atomic_load(&suspended_count) > 0; i++)
+	for (i = 0; atomic_load(&s->inflight) > 0 && i < 6000; i++) {
+		if (i > 0 && i % 500 == 0)
+			log_msg(LOG_INFO, "waiting for %d requests to finish",
+			    atomic_load(&s->inflight));
+		usleep(10000);
+	}
+	/* MHD must never be stopped with a suspended connection; the
+	 * writer resumes each one, so this ends. */
+	while (atomic_load(&s->suspended) > 0)
 		usleep(10000);
 	MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;

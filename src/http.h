@@ -19,13 +19,16 @@ struct srv;
 
 #define HTTP_BODY_MAX (1024 * 1024)
 
+struct http_route;
+
 struct http_req {
 	struct srv *srv;
 	struct MHD_Connection *conn;
+	const struct http_route *route;
 	const char *method;
 	const char *path; /* without the query */
 	int want_html;	  /* Accept prefers text/html */
-	struct buf body;
+	struct buf body;  /* up to route->max_body */
 	int too_big;
 	unsigned status; /* of the response queued */
 	size_t bytes;
@@ -34,7 +37,10 @@ struct http_req {
 	struct MHD_Response *pending;
 	unsigned pending_status;
 	int suspended;
-	int nargs; /* '*' segments matched */
+	int resumed;
+	char *event;	  /* logged when the request completes (malloc'd) */
+	char user[32];	  /* the member authenticated by a pre-check */
+	int nargs;	  /* '*' segments matched */
 	const char *argp[4];
 	size_t argl[4];
 	void *ctx; /* the handler's own state */
@@ -43,14 +49,19 @@ struct http_req {
 
 /* A route handler queues exactly one response with the http_send*
  * functions (and returns what they return), or suspends the request
- * with http_suspend() and returns HTTP_SUSPENDED. */
+ * with http_suspend() and returns HTTP_SUSPENDED. A pre-check runs on
+ * the headers alone, before any body is read: it returns HTTP_CONTINUE,
+ * or queues a response (an error) and returns what that returned. */
 #define HTTP_SUSPENDED 2
+#define HTTP_CONTINUE  3
 typedef int (*http_handler)(struct http_req *r);
 
 struct http_route {
 	const char *method;
 	const char *pattern; /* '*' matches one path segment */
 	http_handler fn;
+	size_t max_body;	/* 0: the route takes no body */
+	http_handler precheck;	/* or NULL */
 };
 
 struct srv {
@@ -59,6 +70,9 @@ struct srv {
 	struct MHD_Daemon *daemon;
 	const struct http_route *routes;
 	size_t nroutes;
+	_Atomic int stopping;	/* new requests get 503 */
+	_Atomic int inflight;	/* requests begun, not yet completed */
+	_Atomic int suspended;	/* waiting for the writer */
 };
 
 /* Start serving routes on cfg->listen. Returns 0 or -1 with e set. */

@@ -499,9 +499,9 @@ hub_post_iri(const struct hub_post *p)
 }
 
 void
-hub_post_log(const struct hub_post *p)
+hub_post_event(const struct hub_post *p, char *out, size_t cap)
 {
-	log_msg(LOG_INFO, "note published by %s (%s): %s", p->name,
+	snprintf(out, cap, "note published by %s (%s): %s", p->name,
 	    hub_vis_name(p->vis), p->iri);
 }
 
@@ -696,8 +696,11 @@ hub_post_publish(struct hub *h, const char *name, const char *text, int vis,
 	if ((p = hub_post_prepare(h, name, text, vis, cw, &rc, e)) == NULL)
 		return rc;
 	rc = st_write(h->db, hub_post_apply, p, e);
-	if (rc == 0)
-		hub_post_log(p);
+	if (rc == 0 && log_enabled(LOG_INFO)) {
+		char event[800];
+		hub_post_event(p, event, sizeof(event));
+		log_msg(LOG_INFO, "%s", event);
+	}
 	if (rc == 0 && iri_out != NULL)
 		snprintf(iri_out, cap, "%s", p->iri);
 	hub_post_free(p);

@@ -165,6 +165,25 @@ page_gone(struct buf *b, const struct config *cfg)
 }
 
 void
+page_tag(struct buf *b, const struct config *cfg, const char *tag,
+    const json_t *notes)
+{
+	const json_t *n;
+	size_t i;
+	char title[200];
+
+	snprintf(title, sizeof(title), "#%s", tag);
+	page_begin(b, cfg, title, NULL);
+	buf_adds(b, "<h1>");
+	text(b, title);
+	buf_adds(b, "</h1>");
+	if (json_array_size(notes) == 0)
+		buf_adds(b, "<p>Nothing shared with this tag yet.</p>");
+	json_array_foreach(notes, i, n) page_note_item(b, n);
+	page_end(b);
+}
+
+void
 page_home(struct buf *b, const struct config *cfg, const json_t *actors,
     unsigned long long posts)
 {

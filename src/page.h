@@ -24,6 +24,9 @@ void page_actor(struct buf *b, const struct config *cfg, const json_t *actor,
     const json_t *creates, const char *older_url);
 void page_note(struct buf *b, const struct config *cfg, const json_t *note);
 void page_gone(struct buf *b, const struct config *cfg);
+/* Notes tagged #tag (an array of Note documents). */
+void page_tag(struct buf *b, const struct config *cfg, const char *tag,
+    const json_t *notes);
 /* Home: instance name and description, and the local actors. */
 void page_home(struct buf *b, const struct config *cfg, const json_t *actors,
     unsigned long long posts);

@@ -1,5 +1,6 @@
 #include "routes.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,6 @@
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
 #define HTML_TYPE "text/html; charset=utf-8"
 #define PAGE_SIZE 20
-
-static const char *const cors[] = { "Access-Control-Allow-Origin", "*", NULL };
 
 /* Map a hub or storage code to an HTTP status. */
 static unsigned
@@ -139,7 +138,7 @@ route_webfinger(struct http_req *r)
 		snprintf(iri, sizeof(iri), "%s/actor", cfg->base_url);
 		return http_send_json(r, 200,
 		    fed_webfinger_jrd(iri, iri, cfg->base_url),
-		    "application/jrd+json; charset=utf-8", cors);
+		    "application/jrd+json; charset=utf-8", NULL);
 	case FED_WF_NAME: break;
 	}
 	if ((rc = st_read_begin(r->srv->hub->db, &t)) != 0)
@@ -158,7 +157,7 @@ route_webfinger(struct http_req *r)
 	}
 	snprintf(subject, sizeof(subject), "acct:%s@%s", a.name, cfg->host);
 	rc = http_send_json(r, 200, fed_webfinger_jrd(subject, a.iri, a.iri),
-	    "application/jrd+json; charset=utf-8", cors);
+	    "application/jrd+json; charset=utf-8", NULL);
 	st_actor_clear(&a);
 	return rc;
 }
@@ -177,7 +176,7 @@ route_host_meta(struct http_req *r)
 	buf_add_html(&b, r->srv->cfg->base_url, strlen(r->srv->cfg->base_url));
 	buf_adds(&b, "/.well-known/webfinger?resource={uri}\"/></XRD>\n");
 	rc = http_send(
-	    r, 200, "application/xrd+xml; charset=utf-8", b.data, b.len, cors);
+	    r, 200, "application/xrd+xml; charset=utf-8", b.data, b.len, NULL);
 	buf_free(&b);
 	return rc;
 }
@@ -195,7 +194,7 @@ route_nodeinfo_index(struct http_req *r)
 		"http://nodeinfo.diaspora.software/ns/schema/2.1", "href", v21,
 		"rel", "http://nodeinfo.diaspora.software/ns/schema/2.0",
 		"href", v20),
-	    NULL, cors);
+	    NULL, NULL);
 }
 
 struct usage {
@@ -258,7 +257,7 @@ route_nodeinfo(struct http_req *r)
 	    "application/json; profile=\"http://"
 	    "nodeinfo.diaspora.software/ns/schema/%s#\"",
 	    v21 ? "2.1" : "2.0");
-	return http_send_json(r, 200, doc, type, cors);
+	return http_send_json(r, 200, doc, type, NULL);
 }
 
 /* ---- objects and collections ---- */
@@ -269,6 +268,21 @@ etag_of(const struct st_obj *o, int html, char *out, size_t cap)
 {
 	snprintf(out, cap, "\"%llx-%u%s\"", (unsigned long long)o->id, o->ver,
 	    html ? "h" : "");
+}
+
+/* An actor's page lists its newest posts: its ETag must change with
+ * them, not only with the actor document. */
+static void
+actor_page_etag(struct st_txn *t, const struct st_obj *o, char *out,
+    size_t cap)
+{
+	struct st_outbox_item it;
+	int more;
+
+	if (st_outbox_page(t, o->id, 0, ST_VIS_UNLISTED, &it, 1, &more) != 1)
+		it.note = 0;
+	snprintf(out, cap, "\"%llx-%u-%llxh\"", (unsigned long long)o->id,
+	    o->ver, (unsigned long long)it.note);
 }
 
 static int
@@ -324,6 +338,22 @@ send_as2(struct http_req *r, unsigned status, int ctx, const char *js,
 	}
 	rc = http_send(r, status, AS_TYPE, b.data, b.len, h);
 	buf_free(&b);
+	return rc;
+}
+
+/* A document built here, served with the AS context (steals doc). */
+static int
+send_doc(struct http_req *r, json_t *doc)
+{
+	size_t len;
+	char *js = fed_as2_dump(doc, &len);
+	int rc;
+
+	json_decref(doc);
+	if (js == NULL)
+		return http_error(r, 500, "out of memory");
+	rc = send_as2(r, 200, ST_CTX_AS, js, len, NULL);
+	free(js);
 	return rc;
 }
 
@@ -402,6 +432,8 @@ route_object(struct http_req *r)
 		return http_error(r, 404, "there is nothing at this address");
 	}
 	etag_of(&o, r->want_html, etag, sizeof(etag));
+	if (r->want_html && o.kind == ST_K_ACTOR)
+		actor_page_etag(t, &o, etag, sizeof(etag));
 	if (not_modified(r, etag)) {
 		const char *const h[] = { "ETag", etag, "Vary", "Accept",
 			NULL };
@@ -482,6 +514,10 @@ outbox_page(struct http_req *r, struct st_txn *t, const struct st_actor *a,
 		json_object_set_new(page, "next", json_string(next));
 	head = fed_as2_dump(page, NULL);
 	json_decref(page);
+	if (head == NULL) {
+		buf_free(&raw);
+		return http_error(r, 500, "out of memory");
+	}
 	/* Splice the stored activities in as they are (DESIGN rule 5). */
 	buf_init(&b, 0);
 	buf_add(&b, head, strlen(head) - 1);
@@ -512,8 +548,6 @@ route_outbox(struct http_req *r)
 	struct st_actor a;
 	struct st_txn *t;
 	json_t *doc;
-	char *js;
-	size_t len;
 	int rc;
 
 	r->want_html = 0;
@@ -530,10 +564,7 @@ route_outbox(struct http_req *r)
 		char first[720];
 		snprintf(first, sizeof(first), "%s?page=true", coll);
 		doc = fed_as2_collection(coll, a.posts, first, NULL);
-		js = fed_as2_dump(doc, &len);
-		json_decref(doc);
-		rc = send_as2(r, 200, ST_CTX_AS, js, len, NULL);
-		free(js);
+		rc = send_doc(r, doc);
 	}
 	st_read_end(t);
 	st_actor_clear(&a);
@@ -549,8 +580,6 @@ route_collection(struct http_req *r)
 	struct st_actor a;
 	struct st_txn *t;
 	json_t *doc;
-	char *js;
-	size_t len;
 	int rc;
 
 	r->want_html = 0;
@@ -576,10 +605,7 @@ route_collection(struct http_req *r)
 		json_object_del(doc, "first");
 		json_object_set_new(doc, "orderedItems", json_array());
 	}
-	js = fed_as2_dump(doc, &len);
-	json_decref(doc);
-	rc = send_as2(r, 200, ST_CTX_AS, js, len, NULL);
-	free(js);
+	rc = send_doc(r, doc);
 	st_actor_clear(&a);
 	return rc;
 }
@@ -616,6 +642,68 @@ route_at(struct http_req *r)
 	return rc;
 }
 
+/* ---- tag pages ---- */
+
+static int
+route_tag(struct http_req *r)
+{
+	uint64_t ids[PAGE_SIZE], id;
+	char raw[200], tag[200], self[512];
+	const char *js, *max_s = http_query(r, "max_id");
+	struct st_txn *t;
+	struct st_obj o;
+	json_t *items, *doc;
+	size_t len, i;
+	struct buf b;
+	int n, more, k;
+
+	if (http_path_arg(r, 0, raw, sizeof(raw)) < 0)
+		return http_error(r, 404, "there is nothing at this address");
+	for (i = 0; raw[i] != '\0'; i++)
+		tag[i] = (char)tolower((unsigned char)raw[i]);
+	tag[i] = '\0';
+	id = 0;
+	if (max_s != NULL && parse_id(max_s, &id) < 0)
+		return http_error(r, 400, "max_id must be a note id (digits)");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	n = st_tag_page(t, tag, id, ids, PAGE_SIZE, &more);
+	items = json_array();
+	for (k = 0; k < n; k++)
+		if (st_object_peek(t, ids[k], &o, &js, &len) == 0 &&
+		    o.kind == ST_K_NOTE && o.vis <= ST_VIS_UNLISTED)
+			json_array_append_new(items, json_loadb(js, len, 0,
+			    NULL));
+	st_read_end(t);
+	snprintf(self, sizeof(self), "%s/tags/%s", r->srv->cfg->base_url,
+	    tag);
+	if (!r->want_html) {
+		doc = fed_as2_collection(self, (uint64_t)json_array_size(items),
+		    NULL, NULL);
+		json_object_set_new(doc, "orderedItems", items);
+		return send_doc(r, doc);
+	}
+	buf_init(&b, 0);
+	page_tag(&b, r->srv->cfg, tag, items);
+	json_decref(items);
+	return send_html(r, 200, &b, NULL);
+}
+
+/* ---- inboxes: federation is not built yet ---- */
+
+/* Peers treat 404 on delivery as final; 503 with Retry-After makes them
+ * try again later, when the inbox exists. Nothing is stored. */
+static int
+inbox_not_yet(struct http_req *r)
+{
+	const char *const h[] = { "Retry-After", "3600", NULL };
+
+	r->want_html = 0;
+	return http_send_json(r, 503, json_pack("{s:s}", "error",
+	    "this hub does not accept deliveries yet: try again later"),
+	    NULL, h);
+}
+
 /* ---- the member API: POST /api/hub/notes ---- */
 
 static void
@@ -624,43 +712,58 @@ api_post_done(void *ctx, int rc, const struct err *e)
 	struct http_req *r = ctx;
 	const char *iri = hub_post_iri(r->ctx);
 	const char *const h[] = { "Location", iri, NULL };
+	char event[800];
 
-	if (rc == 0)
-		hub_post_log(r->ctx);
-	if (rc == 0)
+	/* On the writer thread: build the answer and the log line, do no
+	 * I/O (a slow log must not stall group commit). */
+	if (rc == 0) {
+		hub_post_event(r->ctx, event, sizeof(event));
+		r->event = strdup(event);
 		http_resume(r, 201,
-		    http_response_json(
-			json_pack("{s:s,s:s}", "id", iri, "url", iri), NULL, h,
-			&r->bytes));
-	else
+		    http_response_json(json_pack("{s:s,s:s}", "id", iri,
+			"url", iri), NULL, h, &r->bytes));
+	} else
 		http_resume(r, status_of(rc),
 		    http_response_json(json_pack("{s:s}", "error", e->msg),
 			NULL, NULL, &r->bytes));
 }
 
-/* The member behind "Authorization: Bearer TOKEN", into name. */
+/* Pre-check of API writes, on the headers alone: a valid bearer token of
+ * an enabled member, and a JSON body. Sets r->user. */
 static int
-api_member(struct http_req *r, char *name, size_t cap)
+api_precheck(struct http_req *r)
 {
+	static const char *const h401[] = { "WWW-Authenticate",
+		"Bearer realm=\"hub\"", NULL };
 	const char *auth = http_header(r, "Authorization");
+	const char *type = http_header(r, "Content-Type");
 	struct st_actor a;
 	struct st_txn *t;
 	uint64_t id;
 	int rc;
 
+	r->want_html = 0;
 	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
 	    hub_token_check(r->srv->hub, auth + 7, &id) != 0)
-		return 401;
+		return http_send_json(r, 401, json_pack("{s:s}", "error",
+		    "sign in first: send Authorization: Bearer with your API "
+		    "token"), NULL, h401);
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
-		return 503;
+		return http_error(r, 503, "storage is not available");
 	rc = st_actor_get(t, id, &a);
 	st_read_end(t);
 	if (rc != 0)
-		return 401;
-	rc = (a.flags & (ST_AF_DISABLED | ST_AF_DELETED)) ? 403 : 0;
-	snprintf(name, cap, "%s", a.name);
+		return http_send_json(r, 401, json_pack("{s:s}", "error",
+		    "this token's account no longer exists"), NULL, h401);
+	rc = a.flags & (ST_AF_DISABLED | ST_AF_DELETED);
+	snprintf(r->user, sizeof(r->user), "%s", a.name);
 	st_actor_clear(&a);
-	return rc;
+	if (rc)
+		return http_error(r, 403, "this account is disabled: ask an "
+		    "admin");
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
+		return http_error(r, 415, "send the note as application/json");
+	return HTTP_CONTINUE;
 }
 
 static const char *
@@ -675,46 +778,28 @@ opt_string(json_t *body, const char *key, int *bad)
 	return json_string_value(v);
 }
 
-static int
-api_bad_request(struct http_req *r, json_t **body, char *name, size_t cap)
+/* The body as a JSON object, or NULL with an error queued in *rc. */
+static json_t *
+api_body(struct http_req *r, int *rc)
 {
-	const char *type = http_header(r, "Content-Type");
 	json_error_t je;
 	char msg[300];
-	int st;
+	json_t *body;
 
-	r->want_html = 0;
-	if ((st = api_member(r, name, cap)) == 401) {
-		static const char *const h[] = { "WWW-Authenticate",
-			"Bearer realm=\"hub\"", NULL };
-		return http_send_json(r, 401,
-		    json_pack("{s:s}", "error",
-			"sign in first: send Authorization: Bearer with your "
-			"API "
-			"token"),
-		    NULL, h);
-	}
-	if (st != 0)
-		return http_error(r, (unsigned)st,
-		    st == 403 ? "this account "
-				"is disabled: ask an admin"
-			      : "storage is not available");
-	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
-		return http_error(r, 415, "send the note as application/json");
-	*body = json_loadb(r->body.data ? r->body.data : "", r->body.len,
+	body = json_loadb(r->body.data ? r->body.data : "", r->body.len,
 	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-	if (*body == NULL) {
-		snprintf(msg, sizeof(msg),
-		    "the body is not valid JSON: %s "
-		    "(line %d, column %d)",
-		    je.text, je.line, je.column);
-		return http_error(r, 400, msg);
+	if (body == NULL) {
+		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
+		    "(line %d, column %d)", je.text, je.line, je.column);
+		*rc = http_error(r, 400, msg);
+		return NULL;
 	}
-	if (!json_is_object(*body)) {
-		json_decref(*body);
-		return http_error(r, 422, "the body must be a JSON object");
+	if (!json_is_object(body)) {
+		json_decref(body);
+		*rc = http_error(r, 422, "the body must be a JSON object");
+		return NULL;
 	}
-	return 0;
+	return body;
 }
 
 static int
@@ -722,28 +807,24 @@ route_api_notes(struct http_req *r)
 {
 	const char *text, *vis_s, *cw;
 	struct hub_post *p;
-	json_t *body = NULL;
-	char name[64];
-	struct err e;
-	int bad = 0, vis = ST_VIS_PUBLIC, rc;
+	struct err e = { { 0 } };
+	int bad = 0, vis = ST_VIS_PUBLIC, rc = MHD_NO;
+	json_t *body;
 
-	if ((rc = api_bad_request(r, &body, name, sizeof(name))) != 0 ||
-	    body == NULL)
+	if ((body = api_body(r, &rc)) == NULL)
 		return rc;
 	text = opt_string(body, "text", &bad);
 	vis_s = opt_string(body, "visibility", &bad);
 	cw = opt_string(body, "content_warning", &bad);
 	if (bad || text == NULL)
-		rc = http_error(r, 422,
-		    "\"text\" must be a string; "
+		rc = http_error(r, 422, "\"text\" must be a string; "
 		    "\"visibility\" and \"content_warning\" are optional "
 		    "strings");
 	else if (vis_s != NULL && (vis = hub_vis_parse(vis_s)) < 0)
-		rc = http_error(r, 422,
-		    "\"visibility\" must be public, "
+		rc = http_error(r, 422, "\"visibility\" must be public, "
 		    "unlisted or followers");
-	else if ((p = hub_post_prepare(
-		      r->srv->hub, name, text, vis, cw, &rc, &e)) == NULL)
+	else if ((p = hub_post_prepare(r->srv->hub, r->user, text, vis, cw,
+		      &rc, &e)) == NULL)
 		rc = http_error(r, status_of(rc), e.msg);
 	else {
 		r->ctx = p;
@@ -760,28 +841,39 @@ route_api_notes(struct http_req *r)
 	return rc;
 }
 
+/* Longest note body: 5000 characters, each escaped as a surrogate pair
+ * (12 bytes), plus the other fields. */
+#define NOTE_BODY_MAX (128 * 1024)
+
 const struct http_route routes[] = {
-	{ "GET", "/", route_home },
-	{ "GET", "/static/hub.css", route_css },
-	{ "GET", "/.well-known/webfinger", route_webfinger },
-	{ "GET", "/.well-known/host-meta", route_host_meta },
-	{ "GET", "/.well-known/nodeinfo", route_nodeinfo_index },
-	{ "GET", "/nodeinfo/2.0", route_nodeinfo },
-	{ "GET", "/nodeinfo/2.1", route_nodeinfo },
-	{ "GET", "/actor", route_object },
-	{ "GET", "/users/*", route_object },
-	{ "GET", "/users/*/statuses/*", route_object },
-	{ "GET", "/users/*/statuses/*/activity", route_object },
-	{ "GET", "/users/*/outbox", route_outbox },
-	{ "GET", "/users/*/followers", route_collection },
-	{ "GET", "/users/*/following", route_collection },
-	{ "GET", "/users/*/collections/featured", route_collection },
-	{ "GET", "/c/*", route_object },
-	{ "GET", "/c/*/outbox", route_outbox },
-	{ "GET", "/c/*/followers", route_collection },
-	{ "GET", "/c/*/following", route_collection },
-	{ "GET", "/c/*/collections/featured", route_collection },
-	{ "GET", "/*", route_at },
-	{ "POST", "/api/hub/notes", route_api_notes },
+	{ "GET", "/", route_home, 0, NULL },
+	{ "GET", "/static/hub.css", route_css, 0, NULL },
+	{ "GET", "/.well-known/webfinger", route_webfinger, 0, NULL },
+	{ "GET", "/.well-known/host-meta", route_host_meta, 0, NULL },
+	{ "GET", "/.well-known/nodeinfo", route_nodeinfo_index, 0, NULL },
+	{ "GET", "/nodeinfo/2.0", route_nodeinfo, 0, NULL },
+	{ "GET", "/nodeinfo/2.1", route_nodeinfo, 0, NULL },
+	{ "GET", "/actor", route_object, 0, NULL },
+	{ "GET", "/users/*", route_object, 0, NULL },
+	{ "GET", "/users/*/statuses/*", route_object, 0, NULL },
+	{ "GET", "/users/*/statuses/*/activity", route_object, 0, NULL },
+	{ "GET", "/users/*/outbox", route_outbox, 0, NULL },
+	{ "GET", "/users/*/followers", route_collection, 0, NULL },
+	{ "GET", "/users/*/following", route_collection, 0, NULL },
+	{ "GET", "/users/*/collections/featured", route_collection, 0, NULL },
+	{ "GET", "/c/*", route_object, 0, NULL },
+	{ "GET", "/c/*/outbox", route_outbox, 0, NULL },
+	{ "GET", "/c/*/followers", route_collection, 0, NULL },
+	{ "GET", "/c/*/following", route_collection, 0, NULL },
+	{ "GET", "/c/*/moderators", route_collection, 0, NULL },
+	{ "GET", "/c/*/collections/featured", route_collection, 0, NULL },
+	{ "GET", "/tags/*", route_tag, 0, NULL },
+	{ "POST", "/inbox", inbox_not_yet, 0, inbox_not_yet },
+	{ "POST", "/actor/inbox", inbox_not_yet, 0, inbox_not_yet },
+	{ "POST", "/users/*/inbox", inbox_not_yet, 0, inbox_not_yet },
+	{ "POST", "/c/*/inbox", inbox_not_yet, 0, inbox_not_yet },
+	{ "POST", "/api/hub/notes", route_api_notes, NOTE_BODY_MAX,
+	    api_precheck },
+	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

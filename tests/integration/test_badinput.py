@@ -4,6 +4,8 @@ import json
 import os
 import socket
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from hubtest import Hub, done, ok  # noqa: E402
@@ -109,8 +111,7 @@ def get_cases(h):
     r = h.get("/users/nobody", accept="text/html")
     ok(r.status == 404 and "<html" in r.text and "could not find" in r.text,
        "browsers get a readable 404 page")
-    for method, path in (("DELETE", "/users/alice"),
-                         ("PUT", "/api/hub/notes"),
+    for method, path in (("PUT", "/api/hub/notes"),
                          ("POST", "/users/alice/outbox"),
                          ("PATCH", "/.well-known/webfinger")):
         r = h.request(method, path, body="{}",
@@ -147,6 +148,75 @@ def size_cases(h, tok):
            "junk %r: %s" % (junk[:20], line or "closed"))
 
 
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def early_refusal(h):
+    """Bodies are refused on their headers: nothing is buffered for a
+    wrong path or a missing token (DESIGN rule 4, cheapest first)."""
+    body = b"a" * (1024 * 1024 - 1)
+    heads = [b"POST /nope HTTP/1.1\r\nHost: x\r\n",
+             b"POST /api/hub/notes HTTP/1.1\r\nHost: x\r\n"
+             b"Content-Type: application/json\r\n"]
+    lines = []
+
+    def one(i):
+        lines.append(raw(h, heads[i % 2] + b"Content-Length: %d\r\n\r\n"
+                         % len(body) + body))
+    before = rss_kib(h.proc.pid)
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(120)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    grown = rss_kib(h.proc.pid) - before
+    # An early answer is followed by a close; with the body still in
+    # flight the kernel may reset the socket before the client reads it.
+    ok(all(l == "" or " 405 " in l or " 401 " in l for l in lines) and
+       sum(" 405 " in l for l in lines) >= 5 and
+       sum(" 401 " in l for l in lines) >= 5,
+       "bodies to a path without POST (405) and without a token (401) "
+       "are refused on their headers (%d answered, %d reset)" %
+       (sum(l != "" for l in lines), sum(l == "" for l in lines)))
+    ok(grown < 48 * 1024, "120 bodies of 1 MiB grew hubd by %d KiB, not "
+       "120 MiB" % grown)
+    r = h.request("POST", "/api/hub/notes", body="x" * (200 * 1024),
+                  headers={"Content-Type": "application/json"})
+    ok(r.status == 401, "an unauthenticated oversized body: 401 first")
+
+
+def protocol_cases(h):
+    r = h.request("DELETE", "/users/alice")
+    ok(r.status == 405 and r.header("Allow") == "GET",
+       "405 says what is allowed (Allow: %s)" % r.header("Allow"))
+    r = h.request("OPTIONS", "/api/hub/notes",
+                  headers={"Origin": "https://app.example",
+                           "Access-Control-Request-Method": "POST"})
+    ok(r.status == 204 and "POST" in (r.header("Allow") or "") and
+       "Authorization" in (r.header("Access-Control-Allow-Headers") or ""),
+       "CORS preflight for the API")
+    ok(r.header("Access-Control-Allow-Origin") == "*", "any origin")
+    for path in ("/inbox", "/users/alice/inbox", "/actor/inbox"):
+        r = h.request("POST", path, body="{}",
+                      headers={"Content-Type": "application/activity+json"})
+        ok(r.status == 503 and r.header("Retry-After"), "POST %s: 503 "
+           "with Retry-After until federation lands" % path)
+    h.get("/x%0a2026-01-01T00:00:00.000Z%20info%20FORGED%0d")
+    for _ in range(100):   # the line is written after the answer
+        log = h.read_log()
+        if "FORGED" in log:
+            break
+        time.sleep(0.02)
+    ok("\nFORGED" not in log and "\n2026-01-01T00:00:00.000Z info" not in
+       log and "\\x0a" in log, "decoded control bytes cannot forge log "
+       "lines")
+
+
 def main():
     with Hub() as h:
         h.add_user("alice")
@@ -158,6 +228,8 @@ def main():
         api_cases(h, tok)
         get_cases(h)
         size_cases(h, tok)
+        early_refusal(h)
+        protocol_cases(h)
         ok(h.proc.poll() is None, "hubd is still running")
         ok(h.get("/users/alice").status == 200, "and still answers")
         ok(snapshot(h) == before, "nothing was stored by bad requests")

@@ -30,6 +30,8 @@ def test_webfinger(h):
        links["self"].get("type") == AS_TYPE, "rel=self to the actor")
     ok("http://webfinger.net/rel/profile-page" in links,
        "rel=profile-page present")
+    ok(r.header("Access-Control-Allow-Origin") == "*",
+       "WebFinger may be read from any origin")
     r = webfinger(h, h.base + "/users/alice")
     ok(r.status == 200 and r.json()["subject"] == "acct:alice@" + h.host,
        "the actor URL works as resource")
@@ -233,6 +235,25 @@ def test_api(h):
     return tok
 
 
+def test_tags_and_pages(h):
+    url = h.post("alice", "Medication safety #Insulin")
+    r = h.get("/tags/insulin", accept="text/html")
+    ok(r.status == 200 and "Medication safety" in r.text,
+       "the tag page lists the tagged note")
+    j = h.get("/tags/Insulin").json() or {}
+    ok(j.get("orderedItems", [{}])[0].get("id") == url,
+       "and answers ActivityPub clients with a collection")
+    m = h.get("/c/sepsis/moderators").json() or {}
+    ok(m.get("type") == "OrderedCollection",
+       "the community's moderators collection is served")
+    page = h.get("/users/alice", accept="text/html")
+    h.post("alice", "A newer note")
+    r = h.get("/users/alice", accept="text/html",
+              headers={"If-None-Match": page.header("ETag")})
+    ok(r.status == 200 and "A newer note" in r.text,
+       "the actor page's ETag changes with a new post")
+
+
 def main():
     with Hub() as h:
         h.add_user("alice", "--display-name", "Alice Nurse")
@@ -251,6 +272,7 @@ def main():
         test_delete(h, url)
         test_nodeinfo(h, 22)
         test_api(h)
+        test_tags_and_pages(h)
         r = h.get("/no/such/page", accept=None)
         ok(r.status == 404 and "error" in (r.json() or {}),
            "unknown path: 404 JSON for API clients")
