@@ -93,6 +93,9 @@ parse_acct(const char *s, const char *host, char *name, size_t cap)
 		return FED_WF_MALFORMED;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
+	/* The instance actor is HOST@HOST, as Mastodon's is. */
+	if (!strcasecmp(tmp, host) && !strcasecmp(at + 1, host))
+		return FED_WF_INSTANCE;
 	if (fed_name_normalize(tmp, name, cap) < 0)
 		return FED_WF_MALFORMED;
 	if (strcasecmp(at + 1, host) != 0)

@@ -158,6 +158,9 @@ actor_apply(struct st_txn *t, void *arg, struct err *e)
 			       HUB_TAKEN;
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	}
+	if (j->a.kind == ST_AK_PERSON &&
+	    (rc = st_counter_add(t, "users", 1)) != 0)
+		return err_set(e, "%s", st_strerror(rc)), rc;
 	if ((rc = st_iri_put(t, j->a.iri, j->a.id)) != 0)
 		return err_set(e, "the address %s is already in use", j->a.iri),
 		       rc == ST_EXISTS ? HUB_TAKEN : rc;
@@ -167,19 +170,26 @@ actor_apply(struct st_txn *t, void *arg, struct err *e)
 	return put_actor_doc(t, j->h, &j->a, e);
 }
 
-static void
+/* Returns 0, or -1 when the random generator failed. */
+static int
 make_password(char *out)
 {
-	/* 32 letters and digits without look-alikes: 100 bits in 20. */
+	/* 31 letters and digits without look-alikes; rejection sampling
+	 * keeps them uniform: 20 of them are 99 bits. */
 	static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
-	unsigned char r[HUB_PASSWORD_LEN];
-	int i;
+	unsigned char r[64];
+	int i = 0, k;
 
-	RAND_bytes(r, sizeof(r));
-	for (i = 0; i < HUB_PASSWORD_LEN; i++)
-		out[i] = alpha[r[i] % 31];
+	while (i < HUB_PASSWORD_LEN) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return -1;
+		for (k = 0; k < (int)sizeof(r) && i < HUB_PASSWORD_LEN; k++)
+			if (r[k] < 248) /* 8 * 31 */
+				out[i++] = alpha[r[k] % 31];
+	}
 	out[HUB_PASSWORD_LEN] = '\0';
 	OPENSSL_cleanse(r, sizeof(r));
+	return 0;
 }
 
 static char *
@@ -193,7 +203,10 @@ hash_password(const char *pw)
 	n = argon2_encodedlen(2, 19456, 1, sizeof(salt), 32, Argon2_id);
 	if ((enc = malloc(n)) == NULL)
 		return NULL;
-	RAND_bytes(salt, sizeof(salt));
+	if (RAND_bytes(salt, sizeof(salt)) != 1) {
+		free(enc);
+		return NULL;
+	}
 	if (argon2id_hash_encoded(2, 19456, 1, pw, strlen(pw), salt,
 		sizeof(salt), 32, enc, n) != ARGON2_OK) {
 		free(enc);
@@ -255,7 +268,9 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 		if (gen_password == NULL || cap <= HUB_PASSWORD_LEN)
 			return err_set(e, "no room for a password"),
 			       HUB_INVALID;
-		make_password(pw);
+		if (make_password(pw) < 0)
+			return err_set(e, "the random generator failed"),
+			       ST_EIO;
 	}
 	hub_actor_iri(h, in->kind, name, iri, sizeof(iri));
 	/* Slow work first, outside any transaction: key and hash. */
@@ -387,6 +402,12 @@ tombstone_actor(
 	int rc;
 
 	if ((rc = delete_notes(t, h, a->id, e)) != 0) {
+		json_decref(ts);
+		return rc;
+	}
+	a->posts = 0; /* delete_notes counted them down in the stored copy */
+	if (a->kind == ST_AK_PERSON &&
+	    (rc = st_counter_add(t, "users", -1)) != 0) {
 		json_decref(ts);
 		return rc;
 	}
@@ -882,7 +903,8 @@ hub_token_create(struct hub *h, const char *name, char out[65], struct err *e)
 	unsigned char raw[32];
 	int i, rc;
 
-	RAND_bytes(raw, sizeof(raw));
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return err_set(e, "the random generator failed"), ST_EIO;
 	for (i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 	OPENSSL_cleanse(raw, sizeof(raw));

@@ -1,6 +1,7 @@
 /* hubctl: the hub's admin tool. Opens the same LMDB environment as a
  * running hubd; LMDB serialises the two processes' writes. */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,27 +142,36 @@ read_all(FILE *f, size_t max)
 	return buf_steal(&b, NULL);
 }
 
+/* A password from a file (or - for stdin), read into one fixed buffer:
+ * no reallocation leaves copies of it behind. */
 static char *
 read_password(const char *path, struct err *e)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *pw;
+	char buf[4097], *pw;
 	size_t n;
 
 	if (f == NULL) {
 		err_set(e, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	pw = read_all(f, 4096);
+	n = fread(buf, 1, sizeof(buf), f);
 	if (f != stdin)
 		fclose(f);
-	if (pw == NULL) {
-		err_set(e, "%s is too large for a password", path);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n >= sizeof(buf) - 1 || memchr(buf, '\0', n) != NULL) {
+		OPENSSL_cleanse(buf, sizeof(buf));
+		err_set(e, "%s does not hold a password of at most 4096 "
+			   "bytes on one line",
+		    path);
 		return NULL;
 	}
-	n = strlen(pw);
-	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
-		pw[--n] = '\0';
+	buf[n] = '\0';
+	pw = strdup(buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	if (pw == NULL)
+		err_set(e, "out of memory");
 	return pw;
 }
 
@@ -171,7 +181,7 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 	struct hub_actor_new in = { 0 };
 	char pw[HUB_PASSWORD_LEN + 1] = "", bad[200], *given = NULL;
 	struct opts o;
-	struct err e;
+	struct err e = { { 0 } };
 	int rc;
 
 	if (argc < 1 ||
@@ -198,7 +208,7 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 		printf("added %s; password: %s\n", argv[0], pw);
 	else
 		printf("added %s\n", argv[0]);
-	memset(pw, 0, sizeof(pw));
+	OPENSSL_cleanse(pw, sizeof(pw));
 	return EX_OK;
 }
 
@@ -289,7 +299,7 @@ cmd_user_show(struct hub *h, const char *name)
 static int
 cmd_user(struct hub *h, int argc, char **argv)
 {
-	struct err e;
+	struct err e = { { 0 } };
 	int rc, role;
 
 	if (argc < 1)
@@ -325,7 +335,7 @@ cmd_post(struct hub *h, int argc, char **argv)
 {
 	char iri[700], bad[200], *text;
 	struct opts o;
-	struct err e;
+	struct err e = { { 0 } };
 	int vis = 0, rc;
 
 	if (argc < 2 ||
@@ -394,7 +404,7 @@ run(struct hub *h, int argc, char **argv)
 {
 	const char *cmd = argv[0];
 	char token[65];
-	struct err e;
+	struct err e = { { 0 } };
 	int rc;
 
 	if (!strcmp(cmd, "init")) {
@@ -419,7 +429,7 @@ run(struct hub *h, int argc, char **argv)
 		if ((rc = hub_token_create(h, argv[1], token, &e)) != 0)
 			return fail(rc, &e);
 		printf("%s\n", token);
-		memset(token, 0, sizeof(token));
+		OPENSSL_cleanse(token, sizeof(token));
 		return EX_OK;
 	}
 	if (!strcmp(cmd, "backup") && argc == 2) {
@@ -439,7 +449,7 @@ main(int argc, char **argv)
 	const char *path = getenv("HUB_CONF");
 	struct config cfg;
 	struct hub h = { 0 };
-	struct err e;
+	struct err e = { { 0 } };
 	int opt, rc;
 
 	if (argc > 1 && !strcmp(argv[1], "--help")) {

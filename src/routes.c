@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,8 +137,10 @@ route_webfinger(struct http_req *r)
 		return http_error(r, 404, "that account is not on this hub");
 	case FED_WF_INSTANCE:
 		snprintf(iri, sizeof(iri), "%s/actor", cfg->base_url);
+		snprintf(subject, sizeof(subject), "acct:%s@%s", cfg->host,
+		    cfg->host);
 		return http_send_json(r, 200,
-		    fed_webfinger_jrd(iri, iri, cfg->base_url),
+		    fed_webfinger_jrd(subject, iri, cfg->base_url),
 		    "application/jrd+json; charset=utf-8", NULL);
 	case FED_WF_NAME: break;
 	}
@@ -200,7 +203,7 @@ route_nodeinfo_index(struct http_req *r)
 struct usage {
 	struct st_txn *t;
 	time_t now;
-	uint64_t total, month, halfyear;
+	uint64_t month, halfyear;
 };
 
 static int
@@ -213,7 +216,6 @@ usage_each(void *ctx, const char *name, uint64_t id)
 	if (st_actor_get(u->t, id, &a) != 0)
 		return 0;
 	if (a.kind == ST_AK_PERSON && !(a.flags & ST_AF_DELETED)) {
-		u->total++;
 		if (a.last_active + 30 * 86400 >= (uint64_t)u->now)
 			u->month++;
 		if (a.last_active + 180 * 86400 >= (uint64_t)u->now)
@@ -223,21 +225,44 @@ usage_each(void *ctx, const char *name, uint64_t id)
 	return 0;
 }
 
+/* Active members take a scan of every actor: do it at most once a
+ * minute, however often NodeInfo is fetched. */
+static void
+active_counts(struct st_txn *t, uint64_t *month, uint64_t *halfyear)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static time_t at;
+	static uint64_t m, hy;
+	struct usage u = { t, time(NULL), 0, 0 };
+
+	pthread_mutex_lock(&mu);
+	if (at == 0 || u.now - at >= 60) {
+		st_name_each(t, usage_each, &u);
+		m = u.month;
+		hy = u.halfyear;
+		at = u.now;
+	}
+	*month = m;
+	*halfyear = hy;
+	pthread_mutex_unlock(&mu);
+}
+
 static int
 route_nodeinfo(struct http_req *r)
 {
 	const struct config *cfg = r->srv->cfg;
 	int v21 = r->path[strlen(r->path) - 1] == '1';
-	struct usage u = { NULL, time(NULL), 0, 0, 0 };
-	uint64_t posts = 0;
+	uint64_t posts, users, month, halfyear;
+	struct st_txn *t;
 	json_t *doc, *sw;
 	char type[160];
 
-	if (st_read_begin(r->srv->hub->db, &u.t) != 0)
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
-	st_name_each(u.t, usage_each, &u);
-	posts = st_counter_get(u.t, "local_posts");
-	st_read_end(u.t);
+	users = st_counter_get(t, "users");
+	posts = st_counter_get(t, "local_posts");
+	active_counts(t, &month, &halfyear);
+	st_read_end(t);
 	sw = json_pack("{s:s,s:s}", "name", "hub", "version", PACKAGE_VERSION);
 	if (v21) {
 		json_object_set_new(sw, "repository", json_string(PACKAGE_URL));
@@ -248,8 +273,8 @@ route_nodeinfo(struct http_req *r)
 	    "version", v21 ? "2.1" : "2.0", "software", sw, "protocols",
 	    "activitypub", "services", "inbound", "outbound",
 	    "openRegistrations", cfg->registrations == REG_OPEN, "usage",
-	    "users", "total", (json_int_t)u.total, "activeMonth",
-	    (json_int_t)u.month, "activeHalfyear", (json_int_t)u.halfyear,
+	    "users", "total", (json_int_t)users, "activeMonth",
+	    (json_int_t)month, "activeHalfyear", (json_int_t)halfyear,
 	    "localPosts", (json_int_t)posts, "localComments", (json_int_t)0,
 	    "metadata", "nodeName", cfg->instance_name, "nodeDescription",
 	    cfg->instance_description);

@@ -5,6 +5,7 @@
 #include "st_db.h"
 #include "st_enc.h"
 #include "st_internal.h"
+#include "st_actor.h"
 #include "st_object.h"
 
 struct checker {
@@ -45,6 +46,31 @@ check_names(MDB_txn *txn, struct st_db *db, struct checker *c)
 		if (mdb_get(txn, db->dbi[DBI_ACTORS], &ak, &av) != 0)
 			problem(c, "name points to missing actor %llu%.0llu",
 			    st_get_be64(d.mv_data), 0);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
+/* Local members not deleted, for the "users" counter. */
+static int
+count_users(MDB_txn *txn, struct st_db *db, uint64_t *users)
+{
+	struct st_actor a;
+	MDB_cursor *cur;
+	MDB_val k, d;
+	int rc;
+
+	*users = 0;
+	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_ACTORS], &cur)) != 0)
+		return st_from_mdb(rc);
+	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		if (st_actor_decode(d.mv_data, d.mv_size, 0, &a) != 0)
+			continue;
+		if (a.kind == ST_AK_PERSON && (a.flags & ST_AF_LOCAL) &&
+		    !(a.flags & ST_AF_DELETED))
+			(*users)++;
+		st_actor_clear(&a);
 	}
 	mdb_cursor_close(cur);
 	return 0;
@@ -98,7 +124,7 @@ st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
 	struct st_txn t;
 	unsigned long long entries;
 	MDB_txn *txn;
-	uint64_t counted;
+	uint64_t counted, users;
 	int rc;
 
 	if ((rc = st_txn_open(db, MDB_RDONLY, &txn)) != 0)
@@ -112,6 +138,11 @@ st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
 		    "the local post counter says %llu but the outboxes "
 		    "hold %llu",
 		    counted, entries);
+	if (rc == 0 && (rc = count_users(txn, db, &users)) == 0 &&
+	    users != st_counter_get(&t, "users"))
+		problem(&c, "the member counter says %llu but %llu members "
+			    "exist",
+		    st_counter_get(&t, "users"), users);
 	st_txn_abort(db, txn);
 	return rc != 0 ? rc : c.problems;
 }

@@ -255,3 +255,40 @@ st_tag_del(struct st_txn *t, const char *tag, uint64_t note)
 	rc = mdb_del(t->txn, st_dbi(t, DBI_TAGS), &k, NULL);
 	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
+
+int
+st_tag_page(struct st_txn *t, const char *tag, uint64_t before,
+    uint64_t *notes, int max, int *more)
+{
+	unsigned char kb[256];
+	size_t tl = strlen(tag);
+	MDB_cursor *c;
+	MDB_val k, d;
+	int n, rc, count = 0;
+
+	*more = 0;
+	if (before == 1)
+		return 0;
+	if ((n = tag_key(kb, sizeof(kb), tag,
+		 before == 0 ? UINT64_MAX : before - 1)) < 0)
+		return ST_INVAL;
+	k.mv_size = (size_t)n;
+	k.mv_data = kb;
+	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_TAGS), &c)) != 0)
+		return st_from_mdb(rc);
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	while (rc == 0 && k.mv_size == tl + 9 && !memcmp(k.mv_data, tag, tl) &&
+	    ((unsigned char *)k.mv_data)[tl] == '\0') {
+		if (count == max) {
+			*more = 1;
+			break;
+		}
+		notes[count++] = UINT64_MAX -
+		    st_get_be64((unsigned char *)k.mv_data + tl + 1);
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return st_from_mdb(rc);
+	return count;
+}

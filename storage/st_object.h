@@ -83,5 +83,9 @@ int st_outbox_count(struct st_txn *t, uint64_t actor, uint64_t *n);
 /* The hashtag index: tag is lowercase UTF-8 without '#'. */
 int st_tag_add(struct st_txn *t, const char *tag, uint64_t note);
 int st_tag_del(struct st_txn *t, const char *tag, uint64_t note);
+/* Up to max note ids tagged tag, older than before (0: newest), newest
+ * first. Returns the count or a negative ST_* code; *more as above. */
+int st_tag_page(struct st_txn *t, const char *tag, uint64_t before,
+    uint64_t *notes, int max, int *more);
 
 #endif

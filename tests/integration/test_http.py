@@ -48,6 +48,12 @@ def test_webfinger(h):
     ok(r.status == 400, "missing resource: 400")
     ok(webfinger(h, "acct:gone@" + h.host).status == 410,
        "deleted member: 410")
+    i = h.get("/actor").json() or {}
+    r = webfinger(h, "acct:%s@%s" % (i.get("preferredUsername"), h.host))
+    j = r.json() or {}
+    ok(r.status == 200 and j.get("subject") == "acct:%s@%s" %
+       (h.host, h.host) and j["links"][0]["href"] == h.base + "/actor",
+       "the instance actor's preferredUsername@host WebFingers back to it")
 
 
 def test_actor(h):

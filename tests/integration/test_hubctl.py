@@ -120,6 +120,22 @@ def test_posting(h):
        "an actor is not a note")
 
 
+def test_user_delete(h):
+    h.ctl("user", "add", "dora")
+    for i in range(3):
+        h.ctl("post", "dora", "note %d" % i)
+    ok(h.ctl("user", "delete", "dora").returncode == 0, "user delete")
+    line = [l for l in h.ctl("user", "list").stdout.splitlines()
+            if l.startswith("dora ")]
+    ok(line and " 0 posts" in line[0] and "deleted" in line[0],
+       "a deleted member has no posts left: %s" % line)
+    ok(h.ctl("post", "dora", "hi").returncode == 3,
+       "a deleted member cannot post")
+    ok(h.ctl("user", "add", "dora").returncode == 4,
+       "a deleted member's name stays taken")
+    ok(h.ctl("check").returncode == 0, "check passes after the deletion")
+
+
 def test_backup_check(h):
     r = h.ctl("check")
     ok(r.returncode == 0 and r.stdout.strip().endswith("ok") and
@@ -159,6 +175,7 @@ def main():
         test_config(h)
         test_users(h)
         test_posting(h)
+        test_user_delete(h)
         test_backup_check(h)
         test_schema(h)
     done()
