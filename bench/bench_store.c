@@ -39,17 +39,18 @@
 #include "err.h"
 #include "fed_key.h"
 #include "hub.h"
+#include "log.h"
 #include "st_db.h"
 #include "st_object.h"
 
-#define MEMBER_THREADS	50	/* concurrent hub_actor_create() calls */
-#define BODY_MAX	(4 * 1024 * 1024)
-#define NOTE_MAX	600
+#define MEMBER_THREADS 50 /* concurrent hub_actor_create() calls */
+#define BODY_MAX       (4 * 1024 * 1024)
+#define NOTE_MAX       600
 
 struct opts {
 	const char *conf;
 	const char *url;
-	long notes;		/* seed, direct: notes; get: requests */
+	long notes; /* seed, direct: notes; get: requests */
 	long members;
 	long threads;
 	long window;
@@ -99,7 +100,8 @@ print_written(long long w0, long long w1, long notes)
 	if (w0 < 0 || w1 < w0 || notes <= 0)
 		return;
 	printf("written: %.1f MiB, %.1f KiB per note (wchar of "
-	    "/proc/self/io)\n", (double)(w1 - w0) / 1048576.0,
+	       "/proc/self/io)\n",
+	    (double)(w1 - w0) / 1048576.0,
 	    (double)(w1 - w0) / 1024.0 / (double)notes);
 }
 
@@ -152,7 +154,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'm': o->members = num_arg(optarg, 1); break;
 		case 't': o->threads = num_arg(optarg, 1); break;
 		case 'w': o->window = num_arg(optarg, 1); break;
-		case 's': o->seed = (unsigned long long)num_arg(optarg, 0);
+		case 's':
+			o->seed = (unsigned long long)num_arg(optarg, 0);
 			break;
 		case 'W': o->warmup = num_arg(optarg, 0); break;
 		case 'T': o->max_sec = (double)num_arg(optarg, 1); break;
@@ -181,8 +184,10 @@ note_text(char *out, size_t cap, long i)
 		"Falls dropped after we moved the night rounds earlier.",
 	};
 
-	snprintf(out, cap, "Note %ld: %s What did your team try? "
-	    "#patientsafety #topic%ld", i, lines[i % 5], i % 50);
+	snprintf(out, cap,
+	    "Note %ld: %s What did your team try? "
+	    "#patientsafety #topic%ld",
+	    i, lines[i % 5], i % 50);
 }
 
 /* ---- opening a hub ---- */
@@ -197,8 +202,13 @@ bench_open(struct bench *b, const char *conf, int writer)
 		fprintf(stderr, "bench_store: -c FILE is required\n");
 		return -1;
 	}
-	if (config_load(&b->cfg, conf, &e) < 0 ||
-	    hub_open(&b->h, &b->cfg, 1, &e) != 0 ||
+	if (config_load(&b->cfg, conf, &e) < 0) {
+		fprintf(stderr, "bench_store: %s\n", e.msg);
+		return -1;
+	}
+	/* As hubd does: log_level = warn keeps per-member lines out. */
+	log_set_level((enum log_level)b->cfg.log_level);
+	if (hub_open(&b->h, &b->cfg, 1, &e) != 0 ||
 	    (writer && st_writer_start(b->h.db, &e) != 0) ||
 	    hub_init(&b->h, &e) != 0 ||
 	    fed_key_generate(&b->priv_pem, &b->pub_pem, &e) < 0) {
@@ -228,7 +238,7 @@ struct members_job {
 	double deadline;
 	atomic_long made;
 	atomic_int failed;
-	struct err first;	/* written by the first failure only */
+	struct err first; /* written by the first failure only */
 };
 
 static void *
@@ -258,8 +268,7 @@ members_main(void *arg)
 
 /* Create count members named prefix0, prefix1, ... Returns 0 or -1. */
 static int
-members_create(struct bench *b, const char *prefix, long count,
-    double max_sec)
+members_create(struct bench *b, const char *prefix, long count, double max_sec)
 {
 	pthread_t th[MEMBER_THREADS];
 	struct members_job j = { .b = b, .prefix = prefix, .count = count };
@@ -274,17 +283,19 @@ members_create(struct bench *b, const char *prefix, long count,
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	printf("created %ld member(s) in %.2f s from %d threads (one RSA-2048 "
-	    "key pair, generated once, shared by all: no per-member "
-	    "keygen)\n", (long)atomic_load(&j.made), now_sec() - t0, n);
+	       "key pair, generated once, shared by all: no per-member "
+	       "keygen)\n",
+	    (long)atomic_load(&j.made), now_sec() - t0, n);
 	if (atomic_load(&j.failed) > 0) {
 		fprintf(stderr, "bench_store: %d member(s) failed; first: %s\n",
 		    atomic_load(&j.failed), j.first.msg);
 		return -1;
 	}
 	if (atomic_load(&j.made) < count) {
-		fprintf(stderr, "bench_store: stopped at -T %.0f s with %ld "
-		    "of %ld members\n", max_sec, (long)atomic_load(&j.made),
-		    count);
+		fprintf(stderr,
+		    "bench_store: stopped at -T %.0f s with %ld "
+		    "of %ld members\n",
+		    max_sec, (long)atomic_load(&j.made), count);
 		return -1;
 	}
 	return 0;
@@ -299,7 +310,7 @@ struct seeder {
 	long next, total, members;
 	long inflight, window;
 	long done, failed;
-	int producers;		/* still running */
+	int producers; /* still running */
 	double deadline;
 	struct err first;
 };
@@ -365,17 +376,18 @@ seed_main(void *arg)
 		member_name(name, sizeof(name), "m", i % s->members);
 		note_text(text, sizeof(text), i);
 		if ((op = calloc(1, sizeof(*op))) == NULL) {
-			seed_finish(s, ST_EIO, &(struct err){ "out of memory" });
+			seed_finish(
+			    s, ST_EIO, &(struct err){ "out of memory" });
 			continue;
 		}
 		op->s = s;
-		op->p = hub_post_prepare(&s->b->h, name, text, ST_VIS_PUBLIC,
-		    NULL, &rc, &e);
+		op->p = hub_post_prepare(
+		    &s->b->h, name, text, ST_VIS_PUBLIC, NULL, &rc, &e);
 		if (op->p == NULL) {
 			free(op);
 			seed_finish(s, rc, &e);
 		} else if (st_write_async(s->b->h.db, hub_post_apply, op->p,
-		    seed_done, op) != 0) {
+			       seed_done, op) != 0) {
 			err_set(&e, "st_write_async refused the note");
 			seed_done(op, ST_EIO, &e);
 		}
@@ -401,8 +413,9 @@ seed_wait(struct seeder *s, double t0)
 		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 		if ((now = now_sec()) - last >= 5) {
 			printf("  %ld of %ld notes durable after %.0f s "
-			    "(%.0f notes/s so far)\n", s->done, s->total,
-			    now - t0, (double)s->done / (now - t0));
+			       "(%.0f notes/s so far)\n",
+			    s->done, s->total, now - t0,
+			    (double)s->done / (now - t0));
 			fflush(stdout);
 			last = now;
 		}
@@ -413,8 +426,10 @@ seed_wait(struct seeder *s, double t0)
 static int
 seed_notes(struct bench *b, const struct opts *o)
 {
-	struct seeder s = { .b = b, .total = o->notes,
-		.members = o->members, .window = o->window };
+	struct seeder s = { .b = b,
+		.total = o->notes,
+		.members = o->members,
+		.window = o->window };
 	pthread_t th[64];
 	uint64_t b0, ops0, b1, ops1;
 	long long w0;
@@ -438,13 +453,14 @@ seed_notes(struct bench *b, const struct opts *o)
 	st_writer_stats(b->h.db, &b1, &ops1);
 	print_written(w0, proc_wchar(), s.done);
 	printf("seeded %ld notes in %.2f s: %.0f notes/s (%d preparing "
-	    "threads, window %ld; writer: %llu batches, %.1f notes/batch)\n",
+	       "threads, window %ld; writer: %llu batches, %.1f notes/batch)\n",
 	    s.done, dt, (double)s.done / dt, n, s.window,
-	    (unsigned long long)(b1 - b0), b1 > b0 ?
-	    (double)(ops1 - ops0) / (double)(b1 - b0) : 0.0);
+	    (unsigned long long)(b1 - b0),
+	    b1 > b0 ? (double)(ops1 - ops0) / (double)(b1 - b0) : 0.0);
 	printf("RESULT mode=seed notes=%ld members=%ld seconds=%.2f "
-	    "notes_per_s=%.0f batches=%llu failed=%ld\n", s.done, o->members,
-	    dt, (double)s.done / dt, (unsigned long long)(b1 - b0), s.failed);
+	       "notes_per_s=%.0f batches=%llu failed=%ld\n",
+	    s.done, o->members, dt, (double)s.done / dt,
+	    (unsigned long long)(b1 - b0), s.failed);
 	if (s.failed > 0)
 		fprintf(stderr, "bench_store: %ld note(s) failed; first: %s\n",
 		    s.failed, s.first.msg);
@@ -596,7 +612,7 @@ pct(const long long *v, long n, double p)
 struct get_run {
 	struct client c;
 	const struct opts *o;
-	long long *lat;		/* first pages, then second pages */
+	long long *lat; /* first pages, then second pages */
 	long nfirst, nsecond;
 	long long *second;
 	long errors, empty;
@@ -614,8 +630,8 @@ get_one(struct get_run *g, const char *url, int rec, int second)
 	if (code != 200) {
 		if (rec && g->errors++ == 0)
 			snprintf(g->first_error, sizeof(g->first_error),
-			    "GET %s: %s %ld", url, code < 0 ?
-			    "transfer failed" : "HTTP", code);
+			    "GET %s: %s %ld", url,
+			    code < 0 ? "transfer failed" : "HTTP", code);
 		return -1;
 	}
 	if (!rec)
@@ -667,8 +683,8 @@ print_lat(const char *label, long long *v, long n)
 	for (i = 0; i < n; i++)
 		sum += v[i];
 	printf("  %-13s %6ld requests  p50 %6lld us  p90 %6lld us  "
-	    "p99 %6lld us  max %6lld us  mean %6.0f us\n", label, n,
-	    pct(v, n, 50), pct(v, n, 90), pct(v, n, 99), v[n - 1],
+	       "p99 %6lld us  max %6lld us  mean %6.0f us\n",
+	    label, n, pct(v, n, 50), pct(v, n, 90), pct(v, n, 99), v[n - 1],
 	    (double)sum / (double)n);
 }
 
@@ -685,10 +701,11 @@ get_report(struct get_run *g)
 	print_lat("all", all, n);
 	if (n == 0)
 		return;
-	printf("RESULT mode=get requests=%ld p50_us=%lld p90_us=%lld "
+	printf(
+	    "RESULT mode=get requests=%ld p50_us=%lld p90_us=%lld "
 	    "p99_us=%lld max_us=%lld second_pages=%ld errors=%ld empty=%ld\n",
-	    n, pct(all, n, 50), pct(all, n, 90), pct(all, n, 99),
-	    all[n - 1], g->nsecond, g->errors, g->empty);
+	    n, pct(all, n, 50), pct(all, n, 90), pct(all, n, 99), all[n - 1],
+	    g->nsecond, g->errors, g->empty);
 }
 
 static int
@@ -701,7 +718,8 @@ mode_get(const struct opts *o)
 
 	if (o->url == NULL || strncmp(o->url, "http://127.0.0.1:", 17) != 0 ||
 	    o->notes <= 0 || o->members <= 0) {
-		fprintf(stderr, "bench_store get: give -u http://127.0.0.1:PORT "
+		fprintf(stderr,
+		    "bench_store get: give -u http://127.0.0.1:PORT "
 		    "-m MEMBERS -n REQUESTS (loopback only)\n");
 		return 2;
 	}
@@ -714,7 +732,7 @@ mode_get(const struct opts *o)
 	get_loop(&g, o->warmup, 0, &ws, deadline);
 	get_loop(&g, o->notes, 1, &rs, deadline);
 	printf("%ld timed requests in %.2f s (after %ld warm-up requests), "
-	    "members m0..m%ld, seed %llu, one keep-alive connection\n",
+	       "members m0..m%ld, seed %llu, one keep-alive connection\n",
 	    g.nfirst + g.nsecond, now_sec() - t0, o->warmup, o->members - 1,
 	    o->seed);
 	if (g.errors > 0)
@@ -739,7 +757,7 @@ struct pub_run {
 	long per_thread;
 	double deadline;
 	pthread_barrier_t start;
-	atomic_long next_id;	/* thread number */
+	atomic_long next_id; /* thread number */
 	atomic_long published, failed;
 	struct err first;
 };
@@ -757,7 +775,7 @@ pub_main(void *arg)
 	for (i = 0; i < r->per_thread && now_sec() < r->deadline; i++) {
 		note_text(text, sizeof(text), me * r->per_thread + i);
 		if (hub_post_publish(&r->b->h, name, text, ST_VIS_PUBLIC, NULL,
-		    NULL, 0, &e) == 0)
+			NULL, 0, &e) == 0)
 			atomic_fetch_add(&r->published, 1);
 		else if (atomic_fetch_add(&r->failed, 1) == 0)
 			r->first = e;
@@ -779,9 +797,9 @@ pub_run(struct pub_run *r, int n, double max_sec)
 	pthread_barrier_init(&r->start, NULL, (unsigned)n + 1);
 	for (i = 0; i < n; i++)
 		if (pthread_create(&th[i], NULL, pub_main, r) != 0) {
-			fprintf(stderr, "bench_store: cannot start thread %d\n",
-			    i);
-			exit(1);	/* the barrier would never open */
+			fprintf(
+			    stderr, "bench_store: cannot start thread %d\n", i);
+			exit(1); /* the barrier would never open */
 		}
 	r->deadline = now_sec() + max_sec;
 	pthread_barrier_wait(&r->start);
@@ -828,14 +846,15 @@ mode_group(const struct opts *o)
 	n = atomic_load(&r.published);
 	print_written(w0, proc_wchar(), n);
 	printf("group commit: %ld notes from %ld threads in %.2f s: %.0f "
-	    "notes/s\n", n, o->threads, dt, (double)n / dt);
+	       "notes/s\n",
+	    n, o->threads, dt, (double)n / dt);
 	printf("writer: %llu batches, %llu ops, %.1f ops/batch (during the "
-	    "run)\n", (unsigned long long)(b1 - b0),
-	    (unsigned long long)(ops1 - ops0), b1 > b0 ?
-	    (double)(ops1 - ops0) / (double)(b1 - b0) : 0.0);
+	       "run)\n",
+	    (unsigned long long)(b1 - b0), (unsigned long long)(ops1 - ops0),
+	    b1 > b0 ? (double)(ops1 - ops0) / (double)(b1 - b0) : 0.0);
 	printf("RESULT mode=group threads=%ld notes=%ld seconds=%.3f "
-	    "notes_per_s=%.0f batches=%llu ops=%llu\n", o->threads, n, dt,
-	    (double)n / dt, (unsigned long long)(b1 - b0),
+	       "notes_per_s=%.0f batches=%llu ops=%llu\n",
+	    o->threads, n, dt, (double)n / dt, (unsigned long long)(b1 - b0),
 	    (unsigned long long)(ops1 - ops0));
 	bench_close(&b);
 	return pub_failed(&r);
@@ -862,7 +881,8 @@ mode_direct(const struct opts *o)
 	n = atomic_load(&r.published);
 	print_written(w0, proc_wchar(), n);
 	printf("one commit per note (no writer thread): %ld notes in %.2f s: "
-	    "%.0f notes/s\n", n, dt, (double)n / dt);
+	       "%.0f notes/s\n",
+	    n, dt, (double)n / dt);
 	printf("RESULT mode=direct notes=%ld seconds=%.3f notes_per_s=%.0f\n",
 	    n, dt, (double)n / dt);
 	bench_close(&b);

@@ -1,4 +1,6 @@
-# common.sh: helpers shared by the bench scripts (sourced, not run).
+# shellcheck shell=bash
+# common.sh: helpers shared by the bench scripts (sourced by bash, not
+# run).
 # Everything here talks to 127.0.0.1 only.
 
 # Where the sources and the build are; BUILD may be overridden.
@@ -59,14 +61,14 @@ check_build_fresh() {
 		    "$top_dir/federation" -name '*.[ch]' -newer "$1" \
 		    ! -name hubd.c ! -name hubctl.c ! -name 'http.[ch]' \
 		    ! -name 'routes.[ch]' ! -name 'page.[ch]' 2>/dev/null |
-		    head -3)
+		    head -3 | tr '\n' ' ')
 	else
 		newer=$(find "$top_dir/src" "$top_dir/storage" \
 		    "$top_dir/federation" -name '*.[ch]' -newer "$1" \
-		    2>/dev/null | head -3)
+		    2>/dev/null | head -3 | tr '\n' ' ')
 	fi
 	if [ -n "$newer" ]; then
-		echo "warning: $1 is older than" $newer \
+		echo "warning: $1 is older than $newer" \
 		    "- run make in $BUILD to measure the current code" >&2
 	fi
 }
@@ -151,6 +153,12 @@ stop_pid() {
 rss_kib() {
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null ||
 	    true
+}
+
+# minflt PID: minor page faults of PID so far (field 10 of
+# /proc/PID/stat; the command name, field 2, has no spaces here).
+minflt() {
+	awk '{ print $10 }' "/proc/$1/stat" 2>/dev/null || true
 }
 
 # mib KIB: KiB as MiB with one decimal.

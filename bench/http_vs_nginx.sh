@@ -82,30 +82,27 @@ echo "hubd pid $hubd_pid on $hub (log_level = warn, threads = $HUB_THREADS)"
 
 # ---- the three documents, as hubd serves them ----
 names="actor webfinger note"
-path_actor=/users/alice
-path_webfinger="/.well-known/webfinger?resource=acct:alice@127.0.0.1:$hub_port"
-path_note=$note_path
-accept_actor=$AS_ACCEPT
-accept_webfinger="Accept: application/jrd+json"
-accept_note=$AS_ACCEPT
+declare -A path accept ctype hub_rps ngx_rps
+path[actor]=/users/alice
+path[webfinger]="/.well-known/webfinger?resource=acct:alice@127.0.0.1:$hub_port"
+path[note]=$note_path
+accept[actor]=$AS_ACCEPT
+accept[webfinger]="Accept: application/jrd+json"
+accept[note]=$AS_ACCEPT
 
 mkdir -p "$tmp/www" "$tmp/ngx"
 chmod 755 "$tmp/www"
 for n in $names; do
-	eval "p=\$path_$n; a=\$accept_$n"
-	# shellcheck disable=SC2154
-	meta=$(curl -s -H "$a" -o "$tmp/www/$n.body" \
-	    -w '%{http_code} %{content_type}' "$hub$p")
-	code=${meta%% *}
-	ctype=${meta#* }
-	if [ "$code" != 200 ]; then
-		echo "GET $hub$p gave HTTP $code, expected 200" >&2
+	meta=$(curl -s -H "${accept[$n]}" -o "$tmp/www/$n.body" \
+	    -w '%{http_code} %{content_type}' "$hub${path[$n]}")
+	if [ "${meta%% *}" != 200 ]; then
+		echo "GET $hub${path[$n]} gave HTTP ${meta%% *}, expected 200" >&2
 		exit 1
 	fi
+	ctype[$n]=${meta#* }
 	chmod 644 "$tmp/www/$n.body"
-	eval "ctype_$n=\$ctype"
-	printf '%-10s %-62s %5s bytes  %s\n' "$n" "$p" \
-	    "$(wc -c <"$tmp/www/$n.body")" "$ctype"
+	printf '%-10s %-62s %5s bytes  %s\n' "$n" "${path[$n]}" \
+	    "$(wc -c <"$tmp/www/$n.body")" "${ctype[$n]}"
 done
 
 sleep 1
@@ -122,12 +119,9 @@ echo
 # raised because libmicrohttpd has no per-connection request limit.
 ngx_locations() {
 	for n in $names; do
-		eval "p=\$path_$n; ct=\$ctype_$n"
-		p=${p%%\?*}
-		# shellcheck disable=SC2154
 		cat <<EOF
-		location = $p {
-			default_type "$ct";
+		location = ${path[$n]%%\?*} {
+			default_type "${ctype[$n]}";
 			alias $tmp/www/$n.body;
 		}
 EOF
@@ -168,14 +162,13 @@ EOF
 "$NGINX" -t -q -p "$tmp/ngx" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf"
 "$NGINX" -p "$tmp/ngx" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf" &
 nginx_pid=$!
-if ! wait_http "$ngx$path_actor" "$nginx_pid"; then
+if ! wait_http "$ngx${path[actor]}" "$nginx_pid"; then
 	echo "nginx did not start; its log:" >&2
 	cat "$tmp/nginx-error.log" >&2
 	exit 1
 fi
 for n in $names; do
-	eval "p=\$path_$n; a=\$accept_$n"
-	curl -s -H "$a" -o "$tmp/check.body" "$ngx$p"
+	curl -s -H "${accept[$n]}" -o "$tmp/check.body" "$ngx${path[$n]}"
 	if ! cmp -s "$tmp/check.body" "$tmp/www/$n.body"; then
 		echo "nginx does not serve the same bytes for $n" >&2
 		exit 1
@@ -217,11 +210,10 @@ run_wrk() {
 }
 
 for n in $names; do
-	eval "p=\$path_$n; a=\$accept_$n"
-	run_wrk "hubd  $n" "$hub$p" "$a"
-	eval "hub_rps_$n=\$rps"
-	run_wrk "nginx $n" "$ngx$p" "$a"
-	eval "ngx_rps_$n=\$rps"
+	run_wrk "hubd  $n" "$hub${path[$n]}" "${accept[$n]}"
+	hub_rps[$n]=$rps
+	run_wrk "nginx $n" "$ngx${path[$n]}" "${accept[$n]}"
+	ngx_rps[$n]=$rps
 done
 
 sleep 1
@@ -248,9 +240,7 @@ echo "== summary (wrk -t$WRK_THREADS -c$WRK_CONNS -d$DURATION, 127.0.0.1," \
 printf '%-10s %12s %12s %12s  %s\n' endpoint "hubd req/s" "nginx req/s" \
     "hubd/nginx" "target >= 0.60"
 for n in $names; do
-	eval "h=\$hub_rps_$n; g=\$ngx_rps_$n"
-	# shellcheck disable=SC2154
-	awk -v n="$n" -v h="$h" -v g="$g" 'BEGIN {
+	awk -v n="$n" -v h="${hub_rps[$n]}" -v g="${ngx_rps[$n]}" 'BEGIN {
 		r = g > 0 ? h / g : 0
 		printf "%-10s %12.0f %12.0f %12.2f  %s\n", n, h, g, r,
 		    (r >= 0.6 ? "met" : "NOT met")
@@ -265,4 +255,4 @@ printf '%-36s %8s  %s\n' "VmRSS peak, $nsamples samples / 0.5 s" \
     "< 32 MiB: $(awk -v k="$rss_peak" 'BEGIN { print (k < 32768 ? "met" : "NOT met") }')"
 printf '%-36s %8s  (RssAnon %s, RssFile %s)\n' "VmRSS after the load" \
     "$(mib "$rss_after")" "$(mib "$rss_anon")" "$(mib "$rss_file")"
-printf '%-36s %8s\n' "VmHWM (kernel's high-water mark)" "$(mib "$rss_hwm")"
+printf '%-36s %8s\n' "VmHWM (kernel's peak, updated lazily)" "$(mib "$rss_hwm")"
