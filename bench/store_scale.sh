@@ -12,7 +12,8 @@
 # Environment: NOTES_BIG (1000000), MEMBERS_BIG (10000), NOTES_SMALL
 # (10000), MEMBERS_SMALL (100), REQUESTS (10000 per store and round),
 # ROUNDS (3: small then big, each round; the summary takes the medians),
-# PIN (same: hubd and the client on one CPU; cross; none),
+# PIN (same: hubd and the client on one CPU; cross; none), PREWARM (true:
+# hubd maps the data at start and the run waits for it; false: cold),
 # SEED_MAX_SECONDS (1800, per store), GET_MAX_SECONDS (300), WINDOW (4096
 # notes in flight), PREP_THREADS (2), BENCH_TMPDIR (/tmp), KEEP_DATA (1:
 # keep the data dirs), BUILD (../build).
@@ -34,6 +35,7 @@ BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp}
 KEEP_DATA=${KEEP_DATA:-0}
 ROUNDS=${ROUNDS:-3}
 PIN=${PIN:-same}
+PREWARM=${PREWARM:-true}
 
 need curl curl
 need awk gawk
@@ -84,7 +86,8 @@ seed() {
 	mkdir -p "$tmp/$st"
 	write_hub_conf "$tmp/$st/hub.conf" "${res[port,$st]}" \
 	    "$tmp/$st/data" "map_size = 64G
-log_level = warn"
+log_level = warn
+prewarm = $PREWARM"
 	echo "-- seeding the $st store: ${notes[$st]} notes from" \
 	    "${members[$st]} members"
 	echo "   \$ bench_store seed -c $st/hub.conf -n ${notes[$st]}" \
@@ -139,6 +142,21 @@ measure() {
 		echo "hubd did not start; its log:" >&2
 		cat "$tmp/$st/hubd.log" >&2
 		exit 1
+	fi
+	# With prewarm, hubd maps the data in the background: wait until
+	# its RssFile stops growing (at most 60 s).
+	if [ "$PREWARM" = true ]; then
+		w0=$(date +%s.%N)
+		prev=-1
+		for ((i = 0; i < 200; i++)); do
+			cur=$(rss_kib "$hubd_pid" RssFile)
+			[ "$cur" = "$prev" ] && break
+			prev=$cur
+			sleep 0.3
+		done
+		echo "   prewarm: hubd mapped $(mib "$cur") MiB in" \
+		    "$(awk -v a="$w0" -v b="$(date +%s.%N)" \
+		    'BEGIN { printf "%.1f", b - a }') s before the requests"
 	fi
 	echo "   \$ ${pin_client:+$pin_client }bench_store get -u $base" \
 	    "-m ${members[$st]} -n $REQUESTS -s 1 -T $GET_MAX_SECONDS"

@@ -211,6 +211,38 @@ fed_as2_create(const char *id, const char *actor, json_t *note)
 	return o;
 }
 
+char *
+fed_as2_create_dump(const char *id, const char *actor, const json_t *note,
+    const char *note_js, size_t note_len, size_t *len)
+{
+	json_t *env = json_object();
+	size_t hl, n;
+	char *head, *out;
+
+	json_object_set_new(env, "id", json_string(id));
+	json_object_set_new(env, "type", json_string("Create"));
+	json_object_set_new(env, "actor", json_string(actor));
+	json_object_set(env, "published", json_object_get(note, "published"));
+	json_object_set(env, "to", json_object_get(note, "to"));
+	json_object_set(env, "cc", json_object_get(note, "cc"));
+	head = fed_as2_dump(env, &hl);
+	json_decref(env);
+	if (head == NULL || hl < 2)
+		return free(head), NULL;
+	/* head is {...}: drop its '}', add ,"object":NOTE} */
+	n = hl - 1 + 10 + note_len + 1;
+	if ((out = malloc(n + 1)) != NULL) {
+		memcpy(out, head, hl - 1);
+		memcpy(out + hl - 1, ",\"object\":", 10);
+		memcpy(out + hl - 1 + 10, note_js, note_len);
+		out[n - 1] = '}';
+		out[n] = '\0';
+		*len = n;
+	}
+	free(head);
+	return out;
+}
+
 json_t *
 fed_as2_tombstone(const char *id, const char *former_type, time_t deleted)
 {

@@ -54,6 +54,11 @@ json_t *fed_as2_create(const char *id, const char *actor, json_t *note);
 /* What a deleted object becomes. */
 json_t *fed_as2_tombstone(
     const char *id, const char *former_type, time_t deleted);
+/* The Create's bytes around the Note's own serialization (note_js,
+ * note_len, as dumped from note): the Note is serialized once. Returns
+ * malloc'd JSON, or NULL. */
+char *fed_as2_create_dump(const char *id, const char *actor,
+    const json_t *note, const char *note_js, size_t note_len, size_t *len);
 /* An OrderedCollection with totalItems and first (and last) page. */
 json_t *fed_as2_collection(
     const char *id, uint64_t total, const char *first, const char *last);

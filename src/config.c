@@ -41,6 +41,7 @@ static const struct opt opts[] = {
 	    "approval" },
 	{ "allow_private_addresses", T_BOOL, O(allow_private_addresses), 0, 0,
 	    0, 0, "false" },
+	{ "prewarm", T_BOOL, O(prewarm), 0, 0, 0, 0, "true" },
 	{ "instance_name", T_STR, O(instance_name), S(instance_name), 0, 0, 0,
 	    "the hub" },
 	{ "instance_description", T_STR, O(instance_description),

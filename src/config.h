@@ -23,6 +23,7 @@ struct config {
 	int log_level;	   /* enum log_level */
 	int registrations; /* enum reg_mode */
 	int allow_private_addresses;
+	int prewarm;		/* map the data at start (background) */
 	char instance_name[128];
 	char instance_description[512];
 };

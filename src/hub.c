@@ -621,6 +621,37 @@ put_json(struct st_txn *t, struct st_obj *o, json_t *doc)
 	return rc;
 }
 
+/* Store the Note, its Create (the Note serialized once, the Create
+ * spliced around it) and the outbox entry (the Create's bytes again, so
+ * outbox pages are one range scan). */
+static int
+store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
+    const char *act_iri, const json_t *note)
+{
+	size_t nl, cl;
+	char *njs = fed_as2_dump(note, &nl), *cjs = NULL;
+	uint64_t id = o->id, act = o->parent;
+	int rc = ST_EIO;
+
+	if (njs == NULL || (cjs = fed_as2_create_dump(act_iri,
+				json_string_value(json_object_get(note,
+				    "attributedTo")),
+				note, njs, nl, &cl)) == NULL)
+		goto out;
+	if ((rc = st_object_put(t, o, njs, nl)) != 0)
+		goto out;
+	o->id = act;
+	o->kind = ST_K_ACTIVITY;
+	o->parent = id;
+	if ((rc = st_object_put(t, o, cjs, cl)) == 0)
+		rc = st_outbox_add(t, o->owner, id, act, (uint8_t)p->vis, cjs,
+		    cl);
+out:
+	free(njs);
+	free(cjs);
+	return rc;
+}
+
 /* Store the Note and its Create under fresh ids. */
 static int
 store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
@@ -629,7 +660,7 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	char act_iri[640], followers[560];
 	struct st_obj o = { 0 };
 	uint64_t id, act;
-	json_t *note, *create;
+	json_t *note;
 	int rc, i;
 
 	if ((rc = st_id_next(t, &id)) || (rc = st_id_next(t, &act)))
@@ -651,7 +682,6 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	    .ntags = (size_t)p->ntags,
 	    .published = p->now,
 	    .vis = p->vis });
-	create = fed_as2_create(act_iri, a->iri, note);
 	o = (struct st_obj){ .id = id,
 		.kind = ST_K_NOTE,
 		.ctx = ST_CTX_AS,
@@ -661,17 +691,9 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 		.published = (uint64_t)p->now,
 		.parent = act };
 	if ((rc = st_iri_put(t, p->iri, id)) == 0 &&
-	    (rc = st_iri_put(t, act_iri, act)) == 0 &&
-	    (rc = put_json(t, &o, note)) == 0) {
-		o.id = act;
-		o.kind = ST_K_ACTIVITY;
-		o.parent = id;
-		rc = put_json(t, &o, create);
-	}
+	    (rc = st_iri_put(t, act_iri, act)) == 0)
+		rc = store_docs(t, p, &o, act_iri, note);
 	json_decref(note);
-	json_decref(create);
-	if (rc == 0)
-		rc = st_outbox_add(t, a->id, id, act, (uint8_t)p->vis);
 	for (i = 0; rc == 0 && i < p->ntags; i++)
 		rc = st_tag_add(t, p->tags[i], id);
 	return rc;
@@ -696,11 +718,8 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 		return HUB_FORBIDDEN;
 	}
 	if ((rc = store_note(t, p, &a)) == 0 &&
-	    (rc = st_counter_add(t, "local_posts", 1)) == 0) {
-		a.posts++;
-		a.last_active = (uint64_t)p->now;
-		rc = st_actor_put(t, &a);
-	}
+	    (rc = st_counter_add(t, "local_posts", 1)) == 0)
+		rc = st_actor_touch(t, a.id, 1, (uint64_t)p->now);
 	st_actor_clear(&a);
 	if (rc != 0)
 		err_set(e, "cannot store the note: %s", st_strerror(rc));
@@ -787,7 +806,6 @@ static int
 delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 {
 	struct st_obj o, act;
-	struct st_actor a;
 	int rc;
 
 	if ((rc = st_object_get(t, id, &o, NULL)) != 0)
@@ -808,13 +826,7 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 	if ((rc = tombstone(t, &act, "Create")) != 0 ||
 	    (rc = st_counter_add(t, "local_posts", -1)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
-	if ((rc = st_actor_get(t, o.owner, &a)) != 0)
-		return rc;
-	if (a.posts > 0)
-		a.posts--;
-	rc = st_actor_put(t, &a);
-	st_actor_clear(&a);
-	return rc;
+	return st_actor_touch(t, o.owner, -1, 0);
 }
 
 static int

@@ -1,8 +1,10 @@
 /* hubd: the hub's server. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -12,6 +14,35 @@
 #include "log.h"
 #include "routes.h"
 #include "st_db.h"
+
+/* Prewarm the data in the background: at most half the machine's RAM. */
+static void *
+prewarm_main(void *arg)
+{
+	struct hub *hub = arg;
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	size_t max = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize / 2
+					    : 0;
+	struct timespec t0, t1;
+	size_t bytes;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = st_db_prewarm(hub->db, max, &bytes);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == 0)
+		log_msg(LOG_INFO, "prewarmed %.1f MiB of data in %.2f s",
+		    (double)bytes / 1048576.0,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+			(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	else if (rc == ST_INVAL)
+		log_msg(LOG_INFO, "prewarm skipped: the data is larger than "
+				  "half of this machine's memory");
+	else
+		log_msg(LOG_WARN, "prewarm skipped: the data's mapping was "
+				  "not found");
+	return NULL;
+}
 
 static void
 usage(FILE *f)
@@ -34,7 +65,8 @@ main(int argc, char **argv)
 	const char *path = getenv("HUB_CONF");
 	struct err e;
 	sigset_t set;
-	int opt, check = 0, sig;
+	int opt, check = 0, sig, warming = 0;
+	pthread_t warm;
 
 	while ((opt = getopt(argc, argv, "c:nhV")) != -1) {
 		switch (opt) {
@@ -79,9 +111,13 @@ main(int argc, char **argv)
 	}
 	log_msg(LOG_INFO, "hubd %s listening on %s for %s (data in %s)",
 	    PACKAGE_VERSION, cfg.listen, cfg.base_url, cfg.data_dir);
+	if (cfg.prewarm && pthread_create(&warm, NULL, prewarm_main, &hub) == 0)
+		warming = 1;
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "stopping on signal %d", sig);
 	http_stop(&s);
+	if (warming)
+		pthread_join(warm, NULL);
 	hub_close(&hub);
 	return 0;
 }

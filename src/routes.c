@@ -322,27 +322,21 @@ not_modified(struct http_req *r, const char *etag)
  * "before", appended raw to raw (comma separated). Returns the count;
  * *last is the oldest note id given, *more whether older ones exist. */
 static int
-outbox_items(struct st_txn *t, uint64_t actor, uint64_t before, struct buf *raw,
-    uint64_t *last, int *more)
+outbox_items(struct st_txn *t, uint64_t actor, uint64_t before,
+    struct buf *raw, uint64_t *last, int *more)
 {
 	struct st_outbox_item items[PAGE_SIZE];
-	const char *js;
-	struct st_obj o;
-	size_t len;
-	int n, i, out = 0;
+	int n, i;
 
-	n = st_outbox_page(
-	    t, actor, before, ST_VIS_UNLISTED, items, PAGE_SIZE, more);
+	n = st_outbox_page(t, actor, before, ST_VIS_UNLISTED, items,
+	    PAGE_SIZE, more);
 	for (i = 0; i < n; i++) {
-		if (st_object_peek(t, items[i].activity, &o, &js, &len) != 0 ||
-		    o.kind != ST_K_ACTIVITY)
-			continue;
-		if (out++ > 0)
+		if (i > 0)
 			buf_addc(raw, ',');
-		buf_add(raw, js, len);
+		buf_add(raw, items[i].json, items[i].len);
 		*last = items[i].note;
 	}
-	return out;
+	return n < 0 ? 0 : n;
 }
 
 static int

@@ -8,11 +8,13 @@
 #include "st_enc.h"
 #include "st_internal.h"
 
-/* Record layout: version byte, kind, flags, role, 4 reserved, created,
- * last_active, posts (be64 each), then five strings as be32 length +
- * bytes: name, display_name, summary, iri, pubkey_pem. */
-#define REC_VERSION 1
-#define FIXED	    32
+/* Record layout: version byte, kind, flags, role, 4 reserved, created
+ * (be64), then five strings as be32 length + bytes: name, display_name,
+ * summary, iri, pubkey_pem. The counters that change with every post
+ * (posts, last_active) live apart in the stats database, so a post
+ * rewrites 16 bytes there, not this record with its key. */
+#define REC_VERSION 2
+#define FIXED	    16
 #define NSTR	    5
 
 static const char *
@@ -40,8 +42,6 @@ st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap)
 	p[3] = a->role;
 	memset(p + 4, 0, 4);
 	st_put_be64(p + 8, a->created);
-	st_put_be64(p + 16, a->last_active);
-	st_put_be64(p + 24, a->posts);
 	off = FIXED;
 	for (i = 0; i < NSTR; i++) {
 		n = strlen(str_of(a, i));
@@ -80,8 +80,6 @@ st_actor_decode(
 	a->flags = p[2];
 	a->role = p[3];
 	a->created = st_get_be64(p + 8);
-	a->last_active = st_get_be64(p + 16);
-	a->posts = st_get_be64(p + 24);
 	for (i = 0; i < NSTR; i++) {
 		if (n - off < 4)
 			goto fail;
@@ -98,6 +96,33 @@ fail:
 	return ST_EIO;
 }
 
+static int
+stats_put(struct st_txn *t, uint64_t id, uint64_t posts, uint64_t active)
+{
+	unsigned char kb[8], vb[16];
+	MDB_val k = { 8, kb }, d = { 16, vb };
+
+	st_put_be64(kb, id);
+	st_put_be64(vb, posts);
+	st_put_be64(vb + 8, active);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_STATS), &k, &d, 0));
+}
+
+static void
+stats_get(struct st_txn *t, uint64_t id, uint64_t *posts, uint64_t *active)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb }, d;
+
+	st_put_be64(kb, id);
+	*posts = *active = 0;
+	if (mdb_get(t->txn, st_dbi(t, DBI_STATS), &k, &d) == 0 &&
+	    d.mv_size == 16) {
+		*posts = st_get_be64(d.mv_data);
+		*active = st_get_be64((unsigned char *)d.mv_data + 8);
+	}
+}
+
 int
 st_actor_put(struct st_txn *t, const struct st_actor *a)
 {
@@ -112,7 +137,21 @@ st_actor_put(struct st_txn *t, const struct st_actor *a)
 	if (rc != 0)
 		return st_from_mdb(rc);
 	st_actor_encode(a, d.mv_data, n);
-	return 0;
+	return stats_put(t, a->id, a->posts, a->last_active);
+}
+
+int
+st_actor_touch(struct st_txn *t, uint64_t id, int64_t posts_delta,
+    uint64_t active)
+{
+	uint64_t posts, last;
+
+	stats_get(t, id, &posts, &last);
+	if (posts_delta < 0 && (uint64_t)-posts_delta > posts)
+		posts = 0;
+	else
+		posts += (uint64_t)posts_delta;
+	return stats_put(t, id, posts, active > last ? active : last);
 }
 
 int
@@ -126,7 +165,10 @@ st_actor_get(struct st_txn *t, uint64_t id, struct st_actor *a)
 	st_put_be64(kb, id);
 	if ((rc = mdb_get(t->txn, st_dbi(t, DBI_ACTORS), &k, &d)) != 0)
 		return st_from_mdb(rc);
-	return st_actor_decode(d.mv_data, d.mv_size, id, a);
+	if ((rc = st_actor_decode(d.mv_data, d.mv_size, id, a)) != 0)
+		return rc;
+	stats_get(t, id, &a->posts, &a->last_active);
+	return 0;
 }
 
 int

@@ -45,13 +45,18 @@ struct st_actor {
 
 /* Free the strings of a (and zero it). */
 void st_actor_clear(struct st_actor *a);
-/* Store a (insert or replace). */
+/* Store a (insert or replace), with its counters. */
 int st_actor_put(struct st_txn *t, const struct st_actor *a);
+/* Change only the counters: posts by posts_delta (not below 0), and
+ * last_active to active when that is later. */
+int st_actor_touch(struct st_txn *t, uint64_t id, int64_t posts_delta,
+    uint64_t active);
 /* Load actor id into a (strings owned by a: st_actor_clear). */
 int st_actor_get(struct st_txn *t, uint64_t id, struct st_actor *a);
 
-/* Encode/decode, exposed for the unit tests. encode returns the size
- * written (or needed, when cap is too small), decode 0 or ST_EIO. */
+/* Encode/decode the record (without the counters), exposed for the unit
+ * tests. encode returns the size written (or needed, when cap is too
+ * small), decode 0 or ST_EIO. */
 size_t st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap);
 int st_actor_decode(
     const unsigned char *p, size_t n, uint64_t id, struct st_actor *a);

@@ -93,12 +93,12 @@ check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
 		(*entries)++;
-		if (k.mv_size != 16 || d.mv_size != 9) {
+		if (k.mv_size != 16 || d.mv_size < 9) {
 			problem(c, "outbox entry %llu has a bad size%.0llu",
 			    *entries, 0);
 			continue;
 		}
-		note = UINT64_MAX - st_get_be64((unsigned char *)k.mv_data + 8);
+		note = st_get_be64((unsigned char *)k.mv_data + 8);
 		act = st_get_be64(d.mv_data);
 		if (st_object_get(&t, note, &o, NULL) != 0 ||
 		    o.kind != ST_K_NOTE)

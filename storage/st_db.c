@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"outbox",
 	"tags",
 	"tokens",
+	"actor_stats",
 };
 
 const char *
@@ -614,6 +616,72 @@ st_db_backup(struct st_db *db, const char *dir, struct err *e)
 		       ST_EIO;
 	}
 	return 0;
+}
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
+/* Where LMDB mapped data.mdb in this process: mdb_env_info's me_mapaddr
+ * is only the address asked for with MDB_FIXEDMAP, so find the mapping
+ * of the file's inode in /proc/self/maps. */
+static const unsigned char *
+map_base(struct st_db *db)
+{
+	unsigned long start, end, off, ino;
+	char path[4096], line[4608];
+	const char *dir;
+	struct stat sb;
+	void *base = NULL;
+	FILE *f;
+
+	if (mdb_env_get_path(db->env, &dir) != 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	if (stat(path, &sb) != 0 || (f = fopen("/proc/self/maps", "r")) ==
+	    NULL)
+		return NULL;
+	while (base == NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %lu", &start, &end, &off,
+			&ino) == 4 &&
+		    ino == (unsigned long)sb.st_ino && off == 0)
+			base = (void *)start;
+	fclose(f);
+	return base;
+}
+
+int
+st_db_prewarm(struct st_db *db, size_t max_bytes, size_t *bytes)
+{
+	volatile const unsigned char *p;
+	unsigned char sink = 0;
+	MDB_envinfo info;
+	MDB_stat ms;
+	size_t used, off;
+	int rc = 0;
+
+	*bytes = 0;
+	pthread_rwlock_rdlock(&db->resize);
+	if (mdb_env_info(db->env, &info) != 0 ||
+	    mdb_env_stat(db->env, &ms) != 0 || (p = map_base(db)) == NULL) {
+		pthread_rwlock_unlock(&db->resize);
+		return ST_EIO;
+	}
+	used = (info.me_last_pgno + 1) * (size_t)ms.ms_psize;
+	if (used > info.me_mapsize)
+		used = info.me_mapsize;
+	if (used > max_bytes) {
+		pthread_rwlock_unlock(&db->resize);
+		return ST_INVAL;
+	}
+	/* One call where the kernel has it; else touch every page. */
+	if (madvise((void *)p, used, MADV_POPULATE_READ) != 0)
+		for (off = 0; off < used; off += ms.ms_psize)
+			sink ^= p[off];
+	(void)sink;
+	pthread_rwlock_unlock(&db->resize);
+	*bytes = used;
+	return rc;
 }
 
 int

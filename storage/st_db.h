@@ -78,6 +78,13 @@ void st_writer_stats(struct st_db *db, uint64_t *batches, uint64_t *ops);
  * if missing, must hold no data.mdb). */
 int st_db_backup(struct st_db *db, const char *dir, struct err *e);
 
+/* Map the used part of the data file into this process's page tables
+ * (reading it from disk if needed), so that the first requests after a
+ * start do not each pay page faults. Skipped (ST_INVAL) when the data is
+ * larger than max_bytes. *bytes receives the size mapped. Blocks a remap
+ * while it runs; run it on its own thread and join it before closing. */
+int st_db_prewarm(struct st_db *db, size_t max_bytes, size_t *bytes);
+
 /* Schema version stored in the environment. */
 int st_db_schema(struct st_db *db, unsigned *version);
 

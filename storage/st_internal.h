@@ -14,9 +14,10 @@ enum st_dbi {
 	DBI_ACTORS,   /* be64 id -> encoded actor record (no secrets) */
 	DBI_NAMES,    /* lowercase local name -> be64 actor id */
 	DBI_ACCOUNTS, /* be64 id -> password hash, private key */
-	DBI_OUTBOX,   /* be64 actor, be64 ~note id -> be64 activity, vis */
+	DBI_OUTBOX,   /* be64 actor, be64 ~note id -> activity, vis, JSON */
 	DBI_TAGS,     /* tag NUL be64 ~note id -> (empty) */
 	DBI_TOKENS,   /* sha256(token) -> be64 actor id, be64 created */
+	DBI_STATS,    /* be64 actor id -> be64 posts, be64 last_active */
 	DBI_COUNT
 };
 

@@ -124,24 +124,33 @@ st_object_get(struct st_txn *t, uint64_t id, struct st_obj *o, struct buf *json)
 	return 0;
 }
 
+/* Ascending (actor, note id): a new post goes at the end of its actor's
+ * range. LMDB splits a full page in the middle, so inserting at the front
+ * of a range (as inverted ids did) left pages half empty for good: about
+ * one entry per 4 KiB page. Pages are read backwards, newest first. */
 static void
 outbox_key(unsigned char *k, uint64_t actor, uint64_t note)
 {
 	st_put_be64(k, actor);
-	st_put_be64(k + 8, UINT64_MAX - note);
+	st_put_be64(k + 8, note);
 }
 
 int
 st_outbox_add(struct st_txn *t, uint64_t actor, uint64_t note,
-    uint64_t activity, uint8_t vis)
+    uint64_t activity, uint8_t vis, const char *json, size_t len)
 {
-	unsigned char kb[16], vb[9];
-	MDB_val k = { 16, kb }, d = { 9, vb };
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d = { 9 + len, NULL };
+	int rc;
 
 	outbox_key(kb, actor, note);
-	st_put_be64(vb, activity);
-	vb[8] = vis;
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_OUTBOX), &k, &d, 0));
+	rc = mdb_put(t->txn, st_dbi(t, DBI_OUTBOX), &k, &d, MDB_RESERVE);
+	if (rc != 0)
+		return st_from_mdb(rc);
+	st_put_be64(d.mv_data, activity);
+	((unsigned char *)d.mv_data)[8] = vis;
+	memcpy((unsigned char *)d.mv_data + 9, json, len);
+	return 0;
 }
 
 int
@@ -164,28 +173,30 @@ st_outbox_page(struct st_txn *t, uint64_t actor, uint64_t before,
 	int rc, n = 0;
 
 	*more = 0;
-	/* Keys hold ~id, so ids below "before" sort after ~(before - 1). */
-	outbox_key(kb, actor, before == 0 ? UINT64_MAX : before - 1);
-	if (before == 1)
-		return 0;
+	outbox_key(kb, actor, before == 0 ? UINT64_MAX : before);
 	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_OUTBOX), &c)) != 0)
 		return st_from_mdb(rc);
+	/* The first key >= (actor, before), then step back below it. */
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	rc = mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST :
+								MDB_PREV);
 	while (rc == 0) {
 		const unsigned char *kp = k.mv_data, *dp = d.mv_data;
 		if (k.mv_size != 16 || st_get_be64(kp) != actor)
 			break;
-		if (d.mv_size == 9 && dp[8] <= max_vis) {
+		if (d.mv_size >= 9 && dp[8] <= max_vis) {
 			if (n == max) {
 				*more = 1;
 				break;
 			}
-			items[n].note = UINT64_MAX - st_get_be64(kp + 8);
+			items[n].note = st_get_be64(kp + 8);
 			items[n].activity = st_get_be64(dp);
 			items[n].vis = dp[8];
+			items[n].json = (const char *)dp + 9;
+			items[n].len = d.mv_size - 9;
 			n++;
 		}
-		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+		rc = mdb_cursor_get(c, &k, &d, MDB_PREV);
 	}
 	mdb_cursor_close(c);
 	if (rc != 0 && rc != MDB_NOTFOUND)
@@ -202,7 +213,7 @@ st_outbox_count(struct st_txn *t, uint64_t actor, uint64_t *n)
 	int rc;
 
 	*n = 0;
-	outbox_key(kb, actor, UINT64_MAX);
+	outbox_key(kb, actor, 0);
 	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_OUTBOX), &c)) != 0)
 		return st_from_mdb(rc);
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);

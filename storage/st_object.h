@@ -62,14 +62,19 @@ int st_object_get(
 int st_object_peek(struct st_txn *t, uint64_t id, struct st_obj *o,
     const char **json, size_t *len);
 
-/* An actor's outbox, newest first. */
+/* An actor's outbox, newest first. Each entry holds the activity's bytes
+ * as served (json, len), so a page is one range scan of adjacent keys,
+ * not a lookup per item in the large objects tree. */
 int st_outbox_add(struct st_txn *t, uint64_t actor, uint64_t note,
-    uint64_t activity, uint8_t vis);
+    uint64_t activity, uint8_t vis, const char *json, size_t len);
 int st_outbox_del(struct st_txn *t, uint64_t actor, uint64_t note);
 
 struct st_outbox_item {
 	uint64_t note, activity;
 	uint8_t vis;
+	const char *json; /* borrowed: valid until the transaction ends or,
+			     in a write transaction, the next change */
+	size_t len;
 };
 /* Up to max items of actor's outbox with note id < before (0: from the
  * newest), newest first, only those with vis <= max_vis. Returns the

@@ -293,6 +293,7 @@ def main():
         ok("PRIVATE KEY" not in log and "Bearer" not in log,
            "no secret in the log")
         ok(log.count("GET /users/alice ") >= 3, "one log line per request")
+        ok("prewarmed " in log, "the data was prewarmed at start")
         ok("note published by alice (public): " + h.base in log,
            "the event of a note published through the API is logged")
     done()

@@ -68,9 +68,10 @@ seed(struct st_txn *t, void *arg, struct err *e)
 	for (i = 1; i <= 45; i++)
 		if ((rc = st_outbox_add(t, 9, (uint64_t)i * 10,
 			 (uint64_t)i * 10 + 1,
-			 i % 3 == 0 ? ST_VIS_FOLLOWERS : ST_VIS_PUBLIC)) != 0)
+			 i % 3 == 0 ? ST_VIS_FOLLOWERS : ST_VIS_PUBLIC, "{\"n\":1}",
+			 7)) != 0)
 			return rc;
-	st_outbox_add(t, 10, 5, 6, 0); /* another actor */
+	st_outbox_add(t, 10, 5, 6, 0, "{}", 2); /* another actor */
 	return st_counter_add(t, "n", 3);
 }
 
@@ -127,7 +128,8 @@ test_outbox(struct st_db *db)
 	st_read_begin(db, &t);
 	n = st_outbox_page(t, 9, 0, ST_VIS_UNLISTED, it, 20, &more);
 	ok(n == 20 && more && it[0].note == 440 && it[0].activity == 441 &&
-		it[1].note == 430,
+		it[1].note == 430 && it[0].len == 7 &&
+		!memcmp(it[0].json, "{\"n\":1}", 7),
 	    "newest first, followers-only skipped");
 	n = st_outbox_page(t, 9, it[19].note, ST_VIS_UNLISTED, it, 20, &more);
 	ok(n == 10 && !more && it[9].note == 10, "second page ends (%d)", n);
@@ -139,35 +141,57 @@ test_outbox(struct st_db *db)
 	st_read_end(t);
 }
 
-static void
-test_actor_encoding(void)
+static struct st_actor sample = { .id = 3,
+	.kind = ST_AK_GROUP,
+	.flags = 5,
+	.role = 2,
+	.created = 77,
+	.last_active = 88,
+	.posts = 99,
+	.name = "sepsis",
+	.display_name = "Sepsis \xe2\x9c\x93",
+	.summary = "",
+	.iri = "https://h/c/sepsis",
+	.pubkey_pem = "-----BEGIN-----" };
+
+static int
+actor_write(struct st_txn *t, void *arg, struct err *e)
 {
-	struct st_actor a = { .id = 3,
-		.kind = ST_AK_GROUP,
-		.flags = 5,
-		.role = 2,
-		.created = 77,
-		.last_active = 88,
-		.posts = 99,
-		.name = "sepsis",
-		.display_name = "Sepsis \xe2\x9c\x93",
-		.summary = "",
-		.iri = "https://h/c/sepsis",
-		.pubkey_pem = "-----BEGIN-----" },
-			b;
+	int rc;
+
+	(void)arg;
+	(void)e;
+	if ((rc = st_actor_put(t, &sample)) != 0 ||
+	    (rc = st_actor_touch(t, 3, 1, 50)) != 0)
+		return rc;
+	return st_actor_touch(t, 3, -2, 100);
+}
+
+static void
+test_actor_encoding(struct st_db *db)
+{
+	struct st_actor b;
+	struct st_txn *t;
 	unsigned char buf[512];
-	size_t n = st_actor_encode(&a, buf, sizeof(buf));
+	size_t n = st_actor_encode(&sample, buf, sizeof(buf));
 
 	ok(st_actor_decode(buf, n, 3, &b) == 0 && b.kind == ST_AK_GROUP &&
 		b.flags == 5 && b.role == 2 && b.created == 77 &&
-		b.posts == 99 && !strcmp(b.display_name, a.display_name) &&
-		!strcmp(b.pubkey_pem, a.pubkey_pem),
+		!strcmp(b.display_name, sample.display_name) &&
+		!strcmp(b.pubkey_pem, sample.pubkey_pem),
 	    "actor record round trip");
 	st_actor_clear(&b);
 	ok(st_actor_decode(buf, n - 1, 3, &b) != 0,
-	    "truncated record "
-	    "refused");
+	    "truncated record refused");
 	ok(st_actor_decode(buf, 10, 3, &b) != 0, "short record refused");
+	ok(st_write(db, actor_write, NULL, NULL) == 0, "actor and counters "
+								"written");
+	st_read_begin(db, &t);
+	ok(st_actor_get(t, 3, &b) == 0 && b.posts == 98 &&
+		b.last_active == 100 && !strcmp(b.name, "sepsis"),
+	    "counters kept apart: posts 99+1-2, last_active the latest");
+	st_actor_clear(&b);
+	st_read_end(t);
 }
 
 static int
@@ -202,7 +226,7 @@ main(void)
 	ok(st_db_open(&db, dir, 64 << 20, ST_CREATE, &e) == 0, "created");
 	test_writer(db);
 	test_outbox(db);
-	test_actor_encoding();
+	test_actor_encoding(db);
 	ok(st_check(db, report, NULL) > 0,
 	    "check reports an outbox whose "
 	    "notes are missing");
