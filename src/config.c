@@ -42,6 +42,8 @@ static const struct opt opts[] = {
 	{ "allow_private_addresses", T_BOOL, O(allow_private_addresses), 0, 0,
 	    0, 0, "false" },
 	{ "prewarm", T_BOOL, O(prewarm), 0, 0, 0, 0, "true" },
+	{ "fetch_timeout", T_INT, O(fetch_timeout), 0, 1, 120, 0, "10" },
+	{ "ca_file", T_STR, O(ca_file), S(ca_file), 0, 0, 0, "" },
 	{ "instance_name", T_STR, O(instance_name), S(instance_name), 0, 0, 0,
 	    "the hub" },
 	{ "instance_description", T_STR, O(instance_description),

@@ -24,6 +24,8 @@ struct config {
 	int registrations; /* enum reg_mode */
 	int allow_private_addresses;
 	int prewarm;		/* map the data at start (background) */
+	int fetch_timeout;	/* seconds for a remote fetch */
+	char ca_file[PATH_MAX];	/* CA bundle for https fetches, "" system */
 	char instance_name[128];
 	char instance_description[512];
 };

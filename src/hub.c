@@ -14,7 +14,9 @@
 #include "config.h"
 #include "err.h"
 #include "fed_as2.h"
+#include "fed_fetch.h"
 #include "fed_key.h"
+#include "fed_sig.h"
 #include "fed_webfinger.h"
 #include "log.h"
 #include "st_actor.h"
@@ -86,6 +88,19 @@ hub_actor_iri(
 }
 
 /* ---- creating actors ---- */
+
+/* inbox, shared inbox and key id of a local actor, from its IRI. */
+struct endpoints {
+	char inbox[560], shared[300], key_id[560];
+};
+
+static void
+local_endpoints(const struct hub *h, const char *iri, struct endpoints *ep)
+{
+	snprintf(ep->inbox, sizeof(ep->inbox), "%s/inbox", iri);
+	snprintf(ep->shared, sizeof(ep->shared), "%s/inbox", h->cfg->base_url);
+	snprintf(ep->key_id, sizeof(ep->key_id), "%s#main-key", iri);
+}
 
 struct actor_job {
 	struct hub *h;
@@ -161,6 +176,10 @@ actor_apply(struct st_txn *t, void *arg, struct err *e)
 	if (j->a.kind == ST_AK_PERSON &&
 	    (rc = st_counter_add(t, "users", 1)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
+	if ((rc = st_iri_put(t, j->a.key_id, j->a.id)) != 0)
+		return err_set(e, "the key id %s is already in use",
+			   j->a.key_id),
+		       rc == ST_EXISTS ? HUB_TAKEN : rc;
 	if ((rc = st_iri_put(t, j->a.iri, j->a.id)) != 0)
 		return err_set(e, "the address %s is already in use", j->a.iri),
 		       rc == ST_EXISTS ? HUB_TAKEN : rc;
@@ -258,6 +277,7 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
     char *gen_password, size_t cap, struct err *e)
 {
 	struct actor_job j = { 0 };
+	struct endpoints ep;
 	char name[32], iri[512], pw[HUB_PASSWORD_LEN + 1] = "";
 	char *pub = NULL;
 	int rc, login = in->kind == HUB_PERSON && !in->no_login;
@@ -300,6 +320,10 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	j.a.summary = (char *)(in->summary ? in->summary : "");
 	j.a.iri = iri;
 	j.a.pubkey_pem = pub;
+	local_endpoints(h, iri, &ep);
+	j.a.inbox = ep.inbox;
+	j.a.shared_inbox = ep.shared;
+	j.a.key_id = ep.key_id;
 	rc = st_write(h->db, actor_apply, &j, e);
 	if (rc == 0 && pw[0] != '\0')
 		snprintf(gen_password, cap, "%s", pw);
@@ -329,6 +353,7 @@ int
 hub_init(struct hub *h, struct err *e)
 {
 	struct actor_job j = { 0 };
+	struct endpoints ep;
 	char iri[512], *pub = NULL;
 	int rc;
 
@@ -344,6 +369,10 @@ hub_init(struct hub *h, struct err *e)
 	j.a.summary = (char *)h->cfg->instance_description;
 	j.a.iri = iri;
 	j.a.pubkey_pem = pub;
+	local_endpoints(h, iri, &ep);
+	j.a.inbox = ep.inbox;
+	j.a.shared_inbox = ep.shared;
+	j.a.key_id = ep.key_id;
 	rc = st_write(h->db, instance_apply, &j, e);
 	fed_secret_free(j.priv_pem);
 	free(pub);
@@ -942,5 +971,77 @@ hub_token_check(struct hub *h, const char *token, uint64_t *actor)
 		return rc;
 	rc = st_token_get(t, d, actor);
 	st_read_end(t);
+	return rc;
+}
+
+/* ---- remote actors ---- */
+
+/* The instance actor's private key, to sign fetches. */
+static EVP_PKEY *
+instance_key(struct hub *h, char *key_id, size_t cap)
+{
+	char iri[300], *pem = NULL;
+	struct st_txn *t;
+	EVP_PKEY *k = NULL;
+	uint64_t id;
+
+	snprintf(iri, sizeof(iri), "%s/actor", h->cfg->base_url);
+	snprintf(key_id, cap, "%s#main-key", iri);
+	if (st_read_begin(h->db, &t) != 0)
+		return NULL;
+	if (st_iri_get(t, iri, &id) == 0 &&
+	    st_account_get(t, id, NULL, &pem) == 0)
+		k = fed_sig_private_key(pem);
+	st_read_end(t);
+	fed_secret_free(pem);
+	return k;
+}
+
+static int
+upsert_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	int rc = st_actor_upsert_remote(t, arg);
+
+	if (rc == ST_EXISTS)
+		return err_set(e, "that address or key belongs to another "
+				  "actor here"),
+		       rc;
+	return rc;
+}
+
+int
+hub_resolve(struct hub *h, const char *what, struct st_actor *a,
+    struct err *e)
+{
+	char iri[1024], key_id[320], ua[400];
+	struct fed_fetch_cfg c = { h->cfg->allow_private_addresses,
+		h->cfg->fetch_timeout, h->cfg->ca_file, ua, key_id, NULL };
+	json_t *doc;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(ua, sizeof(ua), "hub/%s (+%s)", PACKAGE_VERSION,
+	    h->cfg->base_url);
+	if ((c.key = instance_key(h, key_id, sizeof(key_id))) == NULL)
+		return err_set(e, "the instance actor's key is missing: run "
+				  "\"hubctl init\""),
+		       ST_NOINIT;
+	if (!strncmp(what, "https://", 8) || !strncmp(what, "http://", 7))
+		rc = snprintf(iri, sizeof(iri), "%s", what) >= (int)sizeof(iri)
+			 ? err_set(e, "the URL is too long") : 0;
+	else
+		rc = fed_webfinger_resolve(&c, what, iri, sizeof(iri), e);
+	doc = rc == 0 ? fed_fetch_json(&c, iri, e) : NULL;
+	EVP_PKEY_free(c.key);
+	if (doc == NULL)
+		return HUB_INVALID;
+	rc = fed_actor_from_json(doc, NULL, a, e);
+	json_decref(doc);
+	if (rc != 0)
+		return HUB_INVALID;
+	if ((rc = st_write(h->db, upsert_apply, a, e)) != 0)
+		st_actor_clear(a);
+	else
+		log_msg(LOG_INFO, "resolved %s", a->iri);
 	return rc;
 }

@@ -10,6 +10,7 @@
 struct config;
 struct err;
 struct st_db;
+struct st_actor;
 struct st_txn;
 
 /* Codes beyond storage's ST_* (which pass through unchanged). */
@@ -86,6 +87,12 @@ int hub_token_create(
     struct hub *h, const char *name, char out[65], struct err *e);
 /* The actor id of a token, or ST_NOTFOUND. */
 int hub_token_check(struct hub *h, const char *token, uint64_t *actor);
+
+/* Look up a remote actor by handle ("@bob@host.example") or URL, fetch
+ * and check its document (signed GET as the instance actor), and store
+ * it. *a receives it (strings owned by a: st_actor_clear). */
+int hub_resolve(struct hub *h, const char *what, struct st_actor *a,
+    struct err *e);
 
 /* Names of roles and visibilities, and their parsers (-1 when unknown). */
 const char *hub_role_name(int role);

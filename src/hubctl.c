@@ -1,5 +1,6 @@
 /* hubctl: the hub's admin tool. Opens the same LMDB environment as a
  * running hubd; LMDB serialises the two processes' writes. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -51,6 +52,8 @@ static const char usage_text[] =
     "  token NAME                   make an API token for a member\n"
     "  backup DIR                   hot, compacted copy of the data\n"
     "  check                        verify schema and data, print counts\n"
+    "  resolve @NAME@HOST | URL     fetch a remote actor (WebFinger, then\n"
+    "                               a signed GET), check and store it\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -400,6 +403,27 @@ cmd_check(struct hub *h)
 }
 
 static int
+cmd_resolve(struct hub *h, const char *what)
+{
+	struct err e = { { 0 } };
+	struct st_actor a;
+	const char *host;
+	int rc;
+
+	if ((rc = hub_resolve(h, what, &a, &e)) != 0)
+		return fail(rc, &e);
+	host = strstr(a.iri, "://") + 3;
+	printf("actor:        %s\nkind:         %s\nhandle:       @%s@%.*s\n"
+	       "display name: %s\ninbox:        %s\nshared inbox: %s\n"
+	       "key:          %s%s\n",
+	    a.iri, kind_name(a.kind), a.name, (int)strcspn(host, "/"), host,
+	    a.display_name, a.inbox, a.shared_inbox[0] ? a.shared_inbox : "-",
+	    a.key_id, (a.flags & ST_AF_LOCKED) ? "\nlocked:       yes" : "");
+	st_actor_clear(&a);
+	return EX_OK;
+}
+
+static int
 run(struct hub *h, int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -440,6 +464,8 @@ run(struct hub *h, int argc, char **argv)
 	}
 	if (!strcmp(cmd, "check") && argc == 1)
 		return cmd_check(h);
+	if (!strcmp(cmd, "resolve") && argc == 2)
+		return cmd_resolve(h, argv[1]);
 	return usage_error("unknown command or wrong arguments");
 }
 
@@ -481,7 +507,9 @@ main(int argc, char **argv)
 	}
 	if ((rc = hub_open(&h, &cfg, !strcmp(argv[0], "init"), &e)) != 0)
 		return fail(rc, &e);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = run(&h, argc, argv);
 	hub_close(&h);
+	curl_global_cleanup();
 	return rc;
 }

@@ -1,4 +1,5 @@
 /* hubd: the hub's server. */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -97,6 +98,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (hub_open(&hub, &cfg, 0, &e) != 0)
 		fatal("%s", e.msg);
 	if (st_writer_start(hub.db, &e) != 0)
@@ -119,5 +121,6 @@ main(int argc, char **argv)
 	if (warming)
 		pthread_join(warm, NULL);
 	hub_close(&hub);
+	curl_global_cleanup();
 	return 0;
 }

@@ -8,20 +8,21 @@
 #include "st_enc.h"
 #include "st_internal.h"
 
-/* Record layout: version byte, kind, flags, role, 4 reserved, created
- * (be64), then five strings as be32 length + bytes: name, display_name,
- * summary, iri, pubkey_pem. The counters that change with every post
- * (posts, last_active) live apart in the stats database, so a post
- * rewrites 16 bytes there, not this record with its key. */
-#define REC_VERSION 2
-#define FIXED	    16
-#define NSTR	    5
+/* Record layout: version byte, kind, flags, role, 4 reserved, created,
+ * fetched (be64 each), then eight strings as be32 length + bytes: name,
+ * display_name, summary, iri, pubkey_pem, inbox, shared_inbox, key_id.
+ * The counters that change with every post (posts, last_active) live apart
+ * in the stats database, so a post rewrites 16 bytes there, not this
+ * record with its key. */
+#define REC_VERSION 3
+#define FIXED	    24
+#define NSTR	    8
 
 static const char *
 str_of(const struct st_actor *a, int i)
 {
 	const char *s[NSTR] = { a->name, a->display_name, a->summary, a->iri,
-		a->pubkey_pem };
+		a->pubkey_pem, a->inbox, a->shared_inbox, a->key_id };
 
 	return s[i] ? s[i] : "";
 }
@@ -42,6 +43,7 @@ st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap)
 	p[3] = a->role;
 	memset(p + 4, 0, 4);
 	st_put_be64(p + 8, a->created);
+	st_put_be64(p + 16, a->fetched);
 	off = FIXED;
 	for (i = 0; i < NSTR; i++) {
 		n = strlen(str_of(a, i));
@@ -60,6 +62,9 @@ st_actor_clear(struct st_actor *a)
 	free(a->summary);
 	free(a->iri);
 	free(a->pubkey_pem);
+	free(a->inbox);
+	free(a->shared_inbox);
+	free(a->key_id);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -67,8 +72,9 @@ int
 st_actor_decode(
     const unsigned char *p, size_t n, uint64_t id, struct st_actor *a)
 {
-	char **dst[NSTR] = { &a->name, &a->display_name, &a->summary, &a->iri,
-		&a->pubkey_pem };
+	char **dst[NSTR] = { &a->name, &a->display_name, &a->summary,
+		&a->iri, &a->pubkey_pem, &a->inbox, &a->shared_inbox,
+		&a->key_id };
 	size_t off = FIXED, len;
 	int i;
 
@@ -80,6 +86,7 @@ st_actor_decode(
 	a->flags = p[2];
 	a->role = p[3];
 	a->created = st_get_be64(p + 8);
+	a->fetched = st_get_be64(p + 16);
 	for (i = 0; i < NSTR; i++) {
 		if (n - off < 4)
 			goto fail;
@@ -169,6 +176,71 @@ st_actor_get(struct st_txn *t, uint64_t id, struct st_actor *a)
 		return rc;
 	stats_get(t, id, &a->posts, &a->last_active);
 	return 0;
+}
+
+static int
+iri_to(struct st_txn *t, const char *iri, uint64_t id)
+{
+	unsigned char b[8];
+	MDB_val k = { strlen(iri), (void *)iri }, d;
+
+	if (k.mv_size == 0 || k.mv_size > 511)
+		return ST_INVAL;
+	if (mdb_get(t->txn, st_dbi(t, DBI_IRIS), &k, &d) == 0)
+		return d.mv_size == 8 && st_get_be64(d.mv_data) == id ?
+			   0 :
+			   ST_EXISTS;
+	st_put_be64(b, id);
+	d.mv_size = 8;
+	d.mv_data = b;
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_IRIS), &k, &d, 0));
+}
+
+int
+st_actor_upsert_remote(struct st_txn *t, struct st_actor *a)
+{
+	struct st_actor old;
+	MDB_val k = { strlen(a->iri), a->iri }, d;
+	int rc;
+
+	a->id = 0;
+	if (k.mv_size > 0 && k.mv_size <= 511 &&
+	    mdb_get(t->txn, st_dbi(t, DBI_IRIS), &k, &d) == 0 &&
+	    d.mv_size == 8) {
+		a->id = st_get_be64(d.mv_data);
+		if ((rc = st_actor_get(t, a->id, &old)) != 0)
+			return rc == ST_NOTFOUND ? ST_EXISTS : rc;
+		rc = (old.flags & ST_AF_LOCAL) ? ST_EXISTS : 0;
+		a->created = old.created;
+		a->posts = old.posts;
+		a->last_active = old.last_active;
+		st_actor_clear(&old);
+		if (rc != 0) /* never overwrite a local actor */
+			return rc;
+	} else if ((rc = st_id_next(t, &a->id)) != 0)
+		return rc;
+	a->flags &= (uint8_t)~ST_AF_LOCAL;
+	if ((rc = iri_to(t, a->iri, a->id)) != 0 ||
+	    (a->key_id && a->key_id[0] &&
+		(rc = iri_to(t, a->key_id, a->id)) != 0))
+		return rc;
+	return st_actor_put(t, a);
+}
+
+int
+st_actor_by_iri(struct st_txn *t, const char *iri, struct st_actor *a)
+{
+	MDB_val k = { strlen(iri), (void *)iri }, d;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (k.mv_size == 0 || k.mv_size > 511)
+		return ST_NOTFOUND;
+	if ((rc = mdb_get(t->txn, st_dbi(t, DBI_IRIS), &k, &d)) != 0)
+		return st_from_mdb(rc);
+	if (d.mv_size != 8)
+		return ST_EIO;
+	return st_actor_get(t, st_get_be64(d.mv_data), a);
 }
 
 int

@@ -41,6 +41,10 @@ struct st_actor {
 	char *summary; /* plain text for local actors */
 	char *iri;
 	char *pubkey_pem;
+	char *inbox;
+	char *shared_inbox; /* "" when the actor has none */
+	char *key_id;	    /* publicKey.id, "<actor>#main-key" */
+	uint64_t fetched;   /* remote actors: when the document was read */
 };
 
 /* Free the strings of a (and zero it). */
@@ -60,6 +64,13 @@ int st_actor_get(struct st_txn *t, uint64_t id, struct st_actor *a);
 size_t st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap);
 int st_actor_decode(
     const unsigned char *p, size_t n, uint64_t id, struct st_actor *a);
+
+/* A remote actor, by its IRI: insert with a fresh id, or update the one
+ * stored (a->id is set). Its IRI and key id both map to it; a key id
+ * already claimed by another actor is refused (ST_EXISTS). */
+int st_actor_upsert_remote(struct st_txn *t, struct st_actor *a);
+/* The actor whose IRI or key id is iri (strings owned by a). */
+int st_actor_by_iri(struct st_txn *t, const char *iri, struct st_actor *a);
 
 /* The local name space: members and communities share it. put fails
  * with ST_EXISTS when the name is taken (even by a deleted actor). */
