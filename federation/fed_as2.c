@@ -244,6 +244,21 @@ fed_as2_create_dump(const char *id, const char *actor, const json_t *note,
 }
 
 json_t *
+fed_as2_activity(const char *id, const char *type, const char *actor,
+    json_t *object, const char *to)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "type", json_string(type));
+	json_object_set_new(o, "actor", json_string(actor));
+	json_object_set_new(o, "object", object);
+	if (to != NULL)
+		json_object_set_new(o, "to", json_pack("[s]", to));
+	return o;
+}
+
+json_t *
 fed_as2_tombstone(const char *id, const char *former_type, time_t deleted)
 {
 	char when[32];

@@ -51,6 +51,10 @@ struct fed_note {
 /* A Note and the Create that wraps it (same to/cc). */
 json_t *fed_as2_note(const struct fed_note *n);
 json_t *fed_as2_create(const char *id, const char *actor, json_t *note);
+/* A plain activity {id, type, actor, object} (object stolen: an id
+ * string or an embedded object), addressed to to (or none). */
+json_t *fed_as2_activity(const char *id, const char *type,
+    const char *actor, json_t *object, const char *to);
 /* What a deleted object becomes. */
 json_t *fed_as2_tombstone(
     const char *id, const char *former_type, time_t deleted);

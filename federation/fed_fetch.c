@@ -284,6 +284,73 @@ redirect_target(CURL *h, const struct fed_doc *d, char *next, size_t cap)
 	return rc;
 }
 
+/* Headers of a signed POST of body to url. */
+static struct curl_slist *
+post_headers(const char *url, const char *body, size_t len,
+    const char *key_id, EVP_PKEY *key, struct err *e)
+{
+	char host[300], target[2048], date[40], digest[64], line[3072], *sig;
+	static const char type[] = "application/activity+json";
+	struct fed_sign in = { "POST", target, host, date, digest, type, NULL,
+		key_id, key };
+	struct curl_slist *h = NULL;
+
+	if (url_parts(url, host, sizeof(host), target, sizeof(target)) < 0) {
+		err_set(e, "%.200s is not an http(s) URL we deliver to", url);
+		return NULL;
+	}
+	fed_sig_http_date(time(NULL), date, sizeof(date));
+	fed_sig_digest(body, len, digest, sizeof(digest));
+	if ((sig = fed_sig_sign(&in, e)) == NULL)
+		return NULL;
+	snprintf(line, sizeof(line), "Signature: %s", sig);
+	free(sig);
+	h = curl_slist_append(h, line);
+	snprintf(line, sizeof(line), "Date: %s", date);
+	h = curl_slist_append(h, line);
+	snprintf(line, sizeof(line), "Host: %s", host);
+	h = curl_slist_append(h, line);
+	snprintf(line, sizeof(line), "Digest: %s", digest);
+	h = curl_slist_append(h, line);
+	h = curl_slist_append(h, "Content-Type: application/activity+json");
+	/* curl waits for 100 Continue on bodies over 1 KiB: a round trip. */
+	h = curl_slist_append(h, "Expect:");
+	return h;
+}
+
+int
+fed_post(const struct fed_fetch_cfg *c, const char *inbox, const char *body,
+    size_t len, const char *key_id, EVP_PKEY *key, long *status,
+    struct err *e)
+{
+	struct fed_doc d = { 0 };
+	struct xfer x = { c, &d, 0, 0 };
+	struct curl_slist *hdrs;
+	CURL *h;
+	CURLcode rc;
+
+	*status = 0;
+	if ((hdrs = post_headers(inbox, body, len, key_id, key, e)) == NULL)
+		return -1;
+	if ((h = curl_easy_init()) == NULL) {
+		curl_slist_free_all(hdrs);
+		return err_set(e, "cannot start a transfer");
+	}
+	buf_init(&d.body, 64 * 1024); /* what the inbox says, capped */
+	set_options(h, c, &x, inbox, hdrs);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	rc = curl_easy_perform(h);
+	if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x.too_big))
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(hdrs);
+	buf_free(&d.body);
+	if (*status == 0)
+		return transfer_error(rc, &x, inbox, e);
+	return 0;
+}
+
 int
 fed_fetch(const struct fed_fetch_cfg *c, const char *url, const char *accept,
     struct fed_doc *d, struct err *e)
@@ -459,9 +526,8 @@ fed_webfinger_resolve(const struct fed_fetch_cfg *c, const char *handle,
 
 /* ---- actors ---- */
 
-/* scheme://authority of url into out, lowercase; -1 if not http(s). */
-static int
-origin(const char *url, char *out, size_t cap)
+int
+fed_url_origin(const char *url, char *out, size_t cap)
 {
 	const char *p = strstr(url, "://"), *end;
 	size_t n;
@@ -534,7 +600,7 @@ check_key(const json_t *pk, const char *id, const char *org, struct err *e)
 				  "publicKeyPem");
 	if (strcmp(owner, id) != 0)
 		return err_set(e, "the actor's key belongs to someone else");
-	if (origin(kid, korg, sizeof(korg)) < 0 || strcmp(korg, org) != 0)
+	if (fed_url_origin(kid, korg, sizeof(korg)) < 0 || strcmp(korg, org) != 0)
 		return err_set(e, "the actor's key id is on another host");
 	if ((k = fed_sig_public_key(pem)) == NULL)
 		return err_set(e, "the actor's publicKeyPem is not a key");
@@ -558,12 +624,12 @@ fed_actor_from_json(const json_t *doc, const char *expect_id,
 	if (id == NULL || (expect_id != NULL && strcmp(id, expect_id) != 0))
 		return err_set(e, "the actor's id is missing or not the URL "
 				  "asked for");
-	if (origin(id, org, sizeof(org)) < 0 || strlen(id) > 500)
+	if (fed_url_origin(id, org, sizeof(org)) < 0 || strlen(id) > 500)
 		return err_set(e, "the actor's id is not an http(s) URL");
 	if ((a->kind = (uint8_t)actor_kind(json_string_value(
 		 json_object_get(doc, "type")))) == 0)
 		return err_set(e, "the document is not an actor");
-	if (inbox == NULL || origin(inbox, iorg, sizeof(iorg)) < 0 ||
+	if (inbox == NULL || fed_url_origin(inbox, iorg, sizeof(iorg)) < 0 ||
 	    strlen(inbox) > 500)
 		return err_set(e, "the actor has no inbox");
 	if ((pk = public_key(doc, id)) == NULL || check_key(pk, id, org, e))

@@ -47,6 +47,13 @@ struct fed_doc {
 int fed_fetch(const struct fed_fetch_cfg *c, const char *url,
     const char *accept, struct fed_doc *d, struct err *e);
 
+/* POST an activity to inbox, signed as key_id/key (draft-cavage, with a
+ * Digest). No redirects are followed. Returns 0 with *status set, or -1
+ * with e set (refused address, timeout, connection failure). */
+int fed_post(const struct fed_fetch_cfg *c, const char *inbox,
+    const char *body, size_t len, const char *key_id, EVP_PKEY *key,
+    long *status, struct err *e);
+
 /* An ActivityPub document: status 200, an ActivityStreams content type,
  * a JSON object whose "id" is url. Returns a new reference or NULL. */
 json_t *fed_fetch_json(const struct fed_fetch_cfg *c, const char *url,
@@ -62,6 +69,10 @@ int fed_webfinger_resolve(const struct fed_fetch_cfg *c, const char *handle,
  * host. Returns 0 or -1 with e set. */
 int fed_actor_from_json(const json_t *doc, const char *expect_id,
     struct st_actor *a, struct err *e);
+
+/* scheme://authority of an http(s) url, lowercase, into out; -1 when it
+ * is not one. */
+int fed_url_origin(const char *url, char *out, size_t cap);
 
 /* Whether an address may not be fetched unless private ones are allowed:
  * loopback, private, link-local, CGNAT, multicast, reserved, and the IPv4

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fed_as2.h"
 #include "fed_fetch.h"
+#include "fed_inbox.h"
 #include "fed_key.h"
 #include "fed_sig.h"
 #include "fed_webfinger.h"
@@ -1010,19 +1011,64 @@ upsert_apply(struct st_txn *t, void *arg, struct err *e)
 }
 
 int
-hub_resolve(struct hub *h, const char *what, struct st_actor *a,
-    struct err *e)
+hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
+    size_t kcap, char *ua, size_t ucap)
 {
-	char iri[1024], key_id[320], ua[400];
-	struct fed_fetch_cfg c = { h->cfg->allow_private_addresses,
-		h->cfg->fetch_timeout, h->cfg->ca_file, ua, key_id, NULL };
+	memset(c, 0, sizeof(*c));
+	snprintf(ua, ucap, "hub/%s (+%s)", PACKAGE_VERSION, h->cfg->base_url);
+	c->allow_private = h->cfg->allow_private_addresses;
+	c->timeout = h->cfg->fetch_timeout;
+	c->ca_file = h->cfg->ca_file;
+	c->user_agent = ua;
+	c->key_id = key_id;
+	if ((c->key = instance_key(h, key_id, kcap)) == NULL)
+		return ST_NOINIT;
+	return 0;
+}
+
+int
+hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c,
+    const char *iri, struct st_actor *a, struct err *e)
+{
+	char url[1024];
+	const char *owner;
 	json_t *doc;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	snprintf(ua, sizeof(ua), "hub/%s (+%s)", PACKAGE_VERSION,
-	    h->cfg->base_url);
-	if ((c.key = instance_key(h, key_id, sizeof(key_id))) == NULL)
+	/* A key id is often <actor>#main-key: the document is the actor. */
+	snprintf(url, sizeof(url), "%.*s", (int)strcspn(iri, "#"), iri);
+	if ((doc = fed_fetch_json(c, url, e)) == NULL)
+		return HUB_INVALID;
+	owner = json_string_value(json_object_get(doc, "owner"));
+	if (json_object_get(doc, "inbox") == NULL && owner != NULL &&
+	    strlen(owner) < sizeof(url)) { /* a key document */
+		snprintf(url, sizeof(url), "%s", owner);
+		json_decref(doc);
+		if ((doc = fed_fetch_json(c, url, e)) == NULL)
+			return HUB_INVALID;
+	}
+	rc = fed_actor_from_json(doc, NULL, a, e);
+	json_decref(doc);
+	if (rc != 0)
+		return HUB_INVALID;
+	if ((rc = st_write(h->db, upsert_apply, a, e)) != 0)
+		st_actor_clear(a);
+	else
+		log_msg(LOG_INFO, "fetched actor %s", a->iri);
+	return rc;
+}
+
+int
+hub_resolve(struct hub *h, const char *what, struct st_actor *a,
+    struct err *e)
+{
+	char iri[1024], key_id[320], ua[400];
+	struct fed_fetch_cfg c;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (hub_fetch_cfg(h, &c, key_id, sizeof(key_id), ua, sizeof(ua)) != 0)
 		return err_set(e, "the instance actor's key is missing: run "
 				  "\"hubctl init\""),
 		       ST_NOINIT;
@@ -1031,17 +1077,54 @@ hub_resolve(struct hub *h, const char *what, struct st_actor *a,
 			 ? err_set(e, "the URL is too long") : 0;
 	else
 		rc = fed_webfinger_resolve(&c, what, iri, sizeof(iri), e);
-	doc = rc == 0 ? fed_fetch_json(&c, iri, e) : NULL;
-	EVP_PKEY_free(c.key);
-	if (doc == NULL)
-		return HUB_INVALID;
-	rc = fed_actor_from_json(doc, NULL, a, e);
-	json_decref(doc);
-	if (rc != 0)
-		return HUB_INVALID;
-	if ((rc = st_write(h->db, upsert_apply, a, e)) != 0)
-		st_actor_clear(a);
+	if (rc == 0)
+		rc = hub_fetch_actor(h, &c, iri, a, e);
 	else
-		log_msg(LOG_INFO, "resolved %s", a->iri);
+		rc = HUB_INVALID;
+	EVP_PKEY_free(c.key);
+	return rc;
+}
+
+struct follow_job {
+	const char *name;
+	struct fed_follow f;
+};
+
+static int
+follow_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct follow_job *j = arg;
+	struct st_actor me;
+	int rc;
+
+	if ((rc = load_local(t, j->name, &me, e)) != 0)
+		return rc;
+	if (me.kind != ST_AK_PERSON || (me.flags & ST_AF_DISABLED)) {
+		st_actor_clear(&me);
+		return err_set(e, "only enabled members can follow"),
+		       HUB_FORBIDDEN;
+	}
+	j->f.follower = me.id;
+	st_actor_clear(&me);
+	return fed_follow_apply(t, &j->f, e);
+}
+
+int
+hub_follow(struct hub *h, const char *name, const char *what, int undo,
+    int *already, struct err *e)
+{
+	struct follow_job j = { name, { 0, 0, undo, 0 } };
+	struct st_actor them;
+	int rc;
+
+	if ((rc = hub_resolve(h, what, &them, e)) != 0)
+		return rc;
+	j.f.target = them.id;
+	rc = st_write(h->db, follow_apply, &j, e);
+	if (rc == 0 && !j.f.already)
+		log_msg(LOG_INFO, "%s %s %s", name,
+		    undo ? "stops following" : "follows", them.iri);
+	st_actor_clear(&them);
+	*already = j.f.already;
 	return rc;
 }

@@ -21,9 +21,15 @@ struct st_txn;
 #define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */
 #define HUB_PASSWORD_LEN 20
 
+struct fed_deliver;
+struct fed_fetch_cfg;
+struct worker;
+
 struct hub {
 	const struct config *cfg;
 	struct st_db *db;
+	struct fed_deliver *deliver;	/* hubd only: the delivery worker */
+	struct worker *fetcher;		/* hubd only: blocking fetches */
 };
 
 /* Open the data of cfg (create: make it if missing). */
@@ -88,11 +94,27 @@ int hub_token_create(
 /* The actor id of a token, or ST_NOTFOUND. */
 int hub_token_check(struct hub *h, const char *token, uint64_t *actor);
 
+/* The fetch settings of this hub, signing as the instance actor. The key
+ * is loaded into c->key (EVP_PKEY_free it); key_id and ua are buffers
+ * the settings point into. Returns 0 or ST_NOINIT. */
+int hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
+    size_t kcap, char *ua, size_t ucap);
+/* Fetch the actor document at iri (or, for a key id, its owner's), check
+ * and store it. */
+int hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c,
+    const char *iri, struct st_actor *a, struct err *e);
+
 /* Look up a remote actor by handle ("@bob@host.example") or URL, fetch
  * and check its document (signed GET as the instance actor), and store
  * it. *a receives it (strings owned by a: st_actor_clear). */
 int hub_resolve(struct hub *h, const char *what, struct st_actor *a,
     struct err *e);
+
+/* name (local member) follows, or with undo stops following, the remote
+ * actor what (handle or URL, resolved first). The Follow or Undo is
+ * queued for delivery by hubd. *already is set when nothing was to do. */
+int hub_follow(struct hub *h, const char *name, const char *what, int undo,
+    int *already, struct err *e);
 
 /* Names of roles and visibilities, and their parsers (-1 when unknown). */
 const char *hub_role_name(int role);

@@ -18,6 +18,7 @@
 #include "st_actor.h"
 #include "st_check.h"
 #include "st_db.h"
+#include "st_follow.h"
 #include "st_object.h"
 
 /* Exit codes (also in --help and hubctl(8)). */
@@ -54,6 +55,11 @@ static const char usage_text[] =
     "  check                        verify schema and data, print counts\n"
     "  resolve @NAME@HOST | URL     fetch a remote actor (WebFinger, then\n"
     "                               a signed GET), check and store it\n"
+    "  follow NAME @WHO@HOST | URL  NAME follows a remote actor; hubd\n"
+    "                               delivers the Follow\n"
+    "  unfollow NAME @WHO@HOST | URL\n"
+    "  followers NAME | following NAME\n"
+    "                               list them, pending ones marked\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -424,6 +430,60 @@ cmd_resolve(struct hub *h, const char *what)
 }
 
 static int
+cmd_follow(struct hub *h, const char *name, const char *what, int undo)
+{
+	struct err e = { { 0 } };
+	int rc, already;
+
+	if ((rc = hub_follow(h, name, what, undo, &already, &e)) != 0)
+		return fail(rc, &e);
+	if (already)
+		printf(undo ? "%s was not following %s\n" :
+			      "%s already follows %s\n",
+		    name, what);
+	else
+		printf(undo ? "%s stops following %s (hubd sends the Undo)\n"
+			    : "%s asked to follow %s (hubd sends the Follow)\n",
+		    name, what);
+	return EX_OK;
+}
+
+static int
+cmd_follows(struct hub *h, const char *name, int followers)
+{
+	uint64_t ids[200], id, after = 0;
+	struct st_actor a;
+	struct st_txn *t;
+	int n, i, state, rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	if ((rc = st_name_get(t, name, &id)) != 0) {
+		st_read_end(t);
+		fprintf(stderr, "hubctl: there is no member called \"%s\"\n",
+		    name);
+		return code_exit(rc);
+	}
+	do {
+		n = st_follow_list(t, id, followers, -1, after, ids, 200);
+		for (i = 0; i < n; i++) {
+			after = ids[i];
+			if (st_actor_get(t, ids[i], &a) != 0)
+				continue;
+			if (followers)
+				st_follow_get(t, ids[i], id, &state, NULL);
+			else
+				st_follow_get(t, id, ids[i], &state, NULL);
+			printf("%s%s\n", a.iri,
+			    state == ST_FOLLOW_PENDING ? " (pending)" : "");
+			st_actor_clear(&a);
+		}
+	} while (n == 200);
+	st_read_end(t);
+	return EX_OK;
+}
+
+static int
 run(struct hub *h, int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -466,6 +526,11 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_check(h);
 	if (!strcmp(cmd, "resolve") && argc == 2)
 		return cmd_resolve(h, argv[1]);
+	if ((!strcmp(cmd, "follow") || !strcmp(cmd, "unfollow")) && argc == 3)
+		return cmd_follow(h, argv[1], argv[2], cmd[0] == 'u');
+	if ((!strcmp(cmd, "followers") || !strcmp(cmd, "following")) &&
+	    argc == 2)
+		return cmd_follows(h, argv[1], !strcmp(cmd, "followers"));
 	return usage_error("unknown command or wrong arguments");
 }
 

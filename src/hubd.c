@@ -13,7 +13,10 @@
 #include "http.h"
 #include "hub.h"
 #include "log.h"
+#include "fed_deliver.h"
+#include "fed_fetch.h"
 #include "routes.h"
+#include "worker.h"
 #include "st_db.h"
 
 /* Prewarm the data in the background: at most half the machine's RAM. */
@@ -43,6 +46,31 @@ prewarm_main(void *arg)
 		log_msg(LOG_WARN, "prewarm skipped: the data's mapping was "
 				  "not found");
 	return NULL;
+}
+
+/* The fetch worker and the delivery worker. */
+static int
+start_federation(struct hub *hub, struct err *e)
+{
+	struct fed_fetch_cfg c;
+	char key_id[320], ua[400];
+
+	if (hub_fetch_cfg(hub, &c, key_id, sizeof(key_id), ua, sizeof(ua)) !=
+	    0)
+		return err_set(e, "the instance actor is missing: run "
+				  "\"hubctl init\"");
+	EVP_PKEY_free(c.key);
+	c.key = NULL;
+	c.key_id = NULL;
+	if ((hub->fetcher = worker_start()) == NULL)
+		return err_set(e, "cannot start the fetch worker");
+	/* ua is copied by pointer: keep it for the process's life. */
+	static char agent[400];
+	memcpy(agent, ua, sizeof(agent));
+	c.user_agent = agent;
+	if ((hub->deliver = fed_deliver_start(hub->db, &c, e)) == NULL)
+		return -1;
+	return 0;
 }
 
 static void
@@ -103,6 +131,8 @@ main(int argc, char **argv)
 		fatal("%s", e.msg);
 	if (st_writer_start(hub.db, &e) != 0)
 		fatal("%s", e.msg);
+	if (start_federation(&hub, &e) != 0)
+		fatal("%s", e.msg);
 	s.cfg = &cfg;
 	s.hub = &hub;
 	s.routes = routes;
@@ -118,6 +148,9 @@ main(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "stopping on signal %d", sig);
 	http_stop(&s);
+	/* Suspended requests are answered: now the workers can go. */
+	worker_stop(hub.fetcher);
+	fed_deliver_stop(hub.deliver);
 	if (warming)
 		pthread_join(warm, NULL);
 	hub_close(&hub);

@@ -16,9 +16,11 @@
 #include "fed_webfinger.h"
 #include "http.h"
 #include "hub.h"
+#include "inbox.h"
 #include "page.h"
 #include "st_actor.h"
 #include "st_db.h"
+#include "st_follow.h"
 #include "st_object.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -590,40 +592,81 @@ route_outbox(struct http_req *r)
 	return rc;
 }
 
-/* followers, following, featured: empty until federation lands. */
+#define FOLLOW_PAGE 100
+
+/* A page of accepted followers or followings: actor IRIs. */
+static json_t *
+follow_items(struct st_txn *t, uint64_t who, int followers, uint64_t after,
+    uint64_t *last, int *more)
+{
+	uint64_t ids[FOLLOW_PAGE + 1];
+	json_t *items = json_array();
+	struct st_actor x;
+	int n, i;
+
+	n = st_follow_list(t, who, followers, ST_FOLLOW_ACCEPTED, after, ids,
+	    FOLLOW_PAGE + 1);
+	*more = n > FOLLOW_PAGE;
+	for (i = 0; i < n && i < FOLLOW_PAGE; i++) {
+		*last = ids[i];
+		if (st_actor_get(t, ids[i], &x) == 0) {
+			json_array_append_new(items, json_string(x.iri));
+			st_actor_clear(&x);
+		}
+	}
+	return items;
+}
+
+/* followers, following (accepted only), moderators and featured (empty
+ * until communities and editors land). */
 static int
 route_collection(struct http_req *r)
 {
-	const char *tail = strrchr(r->path, '/') + 1;
-	char coll[700];
+	const char *tail = strrchr(r->path, '/') + 1, *after_s;
+	int followers = !strcmp(tail, "followers");
+	int follows = followers || !strcmp(tail, "following"), more = 0, rc;
+	char coll[700], first[720], next[760];
+	uint64_t total = 0, after = 0, last = 0;
 	struct st_actor a;
 	struct st_txn *t;
-	json_t *doc;
-	int rc;
+	json_t *doc, *items = NULL;
 
 	r->want_html = 0;
+	after_s = http_query(r, "after");
+	if (after_s != NULL && parse_id(after_s, &after) < 0)
+		return http_error(r, 400, "after must be an id (digits)");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
-	rc = path_actor(r, t, &a);
+	if ((rc = path_actor(r, t, &a)) == 0 && follows) {
+		st_follow_count(t, a.id, followers, ST_FOLLOW_ACCEPTED, &total);
+		if (http_query(r, "page") != NULL)
+			items = follow_items(t, a.id, followers, after, &last,
+			    &more);
+	}
 	st_read_end(t);
 	if (rc != 0)
 		return collection_error(r, rc);
 	snprintf(coll, sizeof(coll), "%s%s", r->srv->cfg->base_url, r->path);
-	doc = fed_as2_collection(coll, 0, NULL, NULL);
-	if (!strcmp(tail, "featured"))
-		json_object_set_new(doc, "orderedItems", json_array());
-	else {
-		char first[720];
-		snprintf(first, sizeof(first), "%s?page=true", coll);
-		json_object_set_new(doc, "first", json_string(first));
-	}
-	if (http_query(r, "page") != NULL) {
-		json_object_set_new(
-		    doc, "type", json_string("OrderedCollectionPage"));
+	snprintf(first, sizeof(first), "%s?page=true", coll);
+	doc = fed_as2_collection(coll, total, follows ? first : NULL, NULL);
+	if (items != NULL) {
+		json_object_set_new(doc, "type",
+		    json_string("OrderedCollectionPage"));
+		json_object_set_new(doc, "id", json_string(after_s ? "" : first));
 		json_object_set_new(doc, "partOf", json_string(coll));
 		json_object_del(doc, "first");
+		json_object_set_new(doc, "orderedItems", items);
+		snprintf(next, sizeof(next), "%s&after=%llu", first,
+		    (unsigned long long)last);
+		if (more)
+			json_object_set_new(doc, "next", json_string(next));
+		if (after_s != NULL) {
+			snprintf(next, sizeof(next), "%s&after=%s", first,
+			    after_s);
+			json_object_set_new(doc, "id", json_string(next));
+		}
+	} else if (!follows)
 		json_object_set_new(doc, "orderedItems", json_array());
-	}
 	rc = send_doc(r, doc);
 	st_actor_clear(&a);
 	return rc;
@@ -706,21 +749,6 @@ route_tag(struct http_req *r)
 	page_tag(&b, r->srv->cfg, tag, items);
 	json_decref(items);
 	return send_html(r, 200, &b, NULL);
-}
-
-/* ---- inboxes: federation is not built yet ---- */
-
-/* Peers treat 404 on delivery as final; 503 with Retry-After makes them
- * try again later, when the inbox exists. Nothing is stored. */
-static int
-inbox_not_yet(struct http_req *r)
-{
-	const char *const h[] = { "Retry-After", "3600", NULL };
-
-	r->want_html = 0;
-	return http_send_json(r, 503, json_pack("{s:s}", "error",
-	    "this hub does not accept deliveries yet: try again later"),
-	    NULL, h);
 }
 
 /* ---- the member API: POST /api/hub/notes ---- */
@@ -887,10 +915,11 @@ const struct http_route routes[] = {
 	{ "GET", "/c/*/moderators", route_collection, 0, NULL },
 	{ "GET", "/c/*/collections/featured", route_collection, 0, NULL },
 	{ "GET", "/tags/*", route_tag, 0, NULL },
-	{ "POST", "/inbox", inbox_not_yet, 0, inbox_not_yet },
-	{ "POST", "/actor/inbox", inbox_not_yet, 0, inbox_not_yet },
-	{ "POST", "/users/*/inbox", inbox_not_yet, 0, inbox_not_yet },
-	{ "POST", "/c/*/inbox", inbox_not_yet, 0, inbox_not_yet },
+	{ "POST", "/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
+	{ "POST", "/actor/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
+	{ "POST", "/users/*/inbox", inbox_route, HTTP_BODY_MAX,
+	    inbox_precheck },
+	{ "POST", "/c/*/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/api/hub/notes", route_api_notes, NOTE_BODY_MAX,
 	    api_precheck },
 	{ "GET", "/*", route_at, 0, NULL },

@@ -39,6 +39,10 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"tags",
 	"tokens",
 	"actor_stats",
+	"follows",
+	"followers",
+	"seen",
+	"queue",
 };
 
 const char *

@@ -18,6 +18,10 @@ enum st_dbi {
 	DBI_TAGS,     /* tag NUL be64 ~note id -> (empty) */
 	DBI_TOKENS,   /* sha256(token) -> be64 actor id, be64 created */
 	DBI_STATS,    /* be64 actor id -> be64 posts, be64 last_active */
+	DBI_FOLLOWS,  /* be64 follower, be64 followee -> state, be64 follow */
+	DBI_FOLLOWERS, /* be64 followee, be64 follower -> the same */
+	DBI_SEEN,     /* activity iri -> be64 time first seen */
+	DBI_QUEUE,    /* be64 due, be64 job -> signer, activity, tries, inbox */
 	DBI_COUNT
 };
 

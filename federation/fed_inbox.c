@@ -1,0 +1,397 @@
+#include "fed_inbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "err.h"
+#include "fed_as2.h"
+#include "fed_fetch.h"
+#include "st_actor.h"
+#include "st_db.h"
+#include "st_follow.h"
+#include "st_object.h"
+
+/* ---- reading ---- */
+
+/* An id: the string itself, or an object's "id". */
+static const char *
+id_of(const json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	return json_string_value(json_object_get(v, "id"));
+}
+
+static int
+http_iri(const char *s)
+{
+	return s != NULL && strlen(s) <= 500 &&
+	       (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7));
+}
+
+int
+fed_activity_read(const char *body, size_t len, struct fed_activity *a,
+    struct err *e)
+{
+	json_error_t je;
+	const json_t *obj;
+
+	memset(a, 0, sizeof(*a));
+	a->doc = json_loadb(body ? body : "", len,
+	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	if (a->doc == NULL)
+		return err_set(e, "the body is not JSON: %s", je.text),
+		       FED_IN_MALFORMED;
+	if (!json_is_object(a->doc)) {
+		fed_activity_free(a);
+		return err_set(e, "the body is not a JSON object"),
+		       FED_IN_MALFORMED;
+	}
+	a->id = json_string_value(json_object_get(a->doc, "id"));
+	a->type = json_string_value(json_object_get(a->doc, "type"));
+	a->actor = id_of(json_object_get(a->doc, "actor"));
+	obj = json_object_get(a->doc, "object");
+	a->object_id = id_of(obj);
+	a->object = json_is_object(obj) ? obj : NULL;
+	if (!http_iri(a->id) || a->type == NULL || strlen(a->type) > 64 ||
+	    !http_iri(a->actor)) {
+		fed_activity_free(a);
+		return err_set(e, "an activity needs an http(s) id, a type and "
+				  "an actor"),
+		       FED_IN_INVALID;
+	}
+	return 0;
+}
+
+void
+fed_activity_free(struct fed_activity *a)
+{
+	json_decref(a->doc);
+	memset(a, 0, sizeof(*a));
+}
+
+int
+fed_activity_check_origin(const struct fed_activity *a,
+    const char *signer_iri, struct err *e)
+{
+	char o1[300], o2[300];
+
+	if (strcmp(a->actor, signer_iri) != 0)
+		return err_set(e, "the activity's actor is not the signer"),
+		       FED_IN_FORBIDDEN;
+	if (fed_url_origin(a->id, o1, sizeof(o1)) < 0 ||
+	    fed_url_origin(signer_iri, o2, sizeof(o2)) < 0 ||
+	    strcmp(o1, o2) != 0)
+		return err_set(e, "the activity's id is not on the signer's "
+				  "host"),
+		       FED_IN_FORBIDDEN;
+	return 0;
+}
+
+/* ---- storing and queueing ---- */
+
+/* Store doc as an object (not served: DIRECT), under iri. */
+static int
+store_activity(struct st_txn *t, const json_t *doc, const char *iri,
+    int local, uint64_t owner, uint64_t parent, uint64_t *id)
+{
+	struct st_obj o = { 0 };
+	size_t len;
+	char *js;
+	int rc;
+
+	if (st_iri_get(t, iri, id) == 0)
+		return 0; /* stored already */
+	if ((rc = st_id_next(t, id)) != 0)
+		return rc;
+	if ((js = fed_as2_dump(doc, &len)) == NULL)
+		return ST_EIO;
+	o = (struct st_obj){ .id = *id, .kind = ST_K_ACTIVITY,
+		.ctx = local ? ST_CTX_AS : ST_CTX_NONE,
+		.flags = local ? ST_OF_LOCAL : 0, .vis = ST_VIS_DIRECT,
+		.owner = owner, .published = (uint64_t)time(NULL),
+		.parent = parent };
+	if ((rc = st_iri_put(t, iri, *id)) == 0)
+		rc = st_object_put(t, &o, js, len);
+	free(js);
+	return rc;
+}
+
+/* A new local activity of actor: its IRI is <actor>/activities/<id>. */
+static int
+local_activity(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, const char *to, uint64_t parent,
+    uint64_t *id)
+{
+	char iri[700];
+	uint64_t n;
+	json_t *doc;
+	int rc;
+
+	if ((rc = st_id_next(t, &n)) != 0) {
+		json_decref(object);
+		return rc;
+	}
+	snprintf(iri, sizeof(iri), "%s/activities/%llu", actor->iri,
+	    (unsigned long long)n);
+	doc = fed_as2_activity(iri, type, actor->iri, object, to);
+	rc = store_activity(t, doc, iri, 1, actor->id, parent, id);
+	json_decref(doc);
+	return rc;
+}
+
+static int
+queue(struct st_txn *t, uint64_t signer, uint64_t activity,
+    const char *inbox)
+{
+	struct st_job j = { 0 };
+
+	j.due = (uint64_t)time(NULL);
+	j.signer = signer;
+	j.activity = activity;
+	if (snprintf(j.inbox, sizeof(j.inbox), "%s", inbox) >=
+	    (int)sizeof(j.inbox))
+		return ST_INVAL;
+	return st_queue_add(t, &j);
+}
+
+/* The stored JSON of object id, parsed. */
+static json_t *
+load_json(struct st_txn *t, uint64_t id, struct st_obj *o)
+{
+	const char *js;
+	size_t len;
+
+	if (st_object_peek(t, id, o, &js, &len) != 0)
+		return NULL;
+	return json_loadb(js, len, 0, NULL);
+}
+
+/* ---- the effects ---- */
+
+static int
+local_target(struct st_txn *t, const char *iri, struct st_actor *x,
+    struct err *e)
+{
+	if (iri == NULL || st_actor_by_iri(t, iri, x) != 0)
+		return err_set(e, "there is no such actor here"),
+		       FED_IN_NOTFOUND;
+	if (!(x->flags & ST_AF_LOCAL) || x->kind == ST_AK_APPLICATION ||
+	    strcmp(x->iri, iri) != 0) {
+		st_actor_clear(x);
+		return err_set(e, "that actor cannot be followed here"),
+		       FED_IN_NOTFOUND;
+	}
+	if (x->flags & ST_AF_DELETED) {
+		st_actor_clear(x);
+		return err_set(e, "that account has been deleted"), ST_GONE;
+	}
+	return 0;
+}
+
+/* Accept a Follow (stored as follow_obj) on behalf of x. */
+static int
+send_accept(struct st_txn *t, struct fed_inbox *f, const struct st_actor *x,
+    uint64_t follow_obj)
+{
+	json_t *follow = json_deep_copy(f->act->doc);
+	uint64_t acc;
+	int rc;
+
+	json_object_del(follow, "@context");
+	if ((rc = local_activity(t, x, "Accept", follow, f->from->iri,
+		 follow_obj, &acc)) != 0 ||
+	    (rc = queue(t, x->id, acc, f->from->inbox)) != 0)
+		return rc;
+	f->queued++;
+	return 0;
+}
+
+static int
+follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	struct st_actor x;
+	uint64_t obj;
+	int rc, state;
+
+	if ((rc = local_target(t, f->act->object_id, &x, e)) != 0)
+		return rc;
+	if (f->owner != 0 && f->owner != x.id) {
+		st_actor_clear(&x);
+		return err_set(e, "this Follow is for another actor"),
+		       FED_IN_INVALID;
+	}
+	rc = store_activity(t, f->act->doc, f->act->id, 0, f->from->id, x.id,
+	    &obj);
+	if (rc == 0 && st_follow_get(t, f->from->id, x.id, &state, NULL) == 0 &&
+	    state == ST_FOLLOW_ACCEPTED)
+		rc = send_accept(t, f, &x, obj); /* a repeated Follow */
+	else if (rc == 0 && (x.flags & ST_AF_LOCKED))
+		rc = st_follow_put(t, f->from->id, x.id, ST_FOLLOW_PENDING,
+		    obj);
+	else if (rc == 0 && (rc = st_follow_put(t, f->from->id, x.id,
+				 ST_FOLLOW_ACCEPTED, obj)) == 0)
+		rc = send_accept(t, f, &x, obj);
+	st_actor_clear(&x);
+	return rc;
+}
+
+/* The Follow an Undo, Accept or Reject refers to: embedded, or by the id
+ * of one stored here. Returns a new reference or NULL. */
+static json_t *
+referenced_follow(struct st_txn *t, const struct fed_activity *a)
+{
+	struct st_obj o;
+	uint64_t id;
+	json_t *doc;
+
+	if (a->object != NULL)
+		doc = json_incref((json_t *)a->object);
+	else if (a->object_id == NULL || st_iri_get(t, a->object_id, &id) !=
+						 0 ||
+		 (doc = load_json(t, id, &o)) == NULL)
+		return NULL;
+	if (json_string_value(json_object_get(doc, "type")) == NULL ||
+	    strcmp(json_string_value(json_object_get(doc, "type")),
+		"Follow") != 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static int
+undo_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	json_t *follow = referenced_follow(t, f->act);
+	struct st_actor x;
+	int rc;
+
+	if (follow == NULL) { /* Undo of a Like or Announce: later */
+		f->ignored = 1;
+		return 0;
+	}
+	if (id_of(json_object_get(follow, "actor")) == NULL ||
+	    strcmp(id_of(json_object_get(follow, "actor")), f->from->iri)) {
+		json_decref(follow);
+		return err_set(e, "only the follower can undo a Follow"),
+		       FED_IN_FORBIDDEN;
+	}
+	rc = local_target(t, id_of(json_object_get(follow, "object")), &x, e);
+	json_decref(follow);
+	if (rc != 0)
+		return rc;
+	rc = st_follow_del(t, f->from->id, x.id);
+	st_actor_clear(&x);
+	return rc == ST_NOTFOUND ? 0 : rc;
+}
+
+/* Accept or Reject of a Follow one of our members sent to f->from. */
+static int
+answer_in(struct st_txn *t, struct fed_inbox *f, int accept, struct err *e)
+{
+	json_t *follow = referenced_follow(t, f->act);
+	const char *who, *whom;
+	struct st_actor a;
+	uint64_t obj;
+	int rc;
+
+	if (follow == NULL) {
+		f->ignored = 1;
+		return 0;
+	}
+	who = id_of(json_object_get(follow, "actor"));
+	whom = id_of(json_object_get(follow, "object"));
+	if (whom == NULL || strcmp(whom, f->from->iri) != 0) {
+		json_decref(follow);
+		return err_set(e, "only the followed actor can answer a "
+				  "Follow"),
+		       FED_IN_FORBIDDEN;
+	}
+	rc = who ? st_actor_by_iri(t, who, &a) : ST_NOTFOUND;
+	json_decref(follow);
+	if (rc != 0)
+		return err_set(e, "that Follow is not from here"),
+		       FED_IN_NOTFOUND;
+	if (!(a.flags & ST_AF_LOCAL) ||
+	    st_follow_get(t, a.id, f->from->id, NULL, &obj) != 0) {
+		st_actor_clear(&a);
+		f->ignored = 1; /* answered already, or never asked */
+		return 0;
+	}
+	rc = accept ? st_follow_put(t, a.id, f->from->id, ST_FOLLOW_ACCEPTED,
+			  obj)
+		    : st_follow_del(t, a.id, f->from->id);
+	st_actor_clear(&a);
+	return rc;
+}
+
+int
+fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct fed_inbox *f = arg;
+	const char *type = f->act->type;
+	int rc;
+
+	/* Idempotent by id: a redelivery changes nothing. */
+	if ((rc = st_seen_add(t, f->act->id, (uint64_t)time(NULL))) != 0) {
+		if (rc == ST_EXISTS)
+			f->duplicate = 1;
+		return rc == ST_EXISTS ? 0 : rc;
+	}
+	if (!strcmp(type, "Follow"))
+		return follow_in(t, f, e);
+	if (!strcmp(type, "Undo"))
+		return undo_in(t, f, e);
+	if (!strcmp(type, "Accept"))
+		return answer_in(t, f, 1, e);
+	if (!strcmp(type, "Reject"))
+		return answer_in(t, f, 0, e);
+	f->ignored = 1;
+	return 0;
+}
+
+/* ---- our side ---- */
+
+int
+fed_follow_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct fed_follow *f = arg;
+	struct st_actor me, them;
+	struct st_obj o;
+	uint64_t act, follow_obj;
+	json_t *follow;
+	int rc, state;
+
+	if ((rc = st_actor_get(t, f->follower, &me)) != 0)
+		return rc;
+	if ((rc = st_actor_get(t, f->target, &them)) != 0) {
+		st_actor_clear(&me);
+		return rc;
+	}
+	rc = st_follow_get(t, me.id, them.id, &state, &follow_obj);
+	if (!f->undo && rc == 0 && state == ST_FOLLOW_ACCEPTED) {
+		f->already = 1;
+		rc = 0;
+	} else if (!f->undo) { /* new, or pending: (re)send the Follow */
+		rc = local_activity(t, &me, "Follow", json_string(them.iri),
+		    them.iri, them.id, &act);
+		if (rc == 0 && (rc = st_follow_put(t, me.id, them.id,
+				    ST_FOLLOW_PENDING, act)) == 0)
+			rc = queue(t, me.id, act, them.inbox);
+	} else if (rc != 0) {
+		f->already = 1; /* not following: nothing to undo */
+		rc = 0;
+	} else if ((follow = load_json(t, follow_obj, &o)) == NULL)
+		rc = (err_set(e, "the Follow to undo is missing"), ST_EIO);
+	else if ((rc = local_activity(t, &me, "Undo", follow, them.iri,
+		      them.id, &act)) == 0 &&
+		 (rc = st_follow_del(t, me.id, them.id)) == 0)
+		rc = queue(t, me.id, act, them.inbox);
+	st_actor_clear(&me);
+	st_actor_clear(&them);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/* fed_inbox.h: what a verified activity does. The HTTP layer checks size,
+ * type and signature first; this reads the activity (every property may be
+ * an id string or an embedded object: normalised here, at the border) and
+ * applies its effects in one write transaction, queueing the deliveries
+ * they cause in the same transaction (DESIGN rule 2). */
+#ifndef HUB_FED_INBOX_H
+#define HUB_FED_INBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct err;
+struct st_actor;
+struct st_txn;
+
+/* Codes beyond storage's. */
+#define FED_IN_MALFORMED (-40) /* not a JSON activity: 400 */
+#define FED_IN_INVALID	 (-41) /* a wrong or inconsistent activity: 422 */
+#define FED_IN_FORBIDDEN (-42) /* not the signer's to send: 403 */
+#define FED_IN_NOTFOUND	 (-43) /* its target is not here: 404 */
+
+struct fed_activity {
+	json_t *doc;
+	const char *id, *type, *actor;
+	const char *object_id;	/* the object's id, embedded or not */
+	const json_t *object;	/* the embedded object, or NULL */
+};
+
+/* Read body into a (a->doc owned: fed_activity_free). Returns 0, or
+ * FED_IN_MALFORMED / FED_IN_INVALID with e saying what is wrong. */
+int fed_activity_read(const char *body, size_t len, struct fed_activity *a,
+    struct err *e);
+void fed_activity_free(struct fed_activity *a);
+
+/* The signer may send a: its actor is the key's owner and its id is on
+ * the same host. Returns 0 or FED_IN_FORBIDDEN. */
+int fed_activity_check_origin(const struct fed_activity *a,
+    const char *signer_iri, struct err *e);
+
+struct fed_inbox {
+	const struct fed_activity *act;
+	const struct st_actor *from;	/* verified sender, stored */
+	uint64_t owner;		/* the inbox's local actor; 0: shared */
+	int queued;		/* out: deliveries queued */
+	int ignored;		/* out: a type this hub does not act on */
+	int duplicate;		/* out: seen before, nothing done */
+};
+
+/* st_write_fn: apply in (arg is a struct fed_inbox). Follow (accepted at
+ * once, or pending for locked accounts), Undo of a Follow, Accept and
+ * Reject of our Follows; other types are recorded as seen only. */
+int fed_inbox_apply(struct st_txn *t, void *arg, struct err *e);
+
+/* Local side of following, for hubctl and the API: follower (local)
+ * follows or stops following target (remote, stored). Queues the Follow
+ * or the Undo to target's inbox in the same transaction. */
+struct fed_follow {
+	uint64_t follower, target;
+	int undo;
+	int already;		/* out: already following (nothing sent) */
+};
+int fed_follow_apply(struct st_txn *t, void *arg, struct err *e);
+
+#endif

@@ -1,0 +1,270 @@
+/* inbox.c: POST to an inbox. In order, cheapest first (DESIGN rule 4):
+ * size and content type and the presence of a signature on the headers
+ * (inbox_precheck); then the signature's form, time window and digest;
+ * the key, from LMDB (verified on this pool thread) or, when unknown or
+ * perhaps rotated, fetched on the worker thread while the connection is
+ * suspended; then the activity, whose actor must be the key's owner; then
+ * its effects, through the writer. 202 only after they are durable. */
+#include "inbox.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "config.h"
+#include "err.h"
+#include "fed_deliver.h"
+#include "fed_fetch.h"
+#include "fed_inbox.h"
+#include "fed_sig.h"
+#include "http.h"
+#include "hub.h"
+#include "log.h"
+#include "st_actor.h"
+#include "st_db.h"
+#include "worker.h"
+
+#define KEY_REFETCH_AFTER 300 /* seconds: refetch a key once it is older */
+
+struct inbox_job {
+	struct http_req *r;
+	struct fed_req req;
+	struct fed_sig sig;
+	struct fed_activity act;
+	struct st_actor from;
+	struct fed_inbox in;
+	struct err e;
+};
+
+static void
+job_free(void *p)
+{
+	struct inbox_job *j = p;
+
+	fed_activity_free(&j->act);
+	st_actor_clear(&j->from);
+	free(j);
+}
+
+static const char *
+header(void *ctx, const char *name)
+{
+	return http_header(ctx, name);
+}
+
+static unsigned
+status_of(int rc)
+{
+	switch (rc) {
+	case FED_IN_MALFORMED: return 400;
+	case FED_IN_INVALID: return 422;
+	case FED_IN_FORBIDDEN: return 403;
+	case FED_IN_NOTFOUND: case ST_NOTFOUND: return 404;
+	case ST_GONE: return 410;
+	case ST_FULL: return 507;
+	default: return 500;
+	}
+}
+
+static void
+finish(struct inbox_job *j, unsigned status, const char *msg)
+{
+	json_t *doc = msg ? json_pack("{s:s}", "error", msg) : json_object();
+
+	http_resume(j->r, status, http_response_json(doc, NULL, NULL,
+				      &j->r->bytes));
+}
+
+static void
+apply_done(void *ctx, int rc, const struct err *e)
+{
+	struct inbox_job *j = ctx;
+	char event[700];
+
+	if (rc != 0) {
+		finish(j, status_of(rc), e->msg);
+		return;
+	}
+	snprintf(event, sizeof(event), "inbox: %s %s from %s%s",
+	    j->act.type, j->act.id, j->from.iri,
+	    j->in.duplicate ? " (seen before)" :
+	    j->in.ignored   ? " (not acted on)" : "");
+	j->r->event = strdup(event);
+	if (j->in.queued > 0)
+		fed_deliver_kick(j->r->srv->hub->deliver);
+	finish(j, 202, NULL);
+}
+
+/* The signature is verified: read the activity and apply it. Runs on a
+ * pool thread or the worker; the request is suspended. */
+static void
+accept_activity(struct inbox_job *j)
+{
+	int rc;
+
+	if ((rc = fed_activity_read(j->r->body.data, j->r->body.len, &j->act,
+		 &j->e)) != 0 ||
+	    (rc = fed_activity_check_origin(&j->act, j->from.iri, &j->e)) !=
+		0) {
+		finish(j, status_of(rc), j->e.msg);
+		return;
+	}
+	j->in.act = &j->act;
+	j->in.from = &j->from;
+	if (st_write_async(j->r->srv->hub->db, fed_inbox_apply, &j->in,
+		apply_done, j) != 0)
+		finish(j, 503, "the hub is shutting down: try again later");
+}
+
+/* Verify with the stored key of j->from. */
+static int
+verify(struct inbox_job *j)
+{
+	EVP_PKEY *key = fed_sig_public_key(j->from.pubkey_pem);
+	int rc = key ? fed_sig_verify(&j->req, &j->sig, key, &j->e) : -1;
+
+	if (key == NULL)
+		err_set(&j->e, "the sender's stored key is unreadable");
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+/* On the worker: fetch the signer (new, or a key that may have changed),
+ * then verify and go on. */
+static void
+fetch_signer(void *arg)
+{
+	struct inbox_job *j = arg;
+	struct hub *h = j->r->srv->hub;
+	struct fed_fetch_cfg c;
+	char key_id[320], ua[400];
+	int rc;
+
+	st_actor_clear(&j->from);
+	if (hub_fetch_cfg(h, &c, key_id, sizeof(key_id), ua, sizeof(ua)) != 0) {
+		finish(j, 503, "the hub is not initialised");
+		return;
+	}
+	rc = hub_fetch_actor(h, &c, j->sig.key_id, &j->from, &j->e);
+	EVP_PKEY_free(c.key);
+	if (rc != 0) {
+		finish(j, 401, j->e.msg);
+		return;
+	}
+	if (j->from.key_id == NULL || strcmp(j->from.key_id, j->sig.key_id)) {
+		finish(j, 401, "the signing key is not the actor's key");
+		return;
+	}
+	if (verify(j) != 0) {
+		finish(j, 401, j->e.msg);
+		return;
+	}
+	accept_activity(j);
+}
+
+/* The inbox's own actor (0: the shared inbox), or -1 when it is not here. */
+static int
+inbox_owner(struct http_req *r, uint64_t *owner)
+{
+	char iri[700];
+	struct st_actor a;
+	struct st_txn *t;
+	int rc;
+
+	*owner = 0;
+	if (!strcmp(r->path, "/inbox"))
+		return 0;
+	snprintf(iri, sizeof(iri), "%s%.*s", r->srv->cfg->base_url,
+	    (int)(strlen(r->path) - 6), r->path); /* without "/inbox" */
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return -1;
+	rc = st_actor_by_iri(t, iri, &a);
+	st_read_end(t);
+	if (rc != 0)
+		return -1;
+	rc = (a.flags & ST_AF_LOCAL) && !(a.flags & ST_AF_DELETED) &&
+		     !strcmp(a.iri, iri) ? 0 : -1;
+	*owner = a.id;
+	st_actor_clear(&a);
+	return rc;
+}
+
+int
+inbox_precheck(struct http_req *r)
+{
+	const char *type = http_header(r, "Content-Type");
+	uint64_t owner;
+
+	r->want_html = 0;
+	if (type == NULL ||
+	    (strncasecmp(type, "application/activity+json", 25) != 0 &&
+		strncasecmp(type, "application/ld+json", 19) != 0))
+		return http_error(r, 415, "send an activity as "
+					  "application/activity+json");
+	if (http_header(r, "Signature") == NULL &&
+	    http_header(r, "Authorization") == NULL)
+		return http_error(r, 401, "sign the request (HTTP "
+					  "Signatures)");
+	if (inbox_owner(r, &owner) != 0)
+		return http_error(r, 404, "there is no such inbox here");
+	return HTTP_CONTINUE;
+}
+
+static int
+stored_signer(struct inbox_job *j)
+{
+	struct st_txn *t;
+	int rc;
+
+	if (st_read_begin(j->r->srv->hub->db, &t) != 0)
+		return -1;
+	rc = st_actor_by_iri(t, j->sig.key_id, &j->from);
+	st_read_end(t);
+	if (rc == 0 && ((j->from.flags & ST_AF_LOCAL) ||
+			   strcmp(j->from.key_id, j->sig.key_id) != 0)) {
+		st_actor_clear(&j->from);
+		rc = -1; /* our own actors do not post to our inboxes */
+	}
+	return rc;
+}
+
+int
+inbox_route(struct http_req *r)
+{
+	struct inbox_job *j = calloc(1, sizeof(*j));
+	time_t now = time(NULL);
+	uint64_t owner;
+
+	if (j == NULL)
+		return http_error(r, 503, "out of memory");
+	j->r = r;
+	j->req = (struct fed_req){ r->method, r->path,
+		r->srv->cfg->https ? "https" : "http", header, r,
+		r->body.data ? r->body.data : "", r->body.len };
+	r->ctx = j;
+	r->ctx_free = job_free;
+	if (fed_sig_parse(&j->req, &j->sig, &j->e) != 0 ||
+	    fed_sig_check(&j->req, &j->sig, now, &j->e) != 0)
+		return http_error(r, 401, j->e.msg);
+	if (inbox_owner(r, &owner) != 0)
+		return http_error(r, 404, "there is no such inbox here");
+	j->in.owner = owner;
+	http_suspend(r);
+	if (stored_signer(j) == 0) {
+		if (verify(j) == 0) {
+			accept_activity(j);
+			return HTTP_SUSPENDED;
+		}
+		/* A failure with a key fetched recently is final; an older
+		 * key may have been rotated: fetch it once more. */
+		if ((uint64_t)now < j->from.fetched + KEY_REFETCH_AFTER) {
+			finish(j, 401, j->e.msg);
+			return HTTP_SUSPENDED;
+		}
+	}
+	if (worker_submit(r->srv->hub->fetcher, fetch_signer, j) != 0)
+		finish(j, 503, "the hub is shutting down: try again later");
+	return HTTP_SUSPENDED;
+}

@@ -1,0 +1,273 @@
+#include "st_follow.h"
+
+#include <string.h>
+
+#include "st_db.h"
+#include "st_enc.h"
+#include "st_internal.h"
+
+static void
+pair_key(unsigned char *k, uint64_t a, uint64_t b)
+{
+	st_put_be64(k, a);
+	st_put_be64(k + 8, b);
+}
+
+int
+st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee,
+    int state, uint64_t follow_obj)
+{
+	unsigned char kb[16], vb[9];
+	MDB_val k = { 16, kb }, d = { 9, vb };
+	int rc;
+
+	vb[0] = (unsigned char)state;
+	st_put_be64(vb + 1, follow_obj);
+	pair_key(kb, follower, followee);
+	if ((rc = mdb_put(t->txn, st_dbi(t, DBI_FOLLOWS), &k, &d, 0)) != 0)
+		return st_from_mdb(rc);
+	pair_key(kb, followee, follower);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_FOLLOWERS), &k, &d,
+	    0));
+}
+
+int
+st_follow_get(struct st_txn *t, uint64_t follower, uint64_t followee,
+    int *state, uint64_t *follow_obj)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d;
+	int rc;
+
+	pair_key(kb, follower, followee);
+	if ((rc = mdb_get(t->txn, st_dbi(t, DBI_FOLLOWS), &k, &d)) != 0)
+		return st_from_mdb(rc);
+	if (d.mv_size != 9)
+		return ST_EIO;
+	if (state != NULL)
+		*state = ((unsigned char *)d.mv_data)[0];
+	if (follow_obj != NULL)
+		*follow_obj = st_get_be64((unsigned char *)d.mv_data + 1);
+	return 0;
+}
+
+int
+st_follow_del(struct st_txn *t, uint64_t follower, uint64_t followee)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb };
+	int rc;
+
+	pair_key(kb, follower, followee);
+	rc = mdb_del(t->txn, st_dbi(t, DBI_FOLLOWS), &k, NULL);
+	if (rc != 0)
+		return st_from_mdb(rc);
+	pair_key(kb, followee, follower);
+	rc = mdb_del(t->txn, st_dbi(t, DBI_FOLLOWERS), &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+}
+
+/* Walk who's entries; cb returns nonzero to stop. */
+static int
+walk(struct st_txn *t, uint64_t who, int followers, uint64_t after,
+    int (*cb)(void *ctx, uint64_t other, int state), void *ctx)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d;
+	MDB_cursor *c;
+	int rc;
+
+	pair_key(kb, who, after == 0 ? 0 : after + 1);
+	rc = mdb_cursor_open(t->txn,
+	    st_dbi(t, followers ? DBI_FOLLOWERS : DBI_FOLLOWS), &c);
+	if (rc != 0)
+		return st_from_mdb(rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if (k.mv_size != 16 || st_get_be64(k.mv_data) != who ||
+		    d.mv_size != 9)
+			break;
+		if (cb(ctx, st_get_be64((unsigned char *)k.mv_data + 8),
+			((unsigned char *)d.mv_data)[0]))
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+}
+
+struct lister {
+	int state, n, max;
+	uint64_t *ids, count;
+};
+
+static int
+list_cb(void *ctx, uint64_t other, int state)
+{
+	struct lister *l = ctx;
+
+	if (l->state >= 0 && state != l->state)
+		return 0;
+	if (l->ids != NULL) {
+		if (l->n == l->max)
+			return 1;
+		l->ids[l->n++] = other;
+	}
+	l->count++;
+	return 0;
+}
+
+int
+st_follow_list(struct st_txn *t, uint64_t who, int followers, int state,
+    uint64_t after, uint64_t *ids, int max)
+{
+	struct lister l = { state, 0, max, ids, 0 };
+	int rc = walk(t, who, followers, after, list_cb, &l);
+
+	return rc != 0 ? rc : l.n;
+}
+
+int
+st_follow_count(struct st_txn *t, uint64_t who, int followers, int state,
+    uint64_t *n)
+{
+	struct lister l = { state, 0, 0, NULL, 0 };
+	int rc = walk(t, who, followers, 0, list_cb, &l);
+
+	*n = l.count;
+	return rc;
+}
+
+int
+st_seen_add(struct st_txn *t, const char *iri, uint64_t now)
+{
+	unsigned char vb[8];
+	MDB_val k = { strlen(iri), (void *)iri }, d = { 8, vb };
+
+	if (k.mv_size == 0 || k.mv_size > 511)
+		return ST_INVAL;
+	st_put_be64(vb, now);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_SEEN), &k, &d,
+	    MDB_NOOVERWRITE));
+}
+
+int
+st_seen_has(struct st_txn *t, const char *iri)
+{
+	MDB_val k = { strlen(iri), (void *)iri }, d;
+
+	if (k.mv_size == 0 || k.mv_size > 511)
+		return 0;
+	return mdb_get(t->txn, st_dbi(t, DBI_SEEN), &k, &d) == 0;
+}
+
+/* Job value: signer, activity (be64), tries (be32), inbox bytes. */
+static int
+job_put(struct st_txn *t, const struct st_job *j)
+{
+	unsigned char kb[16], vb[20 + sizeof(j->inbox)];
+	size_t il = strlen(j->inbox);
+	MDB_val k = { 16, kb }, d = { 20 + il, vb };
+
+	pair_key(kb, j->due, j->id);
+	st_put_be64(vb, j->signer);
+	st_put_be64(vb + 8, j->activity);
+	st_put_be32(vb + 16, j->tries);
+	memcpy(vb + 20, j->inbox, il);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_QUEUE), &k, &d, 0));
+}
+
+int
+st_queue_add(struct st_txn *t, struct st_job *job)
+{
+	int rc;
+
+	if (strlen(job->inbox) == 0 || strlen(job->inbox) >= sizeof(job->inbox))
+		return ST_INVAL;
+	if ((rc = st_id_next(t, &job->id)) != 0)
+		return rc;
+	return job_put(t, job);
+}
+
+int
+st_queue_due(struct st_txn *t, uint64_t now, struct st_job *jobs, int max)
+{
+	MDB_cursor *c;
+	MDB_val k, d;
+	int rc, n = 0;
+
+	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_QUEUE), &c)) != 0)
+		return st_from_mdb(rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 && n < max;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		const unsigned char *kp = k.mv_data, *dp = d.mv_data;
+		struct st_job *j = &jobs[n];
+		size_t il;
+
+		if (k.mv_size != 16 || d.mv_size < 20)
+			continue;
+		if (st_get_be64(kp) > now)
+			break;
+		il = d.mv_size - 20;
+		if (il >= sizeof(j->inbox))
+			continue;
+		j->due = st_get_be64(kp);
+		j->id = st_get_be64(kp + 8);
+		j->signer = st_get_be64(dp);
+		j->activity = st_get_be64(dp + 8);
+		j->tries = st_get_be32(dp + 16);
+		memcpy(j->inbox, dp + 20, il);
+		j->inbox[il] = '\0';
+		n++;
+	}
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? n : st_from_mdb(rc);
+}
+
+uint64_t
+st_queue_next(struct st_txn *t)
+{
+	MDB_cursor *c;
+	MDB_val k, d;
+	uint64_t due = 0;
+
+	if (mdb_cursor_open(t->txn, st_dbi(t, DBI_QUEUE), &c) != 0)
+		return 0;
+	if (mdb_cursor_get(c, &k, &d, MDB_FIRST) == 0 && k.mv_size == 16)
+		due = st_get_be64(k.mv_data);
+	mdb_cursor_close(c);
+	return due;
+}
+
+int
+st_queue_del(struct st_txn *t, const struct st_job *job)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb };
+	int rc;
+
+	pair_key(kb, job->due, job->id);
+	rc = mdb_del(t->txn, st_dbi(t, DBI_QUEUE), &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+}
+
+int
+st_queue_retry(struct st_txn *t, struct st_job *job, uint64_t due)
+{
+	int rc;
+
+	if ((rc = st_queue_del(t, job)) != 0)
+		return rc;
+	job->due = due;
+	job->tries++;
+	return job_put(t, job);
+}
+
+int
+st_queue_count(struct st_txn *t, uint64_t *n)
+{
+	MDB_stat ms;
+	int rc = mdb_stat(t->txn, st_dbi(t, DBI_QUEUE), &ms);
+
+	*n = rc == 0 ? ms.ms_entries : 0;
+	return st_from_mdb(rc);
+}

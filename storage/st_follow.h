@@ -1,0 +1,59 @@
+/* st_follow.h: who follows whom (both directions, kept together), which
+ * activities were seen (idempotency), and the delivery queue. */
+#ifndef HUB_ST_FOLLOW_H
+#define HUB_ST_FOLLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct st_txn;
+
+enum st_follow_state { ST_FOLLOW_PENDING = 0, ST_FOLLOW_ACCEPTED = 1 };
+
+/* follower follows followee: state and the id of the Follow activity
+ * object (to answer or undo it). put replaces. */
+int st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee,
+    int state, uint64_t follow_obj);
+int st_follow_get(struct st_txn *t, uint64_t follower, uint64_t followee,
+    int *state, uint64_t *follow_obj);
+int st_follow_del(struct st_txn *t, uint64_t follower, uint64_t followee);
+
+/* Up to max actor ids following who (followers = 1) or followed by who
+ * (followers = 0), after id "after" (0: from the start), in id order, of
+ * the given state (-1: any). Returns the count or a negative code. */
+int st_follow_list(struct st_txn *t, uint64_t who, int followers, int state,
+    uint64_t after, uint64_t *ids, int max);
+/* How many, of the state (-1: any). */
+int st_follow_count(struct st_txn *t, uint64_t who, int followers, int state,
+    uint64_t *n);
+
+/* Remember an activity id; ST_EXISTS when it was seen before. */
+int st_seen_add(struct st_txn *t, const char *iri, uint64_t now);
+int st_seen_has(struct st_txn *t, const char *iri);
+
+/* A delivery: POST activity (an object id) signed as signer to inbox. */
+struct st_job {
+	uint64_t id;
+	uint64_t due;		/* seconds since 1970 */
+	uint64_t signer;	/* local actor id */
+	uint64_t activity;	/* object id of the activity's JSON */
+	uint32_t tries;
+	char inbox[512];
+};
+
+/* Queue a delivery due at due; job->id is set. */
+int st_queue_add(struct st_txn *t, struct st_job *job);
+/* Up to max jobs due at or before now, earliest first. Returns the count
+ * or a negative code. */
+int st_queue_due(struct st_txn *t, uint64_t now, struct st_job *jobs,
+    int max);
+/* The earliest due time, or 0 when the queue is empty. */
+uint64_t st_queue_next(struct st_txn *t);
+/* Remove a job (sent, or given up). */
+int st_queue_del(struct st_txn *t, const struct st_job *job);
+/* Move a job to a new due time with tries counted. */
+int st_queue_retry(struct st_txn *t, struct st_job *job, uint64_t due);
+/* Jobs queued, in all. */
+int st_queue_count(struct st_txn *t, uint64_t *n);
+
+#endif
