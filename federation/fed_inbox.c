@@ -9,6 +9,7 @@
 #include "err.h"
 #include "fed_as2.h"
 #include "fed_fetch.h"
+#include "fed_html.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_follow.h"
@@ -121,8 +122,8 @@ store_activity(struct st_txn *t, const json_t *doc, const char *iri,
 }
 
 /* A new local activity of actor: its IRI is <actor>/activities/<id>. */
-static int
-local_activity(struct st_txn *t, const struct st_actor *actor,
+int
+fed_local_activity(struct st_txn *t, const struct st_actor *actor,
     const char *type, json_t *object, const char *to, uint64_t parent,
     uint64_t *id)
 {
@@ -202,7 +203,7 @@ send_accept(struct st_txn *t, struct fed_inbox *f, const struct st_actor *x,
 	int rc;
 
 	json_object_del(follow, "@context");
-	if ((rc = local_activity(t, x, "Accept", follow, f->from->iri,
+	if ((rc = fed_local_activity(t, x, "Accept", follow, f->from->iri,
 		 follow_obj, &acc)) != 0 ||
 	    (rc = queue(t, x->id, acc, f->from->inbox)) != 0)
 		return rc;
@@ -329,6 +330,331 @@ answer_in(struct st_txn *t, struct fed_inbox *f, int accept, struct err *e)
 	return rc;
 }
 
+/* ---- notes ---- */
+
+#define CONTENT_MAX (256 * 1024)
+
+static int
+is_public(const char *s)
+{
+	return !strcmp(s, AS_PUBLIC) || !strcmp(s, "as:Public") ||
+	       !strcmp(s, "Public");
+}
+
+/* to or cc as an array of id strings (a single value allowed). */
+static json_t *
+audience(const json_t *v)
+{
+	json_t *out = json_array();
+	const json_t *x;
+	size_t i;
+
+	if (json_is_string(v) || json_is_object(v)) {
+		if (id_of(v) != NULL)
+			json_array_append_new(out, json_string(id_of(v)));
+		return out;
+	}
+	json_array_foreach(v, i, x)
+		if (id_of(x) != NULL && json_array_size(out) < 200)
+			json_array_append_new(out, json_string(id_of(x)));
+	return out;
+}
+
+static int
+has_public(const json_t *list)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x)
+		if (is_public(json_string_value(x)))
+			return 1;
+	return 0;
+}
+
+/* Public in to: public; in cc: unlisted; else a followers collection:
+ * followers only; else direct (INTEROP.md, addressing). */
+static int
+visibility(const json_t *to, const json_t *cc, const char *followers)
+{
+	const json_t *x;
+	size_t i;
+
+	if (has_public(to))
+		return ST_VIS_PUBLIC;
+	if (has_public(cc))
+		return ST_VIS_UNLISTED;
+	json_array_foreach(to, i, x)
+		if (followers && !strcmp(json_string_value(x), followers))
+			return ST_VIS_FOLLOWERS;
+	json_array_foreach(cc, i, x)
+		if (followers && !strcmp(json_string_value(x), followers))
+			return ST_VIS_FOLLOWERS;
+	return ST_VIS_DIRECT;
+}
+
+static json_t *
+clean_html(const json_t *v, int text)
+{
+	const char *s = json_string_value(v);
+	struct buf b;
+	json_t *out;
+
+	if (s == NULL)
+		return json_null();
+	buf_init(&b, CONTENT_MAX);
+	if ((text ? fed_html_text(s, strlen(s), &b)
+		  : fed_html_sanitize(s, strlen(s), &b)) < 0 ||
+	    b.data == NULL) {
+		buf_free(&b);
+		return json_string("");
+	}
+	out = json_string(b.data);
+	buf_free(&b);
+	return out ? out : json_string("");
+}
+
+static json_t *
+clean_tags(const json_t *v)
+{
+	json_t *out = json_array();
+	const json_t *tag;
+	const char *type;
+	size_t i;
+
+	json_array_foreach(v, i, tag) {
+		type = json_string_value(json_object_get(tag, "type"));
+		if (type == NULL || (strcmp(type, "Hashtag") &&
+				     strcmp(type, "Mention")) ||
+		    json_array_size(out) >= 64)
+			continue;
+		json_array_append_new(out, json_pack("{s:s,s:O*,s:O*}", "type",
+		    type, "name", json_object_get(tag, "name"), "href",
+		    json_object_get(tag, "href")));
+	}
+	return out;
+}
+
+static const char *const note_types[] = { "Note", "Article", "Page",
+	"Question", NULL };
+
+/* The note as this hub keeps it: only known fields, HTML sanitized. */
+static json_t *
+clean_note(const json_t *o, const struct st_actor *from, struct err *e)
+{
+	const char *type = json_string_value(json_object_get(o, "type"));
+	const char *id = id_of(o), *by = id_of(json_object_get(o,
+					      "attributedTo"));
+	char o1[300], o2[300];
+	int i, known = 0;
+
+	for (i = 0; type && note_types[i]; i++)
+		known |= !strcmp(type, note_types[i]);
+	if (!known)
+		return err_set(e, "only notes and articles are taken"), NULL;
+	if (!http_iri(id) || by == NULL || strcmp(by, from->iri) != 0)
+		return err_set(e, "the note must be attributed to the "
+				  "sender"),
+		       NULL;
+	if (fed_url_origin(id, o1, sizeof(o1)) < 0 ||
+	    fed_url_origin(from->iri, o2, sizeof(o2)) < 0 || strcmp(o1, o2))
+		return err_set(e, "the note's id is not on the sender's "
+				  "host"),
+		       NULL;
+	return json_pack("{s:s,s:s,s:s,s:O*,s:O*,s:O*,s:o,s:o,s:o,s:o,s:o,"
+			 "s:b,s:o}",
+	    "id", id, "type", type, "attributedTo", by,
+	    "url", json_is_string(json_object_get(o, "url")) ?
+		json_object_get(o, "url") : NULL,
+	    "published", json_object_get(o, "published"),
+	    "inReplyTo", json_is_string(json_object_get(o, "inReplyTo")) ?
+		json_object_get(o, "inReplyTo") : NULL,
+	    "to", audience(json_object_get(o, "to")),
+	    "cc", audience(json_object_get(o, "cc")),
+	    "name", clean_html(json_object_get(o, "name"), 1),
+	    "summary", clean_html(json_object_get(o, "summary"), 1),
+	    "content", clean_html(json_object_get(o, "content"), 0),
+	    "sensitive", json_is_true(json_object_get(o, "sensitive")),
+	    "tag", clean_tags(json_object_get(o, "tag")));
+}
+
+/* Local actors named in to/cc, added to the timelines set with the
+ * sender's local followers. Returns how many timelines got the note. */
+static int
+deliver_home(struct st_txn *t, const struct st_actor *from,
+    const json_t *note, int vis, uint64_t id)
+{
+	const char *lists[] = { "to", "cc" };
+	uint64_t ids[256], after = 0;
+	struct st_actor x;
+	const json_t *v;
+	int n, i, k, homes = 0;
+	size_t j;
+
+	if (vis != ST_VIS_DIRECT)
+		do {
+			n = st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED,
+			    after, ids, 256);
+			for (i = 0; i < n; i++) {
+				after = ids[i];
+				if (st_timeline_add(t, ids[i], id) == 0)
+					homes++;
+			}
+		} while (n == 256);
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(note, lists[k]), j, v) {
+			if (st_actor_by_iri(t, json_string_value(v), &x) != 0)
+				continue;
+			if ((x.flags & ST_AF_LOCAL) &&
+			    st_timeline_add(t, x.id, id) == 0)
+				homes++;
+			st_actor_clear(&x);
+		}
+	return homes;
+}
+
+/* Whether a local member follows from, or the note addresses one. */
+static int
+interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
+{
+	const char *lists[] = { "to", "cc" };
+	struct st_actor x;
+	const json_t *v;
+	uint64_t one;
+	size_t i;
+	int k, local;
+
+	if (st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) > 0)
+		return 1;
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(note, lists[k]), i, v) {
+			if (st_actor_by_iri(t, json_string_value(v), &x) != 0)
+				continue;
+			local = (x.flags & ST_AF_LOCAL) != 0;
+			st_actor_clear(&x);
+			if (local)
+				return 1;
+		}
+	return 0;
+}
+
+static int
+put_note(struct st_txn *t, const json_t *note, struct st_obj *o)
+{
+	size_t len;
+	char *js = fed_as2_dump(note, &len);
+	int rc;
+
+	if (js == NULL)
+		return ST_EIO;
+	rc = st_object_put(t, o, js, len);
+	free(js);
+	return rc;
+}
+
+static int
+create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	const struct st_actor *from = f->from;
+	char followers[600];
+	struct st_obj o = { 0 };
+	json_t *note;
+	uint64_t id;
+	int rc;
+
+	if (f->act->object == NULL)
+		return err_set(e, "a Create must embed its object"),
+		       FED_IN_INVALID;
+	if ((note = clean_note(f->act->object, from, e)) == NULL)
+		return FED_IN_INVALID;
+	if (st_iri_get(t, json_string_value(json_object_get(note, "id")),
+		&id) == 0) {
+		json_decref(note);
+		f->duplicate = 1;
+		return 0;
+	}
+	snprintf(followers, sizeof(followers), "%s/followers", from->iri);
+	o.kind = ST_K_NOTE;
+	o.vis = (uint8_t)visibility(json_object_get(note, "to"),
+	    json_object_get(note, "cc"), followers);
+	o.owner = from->id;
+	o.published = (uint64_t)time(NULL);
+	if (!interested(t, from, note)) {
+		/* Nobody here follows the sender or is addressed: taken
+		 * (202), not kept, as Mastodon does with unsolicited notes. */
+		json_decref(note);
+		f->ignored = 1;
+		return 0;
+	}
+	if ((rc = st_id_next(t, &o.id)) == 0 &&
+	    (rc = st_iri_put(t, json_string_value(json_object_get(note, "id")),
+		 o.id)) == 0 &&
+	    (rc = put_note(t, note, &o)) == 0)
+		deliver_home(t, from, note, o.vis, o.id);
+	json_decref(note);
+	return rc;
+}
+
+/* The stored note of id, if from owns it. */
+static int
+owned_note(struct st_txn *t, const char *id, const struct st_actor *from,
+    struct st_obj *o, uint64_t *oid)
+{
+	if (id == NULL || st_iri_get(t, id, oid) != 0 ||
+	    st_object_peek(t, *oid, o, NULL, NULL) != 0)
+		return ST_NOTFOUND;
+	if (o->owner != from->id || (o->flags & ST_OF_LOCAL))
+		return FED_IN_FORBIDDEN;
+	return 0;
+}
+
+static int
+update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	struct st_obj o;
+	json_t *note;
+	uint64_t id;
+	int rc;
+
+	if (f->act->object == NULL || owned_note(t, f->act->object_id, f->from,
+					  &o, &id) != 0 ||
+	    o.kind != ST_K_NOTE) {
+		f->ignored = 1; /* an actor's Update, or unknown: later */
+		return 0;
+	}
+	if ((note = clean_note(f->act->object, f->from, e)) == NULL)
+		return FED_IN_INVALID;
+	rc = put_note(t, note, &o);
+	json_decref(note);
+	return rc;
+}
+
+static int
+delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	struct st_obj o;
+	json_t *ts;
+	uint64_t id;
+	int rc;
+
+	(void)e;
+	if ((rc = owned_note(t, f->act->object_id, f->from, &o, &id)) != 0) {
+		if (rc == FED_IN_FORBIDDEN)
+			return err_set(e, "only the author can delete a note"),
+			       rc;
+		f->ignored = 1; /* never seen here, or an actor: later */
+		return 0;
+	}
+	if (o.kind == ST_K_TOMBSTONE)
+		return 0;
+	ts = fed_as2_tombstone(f->act->object_id, "Note", time(NULL));
+	o.kind = ST_K_TOMBSTONE;
+	o.flags |= ST_OF_DELETED;
+	rc = put_note(t, ts, &o);
+	json_decref(ts);
+	return rc;
+}
+
 int
 fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 {
@@ -350,6 +676,12 @@ fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 		return answer_in(t, f, 1, e);
 	if (!strcmp(type, "Reject"))
 		return answer_in(t, f, 0, e);
+	if (!strcmp(type, "Create"))
+		return create_in(t, f, e);
+	if (!strcmp(type, "Update"))
+		return update_in(t, f, e);
+	if (!strcmp(type, "Delete"))
+		return delete_in(t, f, e);
 	f->ignored = 1;
 	return 0;
 }
@@ -377,7 +709,7 @@ fed_follow_apply(struct st_txn *t, void *arg, struct err *e)
 		f->already = 1;
 		rc = 0;
 	} else if (!f->undo) { /* new, or pending: (re)send the Follow */
-		rc = local_activity(t, &me, "Follow", json_string(them.iri),
+		rc = fed_local_activity(t, &me, "Follow", json_string(them.iri),
 		    them.iri, them.id, &act);
 		if (rc == 0 && (rc = st_follow_put(t, me.id, them.id,
 				    ST_FOLLOW_PENDING, act)) == 0)
@@ -387,11 +719,86 @@ fed_follow_apply(struct st_txn *t, void *arg, struct err *e)
 		rc = 0;
 	} else if ((follow = load_json(t, follow_obj, &o)) == NULL)
 		rc = (err_set(e, "the Follow to undo is missing"), ST_EIO);
-	else if ((rc = local_activity(t, &me, "Undo", follow, them.iri,
+	else if ((rc = fed_local_activity(t, &me, "Undo", follow, them.iri,
 		      them.id, &act)) == 0 &&
 		 (rc = st_follow_del(t, me.id, them.id)) == 0)
 		rc = queue(t, me.id, act, them.inbox);
 	st_actor_clear(&me);
 	st_actor_clear(&them);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The distinct inboxes of actor's accepted remote followers, sorted. */
+static int
+follower_inboxes(struct st_txn *t, uint64_t actor, char ***out, size_t *n)
+{
+	uint64_t ids[256], after = 0;
+	size_t cap = 0, k;
+	struct st_actor f;
+	char **v = NULL, **nv, *box;
+	int got, i;
+
+	*n = 0;
+	do {
+		got = st_follow_list(t, actor, 1, ST_FOLLOW_ACCEPTED, after, ids,
+		    256);
+		for (i = 0; i < got; i++) {
+			after = ids[i];
+			if (st_actor_get(t, ids[i], &f) != 0)
+				continue;
+			box = (f.flags & ST_AF_LOCAL) ? NULL :
+			      strdup(f.shared_inbox[0] ? f.shared_inbox
+						       : f.inbox);
+			st_actor_clear(&f);
+			if (box == NULL)
+				continue;
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((nv = realloc(v, cap * sizeof(*v))) ==
+				    NULL) {
+					free(box);
+					break;
+				}
+				v = nv;
+			}
+			v[(*n)++] = box;
+		}
+	} while (got == 256);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	for (k = 1, i = 1; *n > 0 && k < *n; k++) {
+		if (strcmp(v[k], v[i - 1]) == 0)
+			free(v[k]);
+		else
+			v[i++] = v[k];
+	}
+	if (*n > 0)
+		*n = (size_t)i;
+	*out = v;
+	return 0;
+}
+
+int
+fed_fanout(struct st_txn *t, uint64_t actor, uint64_t activity, int *queued)
+{
+	char **boxes = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = follower_inboxes(t, actor, &boxes, &n)) != 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && (rc = queue(t, actor, activity, boxes[i])) == 0 &&
+		    queued != NULL)
+			(*queued)++;
+		free(boxes[i]);
+	}
+	free(boxes);
 	return rc;
 }

@@ -63,4 +63,16 @@ struct fed_follow {
 };
 int fed_follow_apply(struct st_txn *t, void *arg, struct err *e);
 
+/* Queue the stored activity (object id) signed as the local actor to the
+ * inboxes of its accepted remote followers: a shared inbox once for all
+ * its followers. *queued (may be NULL) counts the jobs. */
+int fed_fanout(struct st_txn *t, uint64_t actor, uint64_t activity,
+    int *queued);
+
+/* A new local activity {id: <actor>/activities/<n>, type, actor, object
+ * (stolen), to} stored (not served); *id its object id. */
+int fed_local_activity(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, const char *to, uint64_t parent,
+    uint64_t *id);
+
 #endif

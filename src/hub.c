@@ -22,6 +22,7 @@
 #include "log.h"
 #include "st_actor.h"
 #include "st_db.h"
+#include "st_follow.h"
 #include "st_object.h"
 #include "text.h"
 
@@ -531,6 +532,8 @@ struct hub_post {
 	char tags[TEXT_MAX_TAGS][TEXT_TAG_MAX + 1];
 	char iri[600];
 	time_t now;
+	uint64_t note, act;	/* ids, once stored */
+	int queued;		/* deliveries queued */
 };
 
 void
@@ -547,6 +550,12 @@ const char *
 hub_post_iri(const struct hub_post *p)
 {
 	return p->iri;
+}
+
+int
+hub_post_queued(const struct hub_post *p)
+{
+	return p->queued;
 }
 
 void
@@ -723,6 +732,8 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	if ((rc = st_iri_put(t, p->iri, id)) == 0 &&
 	    (rc = st_iri_put(t, act_iri, act)) == 0)
 		rc = store_docs(t, p, &o, act_iri, note);
+	p->note = id;
+	p->act = act;
 	json_decref(note);
 	for (i = 0; rc == 0 && i < p->ntags; i++)
 		rc = st_tag_add(t, p->tags[i], id);
@@ -747,9 +758,13 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 		st_actor_clear(&a);
 		return HUB_FORBIDDEN;
 	}
+	p->queued = 0;
 	if ((rc = store_note(t, p, &a)) == 0 &&
-	    (rc = st_counter_add(t, "local_posts", 1)) == 0)
-		rc = st_actor_touch(t, a.id, 1, (uint64_t)p->now);
+	    (rc = st_counter_add(t, "local_posts", 1)) == 0 &&
+	    (rc = st_actor_touch(t, a.id, 1, (uint64_t)p->now)) == 0 &&
+	    (rc = st_timeline_add(t, a.id, p->note)) == 0 &&
+	    p->vis != ST_VIS_DIRECT)
+		rc = fed_fanout(t, a.id, p->act, &p->queued);
 	st_actor_clear(&a);
 	if (rc != 0)
 		err_set(e, "cannot store the note: %s", st_strerror(rc));
@@ -832,6 +847,39 @@ untag(struct st_txn *t, uint64_t id)
 	return rc;
 }
 
+/* Tell the followers who got the note that it is gone: Delete with a
+ * Tombstone, as Mastodon sends it. */
+static int
+announce_delete(struct st_txn *t, const struct st_obj *note)
+{
+	struct st_actor a;
+	struct buf b;
+	json_t *doc = NULL, *ts;
+	uint64_t del;
+	int rc;
+
+	if (note->vis == ST_VIS_DIRECT)
+		return 0;
+	buf_init(&b, 0);
+	if ((rc = st_actor_get(t, note->owner, &a)) != 0)
+		return rc;
+	if ((rc = st_object_get(t, note->id, &(struct st_obj){ 0 }, &b)) == 0)
+		doc = json_loadb(b.data, b.len, 0, NULL);
+	buf_free(&b);
+	ts = json_pack("{s:O,s:s}", "id", json_object_get(doc, "id"), "type",
+	    "Tombstone");
+	json_decref(doc);
+	if (ts == NULL) {
+		st_actor_clear(&a);
+		return ST_EIO;
+	}
+	if ((rc = fed_local_activity(t, &a, "Delete", ts, AS_PUBLIC, note->id,
+		 &del)) == 0)
+		rc = fed_fanout(t, a.id, del, NULL);
+	st_actor_clear(&a);
+	return rc;
+}
+
 static int
 delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 {
@@ -855,6 +903,8 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 	act.id = o.parent;
 	if ((rc = tombstone(t, &act, "Create")) != 0 ||
 	    (rc = st_counter_add(t, "local_posts", -1)) != 0)
+		return err_set(e, "%s", st_strerror(rc)), rc;
+	if ((rc = announce_delete(t, &o)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	return st_actor_touch(t, o.owner, -1, 0);
 }

@@ -77,6 +77,8 @@ int hub_post_apply(struct st_txn *t, void *post, struct err *e);
 /* After a successful apply: the note's IRI (borrowed from p). */
 const char *hub_post_iri(const struct hub_post *p);
 void hub_post_free(struct hub_post *p);
+/* Deliveries the note's publication queued (after a successful apply). */
+int hub_post_queued(const struct hub_post *p);
 /* The log line for a published note (no I/O: safe on the writer). */
 void hub_post_event(const struct hub_post *p, char *out, size_t cap);
 /* prepare + durable write; iri_out receives the note's IRI. */

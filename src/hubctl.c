@@ -2,6 +2,7 @@
  * running hubd; LMDB serialises the two processes' writes. */
 #include <curl/curl.h>
 #include <errno.h>
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "fed_html.h"
 #include "fed_key.h"
 #include "hub.h"
 #include "log.h"
@@ -60,6 +62,9 @@ static const char usage_text[] =
     "  unfollow NAME @WHO@HOST | URL\n"
     "  followers NAME | following NAME\n"
     "                               list them, pending ones marked\n"
+    "  timeline NAME                NAME's home timeline, newest first\n"
+    "  queue                        pending deliveries per host\n"
+    "  queue retry HOST             make HOST's deliveries due now\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -483,6 +488,154 @@ cmd_follows(struct hub *h, const char *name, int followers)
 	return EX_OK;
 }
 
+/* Pending deliveries per host. */
+struct host_count {
+	char host[256];
+	unsigned long n;
+	uint64_t next;
+	uint32_t tries;
+};
+
+struct queue_view {
+	struct host_count h[256];
+	int nh;
+	const char *retry; /* host to make due now, or NULL */
+	struct st_job *move;
+	int nmove, cap;
+};
+
+static void
+host_of(const char *url, char *out, size_t cap)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	snprintf(out, cap, "%.*s", (int)strcspn(p, "/"), p);
+}
+
+static int
+queue_each(void *ctx, const struct st_job *j)
+{
+	struct queue_view *v = ctx;
+	char host[256];
+	int i;
+
+	host_of(j->inbox, host, sizeof(host));
+	if (v->retry != NULL) {
+		if (!strcmp(host, v->retry) && v->nmove < v->cap)
+			v->move[v->nmove++] = *j;
+		return 0;
+	}
+	for (i = 0; i < v->nh && strcmp(v->h[i].host, host); i++)
+		;
+	if (i == v->nh) {
+		if (v->nh == 256)
+			return 0;
+		snprintf(v->h[v->nh].host, sizeof(v->h[0].host), "%s", host);
+		v->h[v->nh].next = j->due;
+		v->h[v->nh++].tries = j->tries;
+	}
+	v->h[i].n++;
+	return 0;
+}
+
+static int
+queue_retry_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct queue_view *v = arg;
+	int i, rc = 0;
+
+	(void)e;
+	for (i = 0; i < v->nmove && rc == 0; i++) {
+		v->move[i].tries = v->move[i].tries > 0 ? v->move[i].tries - 1
+							: 0;
+		rc = st_queue_retry(t, &v->move[i], (uint64_t)time(NULL));
+	}
+	return rc;
+}
+
+static int
+cmd_queue(struct hub *h, const char *retry)
+{
+	static struct queue_view v;
+	struct err e = { { 0 } };
+	struct st_txn *t;
+	time_t now = time(NULL);
+	int i, rc;
+
+	memset(&v, 0, sizeof(v));
+	v.retry = retry;
+	if (retry && (v.move = calloc(10000, sizeof(*v.move))) == NULL)
+		return EX_FAIL;
+	v.cap = retry ? 10000 : 0;
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	st_queue_each(t, queue_each, &v);
+	st_read_end(t);
+	if (retry != NULL) {
+		rc = v.nmove ? st_write(h->db, queue_retry_apply, &v, &e) : 0;
+		free(v.move);
+		if (rc != 0)
+			return fail(rc, &e);
+		printf("%d deliveries to %s are due now (hubd sends them)\n",
+		    v.nmove, retry);
+		return EX_OK;
+	}
+	printf("%-40s %8s %10s %6s\n", "HOST", "PENDING", "NEXT IN", "TRIES");
+	for (i = 0; i < v.nh; i++)
+		printf("%-40s %8lu %9llds %6u\n", v.h[i].host, v.h[i].n,
+		    (long long)v.h[i].next - (long long)now, v.h[i].tries);
+	if (v.nh == 0)
+		printf("no deliveries pending\n");
+	return EX_OK;
+}
+
+/* The home timeline of name, newest first, as text. */
+static int
+cmd_timeline(struct hub *h, const char *name)
+{
+	uint64_t ids[50], me;
+	struct st_actor a;
+	struct st_txn *t;
+	struct st_obj o;
+	struct buf b;
+	const char *js;
+	json_t *note;
+	size_t len;
+	int n, i, more, rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	if ((rc = st_name_get(t, name, &me)) != 0) {
+		st_read_end(t);
+		fprintf(stderr, "hubctl: there is no member called \"%s\"\n",
+		    name);
+		return code_exit(rc);
+	}
+	n = st_timeline_page(t, me, 0, ids, 50, &more);
+	for (i = 0; i < n; i++) {
+		if (st_object_peek(t, ids[i], &o, &js, &len) != 0 ||
+		    o.kind != ST_K_NOTE ||
+		    (note = json_loadb(js, len, 0, NULL)) == NULL)
+			continue;
+		buf_init(&b, 0);
+		const char *html = json_string_value(json_object_get(note,
+		    "content"));
+		if (html != NULL)
+			fed_html_text(html, strlen(html), &b);
+		if (st_actor_get(t, o.owner, &a) == 0) {
+			printf("%s  %s\n", a.iri, json_string_value(
+			    json_object_get(note, "published")));
+			st_actor_clear(&a);
+		}
+		printf("  %s\n", b.data ? b.data : "");
+		buf_free(&b);
+		json_decref(note);
+	}
+	st_read_end(t);
+	return EX_OK;
+}
+
 static int
 run(struct hub *h, int argc, char **argv)
 {
@@ -528,6 +681,11 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_resolve(h, argv[1]);
 	if ((!strcmp(cmd, "follow") || !strcmp(cmd, "unfollow")) && argc == 3)
 		return cmd_follow(h, argv[1], argv[2], cmd[0] == 'u');
+	if (!strcmp(cmd, "queue") && (argc == 1 ||
+					 (argc == 3 && !strcmp(argv[1], "retry"))))
+		return cmd_queue(h, argc == 3 ? argv[2] : NULL);
+	if (!strcmp(cmd, "timeline") && argc == 2)
+		return cmd_timeline(h, argv[1]);
 	if ((!strcmp(cmd, "followers") || !strcmp(cmd, "following")) &&
 	    argc == 2)
 		return cmd_follows(h, argv[1], !strcmp(cmd, "followers"));

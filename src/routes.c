@@ -13,6 +13,7 @@
 #include "config.h"
 #include "err.h"
 #include "fed_as2.h"
+#include "fed_deliver.h"
 #include "fed_webfinger.h"
 #include "http.h"
 #include "hub.h"
@@ -766,6 +767,8 @@ api_post_done(void *ctx, int rc, const struct err *e)
 	if (rc == 0) {
 		hub_post_event(r->ctx, event, sizeof(event));
 		r->event = strdup(event);
+		if (hub_post_queued(r->ctx) > 0)
+			fed_deliver_kick(r->srv->hub->deliver);
 		http_resume(r, 201,
 		    http_response_json(json_pack("{s:s,s:s}", "id", iri,
 			"url", iri), NULL, h, &r->bytes));
@@ -808,9 +811,65 @@ api_precheck(struct http_req *r)
 	if (rc)
 		return http_error(r, 403, "this account is disabled: ask an "
 		    "admin");
+	if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
+		return HTTP_CONTINUE;
 	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
 		return http_error(r, 415, "send the note as application/json");
 	return HTTP_CONTINUE;
+}
+
+/* A timeline item: the note and who wrote it. */
+static json_t *
+timeline_item(struct st_txn *t, uint64_t id)
+{
+	struct st_actor a;
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	json_t *note;
+
+	if (st_object_peek(t, id, &o, &js, &len) != 0 ||
+	    o.kind != ST_K_NOTE || (note = json_loadb(js, len, 0, NULL)) ==
+					NULL)
+		return NULL; /* deleted since, or gone */
+	if (st_actor_get(t, o.owner, &a) == 0) {
+		json_object_set_new(note, "author", json_pack("{s:s,s:s,s:s}",
+		    "id", a.iri, "preferredUsername", a.name, "name",
+		    a.display_name[0] ? a.display_name : a.name));
+		st_actor_clear(&a);
+	}
+	json_object_set_new(note, "timeline_id", json_integer((json_int_t)id));
+	return note;
+}
+
+/* GET /api/hub/timeline: the member's home timeline, newest first. */
+static int
+route_api_timeline(struct http_req *r)
+{
+	const char *max_s = http_query(r, "max_id");
+	uint64_t ids[PAGE_SIZE], me, before = 0;
+	json_t *items = json_array(), *doc, *it;
+	struct st_txn *t;
+	char next[80];
+	int n, i, more = 0;
+
+	if (max_s != NULL && parse_id(max_s, &before) < 0)
+		return http_error(r, 400, "max_id must be an id (digits)");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	n = st_name_get(t, r->user, &me) == 0 ?
+		st_timeline_page(t, me, before, ids, PAGE_SIZE, &more) : 0;
+	for (i = 0; i < n; i++)
+		if ((it = timeline_item(t, ids[i])) != NULL)
+			json_array_append_new(items, it);
+	st_read_end(t);
+	doc = json_pack("{s:o}", "items", items);
+	if (more && n > 0) {
+		snprintf(next, sizeof(next), "/api/hub/timeline?max_id=%llu",
+		    (unsigned long long)ids[n - 1]);
+		json_object_set_new(doc, "next", json_string(next));
+	}
+	return http_send_json(r, 200, doc, NULL, NULL);
 }
 
 static const char *
@@ -922,6 +981,7 @@ const struct http_route routes[] = {
 	{ "POST", "/c/*/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/api/hub/notes", route_api_notes, NOTE_BODY_MAX,
 	    api_precheck },
+	{ "GET", "/api/hub/timeline", route_api_timeline, 0, api_precheck },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

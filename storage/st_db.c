@@ -43,6 +43,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"followers",
 	"seen",
 	"queue",
+	"timeline",
 };
 
 const char *

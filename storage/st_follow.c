@@ -223,6 +223,56 @@ st_queue_due(struct st_txn *t, uint64_t now, struct st_job *jobs, int max)
 	return rc == 0 || rc == MDB_NOTFOUND ? n : st_from_mdb(rc);
 }
 
+int
+st_queue_each(struct st_txn *t, int (*cb)(void *, const struct st_job *),
+    void *ctx)
+{
+	struct st_job j[16];
+	uint64_t after_due = 0, after_id = 0;
+	unsigned char kb[16];
+	MDB_cursor *c;
+	MDB_val k, d;
+	int rc, n, i, stop = 0;
+
+	/* In chunks, so cb may not hold the cursor's pages for long. */
+	do {
+		if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_QUEUE), &c)))
+			return st_from_mdb(rc);
+		pair_key(kb, after_due, after_id);
+		k.mv_size = 16;
+		k.mv_data = kb;
+		n = 0;
+		for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+		     rc == 0 && n < 16;
+		     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+			const unsigned char *kp = k.mv_data, *dp = d.mv_data;
+			size_t il = d.mv_size - 20;
+			if (k.mv_size != 16 || d.mv_size < 20 ||
+			    il >= sizeof(j[n].inbox))
+				continue;
+			j[n].due = st_get_be64(kp);
+			j[n].id = st_get_be64(kp + 8);
+			if (j[n].due == after_due && j[n].id == after_id &&
+			    (after_due | after_id) != 0)
+				continue;
+			j[n].signer = st_get_be64(dp);
+			j[n].activity = st_get_be64(dp + 8);
+			j[n].tries = st_get_be32(dp + 16);
+			memcpy(j[n].inbox, dp + 20, il);
+			j[n].inbox[il] = '\0';
+			n++;
+		}
+		mdb_cursor_close(c);
+		for (i = 0; i < n && !stop; i++)
+			stop = cb(ctx, &j[i]);
+		if (n > 0) {
+			after_due = j[n - 1].due;
+			after_id = j[n - 1].id;
+		}
+	} while (n == 16 && !stop);
+	return 0;
+}
+
 uint64_t
 st_queue_next(struct st_txn *t)
 {
@@ -270,4 +320,44 @@ st_queue_count(struct st_txn *t, uint64_t *n)
 
 	*n = rc == 0 ? ms.ms_entries : 0;
 	return st_from_mdb(rc);
+}
+
+int
+st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d = { 0, "" };
+
+	pair_key(kb, owner, note);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_TIMELINE), &k, &d,
+	    0));
+}
+
+int
+st_timeline_page(struct st_txn *t, uint64_t owner, uint64_t before,
+    uint64_t *notes, int max, int *more)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d;
+	MDB_cursor *c;
+	int rc, n = 0;
+
+	*more = 0;
+	pair_key(kb, owner, before == 0 ? UINT64_MAX : before);
+	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_TIMELINE), &c)) != 0)
+		return st_from_mdb(rc);
+	/* Keys ascend: the first >= (owner, before), then step back. */
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	rc = mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST :
+								MDB_PREV);
+	while (rc == 0 && k.mv_size == 16 && st_get_be64(k.mv_data) == owner) {
+		if (n == max) {
+			*more = 1;
+			break;
+		}
+		notes[n++] = st_get_be64((unsigned char *)k.mv_data + 8);
+		rc = mdb_cursor_get(c, &k, &d, MDB_PREV);
+	}
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? n : st_from_mdb(rc);
 }

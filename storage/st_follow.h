@@ -53,7 +53,17 @@ uint64_t st_queue_next(struct st_txn *t);
 int st_queue_del(struct st_txn *t, const struct st_job *job);
 /* Move a job to a new due time with tries counted. */
 int st_queue_retry(struct st_txn *t, struct st_job *job, uint64_t due);
+/* Call cb for every job, earliest first; stop when cb returns nonzero. */
+int st_queue_each(struct st_txn *t, int (*cb)(void *ctx,
+    const struct st_job *job), void *ctx);
 /* Jobs queued, in all. */
 int st_queue_count(struct st_txn *t, uint64_t *n);
+
+/* Home timelines: note ids per local actor, newest first on reading. */
+int st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note);
+/* Up to max note ids of owner's timeline older than before (0: newest).
+ * Returns the count or a negative code; *more when older ones remain. */
+int st_timeline_page(struct st_txn *t, uint64_t owner, uint64_t before,
+    uint64_t *notes, int max, int *more);
 
 #endif

@@ -22,6 +22,7 @@ enum st_dbi {
 	DBI_FOLLOWERS, /* be64 followee, be64 follower -> the same */
 	DBI_SEEN,     /* activity iri -> be64 time first seen */
 	DBI_QUEUE,    /* be64 due, be64 job -> signer, activity, tries, inbox */
+	DBI_TIMELINE, /* be64 owner, be64 note id -> (empty): home timelines */
 	DBI_COUNT
 };
 
