@@ -22,7 +22,8 @@
 #define BATCH 32
 #define POLL  2 /* seconds: jobs queued by another process (hubctl) */
 
-enum outcome { SENT, RETRY, GIVE_UP };
+/* NO_ANSWER is a RETRY where the host did not answer at all. */
+enum outcome { SENT, RETRY, GIVE_UP, NO_ANSWER };
 
 struct fed_deliver {
 	struct st_db *db;
@@ -118,7 +119,7 @@ send_one(struct fed_deliver *d, const struct st_job *j)
 	else
 		log_msg(LOG_INFO, "delivery to %s failed (try %u): status %ld",
 		    j->inbox, j->tries + 1, status);
-	return RETRY;
+	return status == 0 ? NO_ANSWER : RETRY;
 }
 
 struct results {
@@ -138,7 +139,8 @@ record(struct st_txn *t, void *arg, struct err *e)
 	(void)e;
 	for (i = 0; i < r->n && rc == 0; i++) {
 		struct st_job *j = &r->jobs[i];
-		if (r->out[i] == RETRY && j->tries + 1 < FED_DELIVER_TRIES) {
+		int retry = r->out[i] == RETRY || r->out[i] == NO_ANSWER;
+		if (retry && j->tries + 1 < FED_DELIVER_TRIES) {
 			if (RAND_bytes((unsigned char *)&jitter,
 				sizeof(jitter)) != 1)
 				jitter = 0;
@@ -146,7 +148,7 @@ record(struct st_txn *t, void *arg, struct err *e)
 				fed_deliver_backoff(j->tries + 1) +
 				jitter % (30 * (j->tries + 2)));
 		} else {
-			if (r->out[i] == RETRY)
+			if (retry)
 				log_msg(LOG_WARN, "delivery to %s given up "
 						  "after %d tries",
 				    j->inbox, FED_DELIVER_TRIES);
@@ -154,6 +156,29 @@ record(struct st_txn *t, void *arg, struct err *e)
 		}
 	}
 	return rc;
+}
+
+static size_t
+host_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	return (size_t)(p - url) + strcspn(p, "/");
+}
+
+/* Whether an earlier job of this pass to the same host got no answer. */
+static int
+host_down(const struct st_job *jobs, const enum outcome *out, int i)
+{
+	size_t n = host_len(jobs[i].inbox);
+	int k;
+
+	for (k = 0; k < i; k++)
+		if (out[k] == NO_ANSWER && host_len(jobs[k].inbox) == n &&
+		    !strncmp(jobs[k].inbox, jobs[i].inbox, n))
+			return 1;
+	return 0;
 }
 
 /* Send what is due; returns how many jobs were handled. */
@@ -173,8 +198,12 @@ pass(struct fed_deliver *d)
 	st_read_end(t);
 	if (r.n <= 0)
 		return 0;
-	for (i = 0; i < r.n; i++)
-		out[i] = send_one(d, &jobs[i]);
+	for (i = 0; i < r.n; i++) {
+		/* A host that did not answer in this pass is not tried again
+		 * in it: one dead host must not cost every job a timeout. */
+		out[i] = host_down(jobs, out, i) ? NO_ANSWER :
+						    send_one(d, &jobs[i]);
+	}
 	if (st_write(d->db, record, &r, &e) != 0)
 		log_msg(LOG_ERROR, "cannot record deliveries: %s", e.msg);
 	return r.n;

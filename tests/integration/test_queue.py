@@ -14,16 +14,22 @@ def main():
     with Hub() as a, Hub() as b:
         a.add_user("alice")
         b.add_user("bob")
+        b.add_user("carol")
         b.start()
         r = a.ctl("follow", "alice", "@bob@" + b.host)  # A is not running
         ok(r.returncode == 0, "the Follow is queued while A is stopped")
+        a.ctl("follow", "alice", "@carol@" + b.host)
         ok(b.stop() == 0, "B goes down")
         q = a.ctl("queue").stdout
-        ok(b.host in q and " 1 " in q, "hubctl queue shows it: %s" %
+        ok(b.host in q and " 2 " in q, "hubctl queue shows both: %s" %
            q.splitlines()[-1])
         a.start()
         ok(wait_for(lambda: "failed (try 1)" in a.read_log(), 10),
            "A tries, and fails while B is down")
+        time.sleep(0.5)
+        ok(a.read_log().count("failed (try 1)") == 1,
+           "the host did not answer: its second job is not tried in the "
+           "same pass")
         q = a.ctl("queue").stdout
         ok(b.host in q and q.split()[-1] == "1",
            "the job waits with one try counted")
@@ -33,8 +39,8 @@ def main():
            "after kill -9 of A the job is still queued")
         b.start()
         r = a.ctl("queue", "retry", b.host)
-        ok(r.returncode == 0 and "1 deliveries" in r.stdout,
-           "queue retry makes it due now")
+        ok(r.returncode == 0 and "2 deliveries" in r.stdout,
+           "queue retry makes them due now")
         ok(wait_for(lambda: follows(b, "followers", "bob") ==
                     [a.base + "/users/alice"], 15),
            "B got the Follow once back")
@@ -42,7 +48,8 @@ def main():
                     a.ctl("queue").stdout, 10),
            "and the queue is empty once B's Accept went the other way")
         ok(wait_for(lambda: follows(a, "following", "alice") ==
-                    [b.base + "/users/bob"], 10), "alice follows bob")
+                    [b.base + "/users/bob", b.base + "/users/carol"], 10),
+           "alice follows bob and carol")
         ok(a.read_log().count("delivered to %s/users/bob/inbox" % b.base) ==
            1, "delivered exactly once")
         ok(a.stop() == 0 and b.stop() == 0, "both stop cleanly")
