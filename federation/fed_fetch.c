@@ -419,7 +419,7 @@ fed_fetch_json(const struct fed_fetch_cfg *c, const char *url, struct err *e)
 		err_set(e, "%.200s did not send a JSON object", url);
 	else if ((id = json_string_value(json_object_get(doc, "id"))) ==
 		     NULL ||
-		 (strcmp(id, url) != 0 && strcmp(id, d.url) != 0))
+		 strcmp(id, d.url) != 0) /* where it was served at last */
 		err_set(e, "the document at %.200s says its id is %.200s", url,
 		    id ? id : "missing");
 	else {

@@ -6,6 +6,7 @@
 #include <gumbo.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -146,6 +147,64 @@ rule_of(const GumboNode *n)
 	    (unsigned)n->v.element.tag >= GUMBO_TAG_LAST)
 		return &drop_rule;
 	return &rules[n->v.element.tag];
+}
+
+static int
+is_ws(char c)
+{
+	return c != '\0' && strchr(WS, c) != NULL;
+}
+
+/* The length of the UTF-8 sequence at u, or 0 when it is not one. */
+static int
+utf8_len(const unsigned char *u)
+{
+	int n, i;
+
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		n = 2;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		n = 3;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
+	    (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))
+		return 0; /* overlong, surrogate, past U+10FFFF */
+	return n;
+}
+
+/*
+ * The length of the character at t (NUL-terminated), 0 at the end, or the
+ * negated length of what must not reach the output: bytes that are not
+ * UTF-8 (gumbo 0.10.1 makes some from huge numeric references), and what
+ * HTML would read back as U+FFFD (13.2.3.5): controls other than white
+ * space, C1 controls and noncharacters, which gumbo lets through when they
+ * come as references.
+ */
+static int
+char_len(const char *t)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	int n;
+
+	if (u[0] == 0)
+		return 0;
+	if (u[0] < 0x80)
+		return (u[0] < 0x20 && !is_ws(t[0])) || u[0] == 0x7f ? -1 : 1;
+	if ((n = utf8_len(u)) == 0)
+		return -1;
+	if ((n == 2 && u[0] == 0xc2 && u[1] <= 0x9f) ||
+	    (n == 3 && u[0] == 0xef && u[1] == 0xb7 && u[2] >= 0x90 &&
+		u[2] <= 0xaf) ||
+	    (n == 3 && u[0] == 0xef && u[1] == 0xbf && u[2] >= 0xbe) ||
+	    (n == 4 && (u[1] & 0x0f) == 0x0f && u[2] == 0xbf && u[3] >= 0xbe))
+		return -n;
+	return n;
 }
 
 /*
@@ -346,11 +405,12 @@ struct open {
 struct san {
 	struct buf *out;
 	struct open stack[MAX_DEPTH];
-	int depth; /* entries in stack */
-	int tags;  /* tags open in the output: a heading has two */
-	int pre;   /* inside a <pre> written out */
-	int blk;   /* just after a block tag, or at the start */
-	int sep;   /* a space is due before the next text */
+	int depth;     /* entries in stack */
+	int tags;      /* tags open in the output: a heading has two */
+	int pre;       /* inside a <pre> written out */
+	size_t pre_at; /* out->len just after "<pre>" */
+	int blk;       /* just after a block tag, or at the start */
+	int sep;       /* a space is due before the next text */
 };
 
 static const char *const link_schemes[] = {
@@ -387,7 +447,7 @@ href_ok(const char *v, const char **start, size_t *n)
 	while (len > 0 && url_ws((unsigned char)*v))
 		v++, len--;
 	for (i = 0; i < len; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+		if ((unsigned char)v[i] < 0x20 || char_len(v + i) < 0)
 			return 0;
 	for (i = 0; i < len && v[i] != ':'; i++)
 		;
@@ -422,8 +482,12 @@ class_ok(const char *c, size_t n)
 		"invisible", NULL };
 	static const char *const prefixes[] = { "h-", "p-", "u-", "dt-", "e-",
 		NULL };
-	int i;
+	size_t k;
+	int i, len;
 
+	for (k = 0; k < n; k += (size_t)len) /* the class goes out as it is */
+		if ((len = char_len(c + k)) <= 0)
+			return 0;
 	for (i = 0; prefixes[i] != NULL; i++)
 		if (n >= strlen(prefixes[i]) &&
 		    !strncmp(c, prefixes[i], strlen(prefixes[i])))
@@ -540,20 +604,6 @@ nests(const struct san *s, const GumboNode *n, const struct rule *r)
 	return 1;
 }
 
-/* Whether the text of a <pre> starts with a line break. */
-static int
-pre_newline(const GumboNode *n)
-{
-	const GumboNode *c;
-
-	if (n->v.element.children.length == 0)
-		return 0;
-	c = n->v.element.children.data[0];
-	return (c->type == GUMBO_NODE_TEXT ||
-		   c->type == GUMBO_NODE_WHITESPACE) &&
-	    c->v.text.text[0] == '\n';
-}
-
 /* A space owed to a dropped block goes out before inline content. */
 static void
 flush_sep(struct san *s)
@@ -620,57 +670,55 @@ open_tag(struct san *s, const GumboNode *n, const struct rule *r, int *wrap)
 	buf_printf(s->out, "<%s", r->name);
 	emit_attrs(s->out, n);
 	buf_addc(s->out, '>');
-	if ((r->flags & R_PRE) && pre_newline(n))
-		buf_addc(s->out, '\n'); /* HTML drops the first one */
+	if (r->flags & R_PRE)
+		s->pre_at = s->out->len;
 	return 1;
-}
-
-static int
-is_ws(char c)
-{
-	return c != '\0' && strchr(WS, c) != NULL;
-}
-
-/* Control characters other than white space: dropped from the output, as
- * HTML would read them back as U+FFFD (13.2.3.5). */
-static int
-is_ctl(char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	return (u != 0 && u < 0x20 && !is_ws(c)) || u == 0x7f;
 }
 
 /* t past white space and control characters. */
 static const char *
 skip_blank(const char *t)
 {
-	while (is_ws(*t) || is_ctl(*t))
-		t++;
-	return t;
+	int k;
+
+	for (;;) {
+		if (is_ws(*t))
+			t++;
+		else if ((k = char_len(t)) < 0)
+			t -= k;
+		else
+			return t;
+	}
 }
 
-/* Text, escaped; a CR would come back as LF. */
+/* Text, escaped. A CR would come back as LF; a form feed is a space that
+ * some consumers of the output refuse. */
 static void
 add_text(struct buf *out, const char *t)
 {
 	size_t n;
+	int k = 0;
 
-	for (;;) {
-		for (n = 0; t[n] != '\0' && !is_ctl(t[n]) && t[n] != '\r'; n++)
+	while (*t != '\0') {
+		for (n = 0;
+		     t[n] != '\r' && t[n] != '\f' && (k = char_len(t + n)) > 0;
+		     n += k)
 			;
 		buf_add_html(out, t, n);
 		t += n;
-		if (*t == '\0')
-			return;
-		if (*t++ == '\r')
-			buf_addc(out, '\n');
+		if (*t == '\r' || *t == '\f') {
+			buf_addc(out, *t == '\r' ? '\n' : ' ');
+			t++;
+		} else
+			t -= k;
 	}
 }
 
 static void
 san_text(struct san *s, const char *t)
 {
+	int k;
+
 	if (!s->pre && *skip_blank(t) == '\0') {
 		if (!s->blk)
 			s->sep = 1;
@@ -679,6 +727,12 @@ san_text(struct san *s, const char *t)
 	if (s->blk && !s->pre)
 		t = skip_blank(t); /* not rendered after a block tag */
 	flush_sep(s);
+	if (s->out->len == s->pre_at) {
+		while ((k = char_len(t)) < 0)
+			t -= k;
+		if (*t == '\n' || *t == '\r')
+			buf_addc(s->out, '\n'); /* HTML drops the first one */
+	}
 	add_text(s->out, t);
 }
 
@@ -740,6 +794,7 @@ fed_html_sanitize(const char *html, size_t len, struct buf *out)
 	memset(&s, 0, sizeof(s));
 	s.out = out;
 	s.blk = 1;
+	s.pre_at = SIZE_MAX;
 	return run(html, len, &w, &s, out);
 }
 
@@ -780,21 +835,24 @@ static void
 txt_text(struct txt *t, const char *s)
 {
 	size_t n;
+	int k = 0;
 
 	while (*s != '\0') {
-		for (n = 0; s[n] != '\0' && !is_ws(s[n]) && !is_ctl(s[n]); n++)
+		for (n = 0; !is_ws(s[n]) && (k = char_len(s + n)) > 0; n += k)
 			;
 		if (n > 0) {
 			txt_flush(t);
 			buf_add(t->out, s, n);
 			s += n;
-			continue;
+		} else if (k < 0)
+			s -= k;
+		else {
+			if (t->pre && *s == '\n')
+				txt_break(t, 1);
+			else
+				t->space = 1;
+			s++;
 		}
-		if (t->pre && *s == '\n')
-			txt_break(t, 1);
-		else if (is_ws(*s))
-			t->space = 1;
-		s++;
 	}
 }
 

@@ -198,11 +198,11 @@ static int
 send_accept(struct st_txn *t, struct fed_inbox *f, const struct st_actor *x,
     uint64_t follow_obj)
 {
-	json_t *follow = json_deep_copy(f->act->doc);
+	json_t *follow = json_pack("{s:s,s:s,s:s,s:s}", "id", f->act->id,
+	    "type", "Follow", "actor", f->from->iri, "object", x->iri);
 	uint64_t acc;
 	int rc;
 
-	json_object_del(follow, "@context");
 	if ((rc = fed_local_activity(t, x, "Accept", follow, f->from->iri,
 		 follow_obj, &acc)) != 0 ||
 	    (rc = queue(t, x->id, acc, f->from->inbox)) != 0)
@@ -215,6 +215,7 @@ static int
 follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
 	struct st_actor x;
+	json_t *reduced;
 	uint64_t obj;
 	int rc, state;
 
@@ -225,8 +226,13 @@ follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		return err_set(e, "this Follow is for another actor"),
 		       FED_IN_INVALID;
 	}
-	rc = store_activity(t, f->act->doc, f->act->id, 0, f->from->id, x.id,
-	    &obj);
+	/* Only what a Follow means is kept (and echoed in the Accept): a
+	 * 1 MiB Follow must not cost 1 MiB twice. */
+	reduced = json_pack("{s:s,s:s,s:s,s:s}", "id", f->act->id, "type",
+	    "Follow", "actor", f->from->iri, "object", x.iri);
+	rc = reduced ? store_activity(t, reduced, f->act->id, 0, f->from->id,
+			   x.id, &obj)
+		     : ST_EIO;
 	if (rc == 0 && st_follow_get(t, f->from->id, x.id, &state, NULL) == 0 &&
 	    state == ST_FOLLOW_ACCEPTED)
 		rc = send_accept(t, f, &x, obj); /* a repeated Follow */
@@ -236,6 +242,7 @@ follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	else if (rc == 0 && (rc = st_follow_put(t, f->from->id, x.id,
 				 ST_FOLLOW_ACCEPTED, obj)) == 0)
 		rc = send_accept(t, f, &x, obj);
+	json_decref(reduced);
 	st_actor_clear(&x);
 	return rc;
 }

@@ -627,8 +627,8 @@ check_cavage(const struct fed_req *r, const struct fed_sig *s, time_t now,
 				  "an hour of now");
 	if (s->expires >= 0 && s->expires < (long long)now)
 		return err_set(e, "the signature has expired");
-	if (get && !covers(s, "host"))
-		return err_set(e, "a signed GET must cover host");
+	if (!covers(s, "host"))
+		return err_set(e, "the signature must cover host");
 	if (!get) {
 		const char *d = r->header(r->ctx, "Digest");
 		if (!covers(s, "digest") || d == NULL)

@@ -43,6 +43,8 @@ static const struct opt opts[] = {
 	    0, 0, "false" },
 	{ "prewarm", T_BOOL, O(prewarm), 0, 0, 0, 0, "true" },
 	{ "fetch_timeout", T_INT, O(fetch_timeout), 0, 1, 120, 0, "10" },
+	{ "authorized_fetch", T_BOOL, O(authorized_fetch), 0, 0, 0, 0,
+	    "false" },
 	{ "ca_file", T_STR, O(ca_file), S(ca_file), 0, 0, 0, "" },
 	{ "instance_name", T_STR, O(instance_name), S(instance_name), 0, 0, 0,
 	    "the hub" },

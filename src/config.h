@@ -25,6 +25,7 @@ struct config {
 	int allow_private_addresses;
 	int prewarm;		/* map the data at start (background) */
 	int fetch_timeout;	/* seconds for a remote fetch */
+	int authorized_fetch;	/* GETs other than actors must be signed */
 	char ca_file[PATH_MAX];	/* CA bundle for https fetches, "" system */
 	char instance_name[128];
 	char instance_description[512];

@@ -176,6 +176,16 @@ http_resume(struct http_req *r, unsigned status, struct MHD_Response *resp)
 	atomic_fetch_sub(&s->suspended, 1);
 }
 
+void
+http_rerun(struct http_req *r)
+{
+	struct srv *s = r->srv;
+
+	r->rerun = 1;
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&s->suspended, 1);
+}
+
 /* Accept: an ActivityPub type wins; else text/html means a browser. */
 static int
 wants_html(const char *accept)
@@ -256,6 +266,7 @@ req_free(struct http_req *r)
 	if (r->pending != NULL)
 		MHD_destroy_response(r->pending);
 	free(r->event);
+	free(r->target);
 	buf_free(&r->body);
 	free(r);
 }
@@ -311,15 +322,11 @@ static enum MHD_Result
 first_call(struct MHD_Connection *conn, const char *method, const char *url,
     void **con_cls, struct srv *s)
 {
-	struct http_req *r;
+	struct http_req *r = *con_cls;
 	const char *cl;
 	char allow[80];
 	int rc;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return MHD_NO;
-	atomic_fetch_add(&s->inflight, 1);
-	r->srv = s;
 	r->conn = conn;
 	r->method = method;
 	r->path = url;
@@ -367,7 +374,14 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	int rc;
 
 	if (r == NULL)
+		return MHD_NO; /* uri_cb could not allocate */
+	if (r->conn == NULL)
 		return first_call(conn, method, url, con_cls, cls);
+	if (r->rerun) {
+		r->rerun = r->suspended = 0;
+		rc = r->route->fn(r);
+		return rc == HTTP_SUSPENDED ? MHD_YES : (enum MHD_Result)rc;
+	}
 	if (r->resumed)
 		return resumed_call(r);
 	if (r->status != 0 || r->suspended) { /* answered, or waiting */
@@ -409,6 +423,24 @@ log_safe(const char *in, char *out, size_t cap)
 	out[o] = '\0';
 }
 
+/* The first thing MHD tells of a request: its target exactly as sent
+ * (path and query, still percent-encoded), which signatures cover. The
+ * request's state starts here. */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct srv *s = cls;
+	struct http_req *r = calloc(1, sizeof(*r));
+
+	(void)conn;
+	if (r == NULL)
+		return NULL;
+	r->srv = s;
+	r->target = strndup(uri ? uri : "", 8192);
+	atomic_fetch_add(&s->inflight, 1);
+	return r;
+}
+
 static void
 completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -419,8 +451,10 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r == NULL)
 		return;
 	if (log_enabled(LOG_INFO)) {
-		log_safe(r->path, path, sizeof(path));
-		log_safe(r->method, method, sizeof(method));
+		/* A request that never parsed has only its target. */
+		log_safe(r->path ? r->path : r->target ? r->target : "-", path,
+		    sizeof(path));
+		log_safe(r->method ? r->method : "-", method, sizeof(method));
 		log_msg(LOG_INFO, "%s %s %u %zu %.3fms%s", method, path,
 		    r->status, r->bytes,
 		    (double)(now_ns() - r->start_ns) / 1e6,
@@ -518,7 +552,8 @@ http_start(struct srv *s, struct err *e)
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT,
 	    4096u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL, MHD_OPTION_END);
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s, MHD_OPTION_END);
 	if (s->daemon == NULL)
 		return err_set(e,
 		    "cannot listen on %s (is the port in "

@@ -26,7 +26,8 @@ struct http_req {
 	struct MHD_Connection *conn;
 	const struct http_route *route;
 	const char *method;
-	const char *path; /* without the query */
+	const char *path; /* without the query, decoded */
+	char *target;	  /* as sent: path and query, encoded */
 	int want_html;	  /* Accept prefers text/html */
 	struct buf body;  /* up to route->max_body */
 	int too_big;
@@ -38,6 +39,9 @@ struct http_req {
 	unsigned pending_status;
 	int suspended;
 	int resumed;
+	int rerun; /* resumed to run the handler again */
+	int private_resp; /* not for shared caches */
+	int key_fetched;  /* a signer's key was fetched for this request */
 	char *event;	  /* logged when the request completes (malloc'd) */
 	char user[32];	  /* the member authenticated by a pre-check */
 	int nargs;	  /* '*' segments matched */
@@ -105,5 +109,8 @@ struct MHD_Response *http_response_json(
 void http_suspend(struct http_req *r);
 void http_resume(
     struct http_req *r, unsigned status, struct MHD_Response *resp);
+/* Resume r to run its handler again from the start, on a pool thread
+ * (after a worker fetched what the handler needs). */
+void http_rerun(struct http_req *r);
 
 #endif

@@ -132,36 +132,42 @@ verify(struct inbox_job *j)
 }
 
 /* On the worker: fetch the signer (new, or a key that may have changed),
- * then verify and go on. */
+ * then run the request again from the start on a pool thread, with the
+ * key stored. Once per request: r->key_fetched. */
+static void
+fetch_key(struct http_req *r, const char *key_id)
+{
+	struct hub *h = r->srv->hub;
+	struct fed_fetch_cfg c;
+	char kid[320], ua[400];
+	struct st_actor a;
+	struct err e = { { 0 } };
+	int rc = -1, owns = 0;
+
+	if (hub_fetch_cfg(h, &c, kid, sizeof(kid), ua, sizeof(ua)) == 0) {
+		rc = hub_fetch_actor(h, &c, key_id, &a, &e);
+		EVP_PKEY_free(c.key);
+	}
+	if (rc == 0) {
+		owns = a.key_id != NULL && !strcmp(a.key_id, key_id);
+		st_actor_clear(&a);
+	} else
+		log_msg(LOG_INFO, "cannot fetch signer %s: %s", key_id, e.msg);
+	if (rc == 0 && owns)
+		http_rerun(r);
+	else /* the details stay in the log: no fetch oracle */
+		http_resume(r, 401, http_response_json(json_pack("{s:s}",
+					"error", "cannot verify the signature: "
+						 "the signer's key was not found"),
+					NULL, NULL, &r->bytes));
+}
+
 static void
 fetch_signer(void *arg)
 {
 	struct inbox_job *j = arg;
-	struct hub *h = j->r->srv->hub;
-	struct fed_fetch_cfg c;
-	char key_id[320], ua[400];
-	int rc;
 
-	st_actor_clear(&j->from);
-	if (hub_fetch_cfg(h, &c, key_id, sizeof(key_id), ua, sizeof(ua)) != 0) {
-		finish(j, 503, "the hub is not initialised");
-		return;
-	}
-	rc = hub_fetch_actor(h, &c, j->sig.key_id, &j->from, &j->e);
-	EVP_PKEY_free(c.key);
-	if (rc != 0) {
-		finish(j, 401, j->e.msg);
-		return;
-	}
-	if (j->from.key_id == NULL || strcmp(j->from.key_id, j->sig.key_id)) {
-		finish(j, 401, "the signing key is not the actor's key");
-		return;
-	}
-	if (verify(j) != 0) {
-		finish(j, 401, j->e.msg);
-		return;
-	}
-	accept_activity(j);
+	fetch_key(j->r, j->sig.key_id);
 }
 
 /* The inbox's own actor (0: the shared inbox), or -1 when it is not here. */
@@ -199,8 +205,10 @@ inbox_precheck(struct http_req *r)
 
 	r->want_html = 0;
 	if (type == NULL ||
-	    (strncasecmp(type, "application/activity+json", 25) != 0 &&
-		strncasecmp(type, "application/ld+json", 19) != 0))
+	    ((strncasecmp(type, "application/activity+json", 25) != 0 ||
+		 (type[25] != '\0' && type[25] != ';' && type[25] != ' ')) &&
+		(strncasecmp(type, "application/ld+json", 19) != 0 ||
+		    (type[19] != '\0' && type[19] != ';' && type[19] != ' '))))
 		return http_error(r, 415, "send an activity as "
 					  "application/activity+json");
 	if (http_header(r, "Signature") == NULL &&
@@ -239,8 +247,12 @@ inbox_route(struct http_req *r)
 
 	if (j == NULL)
 		return http_error(r, 503, "out of memory");
+	if (r->ctx != NULL) { /* run again after a key fetch */
+		r->ctx_free(r->ctx);
+		r->ctx = NULL;
+	}
 	j->r = r;
-	j->req = (struct fed_req){ r->method, r->path,
+	j->req = (struct fed_req){ r->method, r->target,
 		r->srv->cfg->https ? "https" : "http", header, r,
 		r->body.data ? r->body.data : "", r->body.len };
 	r->ctx = j;
@@ -248,6 +260,11 @@ inbox_route(struct http_req *r)
 	if (fed_sig_parse(&j->req, &j->sig, &j->e) != 0 ||
 	    fed_sig_check(&j->req, &j->sig, now, &j->e) != 0)
 		return http_error(r, 401, j->e.msg);
+	/* The signature covers Host: it must name this hub, or a delivery
+	 * signed for another server could be replayed here. */
+	if (http_header(r, "Host") == NULL ||
+	    strcasecmp(http_header(r, "Host"), r->srv->cfg->host) != 0)
+		return http_error(r, 401, "the signed Host is not this hub");
 	if (inbox_owner(r, &owner) != 0)
 		return http_error(r, 404, "there is no such inbox here");
 	j->in.owner = owner;
@@ -259,12 +276,92 @@ inbox_route(struct http_req *r)
 		}
 		/* A failure with a key fetched recently is final; an older
 		 * key may have been rotated: fetch it once more. */
-		if ((uint64_t)now < j->from.fetched + KEY_REFETCH_AFTER) {
+		if ((uint64_t)now < j->from.fetched + KEY_REFETCH_AFTER ||
+		    r->key_fetched) {
 			finish(j, 401, j->e.msg);
 			return HTTP_SUSPENDED;
 		}
 	}
+	if (r->key_fetched) {
+		finish(j, 401, "the signer's key was not found");
+		return HTTP_SUSPENDED;
+	}
+	r->key_fetched = 1;
 	if (worker_submit(r->srv->hub->fetcher, fetch_signer, j) != 0)
-		finish(j, 503, "the hub is shutting down: try again later");
+		finish(j, 503, "the hub is busy: try again later");
 	return HTTP_SUSPENDED;
+}
+
+/* ---- signed GETs ---- */
+
+struct get_job {
+	struct http_req *r;
+	char key_id[512];
+};
+
+static void
+fetch_for_get(void *arg)
+{
+	struct get_job *g = arg;
+
+	fetch_key(g->r, g->key_id);
+	free(g);
+}
+
+int
+signed_get(struct http_req *r, uint64_t *signer, int *rc)
+{
+	struct inbox_job j = { 0 };
+	struct get_job *g;
+	time_t now = time(NULL);
+
+	*signer = 0;
+	if (http_header(r, "Signature") == NULL &&
+	    http_header(r, "Signature-Input") == NULL &&
+	    http_header(r, "Authorization") == NULL)
+		return 0;
+	j.r = r;
+	j.req = (struct fed_req){ r->method, r->target,
+		r->srv->cfg->https ? "https" : "http", header, r, "", 0 };
+	r->want_html = 0;
+	if (fed_sig_parse(&j.req, &j.sig, &j.e) != 0 ||
+	    fed_sig_check(&j.req, &j.sig, now, &j.e) != 0) {
+		*rc = http_error(r, 401, j.e.msg);
+		return 1;
+	}
+	if (stored_signer(&j) == 0) {
+		if (verify(&j) == 0) {
+			*signer = j.from.id;
+			st_actor_clear(&j.from);
+			return 0;
+		}
+		if ((uint64_t)now < j.from.fetched + KEY_REFETCH_AFTER ||
+		    r->key_fetched) {
+			st_actor_clear(&j.from);
+			*rc = http_error(r, 401, j.e.msg);
+			return 1;
+		}
+		st_actor_clear(&j.from);
+	}
+	if (r->key_fetched) {
+		*rc = http_error(r, 401, "the signer's key was not found");
+		return 1;
+	}
+	r->key_fetched = 1;
+	if ((g = calloc(1, sizeof(*g))) == NULL) {
+		*rc = http_error(r, 503, "out of memory");
+		return 1;
+	}
+	g->r = r;
+	snprintf(g->key_id, sizeof(g->key_id), "%s", j.sig.key_id);
+	http_suspend(r);
+	if (worker_submit(r->srv->hub->fetcher, fetch_for_get, g) != 0) {
+		free(g);
+		http_resume(r, 503, http_response_json(json_pack("{s:s}",
+					"error", "the hub is busy: try again "
+						 "later"),
+					NULL, NULL, &r->bytes));
+	}
+	*rc = HTTP_SUSPENDED;
+	return 1;
 }

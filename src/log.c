@@ -39,6 +39,10 @@ log_msg(enum log_level lv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* Values from the network cannot start a line of their own. */
+	for (char *c = line + n; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	/* One fputs of a whole line: lines from threads do not interleave. */
 	fprintf(stderr, "%s\n", line);
 }

@@ -347,8 +347,9 @@ send_as2(struct http_req *r, unsigned status, int ctx, const char *js,
     size_t len, const char *etag)
 {
 	const char *const h[] = { "ETag", etag, "Vary", "Accept",
-		"Cache-Control", "public, max-age=60",
-		"Access-Control-Allow-Origin", "*", NULL };
+		"Cache-Control", r->private_resp ? "private, no-store" :
+						     "public, max-age=60",
+		NULL };
 	struct buf b;
 	int rc;
 
@@ -429,6 +430,46 @@ html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	return send_html(r, 200, &b, h);
 }
 
+/* Whether signer (0: anonymous) may read o: public and unlisted objects
+ * anyone may; followers-only ones their author and accepted followers. */
+static int
+may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
+{
+	int state;
+
+	if (o->vis <= ST_VIS_UNLISTED || o->kind == ST_K_TOMBSTONE)
+		return 1;
+	if (signer == 0 || o->vis != ST_VIS_FOLLOWERS)
+		return 0;
+	return signer == o->owner ||
+	       (st_follow_get(t, signer, o->owner, &state, NULL) == 0 &&
+		   state == ST_FOLLOW_ACCEPTED);
+}
+
+/* Who reads: a signature is checked only when it matters (need: a
+ * followers-only object; or authorized fetch), never for what is open to
+ * all, such as actor documents: fetching a signer's key must not need a
+ * signature in turn, or two hubs wait on each other. Returns 1 when the
+ * request is handled (401, or suspended for a key fetch). */
+static int
+reader(struct http_req *r, int need, uint64_t *signer, int *rc)
+{
+	int af = r->srv->cfg->authorized_fetch;
+
+	*signer = 0;
+	if (!need && !af)
+		return 0;
+	if (signed_get(r, signer, rc))
+		return 1;
+	if (*signer == 0 && af) {
+		r->want_html = 0;
+		*rc = http_error(r, 401, "this hub answers signed requests "
+					 "only (authorized fetch)");
+		return 1;
+	}
+	return 0;
+}
+
 static int
 route_object(struct http_req *r)
 {
@@ -437,9 +478,10 @@ route_object(struct http_req *r)
 	struct st_obj o;
 	const char *js;
 	size_t len;
-	uint64_t id;
-	int rc;
+	uint64_t id, signer;
+	int rc, actor_path;
 
+	signer = 0;
 	if ((size_t)snprintf(iri, sizeof(iri), "%s%s", r->srv->cfg->base_url,
 		r->path) >= sizeof(iri))
 		return http_error(r, 404, "there is nothing at this address");
@@ -448,8 +490,25 @@ route_object(struct http_req *r)
 	rc = st_iri_get(t, iri, &id);
 	if (rc == 0)
 		rc = st_object_peek(t, id, &o, &js, &len);
-	/* Followers-only and direct notes need a signed fetch (later). */
-	if (rc != 0 || (o.vis > ST_VIS_UNLISTED && o.kind != ST_K_TOMBSTONE)) {
+	/* Actor documents stay readable unsigned, also with authorized fetch
+	 * (keys are fetched that way). */
+	actor_path = rc == 0 && o.kind == ST_K_ACTOR;
+	if (rc == 0 && !actor_path && !r->want_html &&
+	    (r->srv->cfg->authorized_fetch ||
+		(o.vis > ST_VIS_UNLISTED && o.kind != ST_K_TOMBSTONE))) {
+		st_read_end(t);
+		if (reader(r, 1, &signer, &rc))
+			return rc;
+		if (st_read_begin(r->srv->hub->db, &t) != 0)
+			return http_error(r, 503, "storage is not available");
+		rc = st_iri_get(t, iri, &id);
+		if (rc == 0)
+			rc = st_object_peek(t, id, &o, &js, &len);
+	}
+	/* Followers-only notes: to their followers' signed fetches. */
+	if (rc == 0 && o.vis > ST_VIS_UNLISTED)
+		r->private_resp = 1;
+	if (rc != 0 || !may_read(t, &o, signer)) {
 		st_read_end(t);
 		return http_error(r, 404, "there is nothing at this address");
 	}
@@ -569,10 +628,13 @@ route_outbox(struct http_req *r)
 	char coll[700];
 	struct st_actor a;
 	struct st_txn *t;
+	uint64_t signer;
 	json_t *doc;
 	int rc;
 
 	r->want_html = 0;
+	if (reader(r, 0, &signer, &rc))
+		return rc;
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	if ((rc = path_actor(r, t, &a)) != 0) {
@@ -627,12 +689,14 @@ route_collection(struct http_req *r)
 	int followers = !strcmp(tail, "followers");
 	int follows = followers || !strcmp(tail, "following"), more = 0, rc;
 	char coll[700], first[720], next[760];
-	uint64_t total = 0, after = 0, last = 0;
+	uint64_t total = 0, after = 0, last = 0, signer;
 	struct st_actor a;
 	struct st_txn *t;
 	json_t *doc, *items = NULL;
 
 	r->want_html = 0;
+	if (reader(r, 0, &signer, &rc))
+		return rc;
 	after_s = http_query(r, "after");
 	if (after_s != NULL && parse_id(after_s, &after) < 0)
 		return http_error(r, 400, "after must be an id (digits)");

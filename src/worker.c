@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#define WORKER_MAX 64 /* jobs waiting */
+
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -14,7 +16,7 @@ struct worker {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
-	int stop;
+	int stop, pending;
 };
 
 static void *
@@ -31,6 +33,7 @@ worker_main(void *arg)
 			break; /* stopping, and nothing left */
 		if ((w->head = j->next) == NULL)
 			w->tail = NULL;
+		w->pending--;
 		pthread_mutex_unlock(&w->mu);
 		j->fn(j->arg);
 		free(j);
@@ -70,7 +73,10 @@ worker_submit(struct worker *w, void (*fn)(void *), void *arg)
 	j->arg = arg;
 	j->next = NULL;
 	pthread_mutex_lock(&w->mu);
-	if (!w->stop) {
+	/* Bounded: anyone can make the hub fetch a key; a flood waits
+	 * outside (503), not in memory. */
+	if (!w->stop && w->pending < WORKER_MAX) {
+		w->pending++;
 		if (w->tail != NULL)
 			w->tail->next = j;
 		else

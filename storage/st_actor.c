@@ -210,7 +210,12 @@ st_actor_upsert_remote(struct st_txn *t, struct st_actor *a)
 		a->id = st_get_be64(d.mv_data);
 		if ((rc = st_actor_get(t, a->id, &old)) != 0)
 			return rc == ST_NOTFOUND ? ST_EXISTS : rc;
-		rc = (old.flags & ST_AF_LOCAL) ? ST_EXISTS : 0;
+		/* The IRI may be another actor's key id: never overwrite
+		 * another actor, nor a local one. */
+		rc = (old.flags & ST_AF_LOCAL) || old.iri == NULL ||
+			     strcmp(old.iri, a->iri) != 0 ?
+			 ST_EXISTS :
+			 0;
 		a->created = old.created;
 		a->posts = old.posts;
 		a->last_active = old.last_active;

@@ -32,26 +32,31 @@ def wait_for(cond, timeout=15.0):
 
 
 class Eve(http.server.BaseHTTPRequestHandler):
+    """Serves the scripted actors' documents; records deliveries."""
     base = None
-    pem = None
+    pems = {}
     inbox = []
 
     def log_message(self, *a):
         pass
 
+    gets = 0
+
     def do_GET(self):
-        iri = self.base + "/users/eve"
-        if self.path != "/users/eve":
+        Eve.gets += 1
+        name = self.path[len("/users/"):]
+        if not self.path.startswith("/users/") or name not in self.pems:
             self.send_response(404)
             self.end_headers()
             return
+        iri = self.base + self.path
         body = json.dumps({
             "@context": ["https://www.w3.org/ns/activitystreams",
                          "https://w3id.org/security/v1"],
-            "id": iri, "type": "Person", "preferredUsername": "eve",
+            "id": iri, "type": "Person", "preferredUsername": name,
             "inbox": iri + "/inbox",
             "publicKey": {"id": iri + "#main-key", "owner": iri,
-                          "publicKeyPem": self.pem}}).encode()
+                          "publicKeyPem": self.pems[name]}}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/activity+json")
         self.send_header("Content-Length", str(len(body)))
@@ -68,22 +73,50 @@ class Eve(http.server.BaseHTTPRequestHandler):
 
 
 class Player:
-    """Eve's side: key, server, signed posts."""
+    """A scripted remote actor: key, server, signed requests. Several
+    players share one server (their documents at /users/NAME)."""
+    srv = None
 
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="eve-")
+    def __init__(self, name="eve"):
+        self.dir = tempfile.mkdtemp(prefix=name + "-")
         self.priv = os.path.join(self.dir, "priv.pem")
         pub = os.path.join(self.dir, "pub.pem")
         subprocess.run([SIGNREQ, "genkey", self.priv, pub], check=True)
         with open(pub) as f:
-            Eve.pem = f.read()
-        self.port = free_port()
-        Eve.base = "http://127.0.0.1:%d" % self.port
-        self.iri = Eve.base + "/users/eve"
-        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", self.port),
-                                                   Eve)
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+            Eve.pems[name] = f.read()
+        if Player.srv is None:
+            port = free_port()
+            Eve.base = "http://127.0.0.1:%d" % port
+            Player.srv = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                                         Eve)
+            threading.Thread(target=Player.srv.serve_forever,
+                             daemon=True).start()
+        self.srv = Player.srv
+        self.iri = Eve.base + "/users/" + name
         self.n = 0
+
+    def get(self, url, tamper_target=None, key_id=None):
+        """A GET signed as this actor: (status, body)."""
+        heads = subprocess.run([SIGNREQ, "get", self.priv,
+                                key_id or self.iri + "#main-key", url],
+                               capture_output=True, text=True,
+                               check=True).stdout
+        hostport = url.split("/")[2]
+        target = tamper_target or "/" + url.split("/", 3)[3]
+        req = ("GET %s HTTP/1.1\r\n%sConnection: close\r\n\r\n" %
+               (target, heads.replace("\n", "\r\n"))).encode()
+        host, port = hostport.split(":")
+        s = socket.create_connection((host, int(port)), 10)
+        s.sendall(req)
+        resp = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            resp += chunk
+        s.close()
+        head, _, rbody = resp.partition(b"\r\n\r\n")
+        return int(head.split()[1]), rbody.decode("utf-8", "replace")
 
     def activity(self, type_, obj, **extra):
         self.n += 1
@@ -93,14 +126,18 @@ class Player:
         doc.update(extra)
         return doc
 
-    def post(self, url, doc, when=None, tamper=None, key_id=None):
-        """POST doc (dict or bytes), signed; returns (status, body)."""
+    def post(self, url, doc, when=None, tamper=None, key_id=None,
+             host=None):
+        """POST doc (dict or bytes), signed; returns (status, body).
+        host: sign for (and send) another Host."""
         body = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
         path = os.path.join(self.dir, "body")
         with open(path, "wb") as f:
             f.write(body)
+        signed_url = url if host is None else \
+            url.split("/")[0] + "//" + host + "/" + url.split("/", 3)[3]
         cmd = [SIGNREQ, "sign", self.priv, key_id or self.iri + "#main-key",
-               url, path] + ([str(int(when))] if when else [])
+               signed_url, path] + ([str(int(when))] if when else [])
         heads = subprocess.run(cmd, capture_output=True, text=True,
                                check=True).stdout
         if tamper is not None:
@@ -201,6 +238,17 @@ def hostile(b, eve):
     for name, kw, want in cases:
         st, body = eve.post(inbox, eve.activity("Follow", bob), **kw)
         ok(st == want, "%s: %d (got %d %s)" % (name, want, st, body))
+    n = Eve.gets
+    t0 = time.time()
+    st, body = eve.post(inbox, eve.activity("Follow", bob),
+                        key_id=eve.iri + "#other")
+    ok(st == 401 and time.time() - t0 < 5 and Eve.gets - n <= 1,
+       "a key id the actor does not own: one fetch, then 401 (%d, %d "
+       "fetches)" % (st, Eve.gets - n))
+    st, body = eve.post(inbox, eve.activity("Follow", bob),
+                        host="elsewhere.example")
+    ok(st == 401 and "Host" in body, "a delivery signed for another host: "
+       "401 (%s)" % body)
     spoof = eve.activity("Follow", bob)
     spoof["actor"] = b.base + "/users/carol"
     st, body = eve.post(inbox, spoof)

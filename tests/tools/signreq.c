@@ -86,9 +86,42 @@ sign(char **argv, int argc)
 	return 0;
 }
 
+/* signreq get PRIV KEYID URL [UNIXTIME]: headers of a signed GET. */
+static int
+sign_get(char **argv, int argc)
+{
+	char host[300], date[40], *pem, *sig;
+	const char *url = argv[4], *p, *target;
+	static const char accept[] = "application/activity+json";
+	struct err e;
+	size_t plen;
+	EVP_PKEY *key;
+	time_t when = argc > 5 ? (time_t)atoll(argv[5]) : time(NULL);
+
+	if ((pem = slurp(argv[2], &plen)) == NULL ||
+	    (key = fed_sig_private_key(pem)) == NULL)
+		return 1;
+	p = strstr(url, "://") + 3;
+	target = p + strcspn(p, "/");
+	snprintf(host, sizeof(host), "%.*s", (int)(target - p), p);
+	fed_sig_http_date(when, date, sizeof(date));
+	struct fed_sign in = { "GET", target, host, date, NULL, NULL, accept,
+		argv[3], key };
+	if ((sig = fed_sig_sign(&in, &e)) == NULL)
+		return 1;
+	printf("Host: %s\nDate: %s\nAccept: %s\nSignature: %s\n", host, date,
+	    accept, sig);
+	free(sig);
+	EVP_PKEY_free(key);
+	free(pem);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc >= 5 && !strcmp(argv[1], "get"))
+		return sign_get(argv, argc);
 	if (argc == 4 && !strcmp(argv[1], "genkey"))
 		return genkey(argv[2], argv[3]);
 	if (argc >= 6 && !strcmp(argv[1], "sign"))

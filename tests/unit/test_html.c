@@ -206,6 +206,26 @@ static const struct tcase broken[] = {
 	{ "", "", "empty" },
 };
 
+/* Output that HTML would parse into another tree, or read differently. */
+static const struct tcase stable[] = {
+	{ "<p><table><tr><td><ul><li>x</ul>y</table>", "<p>x y</p>",
+	    "no list inside p" },
+	{ "<h1>T<pre>x</pre></h1>", "<p><strong>T x</strong></p>",
+	    "no pre inside a heading" },
+	{ "<ul><li>a<table><td><li>b</table></ul>", "<ul><li>a b</li></ul>",
+	    "no li directly in li" },
+	{ "<pre>\n\nx</pre>", "<pre>\n\nx</pre>", "pre keeps its first line" },
+	{ "<pre><a>\nx</a></pre>", "<pre>\n\nx</pre>",
+	    "pre first line under a dropped tag" },
+	{ "a&#1;b&#x7f;c&#x9d;d&#xFDD0;e&#xFFFF;f&#x1FFFE;g&#x10FFFF;h",
+	    "abcdefgh", "controls and noncharacters dropped" },
+	{ "x&#x5A6999999;y", "xy", "no invalid UTF-8 from huge references" },
+	{ "a&#13;b&#12;c", "a\nb c", "CR and form feed" },
+	{ "<span class=\"h-&#1;x p-&#x9d; u-ok\">z</span>",
+	    "<span class=\"u-ok\">z</span>", "class with a control dropped" },
+	{ "<a href=\"https://x/&#x9d;\">l</a>", "l", "href with a control" },
+};
+
 static const struct tcase text[] = {
 	{ "<p>Hello <b>you</b> &amp; &lt;me&gt;</p><p>two</p>",
 	    "Hello you & <me>\ntwo", "paragraphs, entities not escaped" },
@@ -221,7 +241,26 @@ static const struct tcase text[] = {
 	    "a b\nc", "table cells" },
 	{ "<a href=\"javascript:x\">link</a> text", "link text", "links" },
 	{ "\"quoted\" 'single'", "\"quoted\" 'single'", "no escaping" },
+	{ "a&#1;b&#x9d;c\xff", "abc\xef\xbf\xbd", "controls dropped" },
 };
+
+/* Sanitized output sanitizes to itself. */
+static void
+check_stable(const struct tcase *c, size_t n)
+{
+	char first[sizeof(got)];
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		run(fed_html_sanitize, c[i].in, strlen(c[i].in));
+		memcpy(first, got, sizeof(got));
+		run(fed_html_sanitize, first, strlen(first));
+		if (rc != 0 || strcmp(first, got) != 0)
+			bad++;
+	}
+	ok(bad == 0, "sanitizing again changes nothing (%zu of %zu differ)",
+	    bad, n);
+}
 
 static void
 test_limits(void)
@@ -314,6 +353,12 @@ main(void)
 	check(fed_html_sanitize, dropped, sizeof(dropped) / sizeof(dropped[0]));
 	check(fed_html_sanitize, links, sizeof(links) / sizeof(links[0]));
 	check(fed_html_sanitize, broken, sizeof(broken) / sizeof(broken[0]));
+	check(fed_html_sanitize, stable, sizeof(stable) / sizeof(stable[0]));
+	check_stable(kept, sizeof(kept) / sizeof(kept[0]));
+	check_stable(dropped, sizeof(dropped) / sizeof(dropped[0]));
+	check_stable(links, sizeof(links) / sizeof(links[0]));
+	check_stable(broken, sizeof(broken) / sizeof(broken[0]));
+	check_stable(stable, sizeof(stable) / sizeof(stable[0]));
 	check(fed_html_text, text, sizeof(text) / sizeof(text[0]));
 	test_limits();
 	test_bomb();
