@@ -107,8 +107,9 @@ send_one(struct fed_deliver *d, const struct st_job *j)
 		log_msg(LOG_INFO, "delivered to %s (%ld)", j->inbox, status);
 		return SENT;
 	}
-	if (status >= 400 && status < 500 && status != 401 && status != 408 &&
-	    status != 429) {
+	if ((status >= 400 && status < 500 && status != 401 &&
+		status != 408 && status != 429) ||
+	    (status >= 300 && status < 400)) { /* inboxes do not move */
 		log_msg(LOG_WARN, "delivery to %s refused (%ld): not retried",
 		    j->inbox, status);
 		return GIVE_UP;

@@ -63,10 +63,17 @@ fed_address_private(const struct sockaddr *sa)
 		return v4_private((uint32_t)b[12] << 24 |
 				  (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 |
 				  b[15]);
-	for (i = 0; i < 15; i++)
+	if (b[0] == 0x20 && b[1] == 0x02) /* 2002::/16 6to4: v4 inside */
+		return v4_private((uint32_t)b[2] << 24 | (uint32_t)b[3] << 16 |
+				  (uint32_t)b[4] << 8 | b[5]);
+	if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) ||
+	    (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
+		b[4] == 0 && b[5] == 1))
+		return 1; /* Teredo 2001::/32, NAT64 local 64:ff9b:1::/48 */
+	for (i = 0; i < 12; i++)
 		if (b[i] != 0)
 			zero = 0;
-	if (zero) /* :: and ::1 */
+	if (zero) /* ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d */
 		return 1;
 	return (b[0] & 0xfe) == 0xfc ||		  /* fc00::/7 unique local */
 	       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
@@ -380,6 +387,10 @@ fed_fetch(const struct fed_fetch_cfg *c, const char *url, const char *accept,
 		}
 		if (redirect_target(h, d, next, sizeof(next)) < 0) {
 			err_set(e, "%.200s redirects nowhere we fetch", cur);
+			break;
+		}
+		if (!strncmp(cur, "https://", 8) && strncmp(next, "https://", 8)) {
+			err_set(e, "%.200s redirects from https to http", cur);
 			break;
 		}
 		memcpy(cur, next, strlen(next) + 1);

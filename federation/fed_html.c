@@ -22,9 +22,10 @@
  * nested <dl><dd> would take a minute. A parse gets this much CPU time;
  * 1 MiB of ordinary post HTML needs about 40 ms. */
 #define MAX_CPU_NS (500 * 1000000LL)
-/* Memory gumbo may hold for one parse, headers included. The reconstruction of
- * formatting elements (HTML 13.2.4.3) clones every open <b id=N> for each new
- * paragraph: 18 KB of input ask for 370 MB without this cap. */
+/* Memory gumbo may hold for one parse, headers included. The
+ * reconstruction of the active formatting elements (HTML 13.2.4.3) clones
+ * every open <b id=N> for each new paragraph: 18 KB of input ask for
+ * 370 MB without this cap. */
 #define MAX_MEM ((size_t)64 * 1024 * 1024)
 
 #define WS " \t\n\f\r" /* ASCII white space (HTML "ASCII whitespace") */

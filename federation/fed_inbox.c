@@ -421,6 +421,24 @@ clean_html(const json_t *v, int text)
 	return out ? out : json_string("");
 }
 
+/* An http(s) URL value (a string, or an object's id), or NULL. */
+static json_t *
+url_value(const json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+
+	return http_iri(s) ? json_string(s) : NULL;
+}
+
+/* A short timestamp string, or NULL. */
+static json_t *
+time_value(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s != NULL && strlen(s) <= 40 ? json_string(s) : NULL;
+}
+
 static json_t *
 clean_tags(const json_t *v)
 {
@@ -435,15 +453,16 @@ clean_tags(const json_t *v)
 				     strcmp(type, "Mention")) ||
 		    json_array_size(out) >= 64)
 			continue;
-		json_array_append_new(out, json_pack("{s:s,s:O*,s:O*}", "type",
-		    type, "name", json_object_get(tag, "name"), "href",
-		    json_object_get(tag, "href")));
+		json_array_append_new(out, json_pack("{s:s,s:o*,s:o*}", "type",
+		    type, "name", time_value(json_object_get(tag, "name")),
+		    "href", url_value(json_object_get(tag, "href"))));
 	}
 	return out;
 }
 
 static const char *const note_types[] = { "Note", "Article", "Page",
 	"Question", NULL };
+
 
 /* The note as this hub keeps it: only known fields, HTML sanitized. */
 static json_t *
@@ -468,14 +487,12 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 		return err_set(e, "the note's id is not on the sender's "
 				  "host"),
 		       NULL;
-	return json_pack("{s:s,s:s,s:s,s:O*,s:O*,s:O*,s:o,s:o,s:o,s:o,s:o,"
+	return json_pack("{s:s,s:s,s:s,s:o*,s:o*,s:o*,s:o,s:o,s:o,s:o,s:o,"
 			 "s:b,s:o}",
 	    "id", id, "type", type, "attributedTo", by,
-	    "url", json_is_string(json_object_get(o, "url")) ?
-		json_object_get(o, "url") : NULL,
-	    "published", json_object_get(o, "published"),
-	    "inReplyTo", json_is_string(json_object_get(o, "inReplyTo")) ?
-		json_object_get(o, "inReplyTo") : NULL,
+	    "url", url_value(json_object_get(o, "url")),
+	    "published", time_value(json_object_get(o, "published")),
+	    "inReplyTo", url_value(json_object_get(o, "inReplyTo")),
 	    "to", audience(json_object_get(o, "to")),
 	    "cc", audience(json_object_get(o, "cc")),
 	    "name", clean_html(json_object_get(o, "name"), 1),
