@@ -191,9 +191,9 @@ build_bench_store() {
 	cc -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -D_GNU_SOURCE \
 	    -I "$top_dir/src" -I "$top_dir/federation" -I "$top_dir/storage" \
-	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto) \
+	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto gumbo) \
 	    -o "$out" "$bench_dir/bench_store.c" "$BUILD/libhub.a" \
-	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto) \
+	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto gumbo) \
 	    -llmdb -largon2 -pthread
 }
 

@@ -1060,9 +1060,9 @@ upsert_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
-int
-hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
-    size_t kcap, char *ua, size_t ucap)
+void
+hub_fetch_settings(struct hub *h, struct fed_fetch_cfg *c, char *ua,
+    size_t ucap)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(ua, ucap, "hub/%s (+%s)", PACKAGE_VERSION, h->cfg->base_url);
@@ -1070,6 +1070,13 @@ hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
 	c->timeout = h->cfg->fetch_timeout;
 	c->ca_file = h->cfg->ca_file;
 	c->user_agent = ua;
+}
+
+int
+hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
+    size_t kcap, char *ua, size_t ucap)
+{
+	hub_fetch_settings(h, c, ua, ucap);
 	c->key_id = key_id;
 	if ((c->key = instance_key(h, key_id, kcap)) == NULL)
 		return ST_NOINIT;

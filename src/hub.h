@@ -96,6 +96,10 @@ int hub_token_create(
 /* The actor id of a token, or ST_NOTFOUND. */
 int hub_token_check(struct hub *h, const char *token, uint64_t *actor);
 
+/* The fetch settings of this hub, unsigned (ua: a buffer for the user
+ * agent the settings point to). */
+void hub_fetch_settings(struct hub *h, struct fed_fetch_cfg *c, char *ua,
+    size_t ucap);
 /* The fetch settings of this hub, signing as the instance actor. The key
  * is loaded into c->key (EVP_PKEY_free it); key_id and ua are buffers
  * the settings point into. Returns 0 or ST_NOINIT. */

@@ -55,13 +55,10 @@ start_federation(struct hub *hub, struct err *e)
 	struct fed_fetch_cfg c;
 	char key_id[320], ua[400];
 
-	if (hub_fetch_cfg(hub, &c, key_id, sizeof(key_id), ua, sizeof(ua)) !=
-	    0)
-		return err_set(e, "the instance actor is missing: run "
-				  "\"hubctl init\"");
-	EVP_PKEY_free(c.key);
-	c.key = NULL;
-	c.key_id = NULL;
+	/* Settings only: each job signs with its own actor's key, loaded
+	 * when it is sent (parsing one here would only cost memory). */
+	hub_fetch_settings(hub, &c, ua, sizeof(ua));
+	(void)key_id;
 	if ((hub->fetcher = worker_start()) == NULL)
 		return err_set(e, "cannot start the fetch worker");
 	/* ua is copied by pointer: keep it for the process's life. */
