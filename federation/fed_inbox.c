@@ -562,11 +562,11 @@ interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 	return 0;
 }
 
-static int
-put_note(struct st_txn *t, const json_t *note, struct st_obj *o)
+int
+fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc)
 {
 	size_t len;
-	char *js = fed_as2_dump(note, &len);
+	char *js = fed_as2_dump(doc, &len);
 	int rc;
 
 	if (js == NULL)
@@ -613,7 +613,7 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	if ((rc = st_id_next(t, &o.id)) == 0 &&
 	    (rc = st_iri_put(t, json_string_value(json_object_get(note, "id")),
 		 o.id)) == 0 &&
-	    (rc = put_note(t, note, &o)) == 0)
+	    (rc = fed_store_json(t, &o, note)) == 0)
 		deliver_home(t, from, note, o.vis, o.id);
 	json_decref(note);
 	return rc;
@@ -648,7 +648,7 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	}
 	if ((note = clean_note(f->act->object, f->from, e)) == NULL)
 		return FED_IN_INVALID;
-	rc = put_note(t, note, &o);
+	rc = fed_store_json(t, &o, note);
 	json_decref(note);
 	return rc;
 }
@@ -674,7 +674,7 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	ts = fed_as2_tombstone(f->act->object_id, "Note", time(NULL));
 	o.kind = ST_K_TOMBSTONE;
 	o.flags |= ST_OF_DELETED;
-	rc = put_note(t, ts, &o);
+	rc = fed_store_json(t, &o, ts);
 	json_decref(ts);
 	return rc;
 }

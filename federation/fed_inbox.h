@@ -63,6 +63,10 @@ struct fed_follow {
 };
 int fed_follow_apply(struct st_txn *t, void *arg, struct err *e);
 
+/* Store doc's compact JSON as object o (st_object_put). */
+struct st_obj;
+int fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc);
+
 /* Queue the stored activity (object id) signed as the local actor to the
  * inboxes of its accepted remote followers: a shared inbox once for all
  * its followers. *queued (may be NULL) counts the jobs. */

@@ -646,20 +646,6 @@ hub_post_prepare(struct hub *h, const char *name, const char *text, int vis,
 	return p;
 }
 
-static int
-put_json(struct st_txn *t, struct st_obj *o, json_t *doc)
-{
-	size_t len;
-	char *js = fed_as2_dump(doc, &len);
-	int rc;
-
-	if (js == NULL)
-		return ST_EIO;
-	rc = st_object_put(t, o, js, len);
-	free(js);
-	return rc;
-}
-
 /* Store the Note, its Create (the Note serialized once, the Create
  * spliced around it) and the outbox entry (the Create's bytes again, so
  * outbox pages are one range scan). */
@@ -816,7 +802,7 @@ tombstone(struct st_txn *t, struct st_obj *o, const char *former)
 	o->kind = ST_K_TOMBSTONE;
 	o->ctx = ST_CTX_AS;
 	o->flags |= ST_OF_DELETED;
-	rc = put_json(t, o, ts);
+	rc = fed_store_json(t, o, ts);
 	json_decref(ts);
 	return rc;
 }

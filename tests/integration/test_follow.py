@@ -31,6 +31,22 @@ def wait_for(cond, timeout=15.0):
     return cond()
 
 
+def exchange(hostport, raw):
+    """Send a raw request, read to the end: (status, body)."""
+    host, port = hostport.split(":")
+    s = socket.create_connection((host, int(port)), 10)
+    s.sendall(raw)
+    resp = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        resp += chunk
+    s.close()
+    head, _, rbody = resp.partition(b"\r\n\r\n")
+    return int(head.split()[1]), rbody.decode("utf-8", "replace")
+
+
 class Eve(http.server.BaseHTTPRequestHandler):
     """Serves the scripted actors' documents; records deliveries."""
     base = None
@@ -105,18 +121,7 @@ class Player:
         target = tamper_target or "/" + url.split("/", 3)[3]
         req = ("GET %s HTTP/1.1\r\n%sConnection: close\r\n\r\n" %
                (target, heads.replace("\n", "\r\n"))).encode()
-        host, port = hostport.split(":")
-        s = socket.create_connection((host, int(port)), 10)
-        s.sendall(req)
-        resp = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            resp += chunk
-        s.close()
-        head, _, rbody = resp.partition(b"\r\n\r\n")
-        return int(head.split()[1]), rbody.decode("utf-8", "replace")
+        return exchange(hostport, req)
 
     def activity(self, type_, obj, **extra):
         self.n += 1
@@ -147,18 +152,7 @@ class Player:
         req = ("POST %s HTTP/1.1\r\n%sContent-Length: %d\r\n"
                "Connection: close\r\n\r\n" %
                (target, heads.replace("\n", "\r\n"), len(body))).encode()
-        host, port = hostport.split(":")
-        s = socket.create_connection((host, int(port)), 10)
-        s.sendall(req + body)
-        resp = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            resp += chunk
-        s.close()
-        head, _, rbody = resp.partition(b"\r\n\r\n")
-        return int(head.split()[1]), rbody.decode("utf-8", "replace")
+        return exchange(hostport, req + body)
 
 
 def follows(h, cmd, name):
