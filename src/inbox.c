@@ -8,6 +8,7 @@
 #include "inbox.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -131,6 +132,64 @@ verify(struct inbox_job *j)
 	return rc;
 }
 
+/* Hosts whose key fetch failed lately: no fetch again for a while, so a
+ * flood of requests naming keys on a host that does not answer (or does
+ * not have them) costs one fetch, not one each (INTEROP: circuit breaker,
+ * 5 minutes per source). A small table, replaced oldest first. */
+#define COOL_HOSTS 64
+#define COOL_SECS  300
+
+static struct {
+	char host[128];
+	time_t until;
+} cool[COOL_HOSTS];
+static pthread_mutex_t cool_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+key_host(const char *key_id, char *out, size_t cap)
+{
+	const char *p = strstr(key_id, "://");
+
+	p = p ? p + 3 : key_id;
+	snprintf(out, cap, "%.*s", (int)strcspn(p, "/#?"), p);
+}
+
+static int
+cooling(const char *key_id)
+{
+	char host[128];
+	time_t now = time(NULL);
+	int i, hit = 0;
+
+	key_host(key_id, host, sizeof(host));
+	pthread_mutex_lock(&cool_mu);
+	for (i = 0; i < COOL_HOSTS && !hit; i++)
+		hit = cool[i].until > now && !strcasecmp(cool[i].host, host);
+	pthread_mutex_unlock(&cool_mu);
+	return hit;
+}
+
+static void
+cool_down(const char *key_id)
+{
+	char host[128];
+	int i, oldest = 0;
+
+	key_host(key_id, host, sizeof(host));
+	pthread_mutex_lock(&cool_mu);
+	for (i = 0; i < COOL_HOSTS; i++) {
+		if (!strcasecmp(cool[i].host, host)) {
+			oldest = i;
+			break;
+		}
+		if (cool[i].until < cool[oldest].until)
+			oldest = i;
+	}
+	snprintf(cool[oldest].host, sizeof(cool[oldest].host), "%s", host);
+	cool[oldest].until = time(NULL) + COOL_SECS;
+	pthread_mutex_unlock(&cool_mu);
+}
+
 /* On the worker: fetch the signer (new, or a key that may have changed),
  * then run the request again from the start on a pool thread, with the
  * key stored. Once per request: r->key_fetched. */
@@ -151,8 +210,10 @@ fetch_key(struct http_req *r, const char *key_id)
 	if (rc == 0) {
 		owns = a.key_id != NULL && !strcmp(a.key_id, key_id);
 		st_actor_clear(&a);
-	} else
+	} else {
 		log_msg(LOG_INFO, "cannot fetch signer %s: %s", key_id, e.msg);
+		cool_down(key_id);
+	}
 	if (rc == 0 && owns)
 		http_rerun(r);
 	else /* the details stay in the log: no fetch oracle */
@@ -282,7 +343,7 @@ inbox_route(struct http_req *r)
 			return HTTP_SUSPENDED;
 		}
 	}
-	if (r->key_fetched) {
+	if (r->key_fetched || cooling(j->sig.key_id)) {
 		finish(j, 401, "the signer's key was not found");
 		return HTTP_SUSPENDED;
 	}
@@ -343,7 +404,7 @@ signed_get(struct http_req *r, uint64_t *signer, int *rc)
 		}
 		st_actor_clear(&j.from);
 	}
-	if (r->key_fetched) {
+	if (r->key_fetched || cooling(j.sig.key_id)) {
 		*rc = http_error(r, 401, "the signer's key was not found");
 		return 1;
 	}

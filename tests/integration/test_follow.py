@@ -239,6 +239,13 @@ def hostile(b, eve):
     ok(st == 401 and time.time() - t0 < 5 and Eve.gets - n <= 1,
        "a key id the actor does not own: one fetch, then 401 (%d, %d "
        "fetches)" % (st, Eve.gets - n))
+    n = Eve.gets
+    for _ in range(5):
+        st, body = eve.post(inbox, eve.activity("Follow", bob),
+                            key_id=Eve.base + "/users/nobody#main-key")
+    ok(st == 401 and Eve.gets - n == 1,
+       "keys that cannot be fetched: one fetch per host, then a cool-off "
+       "(%d fetches for 5 requests)" % (Eve.gets - n))
     st, body = eve.post(inbox, eve.activity("Follow", bob),
                         host="elsewhere.example")
     ok(st == 401 and "Host" in body, "a delivery signed for another host: "
