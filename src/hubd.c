@@ -11,6 +11,7 @@
 #include "config.h"
 #include "err.h"
 #include "http.h"
+#include "inbox.h"
 #include "hub.h"
 #include "log.h"
 #include "fed_deliver.h"
@@ -148,6 +149,7 @@ main(int argc, char **argv)
 	/* Suspended requests are answered: now the workers can go. */
 	worker_stop(hub.fetcher);
 	fed_deliver_stop(hub.deliver);
+	inbox_keys_free();
 	if (warming)
 		pthread_join(warm, NULL);
 	hub_close(&hub);

@@ -119,11 +119,58 @@ accept_activity(struct inbox_job *j)
 		finish(j, 503, "the hub is shutting down: try again later");
 }
 
+/* Parsed public keys, by actor and the time its document was fetched
+ * (a refetch makes a new entry): PEM is parsed once, not per request
+ * (DESIGN: cache parsed keys). Slots by actor id; a key handed out holds
+ * its own reference. */
+#define KEY_SLOTS 1024
+
+static struct {
+	uint64_t actor, fetched;
+	EVP_PKEY *key;
+} keys[KEY_SLOTS];
+static pthread_mutex_t keys_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static EVP_PKEY *
+public_key(const struct st_actor *a)
+{
+	unsigned slot = (unsigned)(a->id % KEY_SLOTS);
+	EVP_PKEY *k = NULL;
+
+	pthread_mutex_lock(&keys_mu);
+	if (keys[slot].key != NULL && keys[slot].actor == a->id &&
+	    keys[slot].fetched == a->fetched && EVP_PKEY_up_ref(keys[slot].key))
+		k = keys[slot].key;
+	pthread_mutex_unlock(&keys_mu);
+	if (k != NULL || (k = fed_sig_public_key(a->pubkey_pem)) == NULL)
+		return k;
+	pthread_mutex_lock(&keys_mu);
+	EVP_PKEY_free(keys[slot].key);
+	keys[slot].actor = a->id;
+	keys[slot].fetched = a->fetched;
+	keys[slot].key = EVP_PKEY_up_ref(k) ? k : NULL;
+	pthread_mutex_unlock(&keys_mu);
+	return k;
+}
+
+void
+inbox_keys_free(void)
+{
+	int i;
+
+	pthread_mutex_lock(&keys_mu);
+	for (i = 0; i < KEY_SLOTS; i++) {
+		EVP_PKEY_free(keys[i].key);
+		keys[i].key = NULL;
+	}
+	pthread_mutex_unlock(&keys_mu);
+}
+
 /* Verify with the stored key of j->from. */
 static int
 verify(struct inbox_job *j)
 {
-	EVP_PKEY *key = fed_sig_public_key(j->from.pubkey_pem);
+	EVP_PKEY *key = public_key(&j->from);
 	int rc = key ? fed_sig_verify(&j->req, &j->sig, key, &j->e) : -1;
 
 	if (key == NULL)

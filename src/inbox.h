@@ -17,4 +17,7 @@ int inbox_route(struct http_req *r);
  * key is fetched, after which the handler runs again). */
 int signed_get(struct http_req *r, uint64_t *signer, int *rc);
 
+/* Free the cache of parsed keys (at exit). */
+void inbox_keys_free(void);
+
 #endif
