@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -159,26 +160,21 @@ record(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
-static size_t
-host_len(const char *url)
-{
-	const char *p = strstr(url, "://");
-
-	p = p ? p + 3 : url;
-	return (size_t)(p - url) + strcspn(p, "/");
-}
-
 /* Whether an earlier job of this pass to the same host got no answer. */
 static int
 host_down(const struct st_job *jobs, const enum outcome *out, int i)
 {
-	size_t n = host_len(jobs[i].inbox);
+	char host[256], other[256];
 	int k;
 
-	for (k = 0; k < i; k++)
-		if (out[k] == NO_ANSWER && host_len(jobs[k].inbox) == n &&
-		    !strncmp(jobs[k].inbox, jobs[i].inbox, n))
+	fed_url_host(jobs[i].inbox, host, sizeof(host));
+	for (k = 0; k < i; k++) {
+		if (out[k] != NO_ANSWER)
+			continue;
+		fed_url_host(jobs[k].inbox, other, sizeof(other));
+		if (!strcasecmp(host, other))
 			return 1;
+	}
 	return 0;
 }
 

@@ -537,6 +537,15 @@ fed_webfinger_resolve(const struct fed_fetch_cfg *c, const char *handle,
 
 /* ---- actors ---- */
 
+void
+fed_url_host(const char *url, char *out, size_t cap)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	snprintf(out, cap, "%.*s", (int)strcspn(p, "/?#"), p);
+}
+
 int
 fed_url_origin(const char *url, char *out, size_t cap)
 {

@@ -74,6 +74,9 @@ int fed_actor_from_json(const json_t *doc, const char *expect_id,
  * is not one. */
 int fed_url_origin(const char *url, char *out, size_t cap);
 
+/* The authority of url (after "://", up to / ? or #) into out. */
+void fed_url_host(const char *url, char *out, size_t cap);
+
 /* Whether an address may not be fetched unless private ones are allowed:
  * loopback, private, link-local, CGNAT, multicast, reserved, and the IPv4
  * forms inside IPv6 (mapped, NAT64). */

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "fed_fetch.h"
 #include "fed_html.h"
 #include "fed_key.h"
 #include "hub.h"
@@ -504,15 +505,6 @@ struct queue_view {
 	int nmove, cap;
 };
 
-static void
-host_of(const char *url, char *out, size_t cap)
-{
-	const char *p = strstr(url, "://");
-
-	p = p ? p + 3 : url;
-	snprintf(out, cap, "%.*s", (int)strcspn(p, "/"), p);
-}
-
 static int
 queue_each(void *ctx, const struct st_job *j)
 {
@@ -520,7 +512,7 @@ queue_each(void *ctx, const struct st_job *j)
 	char host[256];
 	int i;
 
-	host_of(j->inbox, host, sizeof(host));
+	fed_url_host(j->inbox, host, sizeof(host));
 	if (v->retry != NULL) {
 		if (!strcmp(host, v->retry) && v->nmove < v->cap)
 			v->move[v->nmove++] = *j;

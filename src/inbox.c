@@ -192,15 +192,6 @@ static struct {
 } cool[COOL_HOSTS];
 static pthread_mutex_t cool_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void
-key_host(const char *key_id, char *out, size_t cap)
-{
-	const char *p = strstr(key_id, "://");
-
-	p = p ? p + 3 : key_id;
-	snprintf(out, cap, "%.*s", (int)strcspn(p, "/#?"), p);
-}
-
 static int
 cooling(const char *key_id)
 {
@@ -208,7 +199,7 @@ cooling(const char *key_id)
 	time_t now = time(NULL);
 	int i, hit = 0;
 
-	key_host(key_id, host, sizeof(host));
+	fed_url_host(key_id, host, sizeof(host));
 	pthread_mutex_lock(&cool_mu);
 	for (i = 0; i < COOL_HOSTS && !hit; i++)
 		hit = cool[i].until > now && !strcasecmp(cool[i].host, host);
@@ -222,7 +213,7 @@ cool_down(const char *key_id)
 	char host[128];
 	int i, oldest = 0;
 
-	key_host(key_id, host, sizeof(host));
+	fed_url_host(key_id, host, sizeof(host));
 	pthread_mutex_lock(&cool_mu);
 	for (i = 0; i < COOL_HOSTS; i++) {
 		if (!strcasecmp(cool[i].host, host)) {
