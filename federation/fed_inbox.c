@@ -679,6 +679,22 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc;
 }
 
+/* A remote actor blocks one of ours: follows end both ways (Mastodon). */
+static int
+block_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	struct st_actor x;
+	int rc;
+
+	if ((rc = local_target(t, f->act->object_id, &x, e)) != 0)
+		return rc;
+	rc = st_follow_del(t, f->from->id, x.id);
+	if (rc == 0 || rc == ST_NOTFOUND)
+		rc = st_follow_del(t, x.id, f->from->id);
+	st_actor_clear(&x);
+	return rc == ST_NOTFOUND ? 0 : rc;
+}
+
 int
 fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 {
@@ -706,6 +722,8 @@ fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 		return update_in(t, f, e);
 	if (!strcmp(type, "Delete"))
 		return delete_in(t, f, e);
+	if (!strcmp(type, "Block"))
+		return block_in(t, f, e);
 	f->ignored = 1;
 	return 0;
 }

@@ -293,6 +293,12 @@ def hostile(b, eve):
     st, body = eve.post(b.base + "/inbox", undo)
     ok(st == 202 and follows(b, "followers", "bob") == [],
        "eve's Undo through the shared inbox: she no longer follows")
+    st, body = eve.post(inbox, eve.activity("Follow", bob))
+    ok(st == 202 and follows(b, "followers", "bob") == [eve.iri],
+       "eve follows bob again")
+    st, body = eve.post(inbox, eve.activity("Block", bob))
+    ok(st == 202 and follows(b, "followers", "bob") == [],
+       "eve blocks bob: the follow ends")
     like = eve.activity("Like", bob + "/statuses/1")
     st, body = eve.post(inbox, like)
     ok(st == 202, "a Like is taken (202) and, for now, not acted on")
