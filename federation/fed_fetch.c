@@ -159,12 +159,22 @@ out:
 	return rc;
 }
 
+/* Append "name: value" to h. */
+static struct curl_slist *
+header(struct curl_slist *h, const char *name, const char *value)
+{
+	char line[3072];
+
+	snprintf(line, sizeof(line), "%s: %s", name, value);
+	return curl_slist_append(h, line);
+}
+
 /* Date, Accept, Host and (with a key) Signature headers for url. */
 static struct curl_slist *
 request_headers(const struct fed_fetch_cfg *c, const char *url,
     const char *accept, struct err *e)
 {
-	char host[300], target[2048], date[40], line[3072], *sig;
+	char host[300], target[2048], date[40], *sig;
 	struct fed_sign in = { "GET", target, host, date, NULL, NULL, accept,
 		c->key_id, c->key };
 	struct curl_slist *h = NULL;
@@ -174,20 +184,16 @@ request_headers(const struct fed_fetch_cfg *c, const char *url,
 		return NULL;
 	}
 	fed_sig_http_date(time(NULL), date, sizeof(date));
-	snprintf(line, sizeof(line), "Accept: %s", accept);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "Date: %s", date);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "Host: %s", host);
-	h = curl_slist_append(h, line);
+	h = header(h, "Accept", accept);
+	h = header(h, "Date", date);
+	h = header(h, "Host", host);
 	if (c->key != NULL && c->key_id != NULL) {
 		if ((sig = fed_sig_sign(&in, e)) == NULL) {
 			curl_slist_free_all(h);
 			return NULL;
 		}
-		snprintf(line, sizeof(line), "Signature: %s", sig);
+		h = header(h, "Signature", sig);
 		free(sig);
-		h = curl_slist_append(h, line);
 	}
 	return h;
 }
@@ -296,7 +302,7 @@ static struct curl_slist *
 post_headers(const char *url, const char *body, size_t len,
     const char *key_id, EVP_PKEY *key, struct err *e)
 {
-	char host[300], target[2048], date[40], digest[64], line[3072], *sig;
+	char host[300], target[2048], date[40], digest[64], *sig;
 	static const char type[] = "application/activity+json";
 	struct fed_sign in = { "POST", target, host, date, digest, type, NULL,
 		key_id, key };
@@ -310,16 +316,12 @@ post_headers(const char *url, const char *body, size_t len,
 	fed_sig_digest(body, len, digest, sizeof(digest));
 	if ((sig = fed_sig_sign(&in, e)) == NULL)
 		return NULL;
-	snprintf(line, sizeof(line), "Signature: %s", sig);
+	h = header(h, "Signature", sig);
 	free(sig);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "Date: %s", date);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "Host: %s", host);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "Digest: %s", digest);
-	h = curl_slist_append(h, line);
-	h = curl_slist_append(h, "Content-Type: application/activity+json");
+	h = header(h, "Date", date);
+	h = header(h, "Host", host);
+	h = header(h, "Digest", digest);
+	h = header(h, "Content-Type", type);
 	/* curl waits for 100 Continue on bodies over 1 KiB: a round trip. */
 	h = curl_slist_append(h, "Expect:");
 	return h;

@@ -53,36 +53,61 @@ genkey(const char *priv, const char *pub)
 	return 0;
 }
 
+/* What both modes need: the key, the Host and target of url, a date. */
+struct prep {
+	char host[300], date[40], *pem;
+	const char *target;
+	EVP_PKEY *key;
+};
+
+static int
+prepare(struct prep *p, const char *priv, const char *url, const char *when)
+{
+	const char *h;
+	size_t n;
+
+	if ((p->pem = slurp(priv, &n)) == NULL ||
+	    (p->key = fed_sig_private_key(p->pem)) == NULL ||
+	    (h = strstr(url, "://")) == NULL)
+		return -1;
+	h += 3;
+	p->target = h + strcspn(h, "/");
+	snprintf(p->host, sizeof(p->host), "%.*s", (int)(p->target - h), h);
+	fed_sig_http_date(when ? (time_t)atoll(when) : time(NULL), p->date,
+	    sizeof(p->date));
+	return 0;
+}
+
+static void
+prep_free(struct prep *p)
+{
+	EVP_PKEY_free(p->key);
+	free(p->pem);
+}
+
+/* signreq sign PRIV KEYID URL BODYFILE [UNIXTIME]: a signed POST. */
 static int
 sign(char **argv, int argc)
 {
-	char host[300], date[40], digest[64], *pem, *body, *sig;
-	const char *url = argv[4], *p, *target;
+	char digest[64], *body, *sig;
+	struct prep p = { 0 };
 	struct err e;
-	size_t len, plen;
-	EVP_PKEY *key;
-	time_t when = argc > 6 ? (time_t)atoll(argv[6]) : time(NULL);
+	size_t len;
 
-	if ((pem = slurp(argv[2], &plen)) == NULL ||
-	    (body = slurp(argv[5], &len)) == NULL ||
-	    (key = fed_sig_private_key(pem)) == NULL)
+	if (prepare(&p, argv[2], argv[4], argc > 6 ? argv[6] : NULL) < 0 ||
+	    (body = slurp(argv[5], &len)) == NULL)
 		return 1;
-	p = strstr(url, "://") + 3;
-	target = p + strcspn(p, "/");
-	snprintf(host, sizeof(host), "%.*s", (int)(target - p), p);
-	fed_sig_http_date(when, date, sizeof(date));
 	fed_sig_digest(body, len, digest, sizeof(digest));
-	struct fed_sign in = { "POST", target, host, date, digest,
-		"application/activity+json", NULL, argv[3], key };
+	struct fed_sign in = { "POST", p.target, p.host, p.date, digest,
+		"application/activity+json", NULL, argv[3], p.key };
 	if ((sig = fed_sig_sign(&in, &e)) == NULL)
 		return 1;
 	printf("Host: %s\nDate: %s\nDigest: %s\nContent-Type: "
 	       "application/activity+json\nSignature: %s\n",
-	    host, date, digest, sig);
+	    p.host, p.date, digest, sig);
 	free(sig);
 	free(body);
-	EVP_PKEY_free(key);
-	free(pem);
+	prep_free(&p);
 	return 0;
 }
 
@@ -90,30 +115,21 @@ sign(char **argv, int argc)
 static int
 sign_get(char **argv, int argc)
 {
-	char host[300], date[40], *pem, *sig;
-	const char *url = argv[4], *p, *target;
 	static const char accept[] = "application/activity+json";
+	struct prep p = { 0 };
 	struct err e;
-	size_t plen;
-	EVP_PKEY *key;
-	time_t when = argc > 5 ? (time_t)atoll(argv[5]) : time(NULL);
+	char *sig;
 
-	if ((pem = slurp(argv[2], &plen)) == NULL ||
-	    (key = fed_sig_private_key(pem)) == NULL)
+	if (prepare(&p, argv[2], argv[4], argc > 5 ? argv[5] : NULL) < 0)
 		return 1;
-	p = strstr(url, "://") + 3;
-	target = p + strcspn(p, "/");
-	snprintf(host, sizeof(host), "%.*s", (int)(target - p), p);
-	fed_sig_http_date(when, date, sizeof(date));
-	struct fed_sign in = { "GET", target, host, date, NULL, NULL, accept,
-		argv[3], key };
+	struct fed_sign in = { "GET", p.target, p.host, p.date, NULL, NULL,
+		accept, argv[3], p.key };
 	if ((sig = fed_sig_sign(&in, &e)) == NULL)
 		return 1;
-	printf("Host: %s\nDate: %s\nAccept: %s\nSignature: %s\n", host, date,
-	    accept, sig);
+	printf("Host: %s\nDate: %s\nAccept: %s\nSignature: %s\n", p.host,
+	    p.date, accept, sig);
 	free(sig);
-	EVP_PKEY_free(key);
-	free(pem);
+	prep_free(&p);
 	return 0;
 }
 
