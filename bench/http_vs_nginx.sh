@@ -22,6 +22,7 @@ need wrk wrk
 need curl curl
 need awk gawk
 need "$NGINX" nginx-light
+need_bench_store_deps
 need_file "$BUILD/hubd" "build the hub first: mkdir -p build && cd build && ../configure && make"
 need_file "$BUILD/hubctl" "build the hub first: mkdir -p build && cd build && ../configure && make"
 check_missing
@@ -111,6 +112,16 @@ echo "hubd VmRSS idle (after start-up and the fetches above):" \
     "$(mib "$rss_idle") MiB (RssAnon $(mib "$(rss_kib "$hubd_pid" RssAnon)")," \
     "RssFile $(mib "$(rss_kib "$hubd_pid" RssFile)"): file pages include" \
     "the LMDB map)"
+# The reference: an empty program linked against the same shared
+# libraries, before and after the library initialisation hubd does.
+# shellcheck disable=SC2046
+cc -std=c11 -O2 -o "$tmp/rss_floor" "$bench_dir/rss_floor.c" \
+    -Wl,--no-as-needed $(pkg-config --libs libmicrohttpd jansson libcurl \
+    libcrypto gumbo) -llmdb -largon2 -pthread
+read -r floor_loaded floor_init < <("$tmp/rss_floor")
+echo "library floor: an empty program linked against hubd's libraries:" \
+    "$(mib "$floor_loaded") MiB loaded, $(mib "$floor_init") MiB after" \
+    "OpenSSL and libcurl initialisation"
 echo
 
 # ---- nginx serving the same bytes ----
@@ -250,6 +261,8 @@ echo
 printf '%-36s %8s  %s\n' "hubd memory" "MiB" "target"
 printf '%-36s %8s  %s\n' "VmRSS idle, before the load" "$(mib "$rss_idle")" \
     "< 8 MiB: $(awk -v k="$rss_idle" 'BEGIN { print (k < 8192 ? "met" : "NOT met") }')"
+printf '%-36s %8s  %s\n' "  library floor (same libraries)" \
+    "$(mib "$floor_init")" "hubd's own idle cost: $(mib $((rss_idle - floor_init))) MiB"
 printf '%-36s %8s  %s\n' "VmRSS peak, $nsamples samples / 0.5 s" \
     "$(mib "$rss_peak")" \
     "< 32 MiB: $(awk -v k="$rss_peak" 'BEGIN { print (k < 32768 ? "met" : "NOT met") }')"
