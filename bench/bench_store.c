@@ -381,8 +381,8 @@ seed_main(void *arg)
 			continue;
 		}
 		op->s = s;
-		op->p = hub_post_prepare(
-		    &s->b->h, name, text, ST_VIS_PUBLIC, NULL, &rc, &e);
+		op->p = hub_post_prepare(&s->b->h, name, text,
+		    &(struct hub_post_opts){ .vis = ST_VIS_PUBLIC }, &rc, &e);
 		if (op->p == NULL) {
 			free(op);
 			seed_finish(s, rc, &e);
@@ -774,8 +774,9 @@ pub_main(void *arg)
 	pthread_barrier_wait(&r->start);
 	for (i = 0; i < r->per_thread && now_sec() < r->deadline; i++) {
 		note_text(text, sizeof(text), me * r->per_thread + i);
-		if (hub_post_publish(&r->b->h, name, text, ST_VIS_PUBLIC, NULL,
-			NULL, 0, &e) == 0)
+		if (hub_post_publish(&r->b->h, name, text,
+			&(struct hub_post_opts){ .vis = ST_VIS_PUBLIC }, NULL,
+			0, &e) == 0)
 			atomic_fetch_add(&r->published, 1);
 		else if (atomic_fetch_add(&r->failed, 1) == 0)
 			r->first = e;

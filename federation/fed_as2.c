@@ -133,9 +133,12 @@ fed_as2_actor(
 
 /* to/cc by visibility (INTEROP.md "Addressing"). */
 static void
-set_audience(json_t *o, int vis, const char *followers)
+set_audience(json_t *o, const struct fed_note *n)
 {
 	json_t *to = json_array(), *cc = json_array();
+	const char *followers = n->followers;
+	int vis = n->vis;
+	size_t i;
 
 	switch (vis) {
 	case ST_VIS_PUBLIC:
@@ -151,6 +154,9 @@ set_audience(json_t *o, int vis, const char *followers)
 		break;
 	default: break;
 	}
+	for (i = 0; i < n->nmentions; i++)
+		json_array_append_new(vis == ST_VIS_DIRECT ? to : cc,
+		    json_string(n->mentions[i]));
 	json_object_set_new(o, "to", to);
 	json_object_set_new(o, "cc", cc);
 }
@@ -170,13 +176,17 @@ hashtags(const struct fed_note *n)
 		    json_pack("{s:s,s:s,s:s}", "type", "Hashtag", "href", href,
 			"name", name));
 	}
+	for (i = 0; i < n->nmentions; i++)
+		json_array_append_new(tags,
+		    json_pack("{s:s,s:s,s:s}", "type", "Mention", "href",
+			n->mentions[i], "name", n->mention_names[i]));
 	return tags;
 }
 
 json_t *
 fed_as2_note(const struct fed_note *n)
 {
-	char when[32];
+	char when[32], iri[700];
 	json_t *o = json_object();
 
 	fed_as2_time(n->published, when, sizeof(when));
@@ -185,7 +195,11 @@ fed_as2_note(const struct fed_note *n)
 	json_object_set_new(o, "url", json_string(n->url));
 	json_object_set_new(o, "attributedTo", json_string(n->attributed_to));
 	json_object_set_new(o, "published", json_string(when));
-	set_audience(o, n->vis, n->followers);
+	if (n->updated != 0) {
+		fed_as2_time(n->updated, when, sizeof(when));
+		json_object_set_new(o, "updated", json_string(when));
+	}
+	set_audience(o, n);
 	json_object_set_new(o, "inReplyTo",
 	    n->in_reply_to ? json_string(n->in_reply_to) : json_null());
 	json_object_set_new(
@@ -193,6 +207,12 @@ fed_as2_note(const struct fed_note *n)
 	json_object_set_new(o, "sensitive", json_boolean(n->summary != NULL));
 	json_object_set_new(o, "content", json_string(n->content));
 	json_object_set_new(o, "tag", hashtags(n));
+	snprintf(iri, sizeof(iri), "%s/replies", n->id);
+	json_object_set_new(o, "replies", json_string(iri));
+	snprintf(iri, sizeof(iri), "%s/likes", n->id);
+	json_object_set_new(o, "likes", json_string(iri));
+	snprintf(iri, sizeof(iri), "%s/shares", n->id);
+	json_object_set_new(o, "shares", json_string(iri));
 	return o;
 }
 

@@ -44,25 +44,32 @@ struct fed_note {
 	const char *base_url;	 /* for hashtag hrefs */
 	const char *const *tags; /* lowercase, without '#' */
 	size_t ntags;
+	/* Mentioned actors: IRIs, and names ("@user@host") for the tags. */
+	const char *const *mentions;
+	const char *const *mention_names;
+	size_t nmentions;
 	time_t published;
-	int vis; /* enum st_vis */
+	time_t updated; /* 0: never edited */
+	int vis;	/* enum st_vis */
 };
 
-/* A Note and the Create that wraps it (same to/cc). */
+/* A Note and the Create that wraps it (same to/cc). The Note links its
+ * replies, likes and shares collections at <id>/replies, /likes,
+ * /shares. Mentioned actors are in cc (in to for direct notes). */
 json_t *fed_as2_note(const struct fed_note *n);
 json_t *fed_as2_create(const char *id, const char *actor, json_t *note);
 /* A plain activity {id, type, actor, object} (object stolen: an id
  * string or an embedded object), addressed to to (or none). */
-json_t *fed_as2_activity(const char *id, const char *type,
-    const char *actor, json_t *object, const char *to);
+json_t *fed_as2_activity(const char *id, const char *type, const char *actor,
+    json_t *object, const char *to);
 /* What a deleted object becomes. */
 json_t *fed_as2_tombstone(
     const char *id, const char *former_type, time_t deleted);
 /* The Create's bytes around the Note's own serialization (note_js,
  * note_len, as dumped from note): the Note is serialized once. Returns
  * malloc'd JSON, or NULL. */
-char *fed_as2_create_dump(const char *id, const char *actor,
-    const json_t *note, const char *note_js, size_t note_len, size_t *len);
+char *fed_as2_create_dump(const char *id, const char *actor, const json_t *note,
+    const char *note_js, size_t note_len, size_t *len);
 /* An OrderedCollection with totalItems and first (and last) page. */
 json_t *fed_as2_collection(
     const char *id, uint64_t total, const char *first, const char *last);

@@ -14,6 +14,7 @@
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_social.h"
 
 /* ---- reading ---- */
 
@@ -30,12 +31,12 @@ static int
 http_iri(const char *s)
 {
 	return s != NULL && strlen(s) <= 500 &&
-	       (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7));
+	    (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7));
 }
 
 int
-fed_activity_read(const char *body, size_t len, struct fed_activity *a,
-    struct err *e)
+fed_activity_read(
+    const char *body, size_t len, struct fed_activity *a, struct err *e)
 {
 	json_error_t je;
 	const json_t *obj;
@@ -60,8 +61,9 @@ fed_activity_read(const char *body, size_t len, struct fed_activity *a,
 	if (!http_iri(a->id) || a->type == NULL || strlen(a->type) > 64 ||
 	    !http_iri(a->actor)) {
 		fed_activity_free(a);
-		return err_set(e, "an activity needs an http(s) id, a type and "
-				  "an actor"),
+		return err_set(e,
+			   "an activity needs an http(s) id, a type and "
+			   "an actor"),
 		       FED_IN_INVALID;
 	}
 	return 0;
@@ -75,8 +77,8 @@ fed_activity_free(struct fed_activity *a)
 }
 
 int
-fed_activity_check_origin(const struct fed_activity *a,
-    const char *signer_iri, struct err *e)
+fed_activity_check_origin(
+    const struct fed_activity *a, const char *signer_iri, struct err *e)
 {
 	char o1[300], o2[300];
 
@@ -86,8 +88,9 @@ fed_activity_check_origin(const struct fed_activity *a,
 	if (fed_url_origin(a->id, o1, sizeof(o1)) < 0 ||
 	    fed_url_origin(signer_iri, o2, sizeof(o2)) < 0 ||
 	    strcmp(o1, o2) != 0)
-		return err_set(e, "the activity's id is not on the signer's "
-				  "host"),
+		return err_set(e,
+			   "the activity's id is not on the signer's "
+			   "host"),
 		       FED_IN_FORBIDDEN;
 	return 0;
 }
@@ -96,8 +99,8 @@ fed_activity_check_origin(const struct fed_activity *a,
 
 /* Store doc as an object (not served: DIRECT), under iri. */
 static int
-store_activity(struct st_txn *t, const json_t *doc, const char *iri,
-    int local, uint64_t owner, uint64_t parent, uint64_t *id)
+store_activity(struct st_txn *t, const json_t *doc, const char *iri, int local,
+    uint64_t owner, uint64_t parent, uint64_t *id)
 {
 	struct st_obj o = { 0 };
 	size_t len;
@@ -110,10 +113,13 @@ store_activity(struct st_txn *t, const json_t *doc, const char *iri,
 		return rc;
 	if ((js = fed_as2_dump(doc, &len)) == NULL)
 		return ST_EIO;
-	o = (struct st_obj){ .id = *id, .kind = ST_K_ACTIVITY,
+	o = (struct st_obj){ .id = *id,
+		.kind = ST_K_ACTIVITY,
 		.ctx = local ? ST_CTX_AS : ST_CTX_NONE,
-		.flags = local ? ST_OF_LOCAL : 0, .vis = ST_VIS_DIRECT,
-		.owner = owner, .published = (uint64_t)time(NULL),
+		.flags = local ? ST_OF_LOCAL : 0,
+		.vis = ST_VIS_DIRECT,
+		.owner = owner,
+		.published = (uint64_t)time(NULL),
 		.parent = parent };
 	if ((rc = st_iri_put(t, iri, *id)) == 0)
 		rc = st_object_put(t, &o, js, len);
@@ -123,30 +129,43 @@ store_activity(struct st_txn *t, const json_t *doc, const char *iri,
 
 /* A new local activity of actor: its IRI is <actor>/activities/<id>. */
 int
-fed_local_activity(struct st_txn *t, const struct st_actor *actor,
-    const char *type, json_t *object, const char *to, uint64_t parent,
-    uint64_t *id)
+fed_local_activity_cc(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, const char *to, json_t *cc,
+    uint64_t parent, uint64_t *id)
 {
-	char iri[700];
+	char iri[700], when[32];
 	uint64_t n;
 	json_t *doc;
 	int rc;
 
 	if ((rc = st_id_next(t, &n)) != 0) {
 		json_decref(object);
+		json_decref(cc);
 		return rc;
 	}
 	snprintf(iri, sizeof(iri), "%s/activities/%llu", actor->iri,
 	    (unsigned long long)n);
 	doc = fed_as2_activity(iri, type, actor->iri, object, to);
+	if (cc != NULL)
+		json_object_set_new(doc, "cc", cc);
+	fed_as2_time(time(NULL), when, sizeof(when));
+	json_object_set_new(doc, "published", json_string(when));
 	rc = store_activity(t, doc, iri, 1, actor->id, parent, id);
 	json_decref(doc);
 	return rc;
 }
 
+int
+fed_local_activity(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, const char *to, uint64_t parent,
+    uint64_t *id)
+{
+	return fed_local_activity_cc(
+	    t, actor, type, object, to, NULL, parent, id);
+}
+
 static int
-queue(struct st_txn *t, uint64_t signer, uint64_t activity,
-    const char *inbox)
+queue(struct st_txn *t, uint64_t signer, uint64_t activity, const char *inbox)
 {
 	struct st_job j = { 0 };
 
@@ -171,11 +190,23 @@ load_json(struct st_txn *t, uint64_t id, struct st_obj *o)
 	return json_loadb(js, len, 0, NULL);
 }
 
+static int
+notify(
+    struct st_txn *t, uint64_t owner, int type, uint64_t actor, uint64_t object)
+{
+	struct st_notification n = { .type = (uint8_t)type,
+		.actor = actor,
+		.object = object,
+		.time = (uint64_t)time(NULL) };
+
+	return st_notify_add(t, owner, &n);
+}
+
 /* ---- the effects ---- */
 
 static int
-local_target(struct st_txn *t, const char *iri, struct st_actor *x,
-    struct err *e)
+local_target(
+    struct st_txn *t, const char *iri, struct st_actor *x, struct err *e)
 {
 	if (iri == NULL || st_actor_by_iri(t, iri, x) != 0)
 		return err_set(e, "there is no such actor here"),
@@ -230,27 +261,31 @@ follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	 * 1 MiB Follow must not cost 1 MiB twice. */
 	reduced = json_pack("{s:s,s:s,s:s,s:s}", "id", f->act->id, "type",
 	    "Follow", "actor", f->from->iri, "object", x.iri);
-	rc = reduced ? store_activity(t, reduced, f->act->id, 0, f->from->id,
-			   x.id, &obj)
-		     : ST_EIO;
+	rc = reduced
+	    ? store_activity(t, reduced, f->act->id, 0, f->from->id, x.id, &obj)
+	    : ST_EIO;
 	if (rc == 0 && st_follow_get(t, f->from->id, x.id, &state, NULL) == 0 &&
 	    state == ST_FOLLOW_ACCEPTED)
 		rc = send_accept(t, f, &x, obj); /* a repeated Follow */
-	else if (rc == 0 && (x.flags & ST_AF_LOCKED))
-		rc = st_follow_put(t, f->from->id, x.id, ST_FOLLOW_PENDING,
-		    obj);
-	else if (rc == 0 && (rc = st_follow_put(t, f->from->id, x.id,
-				 ST_FOLLOW_ACCEPTED, obj)) == 0)
-		rc = send_accept(t, f, &x, obj);
+	else if (rc == 0 && (x.flags & ST_AF_LOCKED)) {
+		if ((rc = st_follow_put(
+			 t, f->from->id, x.id, ST_FOLLOW_PENDING, obj)) == 0)
+			rc = notify(
+			    t, x.id, ST_N_FOLLOW_REQUEST, f->from->id, 0);
+	} else if (rc == 0 &&
+	    (rc = st_follow_put(
+		 t, f->from->id, x.id, ST_FOLLOW_ACCEPTED, obj)) == 0 &&
+	    (rc = send_accept(t, f, &x, obj)) == 0)
+		rc = notify(t, x.id, ST_N_FOLLOW, f->from->id, 0);
 	json_decref(reduced);
 	st_actor_clear(&x);
 	return rc;
 }
 
-/* The Follow an Undo, Accept or Reject refers to: embedded, or by the id
- * of one stored here. Returns a new reference or NULL. */
+/* The activity of type an Undo, Accept or Reject refers to: embedded,
+ * or by the id of one stored here. Returns a new reference or NULL. */
 static json_t *
-referenced_follow(struct st_txn *t, const struct fed_activity *a)
+referenced(struct st_txn *t, const struct fed_activity *a, const char *type)
 {
 	struct st_obj o;
 	uint64_t id;
@@ -258,18 +293,27 @@ referenced_follow(struct st_txn *t, const struct fed_activity *a)
 
 	if (a->object != NULL)
 		doc = json_incref((json_t *)a->object);
-	else if (a->object_id == NULL || st_iri_get(t, a->object_id, &id) !=
-						 0 ||
-		 (doc = load_json(t, id, &o)) == NULL)
+	else if (a->object_id == NULL ||
+	    st_iri_get(t, a->object_id, &id) != 0 ||
+	    (doc = load_json(t, id, &o)) == NULL)
 		return NULL;
 	if (json_string_value(json_object_get(doc, "type")) == NULL ||
-	    strcmp(json_string_value(json_object_get(doc, "type")),
-		"Follow") != 0) {
+	    strcmp(json_string_value(json_object_get(doc, "type")), type) !=
+		0) {
 		json_decref(doc);
 		return NULL;
 	}
 	return doc;
 }
+
+static json_t *
+referenced_follow(struct st_txn *t, const struct fed_activity *a)
+{
+	return referenced(t, a, "Follow");
+}
+
+static int undo_react(struct st_txn *t, struct fed_inbox *f, struct err *e);
+static int delete_actor(struct st_txn *t, struct fed_inbox *f);
 
 static int
 undo_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
@@ -278,10 +322,8 @@ undo_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	struct st_actor x;
 	int rc;
 
-	if (follow == NULL) { /* Undo of a Like or Announce: later */
-		f->ignored = 1;
-		return 0;
-	}
+	if (follow == NULL)
+		return undo_react(t, f, e);
 	if (id_of(json_object_get(follow, "actor")) == NULL ||
 	    strcmp(id_of(json_object_get(follow, "actor")), f->from->iri)) {
 		json_decref(follow);
@@ -315,8 +357,9 @@ answer_in(struct st_txn *t, struct fed_inbox *f, int accept, struct err *e)
 	whom = id_of(json_object_get(follow, "object"));
 	if (whom == NULL || strcmp(whom, f->from->iri) != 0) {
 		json_decref(follow);
-		return err_set(e, "only the followed actor can answer a "
-				  "Follow"),
+		return err_set(e,
+			   "only the followed actor can answer a "
+			   "Follow"),
 		       FED_IN_FORBIDDEN;
 	}
 	rc = who ? st_actor_by_iri(t, who, &a) : ST_NOTFOUND;
@@ -330,9 +373,9 @@ answer_in(struct st_txn *t, struct fed_inbox *f, int accept, struct err *e)
 		f->ignored = 1; /* answered already, or never asked */
 		return 0;
 	}
-	rc = accept ? st_follow_put(t, a.id, f->from->id, ST_FOLLOW_ACCEPTED,
-			  obj)
-		    : st_follow_del(t, a.id, f->from->id);
+	rc = accept
+	    ? st_follow_put(t, a.id, f->from->id, ST_FOLLOW_ACCEPTED, obj)
+	    : st_follow_del(t, a.id, f->from->id);
 	st_actor_clear(&a);
 	return rc;
 }
@@ -345,7 +388,7 @@ static int
 is_public(const char *s)
 {
 	return !strcmp(s, AS_PUBLIC) || !strcmp(s, "as:Public") ||
-	       !strcmp(s, "Public");
+	    !strcmp(s, "Public");
 }
 
 /* to or cc as an array of id strings (a single value allowed). */
@@ -361,9 +404,9 @@ audience(const json_t *v)
 			json_array_append_new(out, json_string(id_of(v)));
 		return out;
 	}
-	json_array_foreach(v, i, x)
-		if (id_of(x) != NULL && json_array_size(out) < 200)
-			json_array_append_new(out, json_string(id_of(x)));
+	json_array_foreach(
+	    v, i, x) if (id_of(x) != NULL && json_array_size(out) < 200)
+	    json_array_append_new(out, json_string(id_of(x)));
 	return out;
 }
 
@@ -373,9 +416,8 @@ has_public(const json_t *list)
 	const json_t *x;
 	size_t i;
 
-	json_array_foreach(list, i, x)
-		if (is_public(json_string_value(x)))
-			return 1;
+	json_array_foreach(
+	    list, i, x) if (is_public(json_string_value(x))) return 1;
 	return 0;
 }
 
@@ -391,12 +433,10 @@ visibility(const json_t *to, const json_t *cc, const char *followers)
 		return ST_VIS_PUBLIC;
 	if (has_public(cc))
 		return ST_VIS_UNLISTED;
-	json_array_foreach(to, i, x)
-		if (followers && !strcmp(json_string_value(x), followers))
-			return ST_VIS_FOLLOWERS;
-	json_array_foreach(cc, i, x)
-		if (followers && !strcmp(json_string_value(x), followers))
-			return ST_VIS_FOLLOWERS;
+	json_array_foreach(to, i, x) if (followers &&
+	    !strcmp(json_string_value(x), followers)) return ST_VIS_FOLLOWERS;
+	json_array_foreach(cc, i, x) if (followers &&
+	    !strcmp(json_string_value(x), followers)) return ST_VIS_FOLLOWERS;
 	return ST_VIS_DIRECT;
 }
 
@@ -447,30 +487,31 @@ clean_tags(const json_t *v)
 	const char *type;
 	size_t i;
 
-	json_array_foreach(v, i, tag) {
+	json_array_foreach(v, i, tag)
+	{
 		type = json_string_value(json_object_get(tag, "type"));
-		if (type == NULL || (strcmp(type, "Hashtag") &&
-				     strcmp(type, "Mention")) ||
+		if (type == NULL ||
+		    (strcmp(type, "Hashtag") && strcmp(type, "Mention")) ||
 		    json_array_size(out) >= 64)
 			continue;
-		json_array_append_new(out, json_pack("{s:s,s:o*,s:o*}", "type",
-		    type, "name", time_value(json_object_get(tag, "name")),
-		    "href", url_value(json_object_get(tag, "href"))));
+		json_array_append_new(out,
+		    json_pack("{s:s,s:o*,s:o*}", "type", type, "name",
+			time_value(json_object_get(tag, "name")), "href",
+			url_value(json_object_get(tag, "href"))));
 	}
 	return out;
 }
 
-static const char *const note_types[] = { "Note", "Article", "Page",
-	"Question", NULL };
-
+static const char *const note_types[] = { "Note", "Article", "Page", "Question",
+	NULL };
 
 /* The note as this hub keeps it: only known fields, HTML sanitized. */
 static json_t *
 clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 {
 	const char *type = json_string_value(json_object_get(o, "type"));
-	const char *id = id_of(o), *by = id_of(json_object_get(o,
-					      "attributedTo"));
+	const char *id = id_of(o),
+		   *by = id_of(json_object_get(o, "attributedTo"));
 	char o1[300], o2[300];
 	int i, known = 0;
 
@@ -479,34 +520,36 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 	if (!known)
 		return err_set(e, "only notes and articles are taken"), NULL;
 	if (!http_iri(id) || by == NULL || strcmp(by, from->iri) != 0)
-		return err_set(e, "the note must be attributed to the "
-				  "sender"),
+		return err_set(e,
+			   "the note must be attributed to the "
+			   "sender"),
 		       NULL;
 	if (fed_url_origin(id, o1, sizeof(o1)) < 0 ||
 	    fed_url_origin(from->iri, o2, sizeof(o2)) < 0 || strcmp(o1, o2))
-		return err_set(e, "the note's id is not on the sender's "
-				  "host"),
+		return err_set(e,
+			   "the note's id is not on the sender's "
+			   "host"),
 		       NULL;
 	return json_pack("{s:s,s:s,s:s,s:o*,s:o*,s:o*,s:o,s:o,s:o,s:o,s:o,"
 			 "s:b,s:o}",
-	    "id", id, "type", type, "attributedTo", by,
-	    "url", url_value(json_object_get(o, "url")),
-	    "published", time_value(json_object_get(o, "published")),
-	    "inReplyTo", url_value(json_object_get(o, "inReplyTo")),
-	    "to", audience(json_object_get(o, "to")),
-	    "cc", audience(json_object_get(o, "cc")),
-	    "name", clean_html(json_object_get(o, "name"), 1),
-	    "summary", clean_html(json_object_get(o, "summary"), 1),
-	    "content", clean_html(json_object_get(o, "content"), 0),
-	    "sensitive", json_is_true(json_object_get(o, "sensitive")),
-	    "tag", clean_tags(json_object_get(o, "tag")));
+	    "id", id, "type", type, "attributedTo", by, "url",
+	    url_value(json_object_get(o, "url")), "published",
+	    time_value(json_object_get(o, "published")), "inReplyTo",
+	    url_value(json_object_get(o, "inReplyTo")), "to",
+	    audience(json_object_get(o, "to")), "cc",
+	    audience(json_object_get(o, "cc")), "name",
+	    clean_html(json_object_get(o, "name"), 1), "summary",
+	    clean_html(json_object_get(o, "summary"), 1), "content",
+	    clean_html(json_object_get(o, "content"), 0), "sensitive",
+	    json_is_true(json_object_get(o, "sensitive")), "tag",
+	    clean_tags(json_object_get(o, "tag")));
 }
 
 /* Local actors named in to/cc, added to the timelines set with the
  * sender's local followers. Returns how many timelines got the note. */
 static int
-deliver_home(struct st_txn *t, const struct st_actor *from,
-    const json_t *note, int vis, uint64_t id)
+deliver_home(struct st_txn *t, const struct st_actor *from, const json_t *note,
+    int vis, uint64_t id)
 {
 	const char *lists[] = { "to", "cc" };
 	uint64_t ids[256], after = 0;
@@ -526,7 +569,8 @@ deliver_home(struct st_txn *t, const struct st_actor *from,
 			}
 		} while (n == 256);
 	for (k = 0; k < 2; k++)
-		json_array_foreach(json_object_get(note, lists[k]), j, v) {
+		json_array_foreach(json_object_get(note, lists[k]), j, v)
+		{
 			if (st_actor_by_iri(t, json_string_value(v), &x) != 0)
 				continue;
 			if ((x.flags & ST_AF_LOCAL) &&
@@ -537,10 +581,28 @@ deliver_home(struct st_txn *t, const struct st_actor *from,
 	return homes;
 }
 
-/* Whether a local member follows from, or the note addresses one. */
+/* The stored note a note replies to (0: none known here). */
+static uint64_t
+parent_note(struct st_txn *t, const json_t *note, struct st_obj *po)
+{
+	const char *irt = json_string_value(json_object_get(note, "inReplyTo"));
+	uint64_t id;
+
+	if (irt == NULL || st_iri_get(t, irt, &id) != 0 ||
+	    st_object_peek(t, id, po, NULL, NULL) != 0 || po->kind != ST_K_NOTE)
+		return 0;
+	return id;
+}
+
+/* Whether a local member follows from, or the note addresses one, or it
+ * replies to a note of this hub. */
 static int
 interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 {
+	struct st_obj po;
+
+	if (parent_note(t, note, &po) != 0 && (po.flags & ST_OF_LOCAL))
+		return 1;
 	const char *lists[] = { "to", "cc" };
 	struct st_actor x;
 	const json_t *v;
@@ -551,7 +613,8 @@ interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 	if (st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) > 0)
 		return 1;
 	for (k = 0; k < 2; k++)
-		json_array_foreach(json_object_get(note, lists[k]), i, v) {
+		json_array_foreach(json_object_get(note, lists[k]), i, v)
+		{
 			if (st_actor_by_iri(t, json_string_value(v), &x) != 0)
 				continue;
 			local = (x.flags & ST_AF_LOCAL) != 0;
@@ -559,6 +622,51 @@ interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 			if (local)
 				return 1;
 		}
+	return 0;
+}
+
+/* A new note id from from: index it as a reply, and tell the local
+ * author replied to and the local actors mentioned. */
+static int
+thread_and_notify(struct st_txn *t, const struct st_actor *from,
+    const json_t *note, uint64_t id)
+{
+	const json_t *tag;
+	struct st_actor x;
+	struct st_obj po;
+	uint64_t parent, told[16];
+	const char *href, *type;
+	size_t i;
+	int rc = 0, ntold = 0, k;
+
+	if ((parent = parent_note(t, note, &po)) != 0) {
+		if ((rc = st_reply_add(t, parent, id)) != 0)
+			return rc;
+		if ((po.flags & ST_OF_LOCAL) && po.owner != from->id) {
+			if ((rc = notify(
+				 t, po.owner, ST_N_REPLY, from->id, id)))
+				return rc;
+			told[ntold++] = po.owner;
+		}
+	}
+	json_array_foreach(json_object_get(note, "tag"), i, tag)
+	{
+		type = json_string_value(json_object_get(tag, "type"));
+		href = json_string_value(json_object_get(tag, "href"));
+		if (type == NULL || strcmp(type, "Mention") || href == NULL ||
+		    ntold == 16 || st_actor_by_iri(t, href, &x) != 0)
+			continue;
+		for (k = 0; k < ntold && told[k] != x.id; k++)
+			;
+		if ((x.flags & ST_AF_LOCAL) && k == ntold &&
+		    x.kind == ST_AK_PERSON) {
+			rc = notify(t, x.id, ST_N_MENTION, from->id, id);
+			told[ntold++] = x.id;
+		}
+		st_actor_clear(&x);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -591,8 +699,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		       FED_IN_INVALID;
 	if ((note = clean_note(f->act->object, from, e)) == NULL)
 		return FED_IN_INVALID;
-	if (st_iri_get(t, json_string_value(json_object_get(note, "id")),
-		&id) == 0) {
+	if (st_iri_get(
+		t, json_string_value(json_object_get(note, "id")), &id) == 0) {
 		json_decref(note);
 		f->duplicate = 1;
 		return 0;
@@ -613,8 +721,10 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	if ((rc = st_id_next(t, &o.id)) == 0 &&
 	    (rc = st_iri_put(t, json_string_value(json_object_get(note, "id")),
 		 o.id)) == 0 &&
-	    (rc = fed_store_json(t, &o, note)) == 0)
+	    (rc = fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
+		rc = thread_and_notify(t, from, note, o.id);
+	}
 	json_decref(note);
 	return rc;
 }
@@ -640,8 +750,8 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	uint64_t id;
 	int rc;
 
-	if (f->act->object == NULL || owned_note(t, f->act->object_id, f->from,
-					  &o, &id) != 0 ||
+	if (f->act->object == NULL ||
+	    owned_note(t, f->act->object_id, f->from, &o, &id) != 0 ||
 	    o.kind != ST_K_NOTE) {
 		f->ignored = 1; /* an actor's Update, or unknown: later */
 		return 0;
@@ -661,7 +771,9 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	uint64_t id;
 	int rc;
 
-	(void)e;
+	if (f->act->object_id != NULL &&
+	    !strcmp(f->act->object_id, f->from->iri))
+		return delete_actor(t, f);
 	if ((rc = owned_note(t, f->act->object_id, f->from, &o, &id)) != 0) {
 		if (rc == FED_IN_FORBIDDEN)
 			return err_set(e, "only the author can delete a note"),
@@ -676,6 +788,210 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	o.flags |= ST_OF_DELETED;
 	rc = fed_store_json(t, &o, ts);
 	json_decref(ts);
+	return rc;
+}
+
+/* The stored note an activity's object names: *id, its header. */
+static int
+object_note(struct st_txn *t, const char *iri, uint64_t *id, struct st_obj *o)
+{
+	if (iri == NULL || st_iri_get(t, iri, id) != 0 ||
+	    st_object_peek(t, *id, o, NULL, NULL) != 0)
+		return ST_NOTFOUND;
+	return o->kind == ST_K_NOTE ? 0 : ST_NOTFOUND;
+}
+
+/* Keep only what a Like or Announce means, so an Undo by id finds it. */
+static int
+store_reduced(
+    struct st_txn *t, struct fed_inbox *f, uint64_t note, uint64_t *act)
+{
+	json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "id", f->act->id, "type",
+	    f->act->type, "actor", f->from->iri, "object", f->act->object_id);
+	int rc = doc
+	    ? store_activity(t, doc, f->act->id, 0, f->from->id, note, act)
+	    : ST_EIO;
+
+	json_decref(doc);
+	return rc;
+}
+
+int
+fed_home_fanout(struct st_txn *t, uint64_t who, uint64_t note)
+{
+	uint64_t ids[256], after = 0;
+	struct st_actor x;
+	int n, i, rc = 0;
+
+	do {
+		n = st_follow_list(
+		    t, who, 1, ST_FOLLOW_ACCEPTED, after, ids, 256);
+		for (i = 0; rc == 0 && i < n; i++) {
+			after = ids[i];
+			if (st_actor_get(t, ids[i], &x) != 0)
+				continue;
+			if (x.flags & ST_AF_LOCAL)
+				rc = st_timeline_add(t, x.id, note);
+			st_actor_clear(&x);
+		}
+	} while (rc == 0 && n == 256);
+	return rc;
+}
+
+/* Like or Announce of a note known here. A boost of a note nobody here
+ * has seen is taken and not kept (fetching it is for later). */
+static int
+react_in(struct st_txn *t, struct fed_inbox *f, int type, struct err *e)
+{
+	struct st_obj o;
+	uint64_t note, act;
+	int rc;
+
+	if (object_note(t, f->act->object_id, &note, &o) != 0) {
+		f->ignored = 1;
+		return 0;
+	}
+	if (type == ST_REACT_ANNOUNCE && o.vis > ST_VIS_UNLISTED)
+		return err_set(e, "only public notes can be boosted"),
+		       FED_IN_FORBIDDEN;
+	if ((rc = store_reduced(t, f, note, &act)) != 0)
+		return rc;
+	rc = st_react_put(t, note, type, f->from->id, act);
+	if (rc == ST_EXISTS) {
+		f->duplicate = 1;
+		return 0;
+	}
+	if (rc == 0 && (o.flags & ST_OF_LOCAL))
+		rc = notify(t, o.owner,
+		    type == ST_REACT_LIKE ? ST_N_LIKE : ST_N_ANNOUNCE,
+		    f->from->id, note);
+	if (rc == 0 && type == ST_REACT_ANNOUNCE)
+		rc = fed_home_fanout(t, f->from->id, note);
+	return rc;
+}
+
+/* Undo of a Like or Announce from f->from. */
+static int
+undo_react(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	json_t *doc = referenced(t, f->act, "Like");
+	struct st_obj o;
+	uint64_t note;
+	int type = ST_REACT_LIKE, rc;
+
+	if (doc == NULL) {
+		doc = referenced(t, f->act, "Announce");
+		type = ST_REACT_ANNOUNCE;
+	}
+	if (doc == NULL) {
+		f->ignored = 1;
+		return 0;
+	}
+	if (id_of(json_object_get(doc, "actor")) == NULL ||
+	    strcmp(id_of(json_object_get(doc, "actor")), f->from->iri)) {
+		json_decref(doc);
+		return err_set(e, "only its actor can undo an activity"),
+		       FED_IN_FORBIDDEN;
+	}
+	rc = object_note(t, id_of(json_object_get(doc, "object")), &note, &o);
+	json_decref(doc);
+	if (rc != 0) {
+		f->ignored = 1;
+		return 0;
+	}
+	rc = st_react_del(t, note, type, f->from->id);
+	return rc == ST_NOTFOUND ? 0 : rc;
+}
+
+/* The ids a Flag's object names (one, or a list), at most 50. */
+static json_t *
+flag_objects(const json_t *obj)
+{
+	json_t *out = json_array();
+	const json_t *v;
+	size_t i;
+
+	if (json_is_string(obj) || json_is_object(obj)) {
+		if (http_iri(id_of(obj)))
+			json_array_append_new(out, json_string(id_of(obj)));
+		return out;
+	}
+	json_array_foreach(
+	    obj, i, v) if (http_iri(id_of(v)) && json_array_size(out) < 50)
+	    json_array_append_new(out, json_string(id_of(v)));
+	return out;
+}
+
+/* A report: kept for the moderators (content as plain text, objects as
+ * ids), about the first local actor it names or whose note it names.
+ * Reports about nobody here are taken and not kept. */
+static int
+flag_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	json_t *objects = flag_objects(json_object_get(f->act->doc, "object"));
+	struct st_report r = { 0 };
+	struct st_actor x;
+	const json_t *v;
+	struct st_obj o;
+	json_t *doc;
+	uint64_t id;
+	size_t i;
+	int rc;
+
+	(void)e;
+	json_array_foreach(objects, i, v)
+	{
+		if (r.target != 0)
+			break;
+		if (st_actor_by_iri(t, json_string_value(v), &x) == 0) {
+			if (x.flags & ST_AF_LOCAL)
+				r.target = x.id;
+			st_actor_clear(&x);
+		} else if (st_iri_get(t, json_string_value(v), &id) == 0 &&
+		    st_object_peek(t, id, &o, NULL, NULL) == 0 &&
+		    (o.flags & ST_OF_LOCAL))
+			r.target = o.owner;
+	}
+	if (r.target == 0) {
+		json_decref(objects);
+		f->ignored = 1;
+		return 0;
+	}
+	doc = json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", f->act->id, "type",
+	    "Flag", "actor", f->from->iri, "object", objects, "content",
+	    clean_html(json_object_get(f->act->doc, "content"), 1));
+	rc = doc
+	    ? store_activity(t, doc, f->act->id, 0, f->from->id, 0, &r.flag)
+	    : ST_EIO;
+	json_decref(doc);
+	r.reporter = f->from->id;
+	r.time = (uint64_t)time(NULL);
+	return rc != 0 ? rc : st_report_add(t, &r);
+}
+
+/* The sender deletes itself: follows end both ways, and its record is
+ * kept, marked deleted, so nothing more is taken from it. */
+static int
+delete_actor(struct st_txn *t, struct fed_inbox *f)
+{
+	uint64_t ids[256];
+	struct st_actor a;
+	int n, i, dir, rc = 0;
+
+	for (dir = 0; dir < 2 && rc == 0; dir++)
+		do {
+			n = st_follow_list(
+			    t, f->from->id, dir, -1, 0, ids, 256);
+			for (i = 0; rc == 0 && i < n; i++)
+				rc = dir
+				    ? st_follow_del(t, ids[i], f->from->id)
+				    : st_follow_del(t, f->from->id, ids[i]);
+		} while (rc == 0 && n == 256);
+	if (rc != 0 || (rc = st_actor_get(t, f->from->id, &a)) != 0)
+		return rc;
+	a.flags |= ST_AF_DELETED;
+	rc = st_actor_put(t, &a);
+	st_actor_clear(&a);
 	return rc;
 }
 
@@ -702,6 +1018,9 @@ fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 	const char *type = f->act->type;
 	int rc;
 
+	if (f->from->flags & ST_AF_DELETED)
+		return err_set(e, "this actor has been deleted"),
+		       FED_IN_FORBIDDEN;
 	/* Idempotent by id: a redelivery changes nothing. */
 	if ((rc = st_seen_add(t, f->act->id, (uint64_t)time(NULL))) != 0) {
 		if (rc == ST_EXISTS)
@@ -724,6 +1043,12 @@ fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 		return delete_in(t, f, e);
 	if (!strcmp(type, "Block"))
 		return block_in(t, f, e);
+	if (!strcmp(type, "Like"))
+		return react_in(t, f, ST_REACT_LIKE, e);
+	if (!strcmp(type, "Announce"))
+		return react_in(t, f, ST_REACT_ANNOUNCE, e);
+	if (!strcmp(type, "Flag"))
+		return flag_in(t, f, e);
 	f->ignored = 1;
 	return 0;
 }
@@ -753,17 +1078,18 @@ fed_follow_apply(struct st_txn *t, void *arg, struct err *e)
 	} else if (!f->undo) { /* new, or pending: (re)send the Follow */
 		rc = fed_local_activity(t, &me, "Follow", json_string(them.iri),
 		    them.iri, them.id, &act);
-		if (rc == 0 && (rc = st_follow_put(t, me.id, them.id,
-				    ST_FOLLOW_PENDING, act)) == 0)
+		if (rc == 0 &&
+		    (rc = st_follow_put(
+			 t, me.id, them.id, ST_FOLLOW_PENDING, act)) == 0)
 			rc = queue(t, me.id, act, them.inbox);
 	} else if (rc != 0) {
 		f->already = 1; /* not following: nothing to undo */
 		rc = 0;
 	} else if ((follow = load_json(t, follow_obj, &o)) == NULL)
 		rc = (err_set(e, "the Follow to undo is missing"), ST_EIO);
-	else if ((rc = fed_local_activity(t, &me, "Undo", follow, them.iri,
-		      them.id, &act)) == 0 &&
-		 (rc = st_follow_del(t, me.id, them.id)) == 0)
+	else if ((rc = fed_local_activity(
+		      t, &me, "Undo", follow, them.iri, them.id, &act)) == 0 &&
+	    (rc = st_follow_del(t, me.id, them.id)) == 0)
 		rc = queue(t, me.id, act, them.inbox);
 	st_actor_clear(&me);
 	st_actor_clear(&them);
@@ -776,71 +1102,92 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The distinct inboxes of actor's accepted remote followers, sorted. */
-static int
-follower_inboxes(struct st_txn *t, uint64_t actor, char ***out, size_t *n)
+struct inboxes {
+	char **v;
+	size_t n, cap;
+};
+
+/* Add the inbox of remote actor id (its shared inbox when it has one). */
+static void
+add_inbox(struct st_txn *t, struct inboxes *x, uint64_t id)
+{
+	struct st_actor f;
+	char **nv, *box;
+
+	if (st_actor_get(t, id, &f) != 0)
+		return;
+	box = (f.flags & (ST_AF_LOCAL | ST_AF_DELETED))
+	    ? NULL
+	    : strdup(f.shared_inbox[0] ? f.shared_inbox : f.inbox);
+	st_actor_clear(&f);
+	if (box == NULL)
+		return;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		if ((nv = realloc(x->v, x->cap * sizeof(*nv))) == NULL) {
+			free(box);
+			return;
+		}
+		x->v = nv;
+	}
+	x->v[x->n++] = box;
+}
+
+/* The distinct inboxes of actor's accepted remote followers (when
+ * followers is set) and of the actors extra, sorted. */
+static void
+collect_inboxes(struct st_txn *t, uint64_t actor, int followers,
+    const uint64_t *extra, size_t nextra, struct inboxes *x)
 {
 	uint64_t ids[256], after = 0;
-	size_t cap = 0, k;
-	struct st_actor f;
-	char **v = NULL, **nv, *box;
-	int got, i;
+	size_t k, i;
+	int got, j;
 
-	*n = 0;
-	do {
-		got = st_follow_list(t, actor, 1, ST_FOLLOW_ACCEPTED, after, ids,
-		    256);
-		for (i = 0; i < got; i++) {
-			after = ids[i];
-			if (st_actor_get(t, ids[i], &f) != 0)
-				continue;
-			box = (f.flags & ST_AF_LOCAL) ? NULL :
-			      strdup(f.shared_inbox[0] ? f.shared_inbox
-						       : f.inbox);
-			st_actor_clear(&f);
-			if (box == NULL)
-				continue;
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 64;
-				if ((nv = realloc(v, cap * sizeof(*v))) ==
-				    NULL) {
-					free(box);
-					break;
-				}
-				v = nv;
+	memset(x, 0, sizeof(*x));
+	if (followers)
+		do {
+			got = st_follow_list(
+			    t, actor, 1, ST_FOLLOW_ACCEPTED, after, ids, 256);
+			for (j = 0; j < got; j++) {
+				after = ids[j];
+				add_inbox(t, x, ids[j]);
 			}
-			v[(*n)++] = box;
-		}
-	} while (got == 256);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	for (k = 1, i = 1; *n > 0 && k < *n; k++) {
-		if (strcmp(v[k], v[i - 1]) == 0)
-			free(v[k]);
+		} while (got == 256);
+	for (k = 0; k < nextra; k++)
+		add_inbox(t, x, extra[k]);
+	if (x->n > 1)
+		qsort(x->v, x->n, sizeof(*x->v), cmp_str);
+	for (k = 1, i = 1; x->n > 0 && k < x->n; k++) {
+		if (strcmp(x->v[k], x->v[i - 1]) == 0)
+			free(x->v[k]);
 		else
-			v[i++] = v[k];
+			x->v[i++] = x->v[k];
 	}
-	if (*n > 0)
-		*n = (size_t)i;
-	*out = v;
-	return 0;
+	if (x->n > 0)
+		x->n = i;
+}
+
+int
+fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
+    int followers, const uint64_t *extra, size_t nextra, int *queued)
+{
+	struct inboxes x;
+	size_t i;
+	int rc = 0;
+
+	collect_inboxes(t, actor, followers, extra, nextra, &x);
+	for (i = 0; i < x.n; i++) {
+		if (rc == 0 && (rc = queue(t, actor, activity, x.v[i])) == 0 &&
+		    queued != NULL)
+			(*queued)++;
+		free(x.v[i]);
+	}
+	free(x.v);
+	return rc;
 }
 
 int
 fed_fanout(struct st_txn *t, uint64_t actor, uint64_t activity, int *queued)
 {
-	char **boxes = NULL;
-	size_t n = 0, i;
-	int rc;
-
-	if ((rc = follower_inboxes(t, actor, &boxes, &n)) != 0)
-		return rc;
-	for (i = 0; i < n; i++) {
-		if (rc == 0 && (rc = queue(t, actor, activity, boxes[i])) == 0 &&
-		    queued != NULL)
-			(*queued)++;
-		free(boxes[i]);
-	}
-	free(boxes);
-	return rc;
+	return fed_fanout_to(t, actor, activity, 1, NULL, 0, queued);
 }

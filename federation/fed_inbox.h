@@ -24,28 +24,28 @@ struct st_txn;
 struct fed_activity {
 	json_t *doc;
 	const char *id, *type, *actor;
-	const char *object_id;	/* the object's id, embedded or not */
-	const json_t *object;	/* the embedded object, or NULL */
+	const char *object_id; /* the object's id, embedded or not */
+	const json_t *object;  /* the embedded object, or NULL */
 };
 
 /* Read body into a (a->doc owned: fed_activity_free). Returns 0, or
  * FED_IN_MALFORMED / FED_IN_INVALID with e saying what is wrong. */
-int fed_activity_read(const char *body, size_t len, struct fed_activity *a,
-    struct err *e);
+int fed_activity_read(
+    const char *body, size_t len, struct fed_activity *a, struct err *e);
 void fed_activity_free(struct fed_activity *a);
 
 /* The signer may send a: its actor is the key's owner and its id is on
  * the same host. Returns 0 or FED_IN_FORBIDDEN. */
-int fed_activity_check_origin(const struct fed_activity *a,
-    const char *signer_iri, struct err *e);
+int fed_activity_check_origin(
+    const struct fed_activity *a, const char *signer_iri, struct err *e);
 
 struct fed_inbox {
 	const struct fed_activity *act;
-	const struct st_actor *from;	/* verified sender, stored */
-	uint64_t owner;		/* the inbox's local actor; 0: shared */
-	int queued;		/* out: deliveries queued */
-	int ignored;		/* out: a type this hub does not act on */
-	int duplicate;		/* out: seen before, nothing done */
+	const struct st_actor *from; /* verified sender, stored */
+	uint64_t owner;		     /* the inbox's local actor; 0: shared */
+	int queued;		     /* out: deliveries queued */
+	int ignored;		     /* out: a type this hub does not act on */
+	int duplicate;		     /* out: seen before, nothing done */
 };
 
 /* st_write_fn: apply in (arg is a struct fed_inbox). Follow (accepted at
@@ -59,7 +59,7 @@ int fed_inbox_apply(struct st_txn *t, void *arg, struct err *e);
 struct fed_follow {
 	uint64_t follower, target;
 	int undo;
-	int already;		/* out: already following (nothing sent) */
+	int already; /* out: already following (nothing sent) */
 };
 int fed_follow_apply(struct st_txn *t, void *arg, struct err *e);
 
@@ -70,13 +70,24 @@ int fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc);
 /* Queue the stored activity (object id) signed as the local actor to the
  * inboxes of its accepted remote followers: a shared inbox once for all
  * its followers. *queued (may be NULL) counts the jobs. */
-int fed_fanout(struct st_txn *t, uint64_t actor, uint64_t activity,
-    int *queued);
+int fed_fanout(
+    struct st_txn *t, uint64_t actor, uint64_t activity, int *queued);
+/* The same, to followers only when followers is set, and to the remote
+ * actors extra (mentioned, replied to), each inbox once. */
+int fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
+    int followers, const uint64_t *extra, size_t nextra, int *queued);
+
+/* Put note in the home timelines of who's followers on this hub. */
+int fed_home_fanout(struct st_txn *t, uint64_t who, uint64_t note);
 
 /* A new local activity {id: <actor>/activities/<n>, type, actor, object
  * (stolen), to} stored (not served); *id its object id. */
 int fed_local_activity(struct st_txn *t, const struct st_actor *actor,
     const char *type, json_t *object, const char *to, uint64_t parent,
     uint64_t *id);
+/* The same with a cc list (stolen; NULL: none). */
+int fed_local_activity_cc(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, const char *to, json_t *cc,
+    uint64_t parent, uint64_t *id);
 
 #endif

@@ -1,6 +1,7 @@
 #include "hub.h"
 
 #include <argon2.h>
+#include <ctype.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -24,6 +26,7 @@
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_social.h"
 #include "text.h"
 
 static const char *const role_names[] = { "member", "moderator", "editor",
@@ -179,8 +182,8 @@ actor_apply(struct st_txn *t, void *arg, struct err *e)
 	    (rc = st_counter_add(t, "users", 1)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	if ((rc = st_iri_put(t, j->a.key_id, j->a.id)) != 0)
-		return err_set(e, "the key id %s is already in use",
-			   j->a.key_id),
+		return err_set(
+			   e, "the key id %s is already in use", j->a.key_id),
 		       rc == ST_EXISTS ? HUB_TAKEN : rc;
 	if ((rc = st_iri_put(t, j->a.iri, j->a.id)) != 0)
 		return err_set(e, "the address %s is already in use", j->a.iri),
@@ -418,6 +421,7 @@ load_local(
 	return 0;
 }
 
+static int untag(struct st_txn *t, uint64_t id);
 static int delete_notes(
     struct st_txn *t, struct hub *h, uint64_t actor, struct err *e);
 
@@ -489,15 +493,16 @@ change_apply(struct st_txn *t, void *arg, struct err *e)
 static int
 change(struct hub *h, const char *name, int what, int value, struct err *e)
 {
-	static const char *const done[] = { "role set to", "disabled:",
-		"deleted" };
+	static const char *const done[] = { "role set to",
+		"disabled:", "deleted" };
 	struct actor_change c = { h, name, what, value };
 	int rc = st_write(h->db, change_apply, &c, e);
 
 	if (rc == 0)
 		log_msg(LOG_INFO, "%s %s %s", name, done[what],
-		    what == 0 ? hub_role_name(value) :
-		    what == 1 ? (value ? "yes" : "no") : "");
+		    what == 0	    ? hub_role_name(value)
+			: what == 1 ? (value ? "yes" : "no")
+				    : "");
 	return rc;
 }
 
@@ -522,6 +527,8 @@ hub_user_delete(struct hub *h, const char *name, struct err *e)
 
 /* ---- notes ---- */
 
+#define MENTIONS_MAX (TEXT_MAX_MENTIONS + 1) /* and the replied-to author */
+
 struct hub_post {
 	struct hub *h;
 	char name[32];
@@ -530,10 +537,16 @@ struct hub_post {
 	int vis;
 	int ntags;
 	char tags[TEXT_MAX_TAGS][TEXT_TAG_MAX + 1];
+	/* Addressed actors: IRIs and "@user@host" names (read in prepare). */
+	int nmentions;
+	char mention_iri[MENTIONS_MAX][512];
+	char mention_name[MENTIONS_MAX][320];
+	char in_reply_to[600];
+	uint64_t edit; /* the note edited; 0: a new note */
 	char iri[600];
 	time_t now;
-	uint64_t note, act;	/* ids, once stored */
-	int queued;		/* deliveries queued */
+	uint64_t note, act; /* ids, once stored */
+	int queued;	    /* deliveries queued */
 };
 
 void
@@ -561,8 +574,9 @@ hub_post_queued(const struct hub_post *p)
 void
 hub_post_event(const struct hub_post *p, char *out, size_t cap)
 {
-	snprintf(out, cap, "note published by %s (%s): %s", p->name,
-	    hub_vis_name(p->vis), p->iri);
+	snprintf(out, cap, "note %s by %s (%s): %s",
+	    p->edit ? "edited" : "published", p->name, hub_vis_name(p->vis),
+	    p->iri);
 }
 
 static size_t
@@ -609,18 +623,206 @@ check_text(const char *text, const char *cw, struct err *e)
 	return 0;
 }
 
-struct hub_post *
-hub_post_prepare(struct hub *h, const char *name, const char *text, int vis,
-    const char *cw, int *rc, struct err *e)
+/* "@user@host" for the actor a (its host from its IRI). */
+static void
+handle_of(const struct st_actor *a, char *out, size_t cap)
 {
+	char host[300];
+
+	fed_url_host(a->iri, host, sizeof(host));
+	snprintf(out, cap, "@%s@%s", a->name, host[0] ? host : "?");
+}
+
+/* Add actor a to p's addressed actors, once. */
+static void
+address(struct hub_post *p, const struct st_actor *a)
+{
+	int i;
+
+	for (i = 0; i < p->nmentions; i++)
+		if (!strcmp(p->mention_iri[i], a->iri))
+			return;
+	if (p->nmentions == MENTIONS_MAX || strlen(a->iri) >= 512)
+		return;
+	snprintf(p->mention_iri[p->nmentions], 512, "%s", a->iri);
+	handle_of(a, p->mention_name[p->nmentions], 320);
+	p->nmentions++;
+}
+
+/* The actor m names: a member here, or a remote actor known here by its
+ * handle. ST_NOTFOUND when not known (yet). */
+static int
+known_mention(struct hub *h, const struct text_mention *m, struct st_actor *a)
+{
+	char key[400];
+	struct st_txn *t;
+	uint64_t id;
+	size_t i;
+	int rc;
+
+	if (m->host[0] == '\0' || !strcasecmp(m->host, h->cfg->host))
+		snprintf(key, sizeof(key), "%s", m->user);
+	else
+		snprintf(key, sizeof(key), "acct:%s@%s", m->user, m->host);
+	for (i = 0; key[i]; i++)
+		key[i] = (char)tolower((unsigned char)key[i]);
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return rc;
+	rc = strncmp(key, "acct:", 5) ? st_name_get(t, key, &id)
+				      : st_iri_get(t, key, &id);
+	if (rc == 0)
+		rc = st_actor_get(t, id, a);
+	st_read_end(t);
+	if (rc == 0 && (a->flags & ST_AF_DELETED)) {
+		st_actor_clear(a);
+		rc = ST_NOTFOUND;
+	}
+	return rc;
+}
+
+struct acct_job {
+	char key[400];
+	uint64_t id;
+};
+
+static int
+acct_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct acct_job *j = arg;
+	int rc = st_iri_put(t, j->key, j->id);
+
+	(void)e;
+	return rc == ST_EXISTS ? 0 : rc;
+}
+
+/* Remember that handle (user@host) is actor id, so mentions of it need
+ * no WebFinger lookup next time. */
+static void
+remember_handle(struct hub *h, const char *user, const char *host, uint64_t id)
+{
+	struct acct_job j = { .id = id };
+	struct err e;
+	size_t i;
+
+	snprintf(j.key, sizeof(j.key), "acct:%s@%s", user, host);
+	for (i = 0; j.key[i]; i++)
+		j.key[i] = (char)tolower((unsigned char)j.key[i]);
+	if (st_write(h->db, acct_apply, &j, &e) != 0)
+		log_msg(LOG_WARN, "cannot remember %s: %s", j.key, e.msg);
+}
+
+/* Resolve the mentions of text into p (linked in m). A remote handle not
+ * known here is looked up over the network when may_fetch is set, else
+ * HUB_NEED_FETCH is returned. Handles that do not resolve stay text. */
+static int
+resolve_mentions(struct hub_post *p, const char *text, struct text_mention *m,
+    int *nm, int may_fetch)
+{
+	char handle[400];
+	struct st_actor a;
+	struct err e;
+	int i, rc;
+
+	*nm = text_mentions(text, m, TEXT_MAX_MENTIONS);
+	for (i = 0; i < *nm; i++) {
+		rc = known_mention(p->h, &m[i], &a);
+		if (rc == ST_NOTFOUND && m[i].host[0] &&
+		    strcasecmp(m[i].host, p->h->cfg->host)) {
+			if (!may_fetch)
+				return HUB_NEED_FETCH;
+			snprintf(handle, sizeof(handle), "@%s@%s", m[i].user,
+			    m[i].host);
+			if ((rc = hub_resolve(p->h, handle, &a, &e)) == 0)
+				remember_handle(
+				    p->h, m[i].user, m[i].host, a.id);
+		}
+		if (rc != 0)
+			continue; /* no such actor: left as text */
+		address(p, &a);
+		st_actor_clear(&a);
+	}
+	for (i = 0; i < *nm; i++) /* link each to its actor */
+		m[i].href = NULL;
+	return 0;
+}
+
+/* The note replied to must be known here and visible to the author;
+ * its author is addressed. */
+static int
+reply_target(struct hub_post *p, const char *iri, struct err *e)
+{
+	struct st_actor a;
+	struct st_txn *t;
+	struct st_obj o;
+	uint64_t id;
+	int rc;
+
+	if (strlen(iri) >= sizeof(p->in_reply_to) ||
+	    (strncmp(iri, "https://", 8) && strncmp(iri, "http://", 7)))
+		return err_set(e,
+			   "\"in_reply_to\" must be the address (URL) "
+			   "of a note"),
+		       HUB_INVALID;
+	if ((rc = st_read_begin(p->h->db, &t)) != 0)
+		return err_set(e, "storage is not available"), rc;
+	rc = st_iri_get(t, iri, &id);
+	if (rc == 0)
+		rc = st_object_peek(t, id, &o, NULL, NULL);
+	if (rc == 0 && o.kind == ST_K_TOMBSTONE)
+		rc = ST_GONE;
+	else if (rc == 0 && o.kind != ST_K_NOTE)
+		rc = ST_NOTFOUND;
+	if (rc == 0 && (rc = st_actor_get(t, o.owner, &a)) == 0) {
+		address(p, &a);
+		st_actor_clear(&a);
+	}
+	st_read_end(t);
+	if (rc == ST_GONE)
+		return err_set(e,
+			   "the note you are replying to has been "
+			   "deleted"),
+		       ST_GONE;
+	if (rc != 0)
+		return err_set(e,
+			   "the note you are replying to is not known "
+			   "to this hub: open it here first"),
+		       HUB_INVALID;
+	snprintf(p->in_reply_to, sizeof(p->in_reply_to), "%s", iri);
+	return 0;
+}
+
+/* Link each resolved mention in the HTML to its actor's IRI. */
+static void
+link_mentions(struct hub_post *p, struct text_mention *m, int nm)
+{
+	char want[320];
+	int i, k;
+
+	for (i = 0; i < nm; i++)
+		for (k = 0; k < p->nmentions; k++) {
+			snprintf(want, sizeof(want), "@%s@%s", m[i].user,
+			    m[i].host[0] ? m[i].host : p->h->cfg->host);
+			if (!strcasecmp(want, p->mention_name[k]))
+				m[i].href = p->mention_iri[k];
+		}
+}
+
+struct hub_post *
+hub_post_prepare(struct hub *h, const char *name, const char *text,
+    const struct hub_post_opts *opts, int *rc, struct err *e)
+{
+	struct text_mention m[TEXT_MAX_MENTIONS];
 	struct hub_post *p;
 	struct buf b;
+	int nm = 0;
 
-	if ((*rc = check_text(text, cw, e)) != 0)
+	if ((*rc = check_text(text, opts->cw, e)) != 0)
 		return NULL;
-	if (vis < ST_VIS_PUBLIC || vis > ST_VIS_FOLLOWERS) {
+	if (opts->vis < ST_VIS_PUBLIC || opts->vis > ST_VIS_DIRECT) {
 		*rc = HUB_INVALID;
-		err_set(e, "visibility must be public, unlisted or followers");
+		err_set(e,
+		    "visibility must be public, unlisted, followers or "
+		    "direct");
 		return NULL;
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
@@ -629,15 +831,36 @@ hub_post_prepare(struct hub *h, const char *name, const char *text, int vis,
 		return NULL;
 	}
 	p->h = h;
-	p->vis = vis;
+	p->vis = opts->vis;
 	p->now = time(NULL);
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (opts->in_reply_to != NULL && opts->in_reply_to[0] &&
+	    (*rc = reply_target(p, opts->in_reply_to, e)) != 0) {
+		hub_post_free(p);
+		return NULL;
+	}
+	if ((*rc = resolve_mentions(p, text, m, &nm, opts->may_fetch)) != 0) {
+		err_set(e,
+		    "the note mentions someone on another server: "
+		    "looking them up");
+		hub_post_free(p);
+		return NULL;
+	}
+	if (p->vis == ST_VIS_DIRECT && p->nmentions == 0) {
+		*rc = HUB_INVALID;
+		err_set(e,
+		    "a direct note goes only to the people it "
+		    "mentions: mention someone (@name@host)");
+		hub_post_free(p);
+		return NULL;
+	}
+	link_mentions(p, m, nm);
 	p->ntags = text_hashtags(text, p->tags, TEXT_MAX_TAGS);
 	buf_init(&b, 256 * 1024);
-	text_to_html(text, h->cfg->base_url, &b);
+	text_to_html_m(text, h->cfg->base_url, m, nm, &b);
 	p->html = buf_steal(&b, NULL);
-	p->cw = cw && *cw ? strdup(cw) : NULL;
-	if (p->html == NULL || (cw && *cw && p->cw == NULL)) {
+	p->cw = opts->cw && *opts->cw ? strdup(opts->cw) : NULL;
+	if (p->html == NULL || (opts->cw && *opts->cw && p->cw == NULL)) {
 		hub_post_free(p);
 		*rc = ST_EIO;
 		err_set(e, "out of memory");
@@ -658,31 +881,67 @@ store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
 	uint64_t id = o->id, act = o->parent;
 	int rc = ST_EIO;
 
-	if (njs == NULL || (cjs = fed_as2_create_dump(act_iri,
-				json_string_value(json_object_get(note,
-				    "attributedTo")),
-				note, njs, nl, &cl)) == NULL)
+	if (njs == NULL ||
+	    (cjs = fed_as2_create_dump(act_iri,
+		 json_string_value(json_object_get(note, "attributedTo")), note,
+		 njs, nl, &cl)) == NULL)
 		goto out;
 	if ((rc = st_object_put(t, o, njs, nl)) != 0)
 		goto out;
 	o->id = act;
 	o->kind = ST_K_ACTIVITY;
 	o->parent = id;
-	if ((rc = st_object_put(t, o, cjs, cl)) == 0)
-		rc = st_outbox_add(t, o->owner, id, act, (uint8_t)p->vis, cjs,
-		    cl);
+	if ((rc = st_object_put(t, o, cjs, cl)) == 0) {
+		if (p->edit)
+			st_outbox_del(t, o->owner, id);
+		rc = st_outbox_add(
+		    t, o->owner, id, act, (uint8_t)p->vis, cjs, cl);
+	}
 out:
 	free(njs);
 	free(cjs);
 	return rc;
 }
 
+/* The Note of p as JSON. */
+static json_t *
+note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
+{
+	const char *tags[TEXT_MAX_TAGS], *miri[MENTIONS_MAX],
+	    *mname[MENTIONS_MAX];
+	char followers[560];
+	int i;
+
+	snprintf(followers, sizeof(followers), "%s/followers", a->iri);
+	for (i = 0; i < p->ntags; i++)
+		tags[i] = p->tags[i];
+	for (i = 0; i < p->nmentions; i++) {
+		miri[i] = p->mention_iri[i];
+		mname[i] = p->mention_name[i];
+	}
+	return fed_as2_note(&(struct fed_note){ .id = p->iri,
+	    .url = p->iri,
+	    .attributed_to = a->iri,
+	    .followers = followers,
+	    .content = p->html,
+	    .summary = p->cw,
+	    .in_reply_to = p->in_reply_to[0] ? p->in_reply_to : NULL,
+	    .base_url = p->h->cfg->base_url,
+	    .tags = tags,
+	    .ntags = (size_t)p->ntags,
+	    .mentions = miri,
+	    .mention_names = mname,
+	    .nmentions = (size_t)p->nmentions,
+	    .published = published,
+	    .updated = p->edit ? p->now : 0,
+	    .vis = p->vis });
+}
+
 /* Store the Note and its Create under fresh ids. */
 static int
 store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 {
-	const char *tags[TEXT_MAX_TAGS];
-	char act_iri[640], followers[560];
+	char act_iri[640];
 	struct st_obj o = { 0 };
 	uint64_t id, act;
 	json_t *note;
@@ -693,20 +952,7 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	snprintf(p->iri, sizeof(p->iri), "%s/statuses/%llu", a->iri,
 	    (unsigned long long)id);
 	snprintf(act_iri, sizeof(act_iri), "%s/activity", p->iri);
-	snprintf(followers, sizeof(followers), "%s/followers", a->iri);
-	for (i = 0; i < p->ntags; i++)
-		tags[i] = p->tags[i];
-	note = fed_as2_note(&(struct fed_note){ .id = p->iri,
-	    .url = p->iri,
-	    .attributed_to = a->iri,
-	    .followers = followers,
-	    .content = p->html,
-	    .summary = p->cw,
-	    .base_url = p->h->cfg->base_url,
-	    .tags = tags,
-	    .ntags = (size_t)p->ntags,
-	    .published = p->now,
-	    .vis = p->vis });
+	note = note_doc(p, a, p->now);
 	o = (struct st_obj){ .id = id,
 		.kind = ST_K_NOTE,
 		.ctx = ST_CTX_AS,
@@ -726,47 +972,198 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	return rc;
 }
 
+/* The addressed actors of p: remote ones (ids) for delivery; local ones
+ * get the note in their home timeline and a notification. */
+static int
+reach_addressed(struct st_txn *t, struct hub_post *p, const struct st_actor *a,
+    uint64_t parent_owner, uint64_t *remote, size_t *nremote)
+{
+	struct st_notification n;
+	struct st_actor x;
+	uint64_t id;
+	int i, rc = 0;
+
+	*nremote = 0;
+	for (i = 0; rc == 0 && i < p->nmentions; i++) {
+		if (st_actor_by_iri(t, p->mention_iri[i], &x) != 0)
+			continue;
+		id = x.id;
+		if (!(x.flags & ST_AF_LOCAL))
+			remote[(*nremote)++] = id;
+		else if (id != a->id && x.kind == ST_AK_PERSON &&
+		    (rc = st_timeline_add(t, id, p->note)) == 0 && !p->edit) {
+			n = (struct st_notification){ .type = id == parent_owner
+				    ? ST_N_REPLY
+				    : ST_N_MENTION,
+				.actor = a->id,
+				.object = p->note,
+				.time = (uint64_t)p->now };
+			rc = st_notify_add(t, id, &n);
+		}
+		st_actor_clear(&x);
+	}
+	return rc;
+}
+
+/* The note p replies to: its id and its author's (0 when none). */
+static void
+parent_of(struct st_txn *t, const struct hub_post *p, uint64_t *parent,
+    uint64_t *owner)
+{
+	struct st_obj o;
+
+	*parent = *owner = 0;
+	if (p->in_reply_to[0] && st_iri_get(t, p->in_reply_to, parent) == 0 &&
+	    st_object_peek(t, *parent, &o, NULL, NULL) == 0)
+		*owner = o.owner;
+}
+
+static int
+post_member(
+    struct st_txn *t, const char *name, struct st_actor *a, struct err *e)
+{
+	int rc;
+
+	if ((rc = load_local(t, name, a, e)) != 0)
+		return rc;
+	if (a->kind != ST_AK_PERSON || (a->flags & ST_AF_DISABLED)) {
+		err_set(e,
+		    a->kind != ST_AK_PERSON
+			? "only members can post notes"
+			: "this account is disabled: ask an admin");
+		st_actor_clear(a);
+		return HUB_FORBIDDEN;
+	}
+	return 0;
+}
+
 int
 hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct hub_post *p = arg;
+	uint64_t remote[MENTIONS_MAX], parent, parent_owner;
 	struct st_actor a;
+	size_t nremote = 0;
 	int rc;
 
-	if ((rc = load_local(t, p->name, &a, e)) != 0)
+	if ((rc = post_member(t, p->name, &a, e)) != 0)
 		return rc;
-	if (a.kind != ST_AK_PERSON || (a.flags & ST_AF_DISABLED)) {
-		err_set(e,
-		    a.kind != ST_AK_PERSON
-			? "only members can post "
-			  "notes"
-			: "this account is disabled: ask an admin");
-		st_actor_clear(&a);
-		return HUB_FORBIDDEN;
-	}
 	p->queued = 0;
+	parent_of(t, p, &parent, &parent_owner);
 	if ((rc = store_note(t, p, &a)) == 0 &&
 	    (rc = st_counter_add(t, "local_posts", 1)) == 0 &&
 	    (rc = st_actor_touch(t, a.id, 1, (uint64_t)p->now)) == 0 &&
 	    (rc = st_timeline_add(t, a.id, p->note)) == 0 &&
-	    p->vis != ST_VIS_DIRECT)
-		rc = fed_fanout(t, a.id, p->act, &p->queued);
+	    (parent == 0 || (rc = st_reply_add(t, parent, p->note)) == 0) &&
+	    (rc = reach_addressed(t, p, &a, parent_owner, remote, &nremote)) ==
+		0)
+		rc = fed_fanout_to(t, a.id, p->act, p->vis != ST_VIS_DIRECT,
+		    remote, nremote, &p->queued);
 	st_actor_clear(&a);
-	if (rc != 0)
+	if (rc != 0 && rc != HUB_FORBIDDEN)
 		err_set(e, "cannot store the note: %s", st_strerror(rc));
 	return rc;
 }
 
+/* Replace the note p->edit with p's text, keeping its id, audience,
+ * reply and publication time; send Update to whom it reached. */
 int
-hub_post_publish(struct hub *h, const char *name, const char *text, int vis,
-    const char *cw, char *iri_out, size_t cap, struct err *e)
+hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct hub_post *p = arg;
+	uint64_t remote[MENTIONS_MAX], upd;
+	char act_iri[640];
+	struct st_actor a;
+	struct st_obj o;
+	struct buf b;
+	json_t *old, *note;
+	size_t nremote = 0;
+	int rc, i;
+
+	if ((rc = post_member(t, p->name, &a, e)) != 0)
+		return rc;
+	buf_init(&b, 0);
+	rc = st_object_get(t, p->edit, &o, &b);
+	old = rc == 0 ? json_loadb(b.data, b.len, 0, NULL) : NULL;
+	buf_free(&b);
+	if (rc != 0 || o.kind != ST_K_NOTE || old == NULL)
+		rc = (err_set(e, "there is no note there"),
+		    rc == 0 && o.kind == ST_K_TOMBSTONE ? ST_GONE
+							: ST_NOTFOUND);
+	else if (o.owner != a.id || !(o.flags & ST_OF_LOCAL))
+		rc = (err_set(e, "you can edit only your own notes"),
+		    HUB_FORBIDDEN);
+	if (rc != 0) {
+		json_decref(old);
+		st_actor_clear(&a);
+		return rc;
+	}
+	snprintf(p->iri, sizeof(p->iri), "%s",
+	    json_string_value(json_object_get(old, "id")));
+	if (json_string_value(json_object_get(old, "inReplyTo")))
+		snprintf(p->in_reply_to, sizeof(p->in_reply_to), "%s",
+		    json_string_value(json_object_get(old, "inReplyTo")));
+	p->vis = o.vis;
+	json_decref(old);
+	p->note = o.id;
+	p->act = o.parent;
+	snprintf(act_iri, sizeof(act_iri), "%s/activity", p->iri);
+	if ((rc = untag(t, o.id)) != 0) {
+		st_actor_clear(&a);
+		return rc;
+	}
+	note = note_doc(p, &a, (time_t)o.published);
+	rc = store_docs(t, p, &o, act_iri, note);
+	for (i = 0; rc == 0 && i < p->ntags; i++)
+		rc = st_tag_add(t, p->tags[i], p->note);
+	if (rc == 0)
+		rc = reach_addressed(t, p, &a, 0, remote, &nremote);
+	if (rc == 0 &&
+	    (rc = fed_local_activity(t, &a, "Update", json_incref(note),
+		 AS_PUBLIC, p->note, &upd)) == 0)
+		rc = fed_fanout_to(t, a.id, upd, p->vis != ST_VIS_DIRECT,
+		    remote, nremote, &p->queued);
+	json_decref(note);
+	st_actor_clear(&a);
+	if (rc != 0 && rc != ST_GONE && rc != ST_NOTFOUND &&
+	    rc != HUB_FORBIDDEN)
+		err_set(e, "cannot store the edit: %s", st_strerror(rc));
+	return rc;
+}
+
+int
+hub_post_set_edit(
+    struct hub *h, struct hub_post *p, const char *iri, struct err *e)
+{
+	struct st_txn *t;
+	int rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return err_set(e, "storage is not available"), rc;
+	rc = st_iri_get(t, iri, &p->edit);
+	st_read_end(t);
+	if (rc != 0)
+		return err_set(e, "there is no note at %s", iri), rc;
+	snprintf(p->iri, sizeof(p->iri), "%s", iri);
+	return 0;
+}
+
+int
+hub_post_publish(struct hub *h, const char *name, const char *text,
+    const struct hub_post_opts *opts, char *iri_out, size_t cap, struct err *e)
 {
 	struct hub_post *p;
 	int rc;
 
-	if ((p = hub_post_prepare(h, name, text, vis, cw, &rc, e)) == NULL)
+	if ((p = hub_post_prepare(h, name, text, opts, &rc, e)) == NULL)
 		return rc;
-	rc = st_write(h->db, hub_post_apply, p, e);
+	if (opts->edit != NULL &&
+	    (rc = hub_post_set_edit(h, p, opts->edit, e)) != 0) {
+		hub_post_free(p);
+		return rc;
+	}
+	rc =
+	    st_write(h->db, opts->edit ? hub_edit_apply : hub_post_apply, p, e);
 	if (rc == 0 && log_enabled(LOG_INFO)) {
 		char event[800];
 		hub_post_event(p, event, sizeof(event));
@@ -852,15 +1249,15 @@ announce_delete(struct st_txn *t, const struct st_obj *note)
 	if ((rc = st_object_get(t, note->id, &(struct st_obj){ 0 }, &b)) == 0)
 		doc = json_loadb(b.data, b.len, 0, NULL);
 	buf_free(&b);
-	ts = json_pack("{s:O,s:s}", "id", json_object_get(doc, "id"), "type",
-	    "Tombstone");
+	ts = json_pack(
+	    "{s:O,s:s}", "id", json_object_get(doc, "id"), "type", "Tombstone");
 	json_decref(doc);
 	if (ts == NULL) {
 		st_actor_clear(&a);
 		return ST_EIO;
 	}
-	if ((rc = fed_local_activity(t, &a, "Delete", ts, AS_PUBLIC, note->id,
-		 &del)) == 0)
+	if ((rc = fed_local_activity(
+		 t, &a, "Delete", ts, AS_PUBLIC, note->id, &del)) == 0)
 		rc = fed_fanout(t, a.id, del, NULL);
 	st_actor_clear(&a);
 	return rc;
@@ -907,9 +1304,19 @@ delete_notes(struct st_txn *t, struct hub *h, uint64_t actor, struct err *e)
 		    t, actor, 0, ST_VIS_DIRECT, items, 64, &more);
 		if (n < 0)
 			return n;
-		for (i = 0; i < n; i++)
-			if ((rc = delete_note(t, items[i].note, 0, e)) != 0)
+		for (i = 0; i < n; i++) {
+			struct st_obj o;
+
+			/* A boost of someone else's note: only unlisted. */
+			if (st_object_peek(t, items[i].note, &o, NULL, NULL) !=
+				0 ||
+			    o.owner != actor)
+				rc = st_outbox_del(t, actor, items[i].note);
+			else
+				rc = delete_note(t, items[i].note, 0, e);
+			if (rc != 0)
 				return rc;
+		}
 	} while (more);
 	return 0;
 }
@@ -939,6 +1346,158 @@ hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e)
 
 	if (rc == 0)
 		log_msg(LOG_INFO, "note deleted: %s", iri);
+	return rc;
+}
+
+/* ---- likes and boosts ---- */
+
+struct react_job {
+	const char *name;
+	const char *iri;
+	int type; /* enum st_react */
+	int undo;
+	int already; /* out */
+	int queued;  /* out */
+};
+
+/* The Like or Announce of note by me, or its Undo, stored and sent. */
+static int
+react_send(struct st_txn *t, struct react_job *j, const struct st_actor *me,
+    const struct st_actor *owner, uint64_t note, uint64_t *act)
+{
+	int boost = j->type == ST_REACT_ANNOUNCE;
+	char followers[560];
+	uint64_t remote[1];
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	json_t *obj;
+	int rc;
+
+	snprintf(followers, sizeof(followers), "%s/followers", me->iri);
+	if (j->undo) {
+		if ((rc = st_object_peek(t, *act, &o, &js, &len)) != 0)
+			return rc;
+		if ((obj = json_loadb(js, len, 0, NULL)) == NULL)
+			return ST_EIO;
+	} else
+		obj = json_string(j->iri);
+	rc = fed_local_activity_cc(t, me,
+	    j->undo	? "Undo"
+		: boost ? "Announce"
+			: "Like",
+	    obj, boost ? AS_PUBLIC : owner->iri,
+	    boost ? json_pack("[s,s]", owner->iri, followers) : NULL, note,
+	    act);
+	if (rc != 0)
+		return rc;
+	remote[0] = owner->id;
+	return fed_fanout_to(t, me->id, *act, boost,
+	    (owner->flags & ST_AF_LOCAL) ? NULL : remote,
+	    (owner->flags & ST_AF_LOCAL) ? 0 : 1, &j->queued);
+}
+
+static int
+react_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct react_job *j = arg;
+	struct st_actor me, owner;
+	struct st_notification n;
+	struct st_obj o;
+	uint64_t note, act = 0;
+	const char *js;
+	size_t len;
+	int rc;
+
+	if ((rc = post_member(t, j->name, &me, e)) != 0)
+		return rc;
+	if ((rc = st_iri_get(t, j->iri, &note)) != 0 ||
+	    (rc = st_object_peek(t, note, &o, NULL, NULL)) != 0 ||
+	    o.kind != ST_K_NOTE) {
+		st_actor_clear(&me);
+		if (rc == 0 && o.kind == ST_K_TOMBSTONE)
+			return err_set(e, "that note has been deleted"),
+			       ST_GONE;
+		return err_set(e,
+			   "that note is not known to this hub: open "
+			   "it here first"),
+		       rc == 0 ? ST_NOTFOUND : rc;
+	}
+	if (j->type == ST_REACT_ANNOUNCE && o.vis > ST_VIS_UNLISTED) {
+		st_actor_clear(&me);
+		return err_set(e,
+			   "only public and unlisted notes can be "
+			   "boosted"),
+		       HUB_FORBIDDEN;
+	}
+	if ((rc = st_actor_get(t, o.owner, &owner)) != 0) {
+		st_actor_clear(&me);
+		return rc;
+	}
+	rc = st_react_get(t, note, j->type, me.id, &act);
+	if (j->undo ? rc == ST_NOTFOUND : rc == 0) {
+		j->already = 1;
+		rc = 0;
+	} else if (rc == 0 || rc == ST_NOTFOUND) {
+		rc = react_send(t, j, &me, &owner, note, &act);
+		if (rc == 0 && j->undo)
+			rc = st_react_del(t, note, j->type, me.id);
+		else if (rc == 0)
+			rc = st_react_put(t, note, j->type, me.id, act);
+		if (rc == 0 && j->type == ST_REACT_ANNOUNCE && j->undo)
+			rc = st_outbox_del(t, me.id, note);
+		else if (rc == 0 && j->type == ST_REACT_ANNOUNCE &&
+		    (rc = st_object_peek(t, act, &o, &js, &len)) == 0 &&
+		    (rc = st_outbox_add(
+			 t, me.id, note, act, ST_VIS_PUBLIC, js, len)) == 0)
+			rc = fed_home_fanout(t, me.id, note);
+		if (rc == 0 && !j->undo && (owner.flags & ST_AF_LOCAL) &&
+		    owner.id != me.id) {
+			n = (struct st_notification){ .type = j->type ==
+					ST_REACT_LIKE
+				    ? ST_N_LIKE
+				    : ST_N_ANNOUNCE,
+				.actor = me.id,
+				.object = note,
+				.time = (uint64_t)time(NULL) };
+			rc = st_notify_add(t, owner.id, &n);
+		}
+	}
+	st_actor_clear(&me);
+	st_actor_clear(&owner);
+	if (rc != 0 && rc != HUB_FORBIDDEN)
+		err_set(e, "cannot store it: %s", st_strerror(rc));
+	return rc;
+}
+
+int
+hub_react(struct hub *h, const char *name, const char *iri, int type, int undo,
+    int *already, int *queued, struct err *e)
+{
+	struct react_job j = { name, iri, type, undo, 0, 0 };
+	static const char *const done[] = { "", "likes", "boosts" };
+	int rc = st_write(h->db, react_apply, &j, e);
+
+	if (rc == 0 && !j.already)
+		log_msg(LOG_INFO, "%s %s%s %s", name, undo ? "no longer " : "",
+		    done[type], iri);
+	if (already != NULL)
+		*already = j.already;
+	if (queued != NULL)
+		*queued = j.queued;
+	return rc;
+}
+
+int
+hub_member_id(struct hub *h, const char *name, uint64_t *id)
+{
+	struct st_txn *t;
+	int rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return rc;
+	rc = st_name_get(t, name, id);
+	st_read_end(t);
 	return rc;
 }
 
@@ -1040,15 +1599,16 @@ upsert_apply(struct st_txn *t, void *arg, struct err *e)
 	int rc = st_actor_upsert_remote(t, arg);
 
 	if (rc == ST_EXISTS)
-		return err_set(e, "that address or key belongs to another "
-				  "actor here"),
+		return err_set(e,
+			   "that address or key belongs to another "
+			   "actor here"),
 		       rc;
 	return rc;
 }
 
 void
-hub_fetch_settings(struct hub *h, struct fed_fetch_cfg *c, char *ua,
-    size_t ucap)
+hub_fetch_settings(
+    struct hub *h, struct fed_fetch_cfg *c, char *ua, size_t ucap)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(ua, ucap, "hub/%s (+%s)", PACKAGE_VERSION, h->cfg->base_url);
@@ -1059,8 +1619,8 @@ hub_fetch_settings(struct hub *h, struct fed_fetch_cfg *c, char *ua,
 }
 
 int
-hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
-    size_t kcap, char *ua, size_t ucap)
+hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id, size_t kcap,
+    char *ua, size_t ucap)
 {
 	hub_fetch_settings(h, c, ua, ucap);
 	c->key_id = key_id;
@@ -1070,8 +1630,8 @@ hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id,
 }
 
 int
-hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c,
-    const char *iri, struct st_actor *a, struct err *e)
+hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c, const char *iri,
+    struct st_actor *a, struct err *e)
 {
 	char url[1024];
 	const char *owner;
@@ -1103,8 +1663,7 @@ hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c,
 }
 
 int
-hub_resolve(struct hub *h, const char *what, struct st_actor *a,
-    struct err *e)
+hub_resolve(struct hub *h, const char *what, struct st_actor *a, struct err *e)
 {
 	char iri[1024], key_id[320], ua[400];
 	struct fed_fetch_cfg c;
@@ -1112,12 +1671,14 @@ hub_resolve(struct hub *h, const char *what, struct st_actor *a,
 
 	memset(a, 0, sizeof(*a));
 	if (hub_fetch_cfg(h, &c, key_id, sizeof(key_id), ua, sizeof(ua)) != 0)
-		return err_set(e, "the instance actor's key is missing: run "
-				  "\"hubctl init\""),
+		return err_set(e,
+			   "the instance actor's key is missing: run "
+			   "\"hubctl init\""),
 		       ST_NOINIT;
 	if (!strncmp(what, "https://", 8) || !strncmp(what, "http://", 7))
 		rc = snprintf(iri, sizeof(iri), "%s", what) >= (int)sizeof(iri)
-			 ? err_set(e, "the URL is too long") : 0;
+		    ? err_set(e, "the URL is too long")
+		    : 0;
 	else
 		rc = fed_webfinger_resolve(&c, what, iri, sizeof(iri), e);
 	if (rc == 0)

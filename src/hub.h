@@ -14,9 +14,10 @@ struct st_actor;
 struct st_txn;
 
 /* Codes beyond storage's ST_* (which pass through unchanged). */
-#define HUB_INVALID   (-20) /* the input is not acceptable; e says why */
-#define HUB_TAKEN     (-21) /* the name is in use */
-#define HUB_FORBIDDEN (-22) /* the actor may not do this */
+#define HUB_INVALID    (-20) /* the input is not acceptable; e says why */
+#define HUB_TAKEN      (-21) /* the name is in use */
+#define HUB_FORBIDDEN  (-22) /* the actor may not do this */
+#define HUB_NEED_FETCH (-23) /* needs a remote lookup: retry may_fetch */
 
 #define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */
 #define HUB_PASSWORD_LEN 20
@@ -28,8 +29,8 @@ struct worker;
 struct hub {
 	const struct config *cfg;
 	struct st_db *db;
-	struct fed_deliver *deliver;	/* hubd only: the delivery worker */
-	struct worker *fetcher;		/* hubd only: blocking fetches */
+	struct fed_deliver *deliver; /* hubd only: the delivery worker */
+	struct worker *fetcher;	     /* hubd only: blocking fetches */
 };
 
 /* Open the data of cfg (create: make it if missing). */
@@ -67,13 +68,33 @@ int hub_user_set_disabled(
  * notes are deleted, its name stays taken. */
 int hub_user_delete(struct hub *h, const char *name, struct err *e);
 
+/* How a note is published. */
+struct hub_post_opts {
+	int vis;		 /* enum st_vis; direct: only those mentioned */
+	const char *cw;		 /* content warning, or NULL */
+	const char *in_reply_to; /* IRI of a note known here, or NULL */
+	const char *edit;	 /* hub_post_publish: IRI of the note to edit */
+	int may_fetch;		 /* look up unknown remote mentions (blocks) */
+};
+
 /* Publishing a note in two steps, so HTTP handlers can do the CPU work
  * on their own thread and hand only the write to the writer:
- * prepare (validate, render) then apply (st_write_fn). */
+ * prepare (validate, render, resolve mentions) then apply (st_write_fn).
+ * Mentions ("@name", "@user@host") become Mention tags and links and are
+ * addressed (cc, or to for direct notes) and delivered to; a reply
+ * addresses the author replied to. prepare returns NULL with
+ * HUB_NEED_FETCH when a mentioned remote actor is not known yet and
+ * may_fetch is not set. */
 struct hub_post;
 struct hub_post *hub_post_prepare(struct hub *h, const char *name,
-    const char *text, int vis, const char *cw, int *rc, struct err *e);
+    const char *text, const struct hub_post_opts *opts, int *rc, struct err *e);
 int hub_post_apply(struct st_txn *t, void *post, struct err *e);
+/* Make p an edit of the note at iri (before hub_edit_apply). */
+int hub_post_set_edit(
+    struct hub *h, struct hub_post *p, const char *iri, struct err *e);
+/* st_write_fn: replace the note's text (author only), keeping its id,
+ * audience and time, with "updated" set; send Update where it went. */
+int hub_edit_apply(struct st_txn *t, void *post, struct err *e);
 /* After a successful apply: the note's IRI (borrowed from p). */
 const char *hub_post_iri(const struct hub_post *p);
 void hub_post_free(struct hub_post *p);
@@ -81,13 +102,23 @@ void hub_post_free(struct hub_post *p);
 int hub_post_queued(const struct hub_post *p);
 /* The log line for a published note (no I/O: safe on the writer). */
 void hub_post_event(const struct hub_post *p, char *out, size_t cap);
-/* prepare + durable write; iri_out receives the note's IRI. */
-int hub_post_publish(struct hub *h, const char *name, const char *text, int vis,
-    const char *cw, char *iri_out, size_t cap, struct err *e);
+/* prepare + durable write (an edit when opts->edit is set); iri_out
+ * receives the note's IRI. */
+int hub_post_publish(struct hub *h, const char *name, const char *text,
+    const struct hub_post_opts *opts, char *iri_out, size_t cap, struct err *e);
+
+/* name likes or boosts (type: ST_REACT_LIKE, ST_REACT_ANNOUNCE) the note
+ * at iri, known here, or with undo takes it back. The Like goes to the
+ * author; a boost to the member's followers and the author. */
+int hub_react(struct hub *h, const char *name, const char *iri, int type,
+    int undo, int *already, int *queued, struct err *e);
 
 /* Delete a local note by its IRI. by: the member asking (their own notes
  * only), or 0 for an admin. */
 int hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e);
+
+/* The actor id of the local actor name. */
+int hub_member_id(struct hub *h, const char *name, uint64_t *id);
 
 /* A new API token for name, written (64 hex chars + NUL) to out. Only
  * its SHA-256 is stored. */
@@ -98,8 +129,8 @@ int hub_token_check(struct hub *h, const char *token, uint64_t *actor);
 
 /* The fetch settings of this hub, unsigned (ua: a buffer for the user
  * agent the settings point to). */
-void hub_fetch_settings(struct hub *h, struct fed_fetch_cfg *c, char *ua,
-    size_t ucap);
+void hub_fetch_settings(
+    struct hub *h, struct fed_fetch_cfg *c, char *ua, size_t ucap);
 /* The fetch settings of this hub, signing as the instance actor. The key
  * is loaded into c->key (EVP_PKEY_free it); key_id and ua are buffers
  * the settings point into. Returns 0 or ST_NOINIT. */
@@ -113,8 +144,8 @@ int hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c,
 /* Look up a remote actor by handle ("@bob@host.example") or URL, fetch
  * and check its document (signed GET as the instance actor), and store
  * it. *a receives it (strings owned by a: st_actor_clear). */
-int hub_resolve(struct hub *h, const char *what, struct st_actor *a,
-    struct err *e);
+int hub_resolve(
+    struct hub *h, const char *what, struct st_actor *a, struct err *e);
 
 /* name (local member) follows, or with undo stops following, the remote
  * actor what (handle or URL, resolved first). The Follow or Undo is

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "fed_as2.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
 #include "fed_key.h"
@@ -23,6 +24,7 @@
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_social.h"
 
 /* Exit codes (also in --help and hubctl(8)). */
 enum {
@@ -50,9 +52,18 @@ static const char usage_text[] =
     "  user role NAME ROLE          ROLE: member moderator editor admin\n"
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
-    "  post NAME TEXT [--visibility public|unlisted|followers]\n"
-    "           [--cw TEXT]         publish a note (TEXT - reads stdin)\n"
+    "  post NAME TEXT [--visibility public|unlisted|followers|direct]\n"
+    "           [--cw TEXT] [--reply-to URL]\n"
+    "                               publish a note (TEXT - reads stdin);\n"
+    "                               @name and @user@host mention people\n"
+    "  edit NAME URL TEXT [--cw TEXT]\n"
+    "                               change the text of NAME's note\n"
     "  delete URL                   delete a note by its URL\n"
+    "  like NAME URL | unlike NAME URL\n"
+    "  boost NAME URL | unboost NAME URL\n"
+    "                               NAME likes or boosts a note known here\n"
+    "  notifications NAME           NAME's notifications, newest first\n"
+    "  reports                      reports (Flag) sent to this hub\n"
     "  token NAME                   make an API token for a member\n"
     "  backup DIR                   hot, compacted copy of the data\n"
     "  check                        verify schema and data, print counts\n"
@@ -108,7 +119,7 @@ usage_error(const char *msg)
 /* --key VALUE options after the positional arguments. */
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
-	const char *visibility, *cw;
+	const char *visibility, *cw, *reply_to;
 	int locked;
 };
 
@@ -117,9 +128,9 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 {
 	static const char *const keys[] = { "--password-file", "--role",
 		"--display-name", "--summary", "--title", "--visibility",
-		"--cw", NULL };
+		"--cw", "--reply-to", NULL };
 	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
-		&o->summary, &o->title, &o->visibility, &o->cw };
+		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to };
 	int i, k;
 
 	memset(o, 0, sizeof(*o));
@@ -177,8 +188,9 @@ read_password(const char *path, struct err *e)
 		n--;
 	if (n >= sizeof(buf) - 1 || memchr(buf, '\0', n) != NULL) {
 		OPENSSL_cleanse(buf, sizeof(buf));
-		err_set(e, "%s does not hold a password of at most 4096 "
-			   "bytes on one line",
+		err_set(e,
+		    "%s does not hold a password of at most 4096 "
+		    "bytes on one line",
 		    path);
 		return NULL;
 	}
@@ -345,32 +357,162 @@ cmd_user(struct hub *h, int argc, char **argv)
 	return EX_OK;
 }
 
+/* post NAME TEXT [opts], or with edit: edit NAME URL TEXT [opts]. */
 static int
-cmd_post(struct hub *h, int argc, char **argv)
+cmd_post(struct hub *h, int argc, char **argv, int edit)
 {
 	char iri[700], bad[200], *text;
+	struct hub_post_opts po = { .may_fetch = 1 };
 	struct opts o;
 	struct err e = { { 0 } };
-	int vis = 0, rc;
+	int rc, n = edit ? 3 : 2;
 
-	if (argc < 2 ||
-	    parse_opts(argc - 2, argv + 2, &o, bad, sizeof(bad)) < 0)
-		return usage_error(argc < 2 ? "post needs NAME and TEXT" : bad);
-	if (o.visibility && (vis = hub_vis_parse(o.visibility)) < 0)
-		return usage_error("--visibility must be public, unlisted or "
-				   "followers");
-	text =
-	    strcmp(argv[1], "-") ? strdup(argv[1]) : read_all(stdin, 1 << 20);
+	if (argc < n ||
+	    parse_opts(argc - n, argv + n, &o, bad, sizeof(bad)) < 0)
+		return usage_error(argc < n
+			? (edit ? "edit needs NAME, URL "
+				  "and TEXT"
+				: "post needs NAME and TEXT")
+			: bad);
+	if (o.visibility && (po.vis = hub_vis_parse(o.visibility)) < 0)
+		return usage_error("--visibility must be public, unlisted, "
+				   "followers or direct");
+	text = strcmp(argv[n - 1], "-") ? strdup(argv[n - 1])
+					: read_all(stdin, 1 << 20);
 	if (text == NULL) {
 		err_set(&e, "the text is too large");
 		return fail(HUB_INVALID, &e);
 	}
-	rc =
-	    hub_post_publish(h, argv[0], text, vis, o.cw, iri, sizeof(iri), &e);
+	po.cw = o.cw;
+	po.in_reply_to = o.reply_to;
+	po.edit = edit ? argv[1] : NULL;
+	rc = hub_post_publish(h, argv[0], text, &po, iri, sizeof(iri), &e);
 	free(text);
 	if (rc != 0)
 		return fail(rc, &e);
 	printf("%s\n", iri);
+	return EX_OK;
+}
+
+/* A read transaction and the id of the member name; an exit code. */
+static int
+member_txn(struct hub *h, const char *name, struct st_txn **t, uint64_t *me)
+{
+	int rc;
+
+	if ((rc = st_read_begin(h->db, t)) != 0)
+		return code_exit(rc);
+	if ((rc = st_name_get(*t, name, me)) != 0) {
+		st_read_end(*t);
+		fprintf(
+		    stderr, "hubctl: there is no member called \"%s\"\n", name);
+		return code_exit(rc);
+	}
+	return EX_OK;
+}
+
+/* like/unlike/boost/unboost NAME URL */
+static int
+cmd_react(struct hub *h, const char *cmd, const char *name, const char *iri)
+{
+	int like = strstr(cmd, "like") != NULL, undo = cmd[0] == 'u', already;
+	struct err e = { { 0 } };
+	int rc = hub_react(h, name, iri,
+	    like ? ST_REACT_LIKE : ST_REACT_ANNOUNCE, undo, &already, NULL, &e);
+
+	if (rc != 0)
+		return fail(rc, &e);
+	printf("%s%s\n", already ? "nothing to do: " : "", iri);
+	return EX_OK;
+}
+
+static int
+cmd_notifications(struct hub *h, const char *name)
+{
+	struct st_notification n[50];
+	struct st_actor a;
+	struct st_obj o;
+	struct st_txn *t;
+	const char *js;
+	uint64_t me;
+	size_t len;
+	char when[32];
+	json_t *note;
+	int k, i, more, rc;
+
+	if ((rc = member_txn(h, name, &t, &me)) != EX_OK)
+		return rc;
+	k = st_notify_page(t, me, 0, n, 50, &more);
+	for (i = 0; i < k; i++) {
+		fed_as2_time((time_t)n[i].time, when, sizeof(when));
+		printf("%s  %-14s", when, st_notify_name(n[i].type));
+		if (st_actor_get(t, n[i].actor, &a) == 0) {
+			printf(" %s", a.iri);
+			st_actor_clear(&a);
+		}
+		if (n[i].object &&
+		    st_object_peek(t, n[i].object, &o, &js, &len) == 0 &&
+		    (note = json_loadb(js, len, 0, NULL)) != NULL) {
+			printf(" %s",
+			    json_string_value(json_object_get(note, "id")));
+			json_decref(note);
+		}
+		printf("\n");
+	}
+	if (k == 0)
+		printf("no notifications\n");
+	st_read_end(t);
+	return EX_OK;
+}
+
+static int
+cmd_reports(struct hub *h)
+{
+	struct st_report r[50];
+	struct st_actor a;
+	struct st_obj o;
+	struct st_txn *t;
+	struct buf b;
+	char when[32];
+	json_t *flag;
+	int k, i, more, rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	k = st_report_page(t, 0, r, 50, &more);
+	for (i = 0; i < k; i++) {
+		fed_as2_time((time_t)r[i].time, when, sizeof(when));
+		printf("%s  from", when);
+		if (st_actor_get(t, r[i].reporter, &a) == 0) {
+			printf(" %s", a.iri);
+			st_actor_clear(&a);
+		}
+		printf("\n  about");
+		if (r[i].target && st_actor_get(t, r[i].target, &a) == 0) {
+			printf(" %s", a.iri);
+			st_actor_clear(&a);
+		}
+		buf_init(&b, 0);
+		flag = st_object_get(t, r[i].flag, &o, &b) == 0
+		    ? json_loadb(b.data, b.len, 0, NULL)
+		    : NULL;
+		if (flag != NULL) {
+			const json_t *v;
+			size_t j;
+
+			json_array_foreach(json_object_get(flag, "object"), j,
+			    v) printf("\n    %s", json_string_value(v));
+			printf("\n  says: %s",
+			    json_string_value(
+				json_object_get(flag, "content")));
+		}
+		printf("\n");
+		json_decref(flag);
+		buf_free(&b);
+	}
+	if (k == 0)
+		printf("no reports\n");
+	st_read_end(t);
 	return EX_OK;
 }
 
@@ -444,8 +586,8 @@ cmd_follow(struct hub *h, const char *name, const char *what, int undo)
 	if ((rc = hub_follow(h, name, what, undo, &already, &e)) != 0)
 		return fail(rc, &e);
 	if (already)
-		printf(undo ? "%s was not following %s\n" :
-			      "%s already follows %s\n",
+		printf(undo ? "%s was not following %s\n"
+			    : "%s already follows %s\n",
 		    name, what);
 	else
 		printf(undo ? "%s stops following %s (hubd sends the Undo)\n"
@@ -466,8 +608,8 @@ cmd_follows(struct hub *h, const char *name, int followers)
 		return code_exit(rc);
 	if ((rc = st_name_get(t, name, &id)) != 0) {
 		st_read_end(t);
-		fprintf(stderr, "hubctl: there is no member called \"%s\"\n",
-		    name);
+		fprintf(
+		    stderr, "hubctl: there is no member called \"%s\"\n", name);
 		return code_exit(rc);
 	}
 	do {
@@ -539,8 +681,8 @@ queue_retry_apply(struct st_txn *t, void *arg, struct err *e)
 
 	(void)e;
 	for (i = 0; i < v->nmove && rc == 0; i++) {
-		v->move[i].tries = v->move[i].tries > 0 ? v->move[i].tries - 1
-							: 0;
+		v->move[i].tries =
+		    v->move[i].tries > 0 ? v->move[i].tries - 1 : 0;
 		rc = st_queue_retry(t, &v->move[i], (uint64_t)time(NULL));
 	}
 	return rc;
@@ -596,14 +738,8 @@ cmd_timeline(struct hub *h, const char *name)
 	size_t len;
 	int n, i, more, rc;
 
-	if ((rc = st_read_begin(h->db, &t)) != 0)
-		return code_exit(rc);
-	if ((rc = st_name_get(t, name, &me)) != 0) {
-		st_read_end(t);
-		fprintf(stderr, "hubctl: there is no member called \"%s\"\n",
-		    name);
-		return code_exit(rc);
-	}
+	if ((rc = member_txn(h, name, &t, &me)) != EX_OK)
+		return rc;
 	n = st_timeline_page(t, me, 0, ids, 50, &more);
 	for (i = 0; i < n; i++) {
 		if (st_object_peek(t, ids[i], &o, &js, &len) != 0 ||
@@ -611,13 +747,15 @@ cmd_timeline(struct hub *h, const char *name)
 		    (note = json_loadb(js, len, 0, NULL)) == NULL)
 			continue;
 		buf_init(&b, 0);
-		const char *html = json_string_value(json_object_get(note,
-		    "content"));
+		const char *html =
+		    json_string_value(json_object_get(note, "content"));
 		if (html != NULL)
 			fed_html_text(html, strlen(html), &b);
 		if (st_actor_get(t, o.owner, &a) == 0) {
-			printf("%s  %s\n", a.iri, json_string_value(
-			    json_object_get(note, "published")));
+			printf("%s  %s  %s\n", a.iri,
+			    json_string_value(
+				json_object_get(note, "published")),
+			    json_string_value(json_object_get(note, "id")));
 			st_actor_clear(&a);
 		}
 		printf("  %s\n", b.data ? b.data : "");
@@ -647,7 +785,17 @@ run(struct hub *h, int argc, char **argv)
 	if (!strcmp(cmd, "group") && argc >= 2 && !strcmp(argv[1], "create"))
 		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
 	if (!strcmp(cmd, "post"))
-		return cmd_post(h, argc - 1, argv + 1);
+		return cmd_post(h, argc - 1, argv + 1, 0);
+	if (!strcmp(cmd, "edit"))
+		return cmd_post(h, argc - 1, argv + 1, 1);
+	if ((!strcmp(cmd, "like") || !strcmp(cmd, "unlike") ||
+		!strcmp(cmd, "boost") || !strcmp(cmd, "unboost")) &&
+	    argc == 3)
+		return cmd_react(h, cmd, argv[1], argv[2]);
+	if (!strcmp(cmd, "notifications") && argc == 2)
+		return cmd_notifications(h, argv[1]);
+	if (!strcmp(cmd, "reports") && argc == 1)
+		return cmd_reports(h);
 	if (!strcmp(cmd, "delete") && argc == 2) {
 		if ((rc = hub_post_delete(h, argv[1], 0, &e)) != 0)
 			return fail(rc, &e);
@@ -673,8 +821,8 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_resolve(h, argv[1]);
 	if ((!strcmp(cmd, "follow") || !strcmp(cmd, "unfollow")) && argc == 3)
 		return cmd_follow(h, argv[1], argv[2], cmd[0] == 'u');
-	if (!strcmp(cmd, "queue") && (argc == 1 ||
-					 (argc == 3 && !strcmp(argv[1], "retry"))))
+	if (!strcmp(cmd, "queue") &&
+	    (argc == 1 || (argc == 3 && !strcmp(argv[1], "retry"))))
 		return cmd_queue(h, argc == 3 ? argv[2] : NULL);
 	if (!strcmp(cmd, "timeline") && argc == 2)
 		return cmd_timeline(h, argv[1]);

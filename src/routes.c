@@ -23,6 +23,8 @@
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_social.h"
+#include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
 #define HTML_TYPE "text/html; charset=utf-8"
@@ -301,8 +303,7 @@ etag_of(const struct st_obj *o, int html, char *out, size_t cap)
 /* An actor's page lists its newest posts: its ETag must change with
  * them, not only with the actor document. */
 static void
-actor_page_etag(struct st_txn *t, const struct st_obj *o, char *out,
-    size_t cap)
+actor_page_etag(struct st_txn *t, const struct st_obj *o, char *out, size_t cap)
 {
 	struct st_outbox_item it;
 	int more;
@@ -325,14 +326,14 @@ not_modified(struct http_req *r, const char *etag)
  * "before", appended raw to raw (comma separated). Returns the count;
  * *last is the oldest note id given, *more whether older ones exist. */
 static int
-outbox_items(struct st_txn *t, uint64_t actor, uint64_t before,
-    struct buf *raw, uint64_t *last, int *more)
+outbox_items(struct st_txn *t, uint64_t actor, uint64_t before, struct buf *raw,
+    uint64_t *last, int *more)
 {
 	struct st_outbox_item items[PAGE_SIZE];
 	int n, i;
 
-	n = st_outbox_page(t, actor, before, ST_VIS_UNLISTED, items,
-	    PAGE_SIZE, more);
+	n = st_outbox_page(
+	    t, actor, before, ST_VIS_UNLISTED, items, PAGE_SIZE, more);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addc(raw, ',');
@@ -347,8 +348,8 @@ send_as2(struct http_req *r, unsigned status, int ctx, const char *js,
     size_t len, const char *etag)
 {
 	const char *const h[] = { "ETag", etag, "Vary", "Accept",
-		"Cache-Control", r->private_resp ? "private, no-store" :
-						     "public, max-age=60",
+		"Cache-Control",
+		r->private_resp ? "private, no-store" : "public, max-age=60",
 		NULL };
 	struct buf b;
 	int rc;
@@ -442,8 +443,8 @@ may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 	if (signer == 0 || o->vis != ST_VIS_FOLLOWERS)
 		return 0;
 	return signer == o->owner ||
-	       (st_follow_get(t, signer, o->owner, &state, NULL) == 0 &&
-		   state == ST_FOLLOW_ACCEPTED);
+	    (st_follow_get(t, signer, o->owner, &state, NULL) == 0 &&
+		state == ST_FOLLOW_ACCEPTED);
 }
 
 /* Who reads: a signature is checked only when it matters (need: a
@@ -463,8 +464,9 @@ reader(struct http_req *r, int need, uint64_t *signer, int *rc)
 		return 1;
 	if (*signer == 0 && af) {
 		r->want_html = 0;
-		*rc = http_error(r, 401, "this hub answers signed requests "
-					 "only (authorized fetch)");
+		*rc = http_error(r, 401,
+		    "this hub answers signed requests "
+		    "only (authorized fetch)");
 		return 1;
 	}
 	return 0;
@@ -667,8 +669,8 @@ follow_items(struct st_txn *t, uint64_t who, int followers, uint64_t after,
 	struct st_actor x;
 	int n, i;
 
-	n = st_follow_list(t, who, followers, ST_FOLLOW_ACCEPTED, after, ids,
-	    FOLLOW_PAGE + 1);
+	n = st_follow_list(
+	    t, who, followers, ST_FOLLOW_ACCEPTED, after, ids, FOLLOW_PAGE + 1);
 	*more = n > FOLLOW_PAGE;
 	for (i = 0; i < n && i < FOLLOW_PAGE; i++) {
 		*last = ids[i];
@@ -705,8 +707,8 @@ route_collection(struct http_req *r)
 	if ((rc = path_actor(r, t, &a)) == 0 && follows) {
 		st_follow_count(t, a.id, followers, ST_FOLLOW_ACCEPTED, &total);
 		if (http_query(r, "page") != NULL)
-			items = follow_items(t, a.id, followers, after, &last,
-			    &more);
+			items = follow_items(
+			    t, a.id, followers, after, &last, &more);
 	}
 	st_read_end(t);
 	if (rc != 0)
@@ -715,9 +717,10 @@ route_collection(struct http_req *r)
 	snprintf(first, sizeof(first), "%s?page=true", coll);
 	doc = fed_as2_collection(coll, total, follows ? first : NULL, NULL);
 	if (items != NULL) {
-		json_object_set_new(doc, "type",
-		    json_string("OrderedCollectionPage"));
-		json_object_set_new(doc, "id", json_string(after_s ? "" : first));
+		json_object_set_new(
+		    doc, "type", json_string("OrderedCollectionPage"));
+		json_object_set_new(
+		    doc, "id", json_string(after_s ? "" : first));
 		json_object_set_new(doc, "partOf", json_string(coll));
 		json_object_del(doc, "first");
 		json_object_set_new(doc, "orderedItems", items);
@@ -726,8 +729,8 @@ route_collection(struct http_req *r)
 		if (more)
 			json_object_set_new(doc, "next", json_string(next));
 		if (after_s != NULL) {
-			snprintf(next, sizeof(next), "%s&after=%s", first,
-			    after_s);
+			snprintf(
+			    next, sizeof(next), "%s&after=%s", first, after_s);
 			json_object_set_new(doc, "id", json_string(next));
 		}
 	} else if (!follows)
@@ -735,6 +738,99 @@ route_collection(struct http_req *r)
 	rc = send_doc(r, doc);
 	st_actor_clear(&a);
 	return rc;
+}
+
+/* The replies, likes and shares of a note: /users/N/statuses/I/TAIL.
+ * Replies are listed (public and unlisted ones, oldest first, paged
+ * with ?page=true&after=ID); likes and shares are counts, as Mastodon
+ * serves them. */
+static int
+route_note_collection(struct http_req *r)
+{
+	const char *tail = strrchr(r->path, '/') + 1, *after_s;
+	char iri[1024], coll[1100], first[1130], next[1180];
+	uint64_t id, signer = 0, total = 0, after = 0, ids[PAGE_SIZE];
+	int rc, n = 0, i, more = 0, replies = !strcmp(tail, "replies");
+	json_t *doc, *items = NULL;
+	struct st_txn *t;
+	struct st_obj o, x;
+	const char *js;
+	size_t len;
+
+	r->want_html = 0;
+	after_s = http_query(r, "after");
+	if (after_s != NULL && parse_id(after_s, &after) < 0)
+		return http_error(r, 400, "after must be an id (digits)");
+	if ((size_t)snprintf(iri, sizeof(iri), "%s%.*s", r->srv->cfg->base_url,
+		(int)(tail - 1 - r->path), r->path) >= sizeof(iri))
+		return http_error(r, 404, "there is nothing at this address");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	rc = st_iri_get(t, iri, &id);
+	if (rc == 0)
+		rc = st_object_peek(t, id, &o, NULL, NULL);
+	st_read_end(t);
+	if (rc != 0 || o.kind != ST_K_NOTE)
+		return http_error(r,
+		    rc == 0 && o.kind == ST_K_TOMBSTONE ? 410 : 404,
+		    "there is no note at this address");
+	if (reader(r, o.vis > ST_VIS_UNLISTED, &signer, &rc))
+		return rc;
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if (!may_read(t, &o, signer)) {
+		st_read_end(t);
+		return http_error(r, 404, "there is no note at this address");
+	}
+	if (o.vis > ST_VIS_UNLISTED)
+		r->private_resp = 1;
+	if (!replies)
+		st_react_count(t, id,
+		    !strcmp(tail, "likes") ? ST_REACT_LIKE : ST_REACT_ANNOUNCE,
+		    &total);
+	else if (http_query(r, "page") == NULL)
+		st_reply_count(t, id, &total);
+	else {
+		items = json_array();
+		do {
+			n = st_reply_page(t, id, after, ids, PAGE_SIZE, &more);
+			for (i = 0; i < n; i++) {
+				after = ids[i];
+				if (st_object_peek(t, ids[i], &x, &js, &len) ==
+					0 &&
+				    x.kind == ST_K_NOTE &&
+				    x.vis <= ST_VIS_UNLISTED) {
+					json_t *note =
+					    json_loadb(js, len, 0, NULL);
+					json_array_append(
+					    items, json_object_get(note, "id"));
+					json_decref(note);
+				}
+			}
+		} while (more && json_array_size(items) == 0);
+	}
+	st_read_end(t);
+	snprintf(coll, sizeof(coll), "%s/%s", iri, tail);
+	snprintf(first, sizeof(first), "%s?page=true", coll);
+	doc = fed_as2_collection(coll, total, replies ? first : NULL, NULL);
+	if (items != NULL) {
+		json_object_set_new(
+		    doc, "type", json_string("OrderedCollectionPage"));
+		json_object_del(doc, "totalItems");
+		json_object_del(doc, "first");
+		if (after_s != NULL)
+			snprintf(
+			    next, sizeof(next), "%s&after=%s", first, after_s);
+		json_object_set_new(
+		    doc, "id", json_string(after_s ? next : first));
+		json_object_set_new(doc, "partOf", json_string(coll));
+		json_object_set_new(doc, "orderedItems", items);
+		snprintf(next, sizeof(next), "%s&after=%llu", first,
+		    (unsigned long long)after);
+		if (more)
+			json_object_set_new(doc, "next", json_string(next));
+	}
+	return send_doc(r, doc);
 }
 
 /* /@name: where people type a handle, send them to the actor. */
@@ -799,14 +895,13 @@ route_tag(struct http_req *r)
 	for (k = 0; k < n; k++)
 		if (st_object_peek(t, ids[k], &o, &js, &len) == 0 &&
 		    o.kind == ST_K_NOTE && o.vis <= ST_VIS_UNLISTED)
-			json_array_append_new(items, json_loadb(js, len, 0,
-			    NULL));
+			json_array_append_new(
+			    items, json_loadb(js, len, 0, NULL));
 	st_read_end(t);
-	snprintf(self, sizeof(self), "%s/tags/%s", r->srv->cfg->base_url,
-	    tag);
+	snprintf(self, sizeof(self), "%s/tags/%s", r->srv->cfg->base_url, tag);
 	if (!r->want_html) {
-		doc = fed_as2_collection(self, (uint64_t)json_array_size(items),
-		    NULL, NULL);
+		doc = fed_as2_collection(
+		    self, (uint64_t)json_array_size(items), NULL, NULL);
 		json_object_set_new(doc, "orderedItems", items);
 		return send_doc(r, doc);
 	}
@@ -834,8 +929,9 @@ api_post_done(void *ctx, int rc, const struct err *e)
 		if (hub_post_queued(r->ctx) > 0)
 			fed_deliver_kick(r->srv->hub->deliver);
 		http_resume(r, 201,
-		    http_response_json(json_pack("{s:s,s:s}", "id", iri,
-			"url", iri), NULL, h, &r->bytes));
+		    http_response_json(
+			json_pack("{s:s,s:s}", "id", iri, "url", iri), NULL, h,
+			&r->bytes));
 	} else
 		http_resume(r, status_of(rc),
 		    http_response_json(json_pack("{s:s}", "error", e->msg),
@@ -859,21 +955,27 @@ api_precheck(struct http_req *r)
 	r->want_html = 0;
 	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
 	    hub_token_check(r->srv->hub, auth + 7, &id) != 0)
-		return http_send_json(r, 401, json_pack("{s:s}", "error",
-		    "sign in first: send Authorization: Bearer with your API "
-		    "token"), NULL, h401);
+		return http_send_json(r, 401,
+		    json_pack("{s:s}", "error",
+			"sign in first: send Authorization: Bearer with your "
+			"API "
+			"token"),
+		    NULL, h401);
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	rc = st_actor_get(t, id, &a);
 	st_read_end(t);
 	if (rc != 0)
-		return http_send_json(r, 401, json_pack("{s:s}", "error",
-		    "this token's account no longer exists"), NULL, h401);
+		return http_send_json(r, 401,
+		    json_pack("{s:s}", "error",
+			"this token's account no longer exists"),
+		    NULL, h401);
 	rc = a.flags & (ST_AF_DISABLED | ST_AF_DELETED);
 	snprintf(r->user, sizeof(r->user), "%s", a.name);
 	st_actor_clear(&a);
 	if (rc)
-		return http_error(r, 403, "this account is disabled: ask an "
+		return http_error(r, 403,
+		    "this account is disabled: ask an "
 		    "admin");
 	if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
 		return HTTP_CONTINUE;
@@ -892,14 +994,14 @@ timeline_item(struct st_txn *t, uint64_t id)
 	size_t len;
 	json_t *note;
 
-	if (st_object_peek(t, id, &o, &js, &len) != 0 ||
-	    o.kind != ST_K_NOTE || (note = json_loadb(js, len, 0, NULL)) ==
-					NULL)
+	if (st_object_peek(t, id, &o, &js, &len) != 0 || o.kind != ST_K_NOTE ||
+	    (note = json_loadb(js, len, 0, NULL)) == NULL)
 		return NULL; /* deleted since, or gone */
 	if (st_actor_get(t, o.owner, &a) == 0) {
-		json_object_set_new(note, "author", json_pack("{s:s,s:s,s:s}",
-		    "id", a.iri, "preferredUsername", a.name, "name",
-		    a.display_name[0] ? a.display_name : a.name));
+		json_object_set_new(note, "author",
+		    json_pack("{s:s,s:s,s:s}", "id", a.iri, "preferredUsername",
+			a.name, "name",
+			a.display_name[0] ? a.display_name : a.name));
 		st_actor_clear(&a);
 	}
 	json_object_set_new(note, "timeline_id", json_integer((json_int_t)id));
@@ -921,8 +1023,9 @@ route_api_timeline(struct http_req *r)
 		return http_error(r, 400, "max_id must be an id (digits)");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
-	n = st_name_get(t, r->user, &me) == 0 ?
-		st_timeline_page(t, me, before, ids, PAGE_SIZE, &more) : 0;
+	n = st_name_get(t, r->user, &me) == 0
+	    ? st_timeline_page(t, me, before, ids, PAGE_SIZE, &more)
+	    : 0;
 	for (i = 0; i < n; i++)
 		if ((it = timeline_item(t, ids[i])) != NULL)
 			json_array_append_new(items, it);
@@ -959,8 +1062,10 @@ api_body(struct http_req *r, int *rc)
 	body = json_loadb(r->body.data ? r->body.data : "", r->body.len,
 	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (body == NULL) {
-		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
-		    "(line %d, column %d)", je.text, je.line, je.column);
+		snprintf(msg, sizeof(msg),
+		    "the body is not valid JSON: %s "
+		    "(line %d, column %d)",
+		    je.text, je.line, je.column);
 		*rc = http_error(r, 400, msg);
 		return NULL;
 	}
@@ -972,13 +1077,161 @@ api_body(struct http_req *r, int *rc)
 	return body;
 }
 
-static int
-route_api_notes(struct http_req *r)
+/* ---- API calls that block (network lookups, writes) run on the
+ * fetch worker; the request waits suspended. ---- */
+
+struct api_job {
+	struct http_req *r;
+	struct hub *hub;
+	char user[64];
+	char *a, *b, *c, *d; /* the call's strings (owned) */
+	int kind, vis;
+	struct hub_post *post; /* notes: prepared on the worker */
+};
+
+enum api_kind {
+	API_NOTE,
+	API_EDIT,
+	API_DELETE,
+	API_LIKE,
+	API_UNLIKE,
+	API_BOOST,
+	API_UNBOOST,
+	API_FOLLOW,
+	API_UNFOLLOW
+};
+
+static void
+api_job_free(struct api_job *j)
 {
-	const char *text, *vis_s, *cw;
-	struct hub_post *p;
+	free(j->a);
+	free(j->b);
+	free(j->c);
+	free(j->d);
+	hub_post_free(j->post);
+	free(j);
+}
+
+static void
+api_answer(struct http_req *r, unsigned status, json_t *doc)
+{
+	http_resume(r, status, http_response_json(doc, NULL, NULL, &r->bytes));
+}
+
+static void
+api_fail(struct http_req *r, int rc, const struct err *e)
+{
+	api_answer(r, status_of(rc), json_pack("{s:s}", "error", e->msg));
+}
+
+/* A note or an edit, on the worker: prepare (with remote lookups), then
+ * the write through the writer, answered by api_post_done. */
+static void
+api_note_job(struct api_job *j)
+{
+	struct hub_post_opts o = {
+		.vis = j->vis, .cw = j->b, .in_reply_to = j->c, .may_fetch = 1
+	};
+	struct http_req *r = j->r;
 	struct err e = { { 0 } };
-	int bad = 0, vis = ST_VIS_PUBLIC, rc = MHD_NO;
+	int rc;
+
+	j->post = hub_post_prepare(j->hub, j->user, j->a, &o, &rc, &e);
+	if (j->post != NULL && j->kind == API_EDIT)
+		rc = hub_post_set_edit(j->hub, j->post, j->d, &e);
+	if (j->post == NULL || rc != 0) {
+		api_fail(r, rc, &e);
+		api_job_free(j);
+		return;
+	}
+	r->ctx = j->post;
+	r->ctx_free = (void (*)(void *))hub_post_free;
+	j->post = NULL;
+	if (st_write_async(j->hub->db,
+		j->kind == API_EDIT ? hub_edit_apply : hub_post_apply, r->ctx,
+		api_post_done, r) != 0) {
+		err_set(&e, "the hub is shutting down: try again");
+		api_post_done(r, ST_EIO, &e);
+	}
+	api_job_free(j);
+}
+
+static void
+api_run(void *arg)
+{
+	struct api_job *j = arg;
+	struct http_req *r = j->r;
+	struct err e = { { 0 } };
+	int rc, already = 0, queued = 0, undo;
+	uint64_t me;
+
+	switch (j->kind) {
+	case API_NOTE:
+	case API_EDIT: api_note_job(j); return;
+	case API_DELETE:
+		rc = hub_member_id(j->hub, j->user, &me);
+		if (rc == 0)
+			rc = hub_post_delete(j->hub, j->a, me, &e);
+		else
+			err_set(&e, "this account no longer exists");
+		break;
+	case API_FOLLOW:
+	case API_UNFOLLOW:
+		rc = hub_follow(j->hub, j->user, j->a, j->kind == API_UNFOLLOW,
+		    &already, &e);
+		queued = !already;
+		break;
+	default:
+		undo = j->kind == API_UNLIKE || j->kind == API_UNBOOST;
+		rc = hub_react(j->hub, j->user, j->a,
+		    j->kind == API_LIKE || j->kind == API_UNLIKE
+			? ST_REACT_LIKE
+			: ST_REACT_ANNOUNCE,
+		    undo, &already, &queued, &e);
+	}
+	if (rc == 0 && queued > 0)
+		fed_deliver_kick(j->hub->deliver);
+	if (rc != 0)
+		api_fail(r, rc, &e);
+	else
+		api_answer(r, 200,
+		    json_pack("{s:s,s:b}", "id", j->a, "changed", !already));
+	api_job_free(j);
+}
+
+static int
+api_defer(struct http_req *r, struct api_job *j)
+{
+	j->r = r;
+	j->hub = r->srv->hub;
+	snprintf(j->user, sizeof(j->user), "%s", r->user);
+	http_suspend(r);
+	if (worker_submit(r->srv->hub->fetcher, api_run, j) != 0) {
+		api_job_free(j);
+		api_answer(r, 503,
+		    json_pack("{s:s}", "error",
+			"the hub is shutting down: try again"));
+	}
+	return HTTP_SUSPENDED;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* POST /api/hub/notes {text, visibility?, content_warning?,
+ * in_reply_to?} and POST /api/hub/edit {id, text, content_warning?}. */
+static int
+api_note(struct http_req *r, int edit)
+{
+	const char *text, *vis_s, *cw, *reply, *id;
+	struct hub_post_opts o = { 0 };
+	struct err e = { { 0 } };
+	struct api_job *j;
+	struct hub_post *p;
+	int bad = 0, rc = MHD_NO;
 	json_t *body;
 
 	if ((body = api_body(r, &rc)) == NULL)
@@ -986,17 +1239,33 @@ route_api_notes(struct http_req *r)
 	text = opt_string(body, "text", &bad);
 	vis_s = opt_string(body, "visibility", &bad);
 	cw = opt_string(body, "content_warning", &bad);
-	if (bad || text == NULL)
-		rc = http_error(r, 422, "\"text\" must be a string; "
-		    "\"visibility\" and \"content_warning\" are optional "
-		    "strings");
-	else if (vis_s != NULL && (vis = hub_vis_parse(vis_s)) < 0)
-		rc = http_error(r, 422, "\"visibility\" must be public, "
-		    "unlisted or followers");
-	else if ((p = hub_post_prepare(r->srv->hub, r->user, text, vis, cw,
-		      &rc, &e)) == NULL)
+	reply = opt_string(body, "in_reply_to", &bad);
+	id = opt_string(body, "id", &bad);
+	o = (struct hub_post_opts){
+		.vis = ST_VIS_PUBLIC, .cw = cw, .in_reply_to = reply
+	};
+	if (bad || text == NULL || (edit && id == NULL)) {
+		rc = http_error(r, 422,
+		    edit
+			? "\"id\" (the note's URL) and \"text\" must be strings"
+			: "\"text\" must be a string; \"visibility\", "
+			  "\"content_warning\" and \"in_reply_to\" are "
+			  "optional strings");
+		goto out;
+	}
+	if (vis_s != NULL && (o.vis = hub_vis_parse(vis_s)) < 0) {
+		rc = http_error(r, 422,
+		    "\"visibility\" must be public, "
+		    "unlisted, followers or direct");
+		goto out;
+	}
+	p = edit ? NULL
+		 : hub_post_prepare(r->srv->hub, r->user, text, &o, &rc, &e);
+	if (!edit && p == NULL && rc != HUB_NEED_FETCH) {
 		rc = http_error(r, status_of(rc), e.msg);
-	else {
+		goto out;
+	}
+	if (p != NULL) {
 		r->ctx = p;
 		r->ctx_free = (void (*)(void *))hub_post_free;
 		http_suspend(r);
@@ -1006,9 +1275,135 @@ route_api_notes(struct http_req *r)
 			api_post_done(r, ST_EIO, &e);
 		}
 		rc = HTTP_SUSPENDED;
+		goto out;
+	}
+	/* An edit, or a mention to look up: on the worker. */
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		rc = http_error(r, 500, "out of memory");
+		goto out;
+	}
+	j->kind = edit ? API_EDIT : API_NOTE;
+	j->vis = o.vis;
+	j->a = strdup(text);
+	j->b = dup_or_null(cw);
+	j->c = dup_or_null(reply);
+	j->d = dup_or_null(id);
+	rc = api_defer(r, j);
+out:
+	json_decref(body);
+	return rc;
+}
+
+static int
+route_api_notes(struct http_req *r)
+{
+	return api_note(r, 0);
+}
+
+static int
+route_api_edit(struct http_req *r)
+{
+	return api_note(r, 1);
+}
+
+/* POST /api/hub/{like,unlike,boost,unboost,delete} {"id": URL} and
+ * /api/hub/{follow,unfollow} {"account": "@user@host" or URL}. */
+static int
+route_api_act(struct http_req *r)
+{
+	static const struct {
+		const char *path;
+		int kind;
+	} calls[] = { { "/api/hub/like", API_LIKE },
+		{ "/api/hub/unlike", API_UNLIKE },
+		{ "/api/hub/boost", API_BOOST },
+		{ "/api/hub/unboost", API_UNBOOST },
+		{ "/api/hub/delete", API_DELETE },
+		{ "/api/hub/follow", API_FOLLOW },
+		{ "/api/hub/unfollow", API_UNFOLLOW } };
+	const char *what;
+	struct api_job *j;
+	int bad = 0, rc = MHD_NO, kind = -1;
+	size_t i;
+	json_t *body;
+
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (!strcmp(r->path, calls[i].path))
+			kind = calls[i].kind;
+	if (kind < 0)
+		return http_error(r, 404, "there is no such API call");
+	if ((body = api_body(r, &rc)) == NULL)
+		return rc;
+	what = opt_string(body,
+	    kind == API_FOLLOW || kind == API_UNFOLLOW ? "account" : "id",
+	    &bad);
+	if (bad || what == NULL || strlen(what) > 600)
+		rc = http_error(r, 422,
+		    kind == API_FOLLOW || kind == API_UNFOLLOW
+			? "\"account\" must be a handle (@user@host) or an "
+			  "actor's URL"
+			: "\"id\" must be the URL of a note");
+	else if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->a = strdup(what)) == NULL) {
+		free(j);
+		rc = http_error(r, 500, "out of memory");
+	} else {
+		j->kind = kind;
+		rc = api_defer(r, j);
 	}
 	json_decref(body);
 	return rc;
+}
+
+/* GET /api/hub/notifications: newest first, ?max_id= for older. */
+static int
+route_api_notifications(struct http_req *r)
+{
+	const char *max_s = http_query(r, "max_id");
+	struct st_notification n[PAGE_SIZE];
+	uint64_t me, before = 0;
+	json_t *items = json_array(), *doc, *it;
+	struct st_actor a;
+	struct st_obj o;
+	struct st_txn *t;
+	const char *js;
+	size_t len;
+	char next[80], when[32];
+	int k, i, more = 0;
+
+	if (max_s != NULL && parse_id(max_s, &before) < 0)
+		return http_error(r, 400, "max_id must be an id (digits)");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	k = st_name_get(t, r->user, &me) == 0
+	    ? st_notify_page(t, me, before, n, PAGE_SIZE, &more)
+	    : 0;
+	for (i = 0; i < k; i++) {
+		fed_as2_time((time_t)n[i].time, when, sizeof(when));
+		it = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)n[i].id,
+		    "type", st_notify_name(n[i].type), "created_at", when);
+		if (st_actor_get(t, n[i].actor, &a) == 0) {
+			json_object_set_new(it, "account",
+			    json_pack("{s:s,s:s}", "id", a.iri,
+				"preferredUsername", a.name));
+			st_actor_clear(&a);
+		}
+		if (n[i].object != 0 &&
+		    st_object_peek(t, n[i].object, &o, &js, &len) == 0 &&
+		    o.kind == ST_K_NOTE)
+			json_object_set_new(
+			    it, "note", json_loadb(js, len, 0, NULL));
+		json_array_append_new(items, it);
+	}
+	st_read_end(t);
+	doc = json_pack("{s:o}", "items", items);
+	if (more && k > 0) {
+		snprintf(next, sizeof(next),
+		    "/api/hub/notifications?max_id=%llu",
+		    (unsigned long long)n[k - 1].id);
+		json_object_set_new(doc, "next", json_string(next));
+	}
+	return http_send_json(r, 200, doc, NULL, NULL);
 }
 
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
@@ -1027,6 +1422,10 @@ const struct http_route routes[] = {
 	{ "GET", "/users/*", route_object, 0, NULL },
 	{ "GET", "/users/*/statuses/*", route_object, 0, NULL },
 	{ "GET", "/users/*/statuses/*/activity", route_object, 0, NULL },
+	{ "GET", "/users/*/statuses/*/replies", route_note_collection, 0,
+	    NULL },
+	{ "GET", "/users/*/statuses/*/likes", route_note_collection, 0, NULL },
+	{ "GET", "/users/*/statuses/*/shares", route_note_collection, 0, NULL },
 	{ "GET", "/users/*/outbox", route_outbox, 0, NULL },
 	{ "GET", "/users/*/followers", route_collection, 0, NULL },
 	{ "GET", "/users/*/following", route_collection, 0, NULL },
@@ -1046,6 +1445,11 @@ const struct http_route routes[] = {
 	{ "POST", "/api/hub/notes", route_api_notes, NOTE_BODY_MAX,
 	    api_precheck },
 	{ "GET", "/api/hub/timeline", route_api_timeline, 0, api_precheck },
+	{ "GET", "/api/hub/notifications", route_api_notifications, 0,
+	    api_precheck },
+	{ "POST", "/api/hub/edit", route_api_edit, NOTE_BODY_MAX,
+	    api_precheck },
+	{ "POST", "/api/hub/*", route_api_act, 4096, api_precheck },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 
@@ -54,6 +55,97 @@ static int
 word_byte(unsigned char c)
 {
 	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+static int
+user_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+static int
+host_byte(unsigned char c)
+{
+	return isalnum(c) || c == '.' || c == '-' || c == ':';
+}
+
+/* At text[i] == '@': parse "@user" or "@user@host" into *m (href NULL).
+ * Returns the bytes it spans, or 0 when it is not a mention. */
+static size_t
+mention_at(const char *text, size_t i, struct text_mention *m)
+{
+	size_t u = 0, h = 0, at;
+
+	if (i > 0 &&
+	    (word_byte((unsigned char)text[i - 1]) ||
+		strchr("@/.-", text[i - 1])))
+		return 0;
+	while (user_byte((unsigned char)text[i + 1 + u]))
+		u++;
+	while (u > 0 && strchr(".-", text[i + u]))
+		u--;
+	if (u == 0 || u >= sizeof(m->user))
+		return 0;
+	at = i + 1 + u;
+	if (text[at] == '@') {
+		while (host_byte((unsigned char)text[at + 1 + h]))
+			h++;
+		while (h > 0 && strchr(".-:", text[at + h]))
+			h--;
+		if (h >= sizeof(m->host))
+			return 0;
+		if (h > 0 &&
+		    (memchr(text + at + 1, '.', h) ||
+			memchr(text + at + 1, ':', h) ||
+			(h == 9 && !strncmp(text + at + 1, "localhost", 9)))) {
+			memcpy(m->host, text + at + 1, h);
+			m->host[h] = '\0';
+		} else
+			h = 0;
+	}
+	if (h == 0) {
+		m->host[0] = '\0';
+		if (text[at] == '@')
+			return 0; /* "@a@b" without a host: not a mention */
+	}
+	memcpy(m->user, text + i + 1, u);
+	m->user[u] = '\0';
+	m->href = NULL;
+	return 1 + u + (h ? 1 + h : 0);
+}
+
+static int
+same_mention(const struct text_mention *a, const struct text_mention *b)
+{
+	return !strcasecmp(a->user, b->user) && !strcasecmp(a->host, b->host);
+}
+
+int
+text_mentions(const char *text, struct text_mention *m, int max)
+{
+	size_t i, n;
+	int count = 0, j, dup;
+
+	for (i = 0; text[i] != '\0' && count < max; i++) {
+		if (text[i] != '@' || (n = mention_at(text, i, &m[count])) == 0)
+			continue;
+		for (dup = 0, j = 0; j < count; j++)
+			dup |= same_mention(&m[j], &m[count]);
+		if (!dup)
+			count++;
+		i += n - 1;
+	}
+	return count;
+}
+
+static void
+add_mention(struct buf *out, const char *href, const char *user)
+{
+	buf_adds(out, "<span class=\"h-card\" translate=\"no\"><a href=\"");
+	buf_add_html(out, href, strlen(href));
+	buf_adds(out, "\" class=\"u-url mention\">@<span>");
+	buf_add_html(out, user, strlen(user));
+	buf_adds(out, "</span></a></span>");
 }
 
 /* At text[i] == '#': the length of the tag name after it, or 0. A tag
@@ -172,13 +264,39 @@ plain_run(const char *text)
 {
 	size_t n = 1;
 
-	while (text[n] && !strchr("\n\r#h", text[n]))
+	while (text[n] && !strchr("\n\r#h@", text[n]))
 		n++;
 	return n;
 }
 
 int
 text_to_html(const char *text, const char *base_url, struct buf *out)
+{
+	return text_to_html_m(text, base_url, NULL, 0, out);
+}
+
+/* The mention of m that text[i] starts, linked; its length or 0. */
+static size_t
+linked_mention(const char *text, size_t i, const struct text_mention *m, int nm,
+    struct buf *out)
+{
+	struct text_mention x;
+	size_t n;
+	int k;
+
+	if (nm == 0 || (n = mention_at(text, i, &x)) == 0)
+		return 0;
+	for (k = 0; k < nm; k++)
+		if (m[k].href != NULL && same_mention(&m[k], &x)) {
+			add_mention(out, m[k].href, x.user);
+			return n;
+		}
+	return 0;
+}
+
+int
+text_to_html_m(const char *text, const char *base_url,
+    const struct text_mention *m, int nm, struct buf *out)
 {
 	size_t i = 0, n;
 	int para, open = 0;
@@ -202,6 +320,9 @@ text_to_html(const char *text, const char *base_url, struct buf *out)
 		} else if (text[i] == '#' && (n = tag_at(text, i)) > 0) {
 			add_tag(out, text + i + 1, n, base_url);
 			i += n + 1;
+		} else if (text[i] == '@' &&
+		    (n = linked_mention(text, i, m, nm, out)) > 0) {
+			i += n;
 		} else if ((n = url_at(text, i)) > 0) {
 			add_url(out, text + i, n);
 			i += n;

@@ -19,9 +19,25 @@ int text_utf8_valid(const char *s, size_t n);
  * how many. */
 int text_hashtags(const char *text, char tags[][TEXT_TAG_MAX + 1], int max);
 
+#define TEXT_MAX_MENTIONS 16
+
+/* "@user" (a member here) or "@user@host" in a member's text. href is
+ * the actor's page to link to, set by the caller (NULL: left as text). */
+struct text_mention {
+	char user[64];
+	char host[256]; /* "" for a local name */
+	const char *href;
+};
+
+/* Collect the distinct mentions of text, at most max. Returns how many. */
+int text_mentions(const char *text, struct text_mention *m, int max);
+
 /* Render text as HTML into out: paragraphs on blank lines, <br> on single
  * newlines, escaped text, hashtags linked to base_url/tags/NAME, http(s)
  * URLs linked. Returns 0 or -1 when out is full. */
 int text_to_html(const char *text, const char *base_url, struct buf *out);
+/* The same, with the mentions of m that have an href linked to it. */
+int text_to_html_m(const char *text, const char *base_url,
+    const struct text_mention *m, int nm, struct buf *out);
 
 #endif

@@ -44,6 +44,10 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"seen",
 	"queue",
 	"timeline",
+	"replies",
+	"reacts",
+	"notify",
+	"reports",
 };
 
 const char *

@@ -23,6 +23,10 @@ enum st_dbi {
 	DBI_SEEN,     /* activity iri -> be64 time first seen */
 	DBI_QUEUE,    /* be64 due, be64 job -> signer, activity, tries, inbox */
 	DBI_TIMELINE, /* be64 owner, be64 note id -> (empty): home timelines */
+	DBI_REPLIES,  /* be64 parent, be64 reply -> (empty) */
+	DBI_REACTS,   /* be64 note, u8 type, be64 actor -> be64 activity */
+	DBI_NOTIFY,   /* be64 owner, be64 id -> type, actor, object, time */
+	DBI_REPORTS,  /* be64 0, be64 id -> flag, reporter, target, time */
 	DBI_COUNT
 };
 

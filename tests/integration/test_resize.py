@@ -57,6 +57,13 @@ def main():
                 urls.append(r.stdout.strip())
                 added += 1
             steps_grown += added > 0
+        # A last step leaves room: hubctl grows the map well beyond what
+        # it writes, so what follows tests hubd's use of the larger map.
+        roomy = os.path.join(h.dir, "roomy.conf")
+        with open(roomy, "w") as g:
+            g.write(conf.replace("map_size = 16M", "map_size = 40M"))
+        r = h.ctl("-c", roomy, "post", "alice", "room to spare", conf=False)
+        urls.append(r.stdout.strip())
         stop.set()
         for t in threads:
             t.join()
@@ -66,8 +73,10 @@ def main():
         ok(not bad, "every read answered 200 (%s)" % bad[:3])
         ok(all(h.get(u).status == 200 for u in urls),
            "hubd serves what hubctl wrote beyond its old map")
-        ok(h.api_post(tok, {"text": "after the remap"}).status == 201,
-           "and writes into the larger map itself")
+        r = h.api_post(tok, {"text": "after the remap"})
+        ok(r.status == 201,
+           "and writes into the larger map itself (%d %s)"
+           % (r.status, r.body[:200]))
         ok(h.ctl("-c", big, "check", conf=False).returncode == 0,
            "hubctl check passes")
         ok(h.stop() == 0, "hubd stops cleanly")

@@ -59,5 +59,41 @@ main(void)
 	ok(!text_utf8_valid("\xed\xa0\x80", 3), "surrogate");
 	ok(!text_utf8_valid("a\x01", 2), "control character");
 	ok(!text_utf8_valid("a\0b", 3), "NUL");
+
+	/* mentions */
+	{
+		struct text_mention m[TEXT_MAX_MENTIONS];
+		struct buf b;
+
+		n = text_mentions("hi @alice and @Bob@hub.example.org, "
+				  "@bob@HUB.example.org. mail a@b.c "
+				  "@carol@127.0.0.1:8080 @x@ @dave.",
+		    m, TEXT_MAX_MENTIONS);
+		ok(n == 4, "four distinct mentions (%d)", n);
+		ok(n == 4 && !strcmp(m[0].user, "alice") && !m[0].host[0],
+		    "local mention");
+		ok(n == 4 && !strcmp(m[1].user, "Bob") &&
+			!strcmp(m[1].host, "hub.example.org"),
+		    "remote mention, trailing comma left out");
+		ok(n == 4 && !strcmp(m[2].host, "127.0.0.1:8080"),
+		    "host with a port: %s", n == 4 ? m[2].host : "");
+		ok(n == 4 && !strcmp(m[3].user, "dave"),
+		    "trailing full stop left out");
+		m[1].href = "https://hub.example.org/users/bob";
+		buf_init(&b, 0);
+		text_to_html_m("to @bob@hub.example.org: <hi> @alice",
+		    "https://h", m, n, &b);
+		ok(b.data &&
+			strstr(b.data,
+			    "<span class=\"h-card\" translate=\"no\"><a "
+			    "href=\"https://hub.example.org/users/bob\" "
+			    "class=\"u-url mention\">@<span>bob</span>"
+			    "</a></span>: &lt;hi&gt; @alice</p>"),
+		    "mention linked, unresolved one left as text: %s",
+		    b.data ? b.data : "");
+		buf_free(&b);
+		ok(text_mentions("e@mail.org @@x x@y", m, 4) == 0,
+		    "no mention in addresses or doubled @");
+	}
 	return done_testing();
 }

@@ -1,0 +1,65 @@
+/* st_social.h: what people do with notes and to each other — replies,
+ * likes and boosts, notifications, and reports (Flag) for moderators. */
+#ifndef HUB_ST_SOCIAL_H
+#define HUB_ST_SOCIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct st_txn;
+
+/* Replies: parent note id -> reply note id, oldest first. */
+int st_reply_add(struct st_txn *t, uint64_t parent, uint64_t reply);
+int st_reply_del(struct st_txn *t, uint64_t parent, uint64_t reply);
+/* Up to max reply ids of parent after id "after" (0: from the oldest).
+ * Returns the count or a negative code; *more when others remain. */
+int st_reply_page(struct st_txn *t, uint64_t parent, uint64_t after,
+    uint64_t *ids, int max, int *more);
+int st_reply_count(struct st_txn *t, uint64_t parent, uint64_t *n);
+
+/* Likes and boosts of a note, one per actor, with the activity's id. */
+enum st_react { ST_REACT_LIKE = 1, ST_REACT_ANNOUNCE = 2 };
+/* ST_EXISTS when actor already did it. */
+int st_react_put(struct st_txn *t, uint64_t note, int type, uint64_t actor,
+    uint64_t activity);
+int st_react_get(struct st_txn *t, uint64_t note, int type, uint64_t actor,
+    uint64_t *activity);
+int st_react_del(struct st_txn *t, uint64_t note, int type, uint64_t actor);
+int st_react_count(struct st_txn *t, uint64_t note, int type, uint64_t *n);
+
+/* Notifications of a local actor, newest first. */
+enum st_notify_type {
+	ST_N_FOLLOW = 1,
+	ST_N_FOLLOW_REQUEST = 2,
+	ST_N_MENTION = 3,
+	ST_N_REPLY = 4,
+	ST_N_ANNOUNCE = 5,
+	ST_N_LIKE = 6,
+	ST_N_UPDATE = 7, /* a note they boosted or replied to was edited */
+};
+struct st_notification {
+	uint64_t id;	 /* set by st_notify_add */
+	uint8_t type;	 /* enum st_notify_type */
+	uint64_t actor;	 /* who did it */
+	uint64_t object; /* the note concerned (0: none) */
+	uint64_t time;	 /* seconds since 1970 */
+};
+int st_notify_add(struct st_txn *t, uint64_t owner, struct st_notification *n);
+/* Up to max of owner's notifications older than before (0: newest).
+ * Returns the count or a negative code; *more when older ones remain. */
+int st_notify_page(struct st_txn *t, uint64_t owner, uint64_t before,
+    struct st_notification *items, int max, int *more);
+const char *st_notify_name(int type);
+
+/* Reports for moderators: the Flag (an object id), who sent it, and the
+ * actor reported (0: unknown here). */
+struct st_report {
+	uint64_t id; /* set by st_report_add */
+	uint64_t flag, reporter, target, time;
+};
+int st_report_add(struct st_txn *t, struct st_report *r);
+/* Up to max reports older than before (0: newest), newest first. */
+int st_report_page(struct st_txn *t, uint64_t before, struct st_report *items,
+    int max, int *more);
+
+#endif
