@@ -9,9 +9,9 @@ Both directions, each with the other side's signature check:
     does only after verifying our HTTP signature (its verifyRequest() also
     runs on its own and names our key); the same delivery with a changed
     body is refused by Fedify (401).
-  Fedify -> hub: Fedify's signed Follow, Create(Note), Like, Undo(Like)
-    and Undo(Follow) are taken (202) and applied; the same Create with a
-    changed body is refused by the hub (401).
+  Fedify -> hub: Fedify's signed Follow, Create(Note), Like, Undo(Like),
+    Undo(Follow) and Accept are taken (202) and applied; the same Create
+    with a changed body is refused by the hub (401).
 
 Needs node (20 or newer) and npm; when the install fails the test fails,
 saying why. HUB_SKIP_INTEROP=1 skips it on purpose (never under CI)."""
@@ -308,11 +308,44 @@ def fedify_to_hub(h, p, alice, follow, url):
     ok(wait_for(lambda: follows(h, "followers", "alice") == []),
        "the hub removed the follower: %s" % follows(h, "followers",
                                                     "alice"))
-    n = len(p.received("Create"))
-    h.post("alice", "After the unfollow")
-    time.sleep(1)
-    ok(len(p.received("Create")) == n,
-       "alice's next post no longer goes to Fedify")
+    # Checked in hub_follows_fedify(), once a later delivery has come.
+    return h.post("alice", "After the unfollow")
+
+
+def hub_follows_fedify(h, p, alice, after):
+    """(e) a member follows the Fedify actor: our Follow verified by
+    Fedify, Fedify's Accept verified by us, our Undo verified by Fedify."""
+    r = h.ctl("follow", "alice", p.actor)
+    ok(r.returncode == 0 and "asked to follow" in r.stdout,
+       "(e) hubctl follow alice <Fedify actor> (%s)" %
+       (r.stdout + r.stderr).strip())
+    gets = p.state()["actorGets"]
+    ok(gets and all(g["verifiedKey"] for g in gets if g["signature"]),
+       "the hub's GETs of the Fedify actor: %d, %d signed, every "
+       "signature verified by Fedify (%s)" %
+       (len(gets), sum(1 for g in gets if g["signature"]),
+        sorted(set(g["verifiedKey"] or "-" for g in gets))))
+    ok(wait_for(lambda: p.received("Follow", lambda a: a["actor"] ==
+                                   alice)),
+       "the hub's Follow reached Fedify and was dispatched (signature "
+       "verified by Fedify)")
+    fol = p.received("Follow", lambda a: a["actor"] == alice)
+    ok(not p.received("Create", lambda a: a["objectId"] == after),
+       "alice's post after Fedify's Undo(Follow), queued before this "
+       "Follow, did not go to Fedify")
+    ok(wait_for(lambda: h.ctl("following", "alice").stdout.split() ==
+                [p.actor]),
+       "Fedify's Accept was verified and applied by the hub: alice "
+       "follows it (%s; %s)" % (h.ctl("following", "alice").stdout.strip(),
+                                p.state()["accepts"]))
+    r = h.ctl("unfollow", "alice", p.actor)
+    ok(r.returncode == 0 and wait_for(lambda: p.received(
+        "Undo", lambda a: a["actor"] == alice and fol and
+        a["objectId"] == fol[0]["id"])),
+       "hubctl unfollow: Fedify receives and verifies the Undo of that "
+       "Follow")
+    ok(h.ctl("following", "alice").stdout.strip() == "",
+       "and alice no longer follows it")
 
 
 def main():
@@ -338,7 +371,8 @@ def main():
             peer = Peer(d, h.host)
             with peer as p:
                 follow, url = hub_to_fedify(h, p, alice)
-                fedify_to_hub(h, p, alice, follow, url)
+                after = fedify_to_hub(h, p, alice, follow, url)
+                hub_follows_fedify(h, p, alice, after)
                 ok(p.proc.poll() is None, "the Fedify peer is still up")
         except Exception as e:  # noqa: BLE001 - report, then fail
             ok(False, "the interop run failed: %r" % e)

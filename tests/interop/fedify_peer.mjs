@@ -14,7 +14,8 @@
 //   POST /control/create  {"to": URL, "content": HTML} -> {ok, id, note,...}
 //   POST /control/like    {"to": URL, "object": URL}   -> {ok, id, sent}
 //   POST /control/undo    {"id": id of an activity sent by /control/*}
-//   GET  /control/state   -> {received, inboxPosts, sent}
+//   GET  /control/state   -> {received, inboxPosts, sent, actorGets,
+//                              accepts}
 //
 // received: the activities that Fedify's inbox dispatched to our listener.
 // Fedify dispatches only activities whose signature it verified (HTTP
@@ -25,6 +26,9 @@
 // of Fedify's verifyRequest() run on its own (the key it verified with).
 // sent: every request Fedify made with fetch() (deliveries, key and actor
 // fetches, WebFinger) with the peer's answer.
+// actorGets: each GET of our actor, with the key Fedify verified its
+// signature with (null when unsigned or not verified).
+// accepts: Follows of our actor are accepted at once; what that gave.
 //
 // Fedify's WebFinger client builds https:// URLs; --http-host HOST:PORT
 // makes the fetch wrapper below send those for HOST:PORT over plain http.
@@ -33,6 +37,7 @@ import { randomUUID } from "node:crypto";
 import { argv, exit, stdin, stdout, stderr } from "node:process";
 import { Temporal } from "@js-temporal/polyfill";
 import {
+	Accept,
 	Activity,
 	Create,
 	Endpoints,
@@ -75,6 +80,8 @@ if (process.env.FEDIFY_PEER_DEBUG) {
 const received = [];
 const inboxPosts = [];
 const sent = [];
+const actorGets = [];
+const accepts = []; // our answers to Follows: {follow, ok, error}
 const mine = new Map(); // id -> activity we sent (for Undo)
 
 // Fedify sends with the global fetch: record each exchange, and map
@@ -134,7 +141,18 @@ federation
 		});
 	})
 	.setKeyPairsDispatcher(async (_ctx, identifier) =>
-		identifier === IDENT ? keys : []);
+		identifier === IDENT ? keys : [])
+	// Every GET of the actor is served; the record says whether it was
+	// signed and whose key Fedify verified the signature with.
+	.authorize(async (ctx, identifier, signedKey, signedKeyOwner) => {
+		actorGets.push({
+			identifier,
+			signature: ctx.request.headers.get("signature"),
+			verifiedKey: signedKey?.id?.href ?? null,
+			keyOwner: signedKeyOwner?.id?.href ?? null,
+		});
+		return true;
+	});
 
 // One listener for every activity type: Fedify routes a subclass (Accept,
 // Create, Undo ...) to the nearest registered class.
@@ -162,12 +180,33 @@ federation
 			json,
 			object,
 		});
+		if (activity instanceof Follow &&
+		    activity.objectId?.href === ctx.getActorUri(IDENT).href)
+			// Accept after the inbox has answered, as a server
+			// with a queue would.
+			setImmediate(() => acceptFollow(ctx, activity));
 	})
 	.onError(async (_ctx, error) => {
 		stderr.write(`fedify_peer: inbox listener: ${error}\n`);
 	});
 
 // ---- sending ----
+async function acceptFollow(ctx, follow) {
+	const rec = { follow: follow.id?.href ?? null, ok: false };
+	accepts.push(rec);
+	try {
+		const follower = await follow.getActor();
+		await ctx.sendActivity({ identifier: IDENT }, follower,
+				       new Accept({ id: newId(ctx, "accepts"),
+						    actor: follow.objectId,
+						    object: follow }),
+				       { immediate: true });
+		rec.ok = true;
+	} catch (e) {
+		rec.error = String(e);
+	}
+}
+
 function ctxFor(origin) {
 	return federation.createContext(new URL(origin), undefined);
 }
@@ -281,7 +320,8 @@ async function handle(req, body, origin) {
 	const ctx = ctxFor(origin);
 	const url = new URL(req.url, origin);
 	if (url.pathname === "/control/state" && req.method === "GET")
-		return json(200, { received, inboxPosts, sent });
+		return json(200, { received, inboxPosts, sent, actorGets,
+					  accepts });
 	const cmd = url.pathname.startsWith("/control/") &&
 		    control[url.pathname.slice(9)];
 	if (cmd && req.method === "POST") {
