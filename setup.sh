@@ -19,6 +19,11 @@ install_missing() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		    grep -q "ok installed" || missing="$missing $p"
 	done
+	# The interop test runs Fedify from the npm registry. Any Node 20+
+	# will do (NodeSource's nodejs bundles npm), so look for the commands,
+	# not for Debian's packages.
+	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+	command -v npm >/dev/null 2>&1 || missing="$missing npm"
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" != 0 ]; then
 		echo "setup: these Debian packages are missing:$missing" >&2
