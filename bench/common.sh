@@ -166,6 +166,35 @@ wait_line() {
 	return 1
 }
 
+# perf_start PID DATA: with PERF=1, sample PID's stacks (perf record -g)
+# into DATA in the background until perf_stop; sets perf_pid.
+perf_pid=""
+perf_start() {
+	[ "${PERF:-0}" = 1 ] || return 0
+	perf record -q -F "${PERF_FREQ:-999}" -g -p "$1" -o "$2" \
+	    >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 0.5 # perf attaches
+}
+
+# perf_stop DATA LINES: stop the sampling and print the top LINES of the
+# self-time report by symbol, then by shared object.
+perf_stop() {
+	[ -n "$perf_pid" ] || return 0
+	kill -INT "$perf_pid" 2>/dev/null || true
+	wait "$perf_pid" 2>/dev/null || true
+	perf_pid=""
+	echo "-- perf (PERF=1): where hubd spent its CPU, self time"
+	perf report -i "$1" --no-children -g none --sort dso,symbol --stdio \
+	    >"$1.sym" 2>/dev/null || true
+	perf report -i "$1" --no-children -g none --sort dso --stdio \
+	    >"$1.dso" 2>/dev/null || true
+	awk -v n="${2:-30}" '!/^#/ && /%/ && k++ < n { print "   | " $0 }' \
+	    "$1.sym"
+	echo "   by shared object:"
+	awk '!/^#/ && /%/ && k++ < 10 { print "   | " $0 }' "$1.dso"
+}
+
 # wait_http URL PID: until URL answers (at most 10 s) or PID dies.
 wait_http() {
 	i=0

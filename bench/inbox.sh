@@ -40,6 +40,7 @@ BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp}
 [ "$ACTOR_HOSTS" -le "$ACTORS" ] || ACTOR_HOSTS=$ACTORS
 
 need curl curl
+[ "${PERF:-0}" != 1 ] || need perf linux-perf
 need openssl openssl
 need awk gawk
 need_file "$BUILD/hubd" "build the hub first: mkdir -p build && cd build && ../configure && make"
@@ -52,6 +53,7 @@ tmp=$(mktemp -d "$BENCH_TMPDIR/hub-bench-inbox.XXXXXX")
 hub_pid=""
 actors_pid=""
 cleanup() {
+	[ -z "$perf_pid" ] || { kill -INT "$perf_pid"; wait "$perf_pid"; } 2>/dev/null || true
 	stop_pid "$hub_pid"
 	stop_pid "$actors_pid"
 	rm -rf "$tmp"
@@ -160,10 +162,12 @@ echo
 
 echo "-- timed: $REQUESTS pre-signed requests over $CONNS keep-alive" \
     "connections"
+perf_start "$hub_pid" "$tmp/perf.data"
 "$tmp/bench_fed" blast -A "127.0.0.1:$hub_port" -i "$tmp/timed.req" \
     -c "$CONNS" -T "$MAX_SECONDS" >"$tmp/timed.out" 2>"$tmp/timed.err" ||
     true
 sed 's/^/   | /' "$tmp/timed.out" "$tmp/timed.err"
+perf_stop "$tmp/perf.data" 30
 acc=$(result_field "$tmp/timed.out" accepted)
 [ -n "$acc" ] || die "the load generator failed"
 rate=$(result_field "$tmp/timed.out" accepted_per_s)
