@@ -171,7 +171,8 @@ wait_line() {
 perf_pid=""
 perf_start() {
 	[ "${PERF:-0}" = 1 ] || return 0
-	perf record -q -F "${PERF_FREQ:-999}" -g -p "$1" -o "$2" \
+	perf record -q -F "${PERF_FREQ:-999}" \
+	    --call-graph "${PERF_CALLGRAPH:-fp}" -p "$1" -o "$2" \
 	    >/dev/null 2>&1 &
 	perf_pid=$!
 	sleep 0.5 # perf attaches
@@ -193,6 +194,14 @@ perf_stop() {
 	    "$1.sym"
 	echo "   by shared object:"
 	awk '!/^#/ && /%/ && k++ < 10 { print "   | " $0 }' "$1.dso"
+	[ "${PERF_CALLGRAPH:-fp}" = dwarf ] || return 0
+	# Unwound through the libraries: time under each of hubd's own
+	# functions (children included).
+	echo "   hubd's functions, children included (PERF_CALLGRAPH=dwarf):"
+	perf report -i "$1" --children -g none --dsos hubd --sort symbol \
+	    --stdio >"$1.children" 2>/dev/null || true
+	awk -v n="${2:-30}" '!/^#/ && /%/ && k++ < n { print "   | " $0 }' \
+	    "$1.children"
 }
 
 # wait_http URL PID: until URL answers (at most 10 s) or PID dies.

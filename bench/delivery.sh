@@ -4,7 +4,7 @@
 # over INSTANCES loopback instances (distinct 127.0.0.1 ports, each with a
 # shared inbox), so each post is one delivery per instance; against this
 # machine's RSA-2048 sign rate (openssl speed -multi 2) measured in the
-# same run. A sink on all the ports verifies every signature with the
+# same run, before and after the load. A sink on all the ports verifies every signature with the
 # member's public key and counts exactly. Prints figures; asserts nothing
 # about them.
 #
@@ -13,7 +13,8 @@
 # deliveries), GRACE_SECONDS (2: the sink keeps counting this long after
 # the last expected delivery, for duplicates), OPENSSL_MULTI (2),
 # OPENSSL_SECONDS (3), QUICK=1 (5 posts, 2000 followers over 100
-# instances, 1 s of openssl), BENCH_TMPDIR (/tmp), BUILD (../build).
+# instances, 1 s of openssl), BENCH_TMPDIR (/tmp), BUILD (../build),
+# PERF=1 (profile hubd in the timed run; PERF_CALLGRAPH, PERF_FREQ).
 set -eu
 set -o pipefail
 
@@ -51,7 +52,10 @@ tmp=$(mktemp -d "$BENCH_TMPDIR/hub-bench-delivery.XXXXXX")
 hub_pid=""
 sink_pid=""
 cleanup() {
-	[ -z "$perf_pid" ] || { kill -INT "$perf_pid"; wait "$perf_pid"; } 2>/dev/null || true
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid" 2>/dev/null || true
+		wait "$perf_pid" 2>/dev/null || true
+	fi
 	stop_pid "$hub_pid"
 	stop_pid "$sink_pid"
 	rm -rf "$tmp"
@@ -159,6 +163,18 @@ else
 fi
 [ "$t_done" != "0.000000" ] || t_done=$t_last
 
+read -r ossl_sign2 ossl_verify2 < <(openssl_rsa2048 "$OPENSSL_MULTI" \
+    "$OPENSSL_SECONDS" "$tmp/openssl2.out") ||
+    die "cannot read openssl speed's output: $(tail -3 "$tmp/openssl2.out")"
+echo "-- reference again, after the run: RSA-2048: $ossl_sign2 sign/s," \
+    "$ossl_verify2 verify/s"
+ref=$(awk -v a="$ossl_sign" -v b="$ossl_sign2" \
+    'BEGIN { printf "%.0f", (a + b) / 2 }')
+awk -v a="$ossl_sign" -v b="$ossl_sign2" 'BEGIN {
+    if (a > b * 1.15 || b > a * 1.15)
+    print "warning: the openssl sign rate moved by more than 15 % between" \
+        " before and after the run: the machine is not idle and the" \
+        " ratio below is unreliable" }'
 echo
 echo "== summary"
 echo "sink: $requests requests, $verified verified, $bad bad signatures," \
@@ -167,13 +183,14 @@ echo "posting took $(awk -v a="$t0" -v b="$t_posted" 'BEGIN {
     printf "%.2f", b - a }') s; hubd CPU until the last delivery:" \
     "$hub_cpu s; sink CPU: $sink_cpu s"
 echo "deliveries left in the queue after the run (hubctl queue): $queue_left"
-awk -v n="$verified" -v a="$t0" -v b="$t_done" -v s="$ossl_sign" \
+awk -v n="$verified" -v a="$t0" -v b="$t_done" -v s="$ref" \
     -v m="$OPENSSL_MULTI" 'BEGIN {
 	d = b - a
 	r = d > 0 ? n / d : 0
 	printf "delivery: %d verified deliveries in %.2f s from the first " \
 	    "post: %.0f deliveries/s\n", n, d, r
-	printf "openssl rsa2048 sign (-multi %d): %.0f/s\n", m, s
+	printf "openssl rsa2048 sign (-multi %d, mean of before and " \
+	    "after): %.0f/s\n", m, s
 	printf "ratio: deliveries / sign = %.4f (target >= 0.5)\n", r / s
 }'
 fail=0
