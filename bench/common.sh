@@ -115,6 +115,95 @@ free_port() {
 	return 1
 }
 
+# free_port_range N: the first of N consecutive TCP ports on 127.0.0.1
+# that nothing listens on (bounded tries), below the ephemeral range.
+free_port_range() {
+	lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range \
+	    2>/dev/null || echo 32768)
+	[ "$lo" -gt $((12000 + $1)) ] || lo=32768
+	t=0
+	while [ $t -lt 20 ]; do
+		base=$((10000 + RANDOM % (lo - 10000 - $1)))
+		p=$base
+		while [ $p -lt $((base + $1)) ] &&
+		    ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
+			p=$((p + 1))
+		done
+		if [ $p -eq $((base + $1)) ]; then
+			echo "$base"
+			return 0
+		fi
+		t=$((t + 1))
+	done
+	echo "no $1 free consecutive ports found on 127.0.0.1" >&2
+	return 1
+}
+
+# openssl_rsa2048 MULTI SECONDS OUT: run "openssl speed -multi MULTI
+# -seconds SECONDS rsa2048" into OUT and print "SIGN_PER_S VERIFY_PER_S"
+# (the sums over the MULTI processes).
+openssl_rsa2048() {
+	openssl speed -multi "$1" -seconds "$2" rsa2048 >"$3" 2>&1 || return 1
+	awk '$1 == "rsa" && $2 == "2048" && $3 == "bits" { s = $6; v = $7 }
+	    END { if (s == "") exit 1; print s, v }' "$3"
+}
+
+# wait_line FILE REGEX SECONDS PID: until a line of FILE matches (0), PID
+# dies or SECONDS pass (1).
+wait_line() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		if grep -q "$2" "$1" 2>/dev/null; then
+			return 0
+		fi
+		if ! kill -0 "$4" 2>/dev/null; then
+			grep -q "$2" "$1" 2>/dev/null
+			return
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# perf_start PID DATA: with PERF=1, sample PID's stacks (perf record -g)
+# into DATA in the background until perf_stop; sets perf_pid.
+perf_pid=""
+perf_start() {
+	[ "${PERF:-0}" = 1 ] || return 0
+	perf record -q -F "${PERF_FREQ:-999}" \
+	    --call-graph "${PERF_CALLGRAPH:-fp}" -p "$1" -o "$2" \
+	    >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 0.5 # perf attaches
+}
+
+# perf_stop DATA LINES: stop the sampling and print the top LINES of the
+# self-time report by symbol, then by shared object.
+perf_stop() {
+	[ -n "$perf_pid" ] || return 0
+	kill -INT "$perf_pid" 2>/dev/null || true
+	wait "$perf_pid" 2>/dev/null || true
+	perf_pid=""
+	echo "-- perf (PERF=1): where hubd spent its CPU, self time"
+	perf report -i "$1" --no-children -g none --sort dso,symbol --stdio \
+	    >"$1.sym" 2>/dev/null || true
+	perf report -i "$1" --no-children -g none --sort dso --stdio \
+	    >"$1.dso" 2>/dev/null || true
+	awk -v n="${2:-30}" '!/^#/ && /%/ && k++ < n { print "   | " $0 }' \
+	    "$1.sym"
+	echo "   by shared object:"
+	awk '!/^#/ && /%/ && k++ < 10 { print "   | " $0 }' "$1.dso"
+	[ "${PERF_CALLGRAPH:-fp}" = dwarf ] || return 0
+	# Unwound through the libraries: time under each of hubd's own
+	# functions (children included).
+	echo "   hubd's functions, children included (PERF_CALLGRAPH=dwarf):"
+	perf report -i "$1" --children -g none --dsos hubd --sort symbol \
+	    --stdio >"$1.children" 2>/dev/null || true
+	awk -v n="${2:-30}" '!/^#/ && /%/ && k++ < n { print "   | " $0 }' \
+	    "$1.children"
+}
+
 # wait_http URL PID: until URL answers (at most 10 s) or PID dies.
 wait_http() {
 	i=0
@@ -184,17 +273,26 @@ ${4:-}
 EOF
 }
 
-# The bench_store tool, built from bench/bench_store.c against libhub.a.
-build_bench_store() {
-	out=$1
+# build_bench_tool NAME OUT: bench/NAME.c built against libhub.a into OUT.
+build_bench_tool() {
 	# shellcheck disable=SC2046
 	cc -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -D_GNU_SOURCE \
 	    -I "$top_dir/src" -I "$top_dir/federation" -I "$top_dir/storage" \
 	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto gumbo) \
-	    -o "$out" "$bench_dir/bench_store.c" "$BUILD/libhub.a" \
+	    -o "$2" "$bench_dir/$1.c" "$BUILD/libhub.a" \
 	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto gumbo) \
 	    -llmdb -largon2 -pthread
+}
+
+# The bench_store tool, built from bench/bench_store.c against libhub.a.
+build_bench_store() {
+	build_bench_tool bench_store "$1"
+}
+
+# The bench_fed tool (inbox.sh, delivery.sh), from bench/bench_fed.c.
+build_bench_fed() {
+	build_bench_tool bench_fed "$1"
 }
 
 # Checks for scripts that build bench_store.
