@@ -72,6 +72,7 @@ fed_activity_read(
 void
 fed_activity_free(struct fed_activity *a)
 {
+	json_decref(a->note);
 	json_decref(a->doc);
 	memset(a, 0, sizeof(*a));
 }
@@ -545,6 +546,29 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 	    clean_tags(json_object_get(o, "tag")));
 }
 
+int
+fed_activity_clean(
+    struct fed_activity *a, const struct st_actor *from, struct err *e)
+{
+	if (a->object == NULL || a->type == NULL ||
+	    (strcmp(a->type, "Create") && strcmp(a->type, "Update")))
+		return 0;
+	if (!strcmp(a->type, "Update")) {
+		/* An actor's own Update is not a note. */
+		const char *t =
+		    json_string_value(json_object_get(a->object, "type"));
+		int i, note = 0;
+
+		for (i = 0; t && note_types[i]; i++)
+			note |= !strcmp(t, note_types[i]);
+		if (!note)
+			return 0;
+	}
+	if ((a->note = clean_note(a->object, from, e)) == NULL)
+		return FED_IN_INVALID;
+	return 0;
+}
+
 /* Local actors named in to/cc, added to the timelines set with the
  * sender's local followers. Returns how many timelines got the note. */
 static int
@@ -697,7 +721,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	if (f->act->object == NULL)
 		return err_set(e, "a Create must embed its object"),
 		       FED_IN_INVALID;
-	if ((note = clean_note(f->act->object, from, e)) == NULL)
+	if ((note = f->act->note ? json_incref(f->act->note)
+				 : clean_note(f->act->object, from, e)) == NULL)
 		return FED_IN_INVALID;
 	if (st_iri_get(
 		t, json_string_value(json_object_get(note, "id")), &id) == 0) {
@@ -756,7 +781,9 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		f->ignored = 1; /* an actor's Update, or unknown: later */
 		return 0;
 	}
-	if ((note = clean_note(f->act->object, f->from, e)) == NULL)
+	if ((note = f->act->note
+		    ? json_incref(f->act->note)
+		    : clean_note(f->act->object, f->from, e)) == NULL)
 		return FED_IN_INVALID;
 	rc = fed_store_json(t, &o, note);
 	json_decref(note);

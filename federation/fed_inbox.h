@@ -26,6 +26,8 @@ struct fed_activity {
 	const char *id, *type, *actor;
 	const char *object_id; /* the object's id, embedded or not */
 	const json_t *object;  /* the embedded object, or NULL */
+	json_t
+	    *note; /* Create/Update: the object cleaned (fed_activity_clean) */
 };
 
 /* Read body into a (a->doc owned: fed_activity_free). Returns 0, or
@@ -33,6 +35,11 @@ struct fed_activity {
 int fed_activity_read(
     const char *body, size_t len, struct fed_activity *a, struct err *e);
 void fed_activity_free(struct fed_activity *a);
+/* The CPU work done before the write, off the writer thread: a Create's
+ * or Update's note is checked and its HTML sanitized into a->note.
+ * Returns 0 or FED_IN_INVALID (e says why). */
+int fed_activity_clean(
+    struct fed_activity *a, const struct st_actor *from, struct err *e);
 
 /* The signer may send a: its actor is the key's owner and its id is on
  * the same host. Returns 0 or FED_IN_FORBIDDEN. */

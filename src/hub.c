@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ int
 hub_open(struct hub *h, const struct config *cfg, int create, struct err *e)
 {
 	h->cfg = cfg;
+	h->instance_key = NULL;
 	return st_db_open(
 	    &h->db, cfg->data_dir, cfg->map_size, create ? ST_CREATE : 0, e);
 }
@@ -82,6 +84,8 @@ hub_close(struct hub *h)
 {
 	st_db_close(h->db);
 	h->db = NULL;
+	EVP_PKEY_free(h->instance_key);
+	h->instance_key = NULL;
 }
 
 void
@@ -1572,7 +1576,9 @@ hub_token_check(struct hub *h, const char *token, uint64_t *actor)
 
 /* ---- remote actors ---- */
 
-/* The instance actor's private key, to sign fetches. */
+static pthread_mutex_t ikey_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The instance actor's private key, to sign fetches (a reference). */
 static EVP_PKEY *
 instance_key(struct hub *h, char *key_id, size_t cap)
 {
@@ -1583,13 +1589,23 @@ instance_key(struct hub *h, char *key_id, size_t cap)
 
 	snprintf(iri, sizeof(iri), "%s/actor", h->cfg->base_url);
 	snprintf(key_id, cap, "%s#main-key", iri);
-	if (st_read_begin(h->db, &t) != 0)
-		return NULL;
+	/* Parsed once: parsing and blinding setup cost more than a
+	 * signature. */
+	pthread_mutex_lock(&ikey_mu);
+	if (h->instance_key != NULL && EVP_PKEY_up_ref(h->instance_key))
+		k = h->instance_key;
+	pthread_mutex_unlock(&ikey_mu);
+	if (k != NULL || st_read_begin(h->db, &t) != 0)
+		return k;
 	if (st_iri_get(t, iri, &id) == 0 &&
 	    st_account_get(t, id, NULL, &pem) == 0)
 		k = fed_sig_private_key(pem);
 	st_read_end(t);
 	fed_secret_free(pem);
+	pthread_mutex_lock(&ikey_mu);
+	if (k != NULL && h->instance_key == NULL && EVP_PKEY_up_ref(k))
+		h->instance_key = k;
+	pthread_mutex_unlock(&ikey_mu);
 	return k;
 }
 

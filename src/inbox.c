@@ -62,7 +62,8 @@ status_of(int rc)
 	case FED_IN_MALFORMED: return 400;
 	case FED_IN_INVALID: return 422;
 	case FED_IN_FORBIDDEN: return 403;
-	case FED_IN_NOTFOUND: case ST_NOTFOUND: return 404;
+	case FED_IN_NOTFOUND:
+	case ST_NOTFOUND: return 404;
 	case ST_GONE: return 410;
 	case ST_FULL: return 507;
 	default: return 500;
@@ -74,8 +75,8 @@ finish(struct inbox_job *j, unsigned status, const char *msg)
 {
 	json_t *doc = msg ? json_pack("{s:s}", "error", msg) : json_object();
 
-	http_resume(j->r, status, http_response_json(doc, NULL, NULL,
-				      &j->r->bytes));
+	http_resume(
+	    j->r, status, http_response_json(doc, NULL, NULL, &j->r->bytes));
 }
 
 static void
@@ -88,10 +89,11 @@ apply_done(void *ctx, int rc, const struct err *e)
 		finish(j, status_of(rc), e->msg);
 		return;
 	}
-	snprintf(event, sizeof(event), "inbox: %s %s from %s%s",
-	    j->act.type, j->act.id, j->from.iri,
-	    j->in.duplicate ? " (seen before)" :
-	    j->in.ignored   ? " (not acted on)" : "");
+	snprintf(event, sizeof(event), "inbox: %s %s from %s%s", j->act.type,
+	    j->act.id, j->from.iri,
+	    j->in.duplicate	? " (seen before)"
+		: j->in.ignored ? " (not acted on)"
+				: "");
 	j->r->event = strdup(event);
 	if (j->in.queued > 0)
 		fed_deliver_kick(j->r->srv->hub->deliver);
@@ -105,10 +107,11 @@ accept_activity(struct inbox_job *j)
 {
 	int rc;
 
-	if ((rc = fed_activity_read(j->r->body.data, j->r->body.len, &j->act,
-		 &j->e)) != 0 ||
+	if ((rc = fed_activity_read(
+		 j->r->body.data, j->r->body.len, &j->act, &j->e)) != 0 ||
 	    (rc = fed_activity_check_origin(&j->act, j->from.iri, &j->e)) !=
-		0) {
+		0 ||
+	    (rc = fed_activity_clean(&j->act, &j->from, &j->e)) != 0) {
 		finish(j, status_of(rc), j->e.msg);
 		return;
 	}
@@ -121,34 +124,62 @@ accept_activity(struct inbox_job *j)
 
 /* Parsed public keys, by actor and the time its document was fetched
  * (a refetch makes a new entry): PEM is parsed once, not per request
- * (DESIGN: cache parsed keys). Slots by actor id; a key handed out holds
- * its own reference. */
-#define KEY_SLOTS 1024
+ * (DESIGN: cache parsed keys). A set-associative table: actor ids are
+ * mixed (snowflake ids share their low bits) to pick a set of KEY_WAYS
+ * entries, the least recently used of which is replaced. A key handed
+ * out holds its own reference. */
+#define KEY_SETS 512
+#define KEY_WAYS 4
 
 static struct {
-	uint64_t actor, fetched;
+	uint64_t actor, fetched, used;
 	EVP_PKEY *key;
-} keys[KEY_SLOTS];
+} keys[KEY_SETS * KEY_WAYS];
+static uint64_t keys_clock;
 static pthread_mutex_t keys_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned
+key_set(uint64_t id)
+{
+	id ^= id >> 33;
+	id *= 0xff51afd7ed558ccdULL;
+	id ^= id >> 33;
+	id *= 0xc4ceb9fe1a85ec53ULL;
+	id ^= id >> 33;
+	return (unsigned)(id % KEY_SETS) * KEY_WAYS;
+}
 
 static EVP_PKEY *
 public_key(const struct st_actor *a)
 {
-	unsigned slot = (unsigned)(a->id % KEY_SLOTS);
+	unsigned set = key_set(a->id), i, victim = set;
 	EVP_PKEY *k = NULL;
 
 	pthread_mutex_lock(&keys_mu);
-	if (keys[slot].key != NULL && keys[slot].actor == a->id &&
-	    keys[slot].fetched == a->fetched && EVP_PKEY_up_ref(keys[slot].key))
-		k = keys[slot].key;
+	for (i = set; i < set + KEY_WAYS && k == NULL; i++)
+		if (keys[i].key != NULL && keys[i].actor == a->id &&
+		    keys[i].fetched == a->fetched &&
+		    EVP_PKEY_up_ref(keys[i].key)) {
+			k = keys[i].key;
+			keys[i].used = ++keys_clock;
+		}
 	pthread_mutex_unlock(&keys_mu);
 	if (k != NULL || (k = fed_sig_public_key(a->pubkey_pem)) == NULL)
 		return k;
 	pthread_mutex_lock(&keys_mu);
-	EVP_PKEY_free(keys[slot].key);
-	keys[slot].actor = a->id;
-	keys[slot].fetched = a->fetched;
-	keys[slot].key = EVP_PKEY_up_ref(k) ? k : NULL;
+	for (i = set; i < set + KEY_WAYS; i++) {
+		if (keys[i].actor == a->id) { /* an older key of the actor */
+			victim = i;
+			break;
+		}
+		if (keys[i].used < keys[victim].used)
+			victim = i;
+	}
+	EVP_PKEY_free(keys[victim].key);
+	keys[victim].actor = a->id;
+	keys[victim].fetched = a->fetched;
+	keys[victim].used = ++keys_clock;
+	keys[victim].key = EVP_PKEY_up_ref(k) ? k : NULL;
 	pthread_mutex_unlock(&keys_mu);
 	return k;
 }
@@ -159,7 +190,7 @@ inbox_keys_free(void)
 	int i;
 
 	pthread_mutex_lock(&keys_mu);
-	for (i = 0; i < KEY_SLOTS; i++) {
+	for (i = 0; i < KEY_SETS * KEY_WAYS; i++) {
 		EVP_PKEY_free(keys[i].key);
 		keys[i].key = NULL;
 	}
@@ -255,10 +286,11 @@ fetch_key(struct http_req *r, const char *key_id)
 	if (rc == 0 && owns)
 		http_rerun(r);
 	else /* the details stay in the log: no fetch oracle */
-		http_resume(r, 401, http_response_json(json_pack("{s:s}",
-					"error", "cannot verify the signature: "
-						 "the signer's key was not found"),
-					NULL, NULL, &r->bytes));
+		http_resume(r, 401,
+		    http_response_json(json_pack("{s:s}", "error",
+					   "cannot verify the signature: "
+					   "the signer's key was not found"),
+			NULL, NULL, &r->bytes));
 }
 
 static void
@@ -290,7 +322,9 @@ inbox_owner(struct http_req *r, uint64_t *owner)
 	if (rc != 0)
 		return -1;
 	rc = (a.flags & ST_AF_LOCAL) && !(a.flags & ST_AF_DELETED) &&
-		     !strcmp(a.iri, iri) ? 0 : -1;
+		!strcmp(a.iri, iri)
+	    ? 0
+	    : -1;
 	*owner = a.id;
 	st_actor_clear(&a);
 	return rc;
@@ -308,12 +342,14 @@ inbox_precheck(struct http_req *r)
 		 (type[25] != '\0' && type[25] != ';' && type[25] != ' ')) &&
 		(strncasecmp(type, "application/ld+json", 19) != 0 ||
 		    (type[19] != '\0' && type[19] != ';' && type[19] != ' '))))
-		return http_error(r, 415, "send an activity as "
-					  "application/activity+json");
+		return http_error(r, 415,
+		    "send an activity as "
+		    "application/activity+json");
 	if (http_header(r, "Signature") == NULL &&
 	    http_header(r, "Authorization") == NULL)
-		return http_error(r, 401, "sign the request (HTTP "
-					  "Signatures)");
+		return http_error(r, 401,
+		    "sign the request (HTTP "
+		    "Signatures)");
 	if (inbox_owner(r, &owner) != 0)
 		return http_error(r, 404, "there is no such inbox here");
 	return HTTP_CONTINUE;
@@ -329,8 +365,9 @@ stored_signer(struct inbox_job *j)
 		return -1;
 	rc = st_actor_by_iri(t, j->sig.key_id, &j->from);
 	st_read_end(t);
-	if (rc == 0 && ((j->from.flags & ST_AF_LOCAL) ||
-			   strcmp(j->from.key_id, j->sig.key_id) != 0)) {
+	if (rc == 0 &&
+	    ((j->from.flags & ST_AF_LOCAL) ||
+		strcmp(j->from.key_id, j->sig.key_id) != 0)) {
 		st_actor_clear(&j->from);
 		rc = -1; /* our own actors do not post to our inboxes */
 	}
@@ -456,10 +493,11 @@ signed_get(struct http_req *r, uint64_t *signer, int *rc)
 	http_suspend(r);
 	if (worker_submit(r->srv->hub->fetcher, fetch_for_get, g) != 0) {
 		free(g);
-		http_resume(r, 503, http_response_json(json_pack("{s:s}",
-					"error", "the hub is busy: try again "
-						 "later"),
-					NULL, NULL, &r->bytes));
+		http_resume(r, 503,
+		    http_response_json(json_pack("{s:s}", "error",
+					   "the hub is busy: try again "
+					   "later"),
+			NULL, NULL, &r->bytes));
 	}
 	*rc = HTTP_SUSPENDED;
 	return 1;
