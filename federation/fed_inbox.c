@@ -767,6 +767,25 @@ owned_note(struct st_txn *t, const char *id, const struct st_actor *from,
 	return 0;
 }
 
+/* The sender's new actor document (profile, inbox, key): checked as a
+ * fetched one is, and stored over the old record. */
+static int
+update_actor(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	struct st_actor a;
+	int rc;
+
+	if (fed_actor_from_json(f->act->object, f->from->iri, &a, e) != 0)
+		return FED_IN_INVALID;
+	a.fetched = (uint64_t)time(NULL);
+	rc = st_actor_upsert_remote(t, &a);
+	st_actor_clear(&a);
+	if (rc == ST_EXISTS)
+		return err_set(e, "that key belongs to another actor here"),
+		       FED_IN_FORBIDDEN;
+	return rc;
+}
+
 static int
 update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
@@ -775,16 +794,28 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	uint64_t id;
 	int rc;
 
+	char followers[600];
+	int vis;
+
+	if (f->act->object != NULL && f->act->object_id != NULL &&
+	    !strcmp(f->act->object_id, f->from->iri))
+		return update_actor(t, f, e);
 	if (f->act->object == NULL ||
 	    owned_note(t, f->act->object_id, f->from, &o, &id) != 0 ||
 	    o.kind != ST_K_NOTE) {
-		f->ignored = 1; /* an actor's Update, or unknown: later */
+		f->ignored = 1; /* unknown here */
 		return 0;
 	}
 	if ((note = f->act->note
 		    ? json_incref(f->act->note)
 		    : clean_note(f->act->object, f->from, e)) == NULL)
 		return FED_IN_INVALID;
+	/* An edit may narrow who sees the note, never widen it. */
+	snprintf(followers, sizeof(followers), "%s/followers", f->from->iri);
+	vis = visibility(json_object_get(note, "to"),
+	    json_object_get(note, "cc"), followers);
+	if (vis > o.vis)
+		o.vis = (uint8_t)vis;
 	rc = fed_store_json(t, &o, note);
 	json_decref(note);
 	return rc;

@@ -37,6 +37,7 @@ struct inbox_job {
 	struct st_actor from;
 	struct fed_inbox in;
 	struct err e;
+	time_t queued; /* when a key fetch was asked for */
 };
 
 static void
@@ -259,11 +260,31 @@ cool_down(const char *key_id)
 	pthread_mutex_unlock(&cool_mu);
 }
 
+/* Whether the actor owning key_id was fetched since queued: then requests
+ * that waited for the same fetch share it (coalesced, not one each). */
+static int
+fetched_since(struct hub *h, const char *key_id, time_t queued)
+{
+	struct st_actor a;
+	struct st_txn *t;
+	int fresh = 0;
+
+	if (st_read_begin(h->db, &t) != 0)
+		return 0;
+	if (st_actor_by_iri(t, key_id, &a) == 0) {
+		fresh = a.fetched >= (uint64_t)queued && a.key_id != NULL &&
+		    !strcmp(a.key_id, key_id);
+		st_actor_clear(&a);
+	}
+	st_read_end(t);
+	return fresh;
+}
+
 /* On the worker: fetch the signer (new, or a key that may have changed),
  * then run the request again from the start on a pool thread, with the
  * key stored. Once per request: r->key_fetched. */
 static void
-fetch_key(struct http_req *r, const char *key_id)
+fetch_key(struct http_req *r, const char *key_id, time_t queued)
 {
 	struct hub *h = r->srv->hub;
 	struct fed_fetch_cfg c;
@@ -271,6 +292,11 @@ fetch_key(struct http_req *r, const char *key_id)
 	struct st_actor a;
 	struct err e = { { 0 } };
 	int rc = -1, owns = 0;
+
+	if (fetched_since(h, key_id, queued)) {
+		http_rerun(r);
+		return;
+	}
 
 	if (hub_fetch_cfg(h, &c, kid, sizeof(kid), ua, sizeof(ua)) == 0) {
 		rc = hub_fetch_actor(h, &c, key_id, &a, &e);
@@ -298,7 +324,7 @@ fetch_signer(void *arg)
 {
 	struct inbox_job *j = arg;
 
-	fetch_key(j->r, j->sig.key_id);
+	fetch_key(j->r, j->sig.key_id, j->queued);
 }
 
 /* The inbox's own actor (0: the shared inbox), or -1 when it is not here. */
@@ -423,6 +449,7 @@ inbox_route(struct http_req *r)
 		return HTTP_SUSPENDED;
 	}
 	r->key_fetched = 1;
+	j->queued = time(NULL);
 	if (worker_submit(r->srv->hub->fetcher, fetch_signer, j) != 0)
 		finish(j, 503, "the hub is busy: try again later");
 	return HTTP_SUSPENDED;
@@ -433,6 +460,7 @@ inbox_route(struct http_req *r)
 struct get_job {
 	struct http_req *r;
 	char key_id[512];
+	time_t queued;
 };
 
 static void
@@ -440,7 +468,7 @@ fetch_for_get(void *arg)
 {
 	struct get_job *g = arg;
 
-	fetch_key(g->r, g->key_id);
+	fetch_key(g->r, g->key_id, g->queued);
 	free(g);
 }
 
@@ -489,6 +517,7 @@ signed_get(struct http_req *r, uint64_t *signer, int *rc)
 		return 1;
 	}
 	g->r = r;
+	g->queued = time(NULL);
 	snprintf(g->key_id, sizeof(g->key_id), "%s", j.sig.key_id);
 	http_suspend(r);
 	if (worker_submit(r->srv->hub->fetcher, fetch_for_get, g) != 0) {

@@ -136,7 +136,8 @@ class Player:
         """POST doc (dict or bytes), signed; returns (status, body).
         host: sign for (and send) another Host."""
         body = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
-        path = os.path.join(self.dir, "body")
+        fd, path = tempfile.mkstemp(dir=self.dir)  # posts may run at once
+        os.close(fd)
         with open(path, "wb") as f:
             f.write(body)
         signed_url = url if host is None else \
@@ -145,6 +146,7 @@ class Player:
                signed_url, path] + ([str(int(when))] if when else [])
         heads = subprocess.run(cmd, capture_output=True, text=True,
                                check=True).stdout
+        os.unlink(path)
         if tamper is not None:
             body = tamper
         hostport = url.split("/")[2]

@@ -5,6 +5,7 @@ themselves (Flag, actor Delete)."""
 import json
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -211,17 +212,35 @@ def main():
         r = api(a, ta, "/api/hub/frobnicate", {"id": note})
         ok(r.status == 404, "an unknown API call: 404")
 
-        reports_and_deletion(a, note)
+        reports_and_deletion(a, ta, note)
         for h in (a, b, c):
             ok(h.stop() == 0, "hub stops cleanly")
             ok(h.ctl("check").returncode == 0, "and its data checks out")
 
 
-def reports_and_deletion(a, note):
+def reports_and_deletion(a, ta, note):
     """A scripted remote actor reports a note, then deletes itself."""
     m = Player("mallory")
     inbox = a.base + "/inbox"
     alice = a.base + "/users/alice"
+    # Eight requests at once from an actor not known yet: one fetch of
+    # her document serves them all (coalesced key fetches).
+    docs = [m.activity("Like", note) for _ in range(8)]
+    gets, results = Eve.gets, []
+    threads = [threading.Thread(target=lambda d=d: results.append(
+        m.post(inbox, d))) for d in docs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    bodies = [r[1][:100] for r in results if r[0] != 202]
+    results = [r[0] for r in results]
+    ok(results == [202] * 8 and Eve.gets - gets == 1,
+       "8 requests from a new actor at once: all taken, her document "
+       "fetched once (%s, %d fetches) %s" % (results, Eve.gets - gets,
+                                            bodies[:1]))
+    for d in docs:
+        m.post(inbox, m.activity("Undo", d))
     st, body = m.post(inbox, m.activity("Flag", [alice, note],
                                         content="<b>spam</b> please look"))
     ok(st == 202, "a Flag is taken (%d %s)" % (st, body[:200]))
@@ -247,6 +266,24 @@ def reports_and_deletion(a, note):
     st, body = m.post(a.base + "/users/alice/inbox",
                       m.activity("Follow", alice))
     ok(st == 202, "mallory follows alice")
+    me = {"id": m.iri, "type": "Person", "preferredUsername": "mal",
+          "name": "Mal", "inbox": m.iri + "/inbox",
+          "publicKey": {"id": m.iri + "#main-key", "owner": m.iri,
+                        "publicKeyPem": Eve.pems["mallory"]}}
+    st, body = m.post(inbox, m.activity("Update", me))
+    ok(st == 202, "mallory updates her profile (%d %s)" % (st, body[:200]))
+    r = api_get(a, ta, "/api/hub/notifications")
+    names = [n.get("account", {}).get("preferredUsername")
+             for n in r.json().get("items", [])
+             if n.get("account", {}).get("id") == m.iri]
+    ok(names and set(names) == {"mal"},
+       "the hub keeps her new profile: %s" % names)
+    st, body = m.post(inbox, m.activity("Update", dict(me, id=alice)))
+    doc = a.get(alice).json()
+    ok(doc.get("preferredUsername") == "alice" and "inbox" in doc and
+       doc["inbox"].startswith(a.base),
+       "an Update of someone else's actor is not applied (%d %s)" %
+       (st, body[:120]))
     st, body = m.post(inbox, m.activity("Delete", m.iri,
                                         to=["https://www.w3.org/ns/"
                                             "activitystreams#Public"]))
