@@ -849,6 +849,52 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc;
 }
 
+int
+fed_note_wanted(
+    struct st_txn *t, const struct fed_activity *a, const struct st_actor *from)
+{
+	uint64_t id, one;
+
+	return a->type != NULL && !strcmp(a->type, "Announce") &&
+	    http_iri(a->object_id) && st_iri_get(t, a->object_id, &id) != 0 &&
+	    st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) > 0;
+}
+
+json_t *
+fed_note_clean(const json_t *doc, const struct st_actor *author, struct err *e)
+{
+	return clean_note(doc, author, e);
+}
+
+int
+fed_note_store_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct fed_remote_note *n = arg;
+	const char *iri = json_string_value(json_object_get(n->note, "id"));
+	char followers[600];
+	struct st_obj o = { 0 }, po;
+	uint64_t id, parent;
+	int rc;
+
+	(void)e;
+	if (iri == NULL)
+		return ST_INVAL;
+	if (st_iri_get(t, iri, &id) == 0)
+		return 0; /* known already */
+	snprintf(followers, sizeof(followers), "%s/followers", n->author->iri);
+	o.kind = ST_K_NOTE;
+	o.vis = (uint8_t)visibility(json_object_get(n->note, "to"),
+	    json_object_get(n->note, "cc"), followers);
+	o.owner = n->author->id;
+	o.published = (uint64_t)time(NULL);
+	if ((rc = st_id_next(t, &o.id)) == 0 &&
+	    (rc = st_iri_put(t, iri, o.id)) == 0 &&
+	    (rc = fed_store_json(t, &o, n->note)) == 0 &&
+	    (parent = parent_note(t, n->note, &po)) != 0)
+		rc = st_reply_add(t, parent, o.id);
+	return rc;
+}
+
 /* The stored note an activity's object names: *id, its header. */
 static int
 object_note(struct st_txn *t, const char *iri, uint64_t *id, struct st_obj *o)

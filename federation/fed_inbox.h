@@ -60,6 +60,23 @@ struct fed_inbox {
  * Reject of our Follows; other types are recorded as seen only. */
 int fed_inbox_apply(struct st_txn *t, void *arg, struct err *e);
 
+/* Boosts of notes not known here: whether a's object should be fetched
+ * first (an Announce of an unknown note by an actor someone here
+ * follows). */
+int fed_note_wanted(struct st_txn *t, const struct fed_activity *a,
+    const struct st_actor *from);
+/* A fetched note checked (attributed to author, on author's host) and
+ * cleaned as an inbound Create's is; NULL with e set when refused. */
+json_t *fed_note_clean(
+    const json_t *doc, const struct st_actor *author, struct err *e);
+/* st_write_fn storing a cleaned remote note (arg: struct
+ * fed_remote_note), unless known already. */
+struct fed_remote_note {
+	json_t *note;
+	const struct st_actor *author;
+};
+int fed_note_store_apply(struct st_txn *t, void *arg, struct err *e);
+
 /* Local side of following, for hubctl and the API: follower (local)
  * follows or stops following target (remote, stored). Queues the Follow
  * or the Undo to target's inbox in the same transaction. */

@@ -37,7 +37,8 @@ struct inbox_job {
 	struct st_actor from;
 	struct fed_inbox in;
 	struct err e;
-	time_t queued; /* when a key fetch was asked for */
+	time_t queued;	    /* when a key fetch was asked for */
+	int object_fetched; /* a boosted note was fetched (or tried) */
 };
 
 static void
@@ -101,6 +102,89 @@ apply_done(void *ctx, int rc, const struct err *e)
 	finish(j, 202, NULL);
 }
 
+static void
+apply(struct inbox_job *j)
+{
+	j->in.act = &j->act;
+	j->in.from = &j->from;
+	if (st_write_async(j->r->srv->hub->db, fed_inbox_apply, &j->in,
+		apply_done, j) != 0)
+		finish(j, 503, "the hub is shutting down: try again later");
+}
+
+static int
+object_wanted(struct inbox_job *j)
+{
+	struct st_txn *t;
+	int want;
+
+	if (st_read_begin(j->r->srv->hub->db, &t) != 0)
+		return 0;
+	want = fed_note_wanted(t, &j->act, &j->from);
+	st_read_end(t);
+	return want;
+}
+
+/* The author of a fetched note: known here, or fetched. */
+static int
+note_author(struct hub *h, const struct fed_fetch_cfg *c, const json_t *doc,
+    struct st_actor *a, struct err *e)
+{
+	const json_t *v = json_object_get(doc, "attributedTo");
+	const char *iri = json_is_string(v)
+	    ? json_string_value(v)
+	    : json_string_value(json_object_get(v, "id"));
+	struct st_txn *t;
+	int rc = ST_NOTFOUND;
+
+	if (iri == NULL)
+		return err_set(e, "the note has no author"), HUB_INVALID;
+	if (st_read_begin(h->db, &t) == 0) {
+		rc = st_actor_by_iri(t, iri, a);
+		st_read_end(t);
+	}
+	if (rc == 0 && strcmp(a->iri, iri) != 0) { /* a key id, not an actor */
+		st_actor_clear(a);
+		rc = ST_NOTFOUND;
+	}
+	return rc == 0 ? 0 : hub_fetch_actor(h, c, iri, a, e);
+}
+
+/* On the worker: fetch the note a followed actor boosted (signed, as
+ * fetches are), check it, store it; then apply the Announce. Whatever
+ * fails, the Announce is still applied (and then taken, not kept). */
+static void
+fetch_object(void *arg)
+{
+	struct inbox_job *j = arg;
+	struct hub *h = j->r->srv->hub;
+	struct fed_remote_note n = { 0 };
+	struct fed_fetch_cfg c;
+	char kid[320], ua[400];
+	struct st_actor author = { 0 };
+	struct err e = { { 0 } };
+	json_t *doc = NULL;
+	int rc = -1;
+
+	if (hub_fetch_cfg(h, &c, kid, sizeof(kid), ua, sizeof(ua)) == 0) {
+		if ((doc = fed_fetch_json(&c, j->act.object_id, &e)) != NULL &&
+		    (rc = note_author(h, &c, doc, &author, &e)) == 0 &&
+		    (n.note = fed_note_clean(doc, &author, &e)) != NULL) {
+			n.author = &author;
+			rc = st_write(h->db, fed_note_store_apply, &n, &e);
+		} else if (rc == 0)
+			rc = -1;
+		EVP_PKEY_free(c.key);
+	}
+	if (rc != 0)
+		log_msg(LOG_INFO, "cannot fetch boosted note %s: %s",
+		    j->act.object_id, e.msg);
+	json_decref(doc);
+	json_decref(n.note);
+	st_actor_clear(&author);
+	apply(j);
+}
+
 /* The signature is verified: read the activity and apply it. Runs on a
  * pool thread or the worker; the request is suspended. */
 static void
@@ -116,11 +200,13 @@ accept_activity(struct inbox_job *j)
 		finish(j, status_of(rc), j->e.msg);
 		return;
 	}
-	j->in.act = &j->act;
-	j->in.from = &j->from;
-	if (st_write_async(j->r->srv->hub->db, fed_inbox_apply, &j->in,
-		apply_done, j) != 0)
-		finish(j, 503, "the hub is shutting down: try again later");
+	if (!j->object_fetched && object_wanted(j)) {
+		j->object_fetched = 1;
+		if (worker_submit(j->r->srv->hub->fetcher, fetch_object, j) ==
+		    0)
+			return;
+	}
+	apply(j);
 }
 
 /* Parsed public keys, by actor and the time its document was fetched

@@ -64,7 +64,7 @@ count_users(MDB_txn *txn, struct st_db *db, uint64_t *users)
 	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_ACTORS], &cur)) != 0)
 		return st_from_mdb(rc);
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
 		if (st_actor_decode(d.mv_data, d.mv_size, 0, &a) != 0)
 			continue;
 		if (a.kind == ST_AK_PERSON && (a.flags & ST_AF_LOCAL) &&
@@ -85,14 +85,13 @@ check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
 	MDB_val k, d;
 	struct st_obj o;
 	uint64_t note, act;
-	int rc;
+	int rc, boost;
 
 	*entries = 0;
 	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_OUTBOX], &cur)) != 0)
 		return st_from_mdb(rc);
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
-		(*entries)++;
 		if (k.mv_size != 16 || d.mv_size < 9) {
 			problem(c, "outbox entry %llu has a bad size%.0llu",
 			    *entries, 0);
@@ -100,8 +99,15 @@ check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
 		}
 		note = st_get_be64((unsigned char *)k.mv_data + 8);
 		act = st_get_be64(d.mv_data);
-		if (st_object_get(&t, note, &o, NULL) != 0 ||
-		    o.kind != ST_K_NOTE)
+		/* A boost of someone else's note (which may be deleted
+		 * since): only its Announce must be there. */
+		boost = st_object_get(&t, note, &o, NULL) == 0 &&
+		    o.owner != st_get_be64(k.mv_data);
+		if (!boost)
+			(*entries)++;
+		if (!boost &&
+		    (st_object_get(&t, note, &o, NULL) != 0 ||
+			o.kind != ST_K_NOTE))
 			problem(c,
 			    "outbox lists note %llu, which is missing "
 			    "or not a note%.0llu",
@@ -140,8 +146,9 @@ st_check(struct st_db *db, void (*report)(void *, const char *), void *ctx)
 		    counted, entries);
 	if (rc == 0 && (rc = count_users(txn, db, &users)) == 0 &&
 	    users != st_counter_get(&t, "users"))
-		problem(&c, "the member counter says %llu but %llu members "
-			    "exist",
+		problem(&c,
+		    "the member counter says %llu but %llu members "
+		    "exist",
 		    st_counter_get(&t, "users"), users);
 	st_txn_abort(db, txn);
 	return rc != 0 ? rc : c.problems;

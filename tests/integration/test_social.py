@@ -44,8 +44,9 @@ def follow(h, name, other, other_name):
 
 
 def accepted(h, name, target):
-    out = h.ctl("following", name).stdout
-    return target in out and "pending" not in out.split(target)[0][-80:]
+    """name follows target, accepted (not "(pending)")."""
+    return any(line.split()[:1] == [target] and "pending" not in line
+               for line in h.ctl("following", name).stdout.splitlines())
 
 
 def total(h, url):
@@ -170,6 +171,24 @@ def main():
         ok(r.returncode == 0 and
            wait_for(lambda: total(a, note + "/shares") == 0),
            "carol's boost is undone on A too")
+        # A boost of a note the booster's followers' hub has never seen:
+        # that hub fetches it (signed) from its author's hub.
+        a.add_user("erin")
+        follow(c, "carol", a, "erin")
+        follow(b, "bob", c, "carol")
+        ok(wait_for(lambda: accepted(c, "carol", a.base + "/users/erin")
+                    and accepted(b, "bob", carol)),
+           "carol follows erin, bob follows carol")
+        fresh = a.post("erin", "Handover checklists cut our errors")
+        ok(wait_for(lambda: fresh in timeline(c, "carol")),
+           "erin's note reaches carol")
+        ok(fresh not in timeline(b, "bob"), "B has not seen it")
+        r = c.ctl("boost", "carol", fresh)
+        ok(r.returncode == 0 and wait_for(lambda: fresh in timeline(b, "bob")),
+           "carol boosts it: B fetches it and bob sees it (%s)" %
+           r.stderr.strip())
+        ok(wait_for(lambda: total(a, fresh + "/shares") == 1),
+           "A counts the boost")
         r = api(b, tb, "/api/hub/boost", {"id": dm})
         ok(r.status == 403, "a direct note cannot be boosted (%d)" %
            r.status)
@@ -215,7 +234,9 @@ def main():
         reports_and_deletion(a, ta, note)
         for h in (a, b, c):
             ok(h.stop() == 0, "hub stops cleanly")
-            ok(h.ctl("check").returncode == 0, "and its data checks out")
+            r = h.ctl("check")
+            ok(r.returncode == 0, "and its data checks out %s" %
+               (r.stdout + r.stderr)[-600:])
 
 
 def reports_and_deletion(a, ta, note):
