@@ -23,6 +23,7 @@ enum st_dbi {
 	DBI_SEEN,     /* activity iri -> be64 time first seen */
 	DBI_QUEUE,    /* be64 due, be64 job -> signer, activity, tries, inbox */
 	DBI_TIMELINE, /* be64 owner, be64 note id -> (empty): home timelines */
+	DBI_INSTANCES, /* lowercase host -> delivery health (st_instance.h) */
 	DBI_COUNT
 };
 
