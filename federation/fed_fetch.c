@@ -406,23 +406,6 @@ fed_post_free(struct fed_post *p)
 }
 
 int
-fed_post(const struct fed_fetch_cfg *c, const char *inbox, const char *body,
-    size_t len, const char *key_id, EVP_PKEY *key, long *status,
-    struct err *e)
-{
-	struct fed_post *p;
-	long after;
-	int rc;
-
-	*status = 0;
-	if ((p = fed_post_new(c, inbox, body, len, key_id, key, e)) == NULL)
-		return -1;
-	rc = fed_post_result(p, curl_easy_perform(p->h), status, &after, e);
-	fed_post_free(p);
-	return rc;
-}
-
-int
 fed_fetch(const struct fed_fetch_cfg *c, const char *url, const char *accept,
     struct fed_doc *d, struct err *e)
 {

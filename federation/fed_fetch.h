@@ -67,12 +67,6 @@ int fed_post_result(struct fed_post *p, CURLcode rc, long *status,
 /* Free p; remove its handle from any multi handle first. */
 void fed_post_free(struct fed_post *p);
 
-/* The same, at once, on this thread: 0 with *status set, or -1 with e
- * set. */
-int fed_post(const struct fed_fetch_cfg *c, const char *inbox,
-    const char *body, size_t len, const char *key_id, EVP_PKEY *key,
-    long *status, struct err *e);
-
 /* An ActivityPub document: status 200, an ActivityStreams content type,
  * a JSON object whose "id" is url. Returns a new reference or NULL. */
 json_t *fed_fetch_json(const struct fed_fetch_cfg *c, const char *url,
