@@ -397,12 +397,12 @@ start_waiting(struct fed_deliver *d)
 	} while (started && d->inflight < MAX_XFERS);
 }
 
+/* The outcome of j's answer; status 0: none came, e says why. */
 static enum outcome
-classify(struct job *j, int rc, const struct err *e)
+classify(struct job *j, const struct err *e)
 {
 	long st = j->status;
 
-	(void)rc; /* rc < 0: st is 0 and e says why */
 	if (st >= 200 && st < 300) {
 		log_msg(LOG_INFO, "delivered to %s (%ld)", j->j.inbox, st);
 		return SENT;
@@ -433,7 +433,7 @@ harvest(struct fed_deliver *d)
 	struct job *j;
 	CURLMsg *m;
 	char *priv;
-	int left, rc;
+	int left;
 
 	while ((m = curl_multi_info_read(d->multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
@@ -441,7 +441,8 @@ harvest(struct fed_deliver *d)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 		j = (struct job *)priv;
 		e.msg[0] = '\0';
-		rc = fed_post_result(
+		/* -1 leaves status 0, which classify reads as no answer */
+		fed_post_result(
 		    j->post, m->data.result, &j->status, &j->retry_after, &e);
 		curl_multi_remove_handle(d->multi, m->easy_handle);
 		fed_post_free(j->post);
@@ -449,7 +450,7 @@ harvest(struct fed_deliver *d)
 		buf_free(&j->body);
 		j->h->inflight--;
 		d->inflight--;
-		done_add(d, j, classify(j, rc, &e));
+		done_add(d, j, classify(j, &e));
 		if (j->out == NO_ANSWER)
 			drain(d, j->h, UNTRIED); /* back without a try */
 		j->h->answered = j->out != NO_ANSWER;
@@ -487,7 +488,7 @@ host_failed(struct fed_deliver *d, struct st_txn *t, struct job *j,
 	if (j->out != UNTRIED) {
 		if (in.failures++ == 0 || in.first_failure == 0)
 			in.first_failure = now;
-		if (!in.unavailable &&
+		if (!in.unavailable && now >= in.first_failure &&
 		    now - in.first_failure >= d->unavailable_after) {
 			in.unavailable = 1;
 			j->marked = 1;
