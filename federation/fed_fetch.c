@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,37 +328,81 @@ post_headers(const char *url, const char *body, size_t len,
 	return h;
 }
 
-int
-fed_post(const struct fed_fetch_cfg *c, const char *inbox, const char *body,
-    size_t len, const char *key_id, EVP_PKEY *key, long *status,
-    struct err *e)
-{
-	struct fed_doc d = { 0 };
-	struct xfer x = { c, &d, 0, 0 };
-	struct curl_slist *hdrs;
+struct fed_post {
 	CURL *h;
-	CURLcode rc;
+	struct curl_slist *hdrs;
+	struct fed_doc d; /* what the inbox says, capped */
+	struct xfer x;
+	char url[1024];
+};
+
+struct fed_post *
+fed_post_new(const struct fed_fetch_cfg *c, const char *inbox, const char *body,
+    size_t len, const char *key_id, EVP_PKEY *key, struct err *e)
+{
+	struct fed_post *p;
+
+	if (strlen(inbox) >= sizeof(p->url)) {
+		err_set(e, "the inbox URL is too long");
+		return NULL;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	memcpy(p->url, inbox, strlen(inbox) + 1);
+	p->x = (struct xfer){ c, &p->d, 0, 0 };
+	buf_init(&p->d.body, 64 * 1024);
+	if ((p->hdrs = post_headers(inbox, body, len, key_id, key, e)) ==
+	    NULL) {
+		fed_post_free(p);
+		return NULL;
+	}
+	if ((p->h = curl_easy_init()) == NULL) {
+		err_set(e, "cannot start a transfer");
+		fed_post_free(p);
+		return NULL;
+	}
+	set_options(p->h, c, &p->x, p->url, p->hdrs);
+	curl_easy_setopt(p->h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(p->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	return p;
+}
+
+CURL *
+fed_post_handle(const struct fed_post *p)
+{
+	return p->h;
+}
+
+int
+fed_post_result(struct fed_post *p, CURLcode rc, long *status,
+    long *retry_after, struct err *e)
+{
+	curl_off_t after = 0;
 
 	*status = 0;
-	if ((hdrs = post_headers(inbox, body, len, key_id, key, e)) == NULL)
-		return -1;
-	if ((h = curl_easy_init()) == NULL) {
-		curl_slist_free_all(hdrs);
-		return err_set(e, "cannot start a transfer");
-	}
-	buf_init(&d.body, 64 * 1024); /* what the inbox says, capped */
-	set_options(h, c, &x, inbox, hdrs);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	rc = curl_easy_perform(h);
-	if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x.too_big))
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	curl_easy_cleanup(h);
-	curl_slist_free_all(hdrs);
-	buf_free(&d.body);
+	*retry_after = 0;
+	if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && p->x.too_big))
+		curl_easy_getinfo(p->h, CURLINFO_RESPONSE_CODE, status);
 	if (*status == 0)
-		return transfer_error(rc, &x, inbox, e);
+		return transfer_error(rc, &p->x, p->url, e);
+	/* RFC 9110 10.2.3: seconds or an HTTP date; curl reads both. */
+	if (curl_easy_getinfo(p->h, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
+	    after > 0)
+		*retry_after = after > LONG_MAX ? LONG_MAX : (long)after;
 	return 0;
+}
+
+void
+fed_post_free(struct fed_post *p)
+{
+	if (p == NULL)
+		return;
+	curl_easy_cleanup(p->h);
+	curl_slist_free_all(p->hdrs);
+	buf_free(&p->d.body);
+	free(p);
 }
 
 int
@@ -546,6 +591,8 @@ fed_url_host(const char *url, char *out, size_t cap)
 
 	p = p ? p + 3 : url;
 	snprintf(out, cap, "%.*s", (int)strcspn(p, "/?#"), p);
+	for (; *out != '\0'; out++) /* RFC 3986 3.2.2: case-insensitive */
+		*out = (char)tolower((unsigned char)*out);
 }
 
 int

@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 
 #include "buf.h"
 
 struct err;
+struct fed_post;
 struct st_actor;
 
 #define FED_FETCH_MAX	    (1024 * 1024)
@@ -47,12 +49,23 @@ struct fed_doc {
 int fed_fetch(const struct fed_fetch_cfg *c, const char *url,
     const char *accept, struct fed_doc *d, struct err *e);
 
-/* POST an activity to inbox, signed as key_id/key (draft-cavage, with a
- * Digest). No redirects are followed. Returns 0 with *status set, or -1
- * with e set (refused address, timeout, connection failure). */
-int fed_post(const struct fed_fetch_cfg *c, const char *inbox,
+/* A signed POST of an activity to inbox (draft-cavage, with a Digest),
+ * for a curl multi handle: the address guard, timeouts, CA file and user
+ * agent of fed_fetch, and no redirects. Date and Signature are made now,
+ * so create it right before adding it (sign at send time). c and body
+ * must outlive it. Returns NULL with e set. */
+struct fed_post *fed_post_new(const struct fed_fetch_cfg *c, const char *inbox,
     const char *body, size_t len, const char *key_id, EVP_PKEY *key,
-    long *status, struct err *e);
+    struct err *e);
+/* Its easy handle, owned by p (CURLOPT_PRIVATE is the caller's). */
+CURL *fed_post_handle(const struct fed_post *p);
+/* Once the transfer is done with rc: 0 with *status and *retry_after (the
+ * answer's Retry-After in seconds from now, 0 when none), or -1 with e
+ * set when nothing came back (refused address, timeout, no connection). */
+int fed_post_result(struct fed_post *p, CURLcode rc, long *status,
+    long *retry_after, struct err *e);
+/* Free p; remove its handle from any multi handle first. */
+void fed_post_free(struct fed_post *p);
 
 /* An ActivityPub document: status 200, an ActivityStreams content type,
  * a JSON object whose "id" is url. Returns a new reference or NULL. */
@@ -74,7 +87,8 @@ int fed_actor_from_json(const json_t *doc, const char *expect_id,
  * is not one. */
 int fed_url_origin(const char *url, char *out, size_t cap);
 
-/* The authority of url (after "://", up to / ? or #) into out. */
+/* The authority of url (after "://", up to / ? or #), lowercase, into
+ * out. */
 void fed_url_host(const char *url, char *out, size_t cap);
 
 /* Whether an address may not be fetched unless private ones are allowed:

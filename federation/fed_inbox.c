@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "err.h"
 #include "fed_as2.h"
+#include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
 #include "st_actor.h"
@@ -170,6 +171,8 @@ queue(struct st_txn *t, uint64_t signer, uint64_t activity, const char *inbox)
 {
 	struct st_job j = { 0 };
 
+	if (fed_deliver_unavailable(t, inbox))
+		return 0; /* given up on that host until it is back */
 	j.due = (uint64_t)time(NULL);
 	j.signer = signer;
 	j.activity = activity;

@@ -27,6 +27,8 @@ struct config {
 	int fetch_timeout;	/* seconds for a remote fetch */
 	int authorized_fetch;	/* GETs other than actors must be signed */
 	char ca_file[PATH_MAX];	/* CA bundle for https fetches, "" system */
+	int delivery_per_host;	/* requests in flight to one host */
+	int delivery_unavailable_after; /* seconds failing: unavailable */
 	char instance_name[128];
 	char instance_description[512];
 };

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "err.h"
 #include "fed_as2.h"
+#include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
 #include "fed_key.h"
@@ -23,6 +24,7 @@
 #include "st_check.h"
 #include "st_db.h"
 #include "st_follow.h"
+#include "st_instance.h"
 #include "st_object.h"
 #include "st_social.h"
 
@@ -75,8 +77,9 @@ static const char usage_text[] =
     "  followers NAME | following NAME\n"
     "                               list them, pending ones marked\n"
     "  timeline NAME                NAME's home timeline, newest first\n"
-    "  queue                        pending deliveries per host\n"
-    "  queue retry HOST             make HOST's deliveries due now\n"
+    "  queue                        pending deliveries and health per host\n"
+    "  queue retry HOST             make HOST's deliveries due now and\n"
+    "                               forget its failures (revives it)\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -631,12 +634,13 @@ cmd_follows(struct hub *h, const char *name, int followers)
 	return EX_OK;
 }
 
-/* Pending deliveries per host. */
+/* Pending deliveries and health per host. */
 struct host_count {
 	char host[256];
 	unsigned long n;
 	uint64_t next;
 	uint32_t tries;
+	struct st_instance in;
 };
 
 struct queue_view {
@@ -645,14 +649,32 @@ struct queue_view {
 	const char *retry; /* host to make due now, or NULL */
 	struct st_job *move;
 	int nmove, cap;
+	int revived, was_unavailable;
 };
+
+static struct host_count *
+view_host(struct queue_view *v, const char *host)
+{
+	int i;
+
+	for (i = 0; i < v->nh && strcmp(v->h[i].host, host); i++)
+		;
+	if (i == v->nh) {
+		if (v->nh == 256)
+			return NULL;
+		memset(&v->h[i], 0, sizeof(v->h[i]));
+		snprintf(v->h[i].host, sizeof(v->h[i].host), "%s", host);
+		v->nh++;
+	}
+	return &v->h[i];
+}
 
 static int
 queue_each(void *ctx, const struct st_job *j)
 {
 	struct queue_view *v = ctx;
+	struct host_count *c;
 	char host[256];
-	int i;
 
 	fed_url_host(j->inbox, host, sizeof(host));
 	if (v->retry != NULL) {
@@ -660,16 +682,24 @@ queue_each(void *ctx, const struct st_job *j)
 			v->move[v->nmove++] = *j;
 		return 0;
 	}
-	for (i = 0; i < v->nh && strcmp(v->h[i].host, host); i++)
-		;
-	if (i == v->nh) {
-		if (v->nh == 256)
-			return 0;
-		snprintf(v->h[v->nh].host, sizeof(v->h[0].host), "%s", host);
-		v->h[v->nh].next = j->due;
-		v->h[v->nh++].tries = j->tries;
+	if ((c = view_host(v, host)) == NULL)
+		return 0;
+	if (c->n++ == 0) {
+		c->next = j->due;
+		c->tries = j->tries;
 	}
-	v->h[i].n++;
+	return 0;
+}
+
+static int
+instance_each(void *ctx, const char *host, const struct st_instance *in)
+{
+	struct host_count *c;
+
+	if (in->failures == 0 && !in->unavailable)
+		return 0; /* healthy hosts with nothing queued: not shown */
+	if ((c = view_host(ctx, host)) != NULL)
+		c->in = *in;
 	return 0;
 }
 
@@ -677,9 +707,12 @@ static int
 queue_retry_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct queue_view *v = arg;
-	int i, rc = 0;
+	int i, rc;
 
 	(void)e;
+	rc = fed_deliver_revive_txn(t, v->retry, &v->was_unavailable);
+	v->revived = rc == 0;
+	rc = rc == ST_NOTFOUND ? 0 : rc;
 	for (i = 0; i < v->nmove && rc == 0; i++) {
 		v->move[i].tries =
 		    v->move[i].tries > 0 ? v->move[i].tries - 1 : 0;
@@ -688,39 +721,93 @@ queue_retry_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
+/* "12s", "5m", "3h", "2d": how long ago t was. */
+static const char *
+ago(uint64_t t, time_t now, char *out, size_t cap)
+{
+	long long s = (long long)now - (long long)t;
+
+	if (t == 0)
+		return "-";
+	if (s < 120)
+		snprintf(out, cap, "%llds", s < 0 ? 0 : s);
+	else if (s < 7200)
+		snprintf(out, cap, "%lldm", s / 60);
+	else if (s < 2 * 86400)
+		snprintf(out, cap, "%lldh", s / 3600);
+	else
+		snprintf(out, cap, "%lldd", s / 86400);
+	return out;
+}
+
+static void
+queue_print(const struct queue_view *v, time_t now)
+{
+	char next[32], tries[16], since[32];
+	const struct host_count *c;
+	int i;
+
+	printf("%-32s %7s %8s %5s %8s %s\n", "HOST", "PENDING", "NEXT_IN",
+	    "TRIES", "FAILING", "STATE");
+	for (i = 0; i < v->nh; i++) {
+		c = &v->h[i];
+		snprintf(next, sizeof(next), c->n ? "%llds" : "-",
+		    (long long)c->next - (long long)now);
+		snprintf(tries, sizeof(tries), c->n ? "%u" : "-", c->tries);
+		printf("%-32s %7lu %8s %5s %8s %s\n", c->host, c->n, next,
+		    tries, ago(c->in.first_failure, now, since, sizeof(since)),
+		    c->in.unavailable	     ? "unavailable"
+			: c->in.failures > 0 ? "failing"
+					     : "ok");
+	}
+	if (v->nh == 0)
+		printf("no deliveries pending\n");
+}
+
+static int
+queue_retry(struct hub *h, struct queue_view *v)
+{
+	struct err e = { { 0 } };
+	int rc = st_write(h->db, queue_retry_apply, v, &e);
+
+	free(v->move);
+	if (rc != 0)
+		return fail(rc, &e);
+	printf("%d deliveries to %s are due now (hubd sends them)\n", v->nmove,
+	    v->retry);
+	if (v->revived)
+		printf("%s: failures forgotten%s\n", v->retry,
+		    v->was_unavailable ? "; it is available again" : "");
+	return EX_OK;
+}
+
 static int
 cmd_queue(struct hub *h, const char *retry)
 {
 	static struct queue_view v;
-	struct err e = { { 0 } };
+	static char host[256];
 	struct st_txn *t;
-	time_t now = time(NULL);
-	int i, rc;
+	int rc;
 
 	memset(&v, 0, sizeof(v));
-	v.retry = retry;
-	if (retry && (v.move = calloc(10000, sizeof(*v.move))) == NULL)
-		return EX_FAIL;
-	v.cap = retry ? 10000 : 0;
-	if ((rc = st_read_begin(h->db, &t)) != 0)
-		return code_exit(rc);
-	st_queue_each(t, queue_each, &v);
-	st_read_end(t);
-	if (retry != NULL) {
-		rc = v.nmove ? st_write(h->db, queue_retry_apply, &v, &e) : 0;
-		free(v.move);
-		if (rc != 0)
-			return fail(rc, &e);
-		printf("%d deliveries to %s are due now (hubd sends them)\n",
-		    v.nmove, retry);
-		return EX_OK;
+	if (retry != NULL) { /* hosts are kept lowercase */
+		fed_url_host(retry, host, sizeof(host));
+		v.retry = host;
+		if ((v.move = calloc(10000, sizeof(*v.move))) == NULL)
+			return EX_FAIL;
+		v.cap = 10000;
 	}
-	printf("%-40s %8s %10s %6s\n", "HOST", "PENDING", "NEXT IN", "TRIES");
-	for (i = 0; i < v.nh; i++)
-		printf("%-40s %8lu %9llds %6u\n", v.h[i].host, v.h[i].n,
-		    (long long)v.h[i].next - (long long)now, v.h[i].tries);
-	if (v.nh == 0)
-		printf("no deliveries pending\n");
+	if ((rc = st_read_begin(h->db, &t)) != 0) {
+		free(v.move);
+		return code_exit(rc);
+	}
+	st_queue_each(t, queue_each, &v);
+	if (retry == NULL)
+		st_instance_each(t, instance_each, &v);
+	st_read_end(t);
+	if (retry != NULL)
+		return queue_retry(h, &v);
+	queue_print(&v, time(NULL));
 	return EX_OK;
 }
 

@@ -66,7 +66,10 @@ start_federation(struct hub *hub, struct err *e)
 	static char agent[400];
 	memcpy(agent, ua, sizeof(agent));
 	c.user_agent = agent;
-	if ((hub->deliver = fed_deliver_start(hub->db, &c, e)) == NULL)
+	hub->deliver =
+	    fed_deliver_start(hub->db, &c, hub->cfg->delivery_per_host,
+		hub->cfg->delivery_unavailable_after, e);
+	if (hub->deliver == NULL)
 		return -1;
 	return 0;
 }

@@ -519,6 +519,7 @@ inbox_route(struct http_req *r)
 	http_suspend(r);
 	if (stored_signer(j) == 0) {
 		if (verify(j) == 0) {
+			fed_deliver_revive(r->srv->hub->db, j->sig.key_id);
 			accept_activity(j);
 			return HTTP_SUSPENDED;
 		}

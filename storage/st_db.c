@@ -48,6 +48,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"reacts",
 	"notify",
 	"reports",
+	"instances",
 };
 
 const char *
@@ -144,7 +145,9 @@ open_schema(struct st_db *db, int flags, struct err *e)
 			   (unsigned long long)ver, ST_SCHEMA_VERSION),
 		       ST_SCHEMA;
 	}
-	/* Migrations from older versions go here, in this transaction. */
+	/* Migrations from older versions go here, in this transaction. A
+	 * new named database needs none: it is created above, empty, and
+	 * older programs never open it ("instances" came so). */
 	if ((rc = st_txn_commit(db, txn)) != 0)
 		return err_set(e, "cannot commit schema: %s", mdb_strerror(rc)),
 		       st_from_mdb(rc);

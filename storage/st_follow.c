@@ -188,39 +188,51 @@ st_queue_add(struct st_txn *t, struct st_job *job)
 	return job_put(t, job);
 }
 
-int
-st_queue_due(struct st_txn *t, uint64_t now, struct st_job *jobs, int max)
+/* A queue row into j; -1 when it is not one. */
+static int
+job_decode(const MDB_val *k, const MDB_val *d, struct st_job *j)
 {
+	const unsigned char *kp = k->mv_data, *dp = d->mv_data;
+	size_t il;
+
+	if (k->mv_size != 16 || d->mv_size < 20 ||
+	    (il = d->mv_size - 20) >= sizeof(j->inbox))
+		return -1;
+	j->due = st_get_be64(kp);
+	j->id = st_get_be64(kp + 8);
+	j->signer = st_get_be64(dp);
+	j->activity = st_get_be64(dp + 8);
+	j->tries = st_get_be32(dp + 16);
+	memcpy(j->inbox, dp + 20, il);
+	j->inbox[il] = '\0';
+	return 0;
+}
+
+int
+st_queue_scan(struct st_txn *t, uint64_t now, int max,
+    int (*cb)(void *, const struct st_job *), void *ctx, uint64_t *next)
+{
+	struct st_job j;
 	MDB_cursor *c;
 	MDB_val k, d;
 	int rc, n = 0;
 
+	*next = 0;
 	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_QUEUE), &c)) != 0)
 		return st_from_mdb(rc);
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 && n < max;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		const unsigned char *kp = k.mv_data, *dp = d.mv_data;
-		struct st_job *j = &jobs[n];
-		size_t il;
-
-		if (k.mv_size != 16 || d.mv_size < 20)
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT), n++) {
+		if (job_decode(&k, &d, &j) != 0)
 			continue;
-		if (st_get_be64(kp) > now)
+		if (j.due > now) {
+			*next = j.due;
 			break;
-		il = d.mv_size - 20;
-		if (il >= sizeof(j->inbox))
-			continue;
-		j->due = st_get_be64(kp);
-		j->id = st_get_be64(kp + 8);
-		j->signer = st_get_be64(dp);
-		j->activity = st_get_be64(dp + 8);
-		j->tries = st_get_be32(dp + 16);
-		memcpy(j->inbox, dp + 20, il);
-		j->inbox[il] = '\0';
-		n++;
+		}
+		if (cb(ctx, &j))
+			break;
 	}
 	mdb_cursor_close(c);
-	return rc == 0 || rc == MDB_NOTFOUND ? n : st_from_mdb(rc);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
 
 int
@@ -245,21 +257,11 @@ st_queue_each(struct st_txn *t, int (*cb)(void *, const struct st_job *),
 		for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
 		     rc == 0 && n < 16;
 		     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-			const unsigned char *kp = k.mv_data, *dp = d.mv_data;
-			size_t il = d.mv_size - 20;
-			if (k.mv_size != 16 || d.mv_size < 20 ||
-			    il >= sizeof(j[n].inbox))
+			if (job_decode(&k, &d, &j[n]) != 0)
 				continue;
-			j[n].due = st_get_be64(kp);
-			j[n].id = st_get_be64(kp + 8);
 			if (j[n].due == after_due && j[n].id == after_id &&
 			    (after_due | after_id) != 0)
 				continue;
-			j[n].signer = st_get_be64(dp);
-			j[n].activity = st_get_be64(dp + 8);
-			j[n].tries = st_get_be32(dp + 16);
-			memcpy(j[n].inbox, dp + 20, il);
-			j[n].inbox[il] = '\0';
 			n++;
 		}
 		mdb_cursor_close(c);

@@ -43,10 +43,12 @@ struct st_job {
 
 /* Queue a delivery due at due; job->id is set. */
 int st_queue_add(struct st_txn *t, struct st_job *job);
-/* Up to max jobs due at or before now, earliest first. Returns the count
+/* Call cb for each job due at or before now, earliest first, reading at
+ * most max rows; stop when cb returns nonzero. *next receives the due
+ * time of the first job not due yet (0 when none was reached). Returns 0
  * or a negative code. */
-int st_queue_due(struct st_txn *t, uint64_t now, struct st_job *jobs,
-    int max);
+int st_queue_scan(struct st_txn *t, uint64_t now, int max,
+    int (*cb)(void *ctx, const struct st_job *job), void *ctx, uint64_t *next);
 /* The earliest due time, or 0 when the queue is empty. */
 uint64_t st_queue_next(struct st_txn *t);
 /* Remove a job (sent, or given up). */

@@ -30,9 +30,11 @@ def main():
         ok(a.read_log().count("failed (try 1)") == 1,
            "the host did not answer: its second job is not tried in the "
            "same pass")
-        q = a.ctl("queue").stdout
-        ok(b.host in q and q.split()[-1] == "1",
-           "the job waits with one try counted")
+        row = [ln.split() for ln in a.ctl("queue").stdout.splitlines()
+               if ln.startswith(b.host + " ")]
+        ok(row and row[0][1] == "2" and row[0][3] == "1" and
+           row[0][5] == "failing",
+           "the jobs wait with one try counted, the host failing: %s" % row)
         a.kill9()
         a.start()
         ok(a.ctl("check").returncode == 0 and b.host in a.ctl("queue").stdout,

@@ -10,6 +10,7 @@
 #include "st_check.h"
 #include "st_db.h"
 #include "st_enc.h"
+#include "st_instance.h"
 #include "st_internal.h"
 #include "st_object.h"
 #include "tap.h"
@@ -195,6 +196,47 @@ test_actor_encoding(struct st_db *db)
 }
 
 static int
+instance_write(struct st_txn *t, void *arg, struct err *e)
+{
+	struct st_instance in = { 100, 50, 3, 1 };
+
+	(void)arg;
+	(void)e;
+	return st_instance_put(t, "b.example:8443", &in) ||
+	    st_instance_put(t, "a.example", &(struct st_instance){ 0 });
+}
+
+static int
+instance_count(void *ctx, const char *host, const struct st_instance *in)
+{
+	(void)host;
+	(void)in;
+	++*(int *)ctx;
+	return 0;
+}
+
+static void
+test_instances(struct st_db *db)
+{
+	struct st_instance in;
+	struct st_txn *t;
+	int n = 0;
+
+	ok(st_write(db, instance_write, NULL, NULL) == 0, "instances put");
+	if (st_read_begin(db, &t) != 0)
+		return;
+	ok(st_instance_get(t, "b.example:8443", &in) == 0 &&
+		in.first_failure == 100 && in.last_success == 50 &&
+		in.failures == 3 && in.unavailable,
+	    "an instance record reads back");
+	ok(st_instance_get(t, "c.example", &in) == ST_NOTFOUND,
+	    "an unknown host has none");
+	ok(st_instance_each(t, instance_count, &n) == 0 && n == 2,
+	    "each instance is listed once");
+	st_read_end(t);
+}
+
+static int
 bump_schema(struct st_txn *t, void *arg, struct err *e)
 {
 	unsigned char v[8];
@@ -227,6 +269,7 @@ main(void)
 	test_writer(db);
 	test_outbox(db);
 	test_actor_encoding(db);
+	test_instances(db);
 	ok(st_check(db, report, NULL) > 0,
 	    "check reports an outbox whose "
 	    "notes are missing");
