@@ -22,6 +22,7 @@
 #include "st_object.h"
 
 #define MAX_XFERS	64   /* requests in flight, all hosts */
+#define IDLE_CONNS	256  /* connections kept open between requests */
 #define MAX_HELD	1024 /* jobs taken from the queue, waiting or sent */
 #define HOST_WAITING	16   /* jobs taken per host beyond those in flight */
 #define SCAN_ROWS	4096 /* queue rows read per look, at most */
@@ -61,6 +62,19 @@ struct job {
 	int marked;	   /* this outcome made the host unavailable */
 	struct job *next;  /* waiting list or done list */
 	struct job *hnext; /* held table */
+	/* While being started: what fed_post_new needs (key referenced). */
+	EVP_PKEY *key;
+	const char *key_id;
+	struct err e;
+};
+
+/* Signers' parsed keys, kept by the worker: parsing a PEM key and the
+ * blinding set-up of a fresh key cost more than the signature itself. */
+#define SIGNERS 16
+struct signer {
+	uint64_t id, used;
+	EVP_PKEY *key;
+	char key_id[600];
 };
 
 struct fed_deliver {
@@ -80,6 +94,22 @@ struct fed_deliver {
 	int ndone;
 	uint64_t done_since, next_look; /* milliseconds */
 	int behind; /* the last look left due jobs in the queue */
+	struct signer signers[SIGNERS];
+	uint64_t clock;
+	uint64_t body_of;  /* the activity whose body is cached */
+	uint32_t body_ver; /* and its version */
+	struct buf body;   /* its bytes with @context */
+	/* Starting a batch: jobs signed by the worker and a helper thread
+	 * at once (signing is the CPU cost of delivery). */
+	struct job *pending[MAX_XFERS]; /* being gathered (worker only) */
+	int npending;
+	struct job *batch[MAX_XFERS]; /* published, under smu */
+	int nbatch, taken, signed_n;  /* under smu */
+	unsigned gen;		      /* batch generation, under smu */
+	int sstop;		      /* under smu */
+	pthread_t signer_thread;
+	pthread_mutex_t smu;
+	pthread_cond_t scv, sdone;
 };
 
 uint64_t
@@ -280,75 +310,196 @@ look(struct fed_deliver *d)
 
 /* ---- sending ---- */
 
-/* What a job sends: the activity's bytes with @context, and its signer's
+/* The signer's key (a new reference) and key id, parsed once. */
+static EVP_PKEY *
+signer_key(
+    struct fed_deliver *d, struct st_txn *t, uint64_t id, const char **key_id)
+{
+	struct signer *v = &d->signers[0];
+	struct st_actor a;
+	char *pem = NULL;
+	EVP_PKEY *k;
+	int i;
+
+	for (i = 0; i < SIGNERS; i++) {
+		if (d->signers[i].key != NULL && d->signers[i].id == id) {
+			d->signers[i].used = ++d->clock;
+			*key_id = d->signers[i].key_id;
+			return EVP_PKEY_up_ref(d->signers[i].key)
+			    ? d->signers[i].key
+			    : NULL;
+		}
+		if (d->signers[i].used < v->used)
+			v = &d->signers[i];
+	}
+	if (st_actor_get(t, id, &a) != 0)
+		return NULL;
+	snprintf(v->key_id, sizeof(v->key_id), "%s", a.key_id);
+	st_actor_clear(&a);
+	if (st_account_get(t, id, NULL, &pem) != 0)
+		return NULL;
+	k = fed_sig_private_key(pem);
+	fed_secret_free(pem);
+	if (k == NULL)
+		return NULL;
+	EVP_PKEY_free(v->key);
+	v->key = k;
+	v->id = id;
+	v->used = ++d->clock;
+	*key_id = v->key_id;
+	return EVP_PKEY_up_ref(k) ? k : NULL;
+}
+
+/* What a job sends: the activity's bytes with @context (the last
+ * activity's kept: a fan-out sends one to many inboxes), and its signer's
  * key id and private key. */
 static int
-load(struct st_db *db, struct job *j, char *key_id, size_t cap, EVP_PKEY **key)
+load(struct fed_deliver *d, struct job *j)
 {
-	struct st_actor a;
 	struct st_txn *t;
 	struct st_obj o;
 	const char *js;
-	char *pem = NULL;
 	size_t len;
 	int rc;
 
-	*key = NULL;
 	buf_init(&j->body, 4 * 1024 * 1024);
-	if ((rc = st_read_begin(db, &t)) != 0)
+	if ((rc = st_read_begin(d->db, &t)) != 0)
 		return rc;
-	if ((rc = st_object_peek(t, j->j.activity, &o, &js, &len)) == 0)
-		fed_as2_wrap(&j->body, o.ctx, js, len);
-	if (rc == 0 && (rc = st_actor_get(t, j->j.signer, &a)) == 0) {
-		snprintf(key_id, cap, "%s", a.key_id);
-		st_actor_clear(&a);
-		rc = st_account_get(t, j->j.signer, NULL, &pem);
+	rc = st_object_peek(t, j->j.activity, &o, &js, &len);
+	if (rc == 0 &&
+	    (d->body_of != j->j.activity || d->body_ver != o.ver ||
+		d->body.data == NULL)) {
+		buf_free(&d->body);
+		buf_init(&d->body, 4 * 1024 * 1024);
+		d->body_of = 0;
+		if (fed_as2_wrap(&d->body, o.ctx, js, len) != 0 ||
+		    d->body.failed)
+			rc = ST_INVAL;
+		d->body_of = rc == 0 ? j->j.activity : 0;
+		d->body_ver = o.ver;
 	}
+	if (rc == 0 && buf_add(&j->body, d->body.data, d->body.len) < 0)
+		rc = ST_INVAL;
+	if (rc == 0 &&
+	    (j->key = signer_key(d, t, j->j.signer, &j->key_id)) == NULL)
+		rc = ST_INVAL;
 	st_read_end(t);
-	if (rc == 0 && j->body.failed)
-		rc = ST_INVAL;
-	if (rc == 0 && (*key = fed_sig_private_key(pem)) == NULL)
-		rc = ST_INVAL;
-	fed_secret_free(pem);
 	return rc;
 }
 
-/* Sign j now and hand it to curl; a job that cannot be sent goes. */
+/* Sign and make the requests of the batch, taking jobs one by one; the
+ * worker and the helper thread run this at once. */
+static void
+sign_some(struct fed_deliver *d, unsigned gen)
+{
+	struct job *j;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&d->smu);
+		i = d->gen == gen && d->taken < d->nbatch ? d->taken++ : -1;
+		pthread_mutex_unlock(&d->smu);
+		if (i < 0)
+			return;
+		j = d->batch[i];
+		j->e.msg[0] = '\0';
+		j->post = fed_post_new(&d->cfg, j->j.inbox, j->body.data,
+		    j->body.len, j->key_id, j->key, &j->e);
+		pthread_mutex_lock(&d->smu);
+		if (++d->signed_n == d->nbatch)
+			pthread_cond_broadcast(&d->sdone);
+		pthread_mutex_unlock(&d->smu);
+	}
+}
+
+static void *
+signer_main(void *arg)
+{
+	struct fed_deliver *d = arg;
+	unsigned seen = 0;
+
+	pthread_mutex_lock(&d->smu);
+	for (;;) {
+		while (!d->sstop && d->gen == seen)
+			pthread_cond_wait(&d->scv, &d->smu);
+		if (d->sstop)
+			break;
+		seen = d->gen;
+		pthread_mutex_unlock(&d->smu);
+		sign_some(d, seen);
+		pthread_mutex_lock(&d->smu);
+	}
+	pthread_mutex_unlock(&d->smu);
+	return NULL;
+}
+
+/* Hand the batch's requests to curl, signed now; a job that cannot be
+ * sent goes. */
+static void
+start_batch(struct fed_deliver *d)
+{
+	struct job *j;
+	unsigned gen;
+	int i;
+
+	pthread_mutex_lock(&d->smu);
+	memcpy(d->batch, d->pending, (size_t)d->npending * sizeof(*d->batch));
+	d->nbatch = d->npending;
+	d->taken = d->signed_n = 0;
+	gen = ++d->gen;
+	pthread_cond_signal(&d->scv);
+	pthread_mutex_unlock(&d->smu);
+	d->npending = 0;
+	sign_some(d, gen);
+	pthread_mutex_lock(&d->smu);
+	while (d->signed_n < d->nbatch)
+		pthread_cond_wait(&d->sdone, &d->smu);
+	pthread_mutex_unlock(&d->smu);
+	/* Every job of this generation is signed: the helper is done with
+	 * them, and d->batch changes only in the next start_batch. */
+	for (i = 0; i < d->nbatch; i++) {
+		j = d->batch[i];
+		EVP_PKEY_free(j->key);
+		j->key = NULL;
+		if (j->post == NULL) {
+			log_msg(LOG_WARN, "delivery to %s dropped: %s",
+			    j->j.inbox, j->e.msg);
+			j->h->inflight--;
+			d->inflight--;
+			done_add(d, j, GIVE_UP);
+			continue;
+		}
+		curl_easy_setopt(fed_post_handle(j->post), CURLOPT_PRIVATE, j);
+		if (curl_multi_add_handle(d->multi, fed_post_handle(j->post)) !=
+		    CURLM_OK) {
+			fed_post_free(j->post);
+			j->post = NULL;
+			j->h->inflight--;
+			d->inflight--;
+			done_add(d, j, UNTRIED);
+		}
+	}
+}
+
+/* Take j into the batch being started (counted in flight from now). */
 static void
 start(struct fed_deliver *d, struct job *j)
 {
-	char key_id[600];
-	struct err e = { { 0 } };
-	EVP_PKEY *key;
 	int rc;
 
-	if ((rc = load(d->db, j, key_id, sizeof(key_id), &key)) != 0) {
+	if ((rc = load(d, j)) != 0) {
 		log_msg(LOG_WARN, "delivery to %s dropped: %s", j->j.inbox,
 		    rc == ST_INVAL ? "the activity or the signer's key is "
 				     "unreadable"
 				   : st_strerror(rc));
+		EVP_PKEY_free(j->key);
+		j->key = NULL;
 		done_add(d, j, GIVE_UP);
-		return;
-	}
-	j->post = fed_post_new(
-	    &d->cfg, j->j.inbox, j->body.data, j->body.len, key_id, key, &e);
-	EVP_PKEY_free(key);
-	if (j->post == NULL) {
-		log_msg(
-		    LOG_WARN, "delivery to %s dropped: %s", j->j.inbox, e.msg);
-		done_add(d, j, GIVE_UP);
-		return;
-	}
-	curl_easy_setopt(fed_post_handle(j->post), CURLOPT_PRIVATE, j);
-	if (curl_multi_add_handle(d->multi, fed_post_handle(j->post)) !=
-	    CURLM_OK) {
-		fed_post_free(j->post);
-		j->post = NULL;
-		done_add(d, j, UNTRIED);
 		return;
 	}
 	j->h->inflight++;
 	d->inflight++;
+	d->pending[d->npending++] = j;
 }
 
 /* Take h's waiting jobs off with outcome out: UNTRIED when h did not
@@ -395,6 +546,8 @@ start_waiting(struct fed_deliver *d)
 				started = 1;
 			}
 	} while (started && d->inflight < MAX_XFERS);
+	if (d->npending > 0)
+		start_batch(d);
 }
 
 /* The outcome of j's answer; status 0: none came, e says why. */
@@ -719,6 +872,16 @@ deliver_main(void *arg)
 	return NULL;
 }
 
+static void
+stop_signer(struct fed_deliver *d)
+{
+	pthread_mutex_lock(&d->smu);
+	d->sstop = 1;
+	pthread_cond_signal(&d->scv);
+	pthread_mutex_unlock(&d->smu);
+	pthread_join(d->signer_thread, NULL);
+}
+
 struct fed_deliver *
 fed_deliver_start(struct st_db *db, const struct fed_fetch_cfg *cfg,
     int per_host, long unavailable_after, struct err *e)
@@ -741,18 +904,34 @@ fed_deliver_start(struct st_db *db, const struct fed_fetch_cfg *cfg,
 	/* Kept for the worker's life: its connections are reused. */
 	curl_multi_setopt(
 	    d->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)d->per_host);
-	curl_multi_setopt(
-	    d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)MAX_XFERS);
-	curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, (long)MAX_XFERS);
+	/* Idle connections are kept for IDLE_CONNS hosts: a fan-out sends
+	 * to each instance again with the next post. In flight is capped by
+	 * MAX_XFERS, not here. */
+	curl_multi_setopt(d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+	curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, (long)IDLE_CONNS);
 	pthread_mutex_init(&d->mu, NULL);
+	pthread_mutex_init(&d->smu, NULL);
+	pthread_cond_init(&d->scv, NULL);
+	pthread_cond_init(&d->sdone, NULL);
+	buf_init(&d->body, 4 * 1024 * 1024);
+	if (pthread_create(&d->signer_thread, NULL, signer_main, d) != 0) {
+		err_set(e, "cannot start the delivery signer");
+		goto fail;
+	}
 	if (pthread_create(&d->thread, NULL, deliver_main, d) != 0) {
 		err_set(e, "cannot start the delivery worker");
-		pthread_mutex_destroy(&d->mu);
-		curl_multi_cleanup(d->multi);
-		free(d);
-		return NULL;
+		stop_signer(d);
+		goto fail;
 	}
 	return d;
+fail:
+	pthread_cond_destroy(&d->scv);
+	pthread_cond_destroy(&d->sdone);
+	pthread_mutex_destroy(&d->smu);
+	pthread_mutex_destroy(&d->mu);
+	curl_multi_cleanup(d->multi);
+	free(d);
+	return NULL;
 }
 
 void
@@ -769,6 +948,8 @@ fed_deliver_kick(struct fed_deliver *d)
 void
 fed_deliver_stop(struct fed_deliver *d)
 {
+	int i;
+
 	if (d == NULL)
 		return;
 	pthread_mutex_lock(&d->mu);
@@ -776,6 +957,13 @@ fed_deliver_stop(struct fed_deliver *d)
 	pthread_mutex_unlock(&d->mu);
 	curl_multi_wakeup(d->multi);
 	pthread_join(d->thread, NULL);
+	stop_signer(d);
+	for (i = 0; i < SIGNERS; i++)
+		EVP_PKEY_free(d->signers[i].key);
+	buf_free(&d->body);
+	pthread_cond_destroy(&d->scv);
+	pthread_cond_destroy(&d->sdone);
+	pthread_mutex_destroy(&d->smu);
 	pthread_mutex_destroy(&d->mu);
 	curl_multi_cleanup(d->multi);
 	free(d);
