@@ -185,6 +185,8 @@ perf_stop() {
 	kill -INT "$perf_pid" 2>/dev/null || true
 	wait "$perf_pid" 2>/dev/null || true
 	perf_pid=""
+	# PERF_KEEP=FILE keeps the samples for a closer look (perf report).
+	[ -z "${PERF_KEEP:-}" ] || cp "$1" "$PERF_KEEP"
 	echo "-- perf (PERF=1): where hubd spent its CPU, self time"
 	perf report -i "$1" --no-children -g none --sort dso,symbol --stdio \
 	    >"$1.sym" 2>/dev/null || true

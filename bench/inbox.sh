@@ -59,6 +59,7 @@ cleanup() {
 	fi
 	stop_pid "$hub_pid"
 	stop_pid "$actors_pid"
+	[ -z "${KEEP_LOG:-}" ] || cp "$tmp/hubd.log" "$KEEP_LOG" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

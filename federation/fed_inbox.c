@@ -74,6 +74,7 @@ void
 fed_activity_free(struct fed_activity *a)
 {
 	json_decref(a->note);
+	free(a->note_js);
 	json_decref(a->doc);
 	memset(a, 0, sizeof(*a));
 }
@@ -569,6 +570,7 @@ fed_activity_clean(
 	}
 	if ((a->note = clean_note(a->object, from, e)) == NULL)
 		return FED_IN_INVALID;
+	a->note_js = fed_as2_dump(a->note, &a->note_len); /* NULL: later */
 	return 0;
 }
 
@@ -749,7 +751,9 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	if ((rc = st_id_next(t, &o.id)) == 0 &&
 	    (rc = st_iri_put(t, json_string_value(json_object_get(note, "id")),
 		 o.id)) == 0 &&
-	    (rc = fed_store_json(t, &o, note)) == 0) {
+	    (rc = f->act->note_js != NULL
+		    ? st_object_put(t, &o, f->act->note_js, f->act->note_len)
+		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
 		rc = thread_and_notify(t, from, note, o.id);
 	}

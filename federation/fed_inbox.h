@@ -28,6 +28,8 @@ struct fed_activity {
 	const json_t *object;  /* the embedded object, or NULL */
 	json_t
 	    *note; /* Create/Update: the object cleaned (fed_activity_clean) */
+	char *note_js; /* and serialized, as stored */
+	size_t note_len;
 };
 
 /* Read body into a (a->doc owned: fed_activity_free). Returns 0, or

@@ -213,10 +213,12 @@ accept_activity(struct inbox_job *j)
  * (a refetch makes a new entry): PEM is parsed once, not per request
  * (DESIGN: cache parsed keys). A set-associative table: actor ids are
  * mixed (snowflake ids share their low bits) to pick a set of KEY_WAYS
- * entries, the least recently used of which is replaced. A key handed
- * out holds its own reference. */
-#define KEY_SETS 512
-#define KEY_WAYS 4
+ * entries, the least recently used of which is replaced. 8 ways: with 4,
+ * 1,000 actors overflowed about 5% of the sets (the birthday problem) and
+ * their actors missed on every request. A key handed out holds its own
+ * reference. */
+#define KEY_SETS 1024
+#define KEY_WAYS 8
 
 static struct {
 	uint64_t actor, fetched, used;
