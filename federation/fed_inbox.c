@@ -1207,6 +1207,44 @@ fed_follow_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
+int
+fed_answer_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct fed_answer *a = arg;
+	struct st_actor me, them;
+	struct st_obj o;
+	uint64_t obj, act;
+	json_t *follow;
+	int rc, state;
+
+	if (st_follow_get(t, a->follower, a->me, &state, &obj) != 0 ||
+	    state != ST_FOLLOW_PENDING)
+		return err_set(e, "there is no follow request from them"),
+		       ST_NOTFOUND;
+	if ((rc = st_actor_get(t, a->me, &me)) != 0)
+		return rc;
+	if ((rc = st_actor_get(t, a->follower, &them)) != 0) {
+		st_actor_clear(&me);
+		return rc;
+	}
+	rc = a->accept
+	    ? st_follow_put(t, a->follower, a->me, ST_FOLLOW_ACCEPTED, obj)
+	    : st_follow_del(t, a->follower, a->me);
+	if (rc == 0 && !(them.flags & ST_AF_LOCAL)) {
+		if ((follow = load_json(t, obj, &o)) == NULL)
+			rc = (err_set(e, "the follow request is missing"),
+			    ST_EIO);
+		else if ((rc = fed_local_activity(t, &me,
+			      a->accept ? "Accept" : "Reject", follow, them.iri,
+			      obj, &act)) == 0 &&
+		    (rc = queue(t, me.id, act, them.inbox)) == 0)
+			a->queued++;
+	}
+	st_actor_clear(&me);
+	st_actor_clear(&them);
+	return rc;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {

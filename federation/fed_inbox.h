@@ -89,6 +89,17 @@ struct fed_follow {
 };
 int fed_follow_apply(struct st_txn *t, void *arg, struct err *e);
 
+/* A locked member's answer to a pending follow request: accept (the
+ * follow becomes accepted) or reject (it goes); the Accept or Reject,
+ * embedding the Follow, is queued to the follower. ST_NOTFOUND when
+ * there is no pending request. */
+struct fed_answer {
+	uint64_t me, follower;
+	int accept;
+	int queued; /* out */
+};
+int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
+
 /* Store doc's compact JSON as object o (st_object_put). */
 struct st_obj;
 int fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc);

@@ -1492,6 +1492,46 @@ hub_react(struct hub *h, const char *name, const char *iri, int type, int undo,
 	return rc;
 }
 
+struct answer_job {
+	const char *name;
+	const char *who;
+	struct fed_answer a;
+};
+
+static int
+answer_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct answer_job *j = arg;
+	struct st_actor me, them;
+	int rc;
+
+	if ((rc = post_member(t, j->name, &me, e)) != 0)
+		return rc;
+	j->a.me = me.id;
+	st_actor_clear(&me);
+	if (st_actor_by_iri(t, j->who, &them) != 0)
+		return err_set(e, "there is no follow request from %s", j->who),
+		       ST_NOTFOUND;
+	j->a.follower = them.id;
+	st_actor_clear(&them);
+	return fed_answer_apply(t, &j->a, e);
+}
+
+int
+hub_follow_answer(struct hub *h, const char *name, const char *who, int accept,
+    int *queued, struct err *e)
+{
+	struct answer_job j = { name, who, { 0, 0, accept, 0 } };
+	int rc = st_write(h->db, answer_apply, &j, e);
+
+	if (rc == 0)
+		log_msg(LOG_INFO, "%s %s the follow request of %s", name,
+		    accept ? "accepts" : "rejects", who);
+	if (queued != NULL)
+		*queued = j.a.queued;
+	return rc;
+}
+
 int
 hub_member_id(struct hub *h, const char *name, uint64_t *id)
 {

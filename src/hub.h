@@ -118,6 +118,11 @@ int hub_react(struct hub *h, const char *name, const char *iri, int type,
  * only), or 0 for an admin. */
 int hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e);
 
+/* name (a locked member) accepts or rejects the pending follow request
+ * of the actor whose IRI is who; the answer is queued to them. */
+int hub_follow_answer(struct hub *h, const char *name, const char *who,
+    int accept, int *queued, struct err *e);
+
 /* The actor id of the local actor name. */
 int hub_member_id(struct hub *h, const char *name, uint64_t *id);
 

@@ -64,6 +64,9 @@ static const char usage_text[] =
     "  like NAME URL | unlike NAME URL\n"
     "  boost NAME URL | unboost NAME URL\n"
     "                               NAME likes or boosts a note known here\n"
+    "  approve NAME URL | reject NAME URL\n"
+    "                               answer a follow request to NAME (a\n"
+    "                               locked account) from the actor URL\n"
     "  notifications NAME           NAME's notifications, newest first\n"
     "  reports                      reports (Flag) sent to this hub\n"
     "  token NAME                   make an API token for a member\n"
@@ -879,6 +882,14 @@ run(struct hub *h, int argc, char **argv)
 		!strcmp(cmd, "boost") || !strcmp(cmd, "unboost")) &&
 	    argc == 3)
 		return cmd_react(h, cmd, argv[1], argv[2]);
+	if ((!strcmp(cmd, "approve") || !strcmp(cmd, "reject")) && argc == 3) {
+		if ((rc = hub_follow_answer(
+			 h, argv[1], argv[2], cmd[0] == 'a', NULL, &e)) != 0)
+			return fail(rc, &e);
+		printf("%s %s\n", cmd[0] == 'a' ? "approved" : "rejected",
+		    argv[2]);
+		return EX_OK;
+	}
 	if (!strcmp(cmd, "notifications") && argc == 2)
 		return cmd_notifications(h, argv[1]);
 	if (!strcmp(cmd, "reports") && argc == 1)

@@ -1098,7 +1098,9 @@ enum api_kind {
 	API_BOOST,
 	API_UNBOOST,
 	API_FOLLOW,
-	API_UNFOLLOW
+	API_UNFOLLOW,
+	API_APPROVE,
+	API_REJECT
 };
 
 static void
@@ -1174,6 +1176,11 @@ api_run(void *arg)
 			rc = hub_post_delete(j->hub, j->a, me, &e);
 		else
 			err_set(&e, "this account no longer exists");
+		break;
+	case API_APPROVE:
+	case API_REJECT:
+		rc = hub_follow_answer(
+		    j->hub, j->user, j->a, j->kind == API_APPROVE, &queued, &e);
 		break;
 	case API_FOLLOW:
 	case API_UNFOLLOW:
@@ -1306,8 +1313,9 @@ route_api_edit(struct http_req *r)
 	return api_note(r, 1);
 }
 
-/* POST /api/hub/{like,unlike,boost,unboost,delete} {"id": URL} and
- * /api/hub/{follow,unfollow} {"account": "@user@host" or URL}. */
+/* POST /api/hub/{like,unlike,boost,unboost,delete} {"id": URL},
+ * /api/hub/{follow,unfollow} {"account": "@user@host" or URL} and
+ * /api/hub/{approve,reject} {"account": URL} (follow requests). */
 static int
 route_api_act(struct http_req *r)
 {
@@ -1320,10 +1328,12 @@ route_api_act(struct http_req *r)
 		{ "/api/hub/unboost", API_UNBOOST },
 		{ "/api/hub/delete", API_DELETE },
 		{ "/api/hub/follow", API_FOLLOW },
-		{ "/api/hub/unfollow", API_UNFOLLOW } };
+		{ "/api/hub/unfollow", API_UNFOLLOW },
+		{ "/api/hub/approve", API_APPROVE },
+		{ "/api/hub/reject", API_REJECT } };
 	const char *what;
 	struct api_job *j;
-	int bad = 0, rc = MHD_NO, kind = -1;
+	int bad = 0, rc = MHD_NO, kind = -1, account;
 	size_t i;
 	json_t *body;
 
@@ -1334,15 +1344,16 @@ route_api_act(struct http_req *r)
 		return http_error(r, 404, "there is no such API call");
 	if ((body = api_body(r, &rc)) == NULL)
 		return rc;
-	what = opt_string(body,
-	    kind == API_FOLLOW || kind == API_UNFOLLOW ? "account" : "id",
-	    &bad);
+	account = kind >= API_FOLLOW;
+	what = opt_string(body, account ? "account" : "id", &bad);
 	if (bad || what == NULL || strlen(what) > 600)
 		rc = http_error(r, 422,
-		    kind == API_FOLLOW || kind == API_UNFOLLOW
-			? "\"account\" must be a handle (@user@host) or an "
-			  "actor's URL"
-			: "\"id\" must be the URL of a note");
+		    kind >= API_APPROVE
+			? "\"account\" must be the URL of the actor who asked "
+			  "to follow"
+			: account ? "\"account\" must be a handle (@user@host) "
+				    "or an actor's URL"
+				  : "\"id\" must be the URL of a note");
 	else if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->a = strdup(what)) == NULL) {
 		free(j);

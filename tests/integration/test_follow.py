@@ -192,6 +192,38 @@ def between_hubs(a, b):
        "and A shows it pending")
     ok((b.get("/users/carol/followers").json() or {}).get("totalItems") == 0,
        "pending followers are not counted")
+    alice = a.base + "/users/alice"
+    ok("follow_request" in b.ctl("notifications", "carol").stdout,
+       "carol is told of the request")
+    r = b.ctl("approve", "carol", a.base + "/users/nobody")
+    ok(r.returncode == 3, "approving a request nobody made: not found (%d)"
+       % r.returncode)
+    r = b.ctl("approve", "carol", alice)
+    ok(r.returncode == 0, "carol approves alice (%s)" % r.stderr.strip())
+    ok(wait_for(lambda: carol in a.ctl("following", "alice").stdout and
+                "pending" not in a.ctl("following", "alice").stdout),
+       "the Accept reaches A: alice follows carol")
+    ok((b.get("/users/carol/followers").json() or {}).get("totalItems") == 1,
+       "and carol's followers count her")
+    r = b.ctl("approve", "carol", alice)
+    ok(r.returncode == 3, "approving twice: no request left (%d)" %
+       r.returncode)
+    a.ctl("unfollow", "alice", carol)
+    ok(wait_for(lambda: alice not in b.ctl("followers", "carol").stdout),
+       "alice unfollows carol")
+    a.ctl("follow", "alice", carol)
+    ok(wait_for(lambda: "(pending)" in b.ctl("followers", "carol").stdout),
+       "and asks again")
+    tc = b.ctl("token", "carol").stdout.strip()
+    r = b.request("POST", "/api/hub/reject", body=json.dumps(
+        {"account": alice}), headers={"Content-Type": "application/json",
+                                      "Authorization": "Bearer " + tc})
+    ok(r.status == 200, "carol rejects it through the API (%d %s)" %
+       (r.status, r.body[:200]))
+    ok(wait_for(lambda: carol not in a.ctl("following", "alice").stdout),
+       "the Reject reaches A: the request is gone there too")
+    ok(alice not in b.ctl("followers", "carol").stdout,
+       "and on B")
     r = a.ctl("unfollow", "alice", bob)
     ok(r.returncode == 0 and wait_for(
         lambda: follows(b, "followers", "bob") == []),
