@@ -284,6 +284,38 @@ def reports_and_deletion(a, ta, note):
                                                  "actor": m.iri + "x",
                                                  "object": note}))
     ok(st == 403, "an Undo of someone else's Like is refused (%d)" % st)
+    # Hostile input aimed at the new handlers: refused, nothing stored.
+    def stored():
+        """hubctl check's counts, but the ids of activities seen (a
+        taken, ignored activity is remembered as seen)."""
+        return [w for w in a.ctl("check").stdout.splitlines()
+                if not w.strip().startswith("seen")]
+    before = stored()
+    shell = json.dumps(m.activity("Create", "@"))
+    deep = shell.replace('"@"', '{"type": "Note", "object": ' * 3000 +
+                         '"x"' + "}" * 3000).encode()
+    for what, doc, want in [
+        ("a Delete of alice's note", m.activity(
+            "Delete", note), (403,)),
+        ("an Update of alice's note", m.activity("Update", {
+            "id": note, "type": "Note", "attributedTo": alice,
+            "content": "mine"}), (202, 403, 422)),
+        ("a Create attributed to alice", m.activity("Create", {
+            "id": m.iri + "/statuses/9", "type": "Note",
+            "attributedTo": alice, "content": "x"}), (422,)),
+        ("a Like with an object list", m.activity("Like", [note, note]),
+         (202, 422)),
+        ("3,000 nested objects", deep, (400, 422)),
+        ("a body over 1 MiB", json.dumps(m.activity("Create", {
+            "id": m.iri + "/statuses/10", "type": "Note",
+            "attributedTo": m.iri, "content": "x" * (1 << 20)})).encode(),
+         (413,)),
+    ]:
+        st, body = m.post(inbox, doc)
+        ok(st in want, "%s: %s (got %d %s)" % (what, want, st, body[:120]))
+    ok(a.get(note).json().get("content", "").startswith("<p>What"),
+       "alice's note is untouched")
+    ok(stored() == before, "nothing was stored")
     st, body = m.post(a.base + "/users/alice/inbox",
                       m.activity("Follow", alice))
     ok(st == 202, "mallory follows alice")
