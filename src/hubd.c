@@ -19,6 +19,7 @@
 #include "routes.h"
 #include "worker.h"
 #include "st_db.h"
+#include "st_follow.h"
 
 /* Prewarm the data in the background: at most half the machine's RAM. */
 static void *
@@ -26,8 +27,8 @@ prewarm_main(void *arg)
 {
 	struct hub *hub = arg;
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	size_t max = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize / 2
-					    : 0;
+	size_t max =
+	    pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize / 2 : 0;
 	struct timespec t0, t1;
 	size_t bytes;
 	int rc;
@@ -41,11 +42,77 @@ prewarm_main(void *arg)
 		    (double)(t1.tv_sec - t0.tv_sec) +
 			(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	else if (rc == ST_INVAL)
-		log_msg(LOG_INFO, "prewarm skipped: the data is larger than "
-				  "half of this machine's memory");
+		log_msg(LOG_INFO,
+		    "prewarm skipped: the data is larger than "
+		    "half of this machine's memory");
 	else
-		log_msg(LOG_WARN, "prewarm skipped: the data's mapping was "
-				  "not found");
+		log_msg(LOG_WARN,
+		    "prewarm skipped: the data's mapping was "
+		    "not found");
+	return NULL;
+}
+
+/* Upkeep: activity ids seen (kept so a redelivery changes nothing) are
+ * forgotten after SEEN_KEEP, far beyond any sender's retries (Mastodon
+ * gives up after about 3 days), a slice of rows at a time so the writer
+ * never holds a long transaction. */
+#define SEEN_KEEP  (14 * 86400)
+#define SEEN_SLICE 5000
+
+struct upkeep {
+	struct hub *hub;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	char resume[512];
+	size_t resume_len;
+	int deleted;
+};
+
+static int
+prune_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct upkeep *u = arg;
+
+	(void)e;
+	return st_seen_prune(t, (uint64_t)time(NULL) - SEEN_KEEP, u->resume,
+	    &u->resume_len, SEEN_SLICE, &u->deleted);
+}
+
+static void *
+upkeep_main(void *arg)
+{
+	struct upkeep *u = arg;
+	struct timespec until;
+	struct err e;
+	int stop = 0, pruned = 0;
+
+	while (!stop) {
+		/* Right after a slice that stopped midway, go on soon. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += u->resume_len ? 1 : 600;
+		pthread_mutex_lock(&u->mu);
+		while (!u->stop &&
+		    pthread_cond_timedwait(&u->cv, &u->mu, &until) == 0)
+			;
+		stop = u->stop;
+		pthread_mutex_unlock(&u->mu);
+		if (stop)
+			break;
+		if (st_write(u->hub->db, prune_apply, u, &e) != 0) {
+			log_msg(LOG_WARN, "upkeep: %s", e.msg);
+			u->resume_len = 0;
+			continue;
+		}
+		pruned += u->deleted;
+		if (u->resume_len == 0 && pruned > 0) {
+			log_msg(LOG_INFO,
+			    "upkeep: forgot %d activity ids "
+			    "older than %d days",
+			    pruned, SEEN_KEEP / 86400);
+			pruned = 0;
+		}
+	}
 	return NULL;
 }
 
@@ -95,8 +162,11 @@ main(int argc, char **argv)
 	const char *path = getenv("HUB_CONF");
 	struct err e;
 	sigset_t set;
-	int opt, check = 0, sig, warming = 0;
-	pthread_t warm;
+	int opt, check = 0, sig, warming = 0, upkeeping = 0;
+	pthread_t warm, upkeep;
+	struct upkeep u = { .hub = &hub,
+		.mu = PTHREAD_MUTEX_INITIALIZER,
+		.cv = PTHREAD_COND_INITIALIZER };
 
 	while ((opt = getopt(argc, argv, "c:nhV")) != -1) {
 		switch (opt) {
@@ -146,6 +216,8 @@ main(int argc, char **argv)
 	    PACKAGE_VERSION, cfg.listen, cfg.base_url, cfg.data_dir);
 	if (cfg.prewarm && pthread_create(&warm, NULL, prewarm_main, &hub) == 0)
 		warming = 1;
+	if (pthread_create(&upkeep, NULL, upkeep_main, &u) == 0)
+		upkeeping = 1;
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "stopping on signal %d", sig);
 	http_stop(&s);
@@ -155,6 +227,13 @@ main(int argc, char **argv)
 	inbox_keys_free();
 	if (warming)
 		pthread_join(warm, NULL);
+	if (upkeeping) {
+		pthread_mutex_lock(&u.mu);
+		u.stop = 1;
+		pthread_cond_signal(&u.cv);
+		pthread_mutex_unlock(&u.mu);
+		pthread_join(upkeep, NULL);
+	}
 	hub_close(&hub);
 	curl_global_cleanup();
 	return 0;

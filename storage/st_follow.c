@@ -1,5 +1,6 @@
 #include "st_follow.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "st_db.h"
@@ -14,8 +15,8 @@ pair_key(unsigned char *k, uint64_t a, uint64_t b)
 }
 
 int
-st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee,
-    int state, uint64_t follow_obj)
+st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee, int state,
+    uint64_t follow_obj)
 {
 	unsigned char kb[16], vb[9];
 	MDB_val k = { 16, kb }, d = { 9, vb };
@@ -27,8 +28,8 @@ st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee,
 	if ((rc = mdb_put(t->txn, st_dbi(t, DBI_FOLLOWS), &k, &d, 0)) != 0)
 		return st_from_mdb(rc);
 	pair_key(kb, followee, follower);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_FOLLOWERS), &k, &d,
-	    0));
+	return st_from_mdb(
+	    mdb_put(t->txn, st_dbi(t, DBI_FOLLOWERS), &k, &d, 0));
 }
 
 int
@@ -78,12 +79,12 @@ walk(struct st_txn *t, uint64_t who, int followers, uint64_t after,
 	int rc;
 
 	pair_key(kb, who, after == 0 ? 0 : after + 1);
-	rc = mdb_cursor_open(t->txn,
-	    st_dbi(t, followers ? DBI_FOLLOWERS : DBI_FOLLOWS), &c);
+	rc = mdb_cursor_open(
+	    t->txn, st_dbi(t, followers ? DBI_FOLLOWERS : DBI_FOLLOWS), &c);
 	if (rc != 0)
 		return st_from_mdb(rc);
 	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
 		if (k.mv_size != 16 || st_get_be64(k.mv_data) != who ||
 		    d.mv_size != 9)
 			break;
@@ -127,8 +128,8 @@ st_follow_list(struct st_txn *t, uint64_t who, int followers, int state,
 }
 
 int
-st_follow_count(struct st_txn *t, uint64_t who, int followers, int state,
-    uint64_t *n)
+st_follow_count(
+    struct st_txn *t, uint64_t who, int followers, int state, uint64_t *n)
 {
 	struct lister l = { state, 0, 0, NULL, 0 };
 	int rc = walk(t, who, followers, 0, list_cb, &l);
@@ -146,8 +147,8 @@ st_seen_add(struct st_txn *t, const char *iri, uint64_t now)
 	if (k.mv_size == 0 || k.mv_size > 511)
 		return ST_INVAL;
 	st_put_be64(vb, now);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_SEEN), &k, &d,
-	    MDB_NOOVERWRITE));
+	return st_from_mdb(
+	    mdb_put(t->txn, st_dbi(t, DBI_SEEN), &k, &d, MDB_NOOVERWRITE));
 }
 
 int
@@ -158,6 +159,40 @@ st_seen_has(struct st_txn *t, const char *iri)
 	if (k.mv_size == 0 || k.mv_size > 511)
 		return 0;
 	return mdb_get(t->txn, st_dbi(t, DBI_SEEN), &k, &d) == 0;
+}
+
+int
+st_seen_prune(struct st_txn *t, uint64_t before, char *resume,
+    size_t *resume_len, int max, int *deleted)
+{
+	MDB_val k = { *resume_len, resume }, d;
+	MDB_cursor *c;
+	int rc, n = 0;
+
+	*deleted = 0;
+	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_SEEN), &c)) != 0)
+		return st_from_mdb(rc);
+	rc = mdb_cursor_get(c, &k, &d, *resume_len ? MDB_SET_RANGE : MDB_FIRST);
+	while (rc == 0 && n++ < max) {
+		if (d.mv_size == 8 && st_get_be64(d.mv_data) < before) {
+			if ((rc = mdb_cursor_del(c, 0)) != 0)
+				break;
+			(*deleted)++;
+			/* The cursor now stands on the next row, if any. */
+			rc = mdb_cursor_get(c, &k, &d, MDB_GET_CURRENT);
+			if (rc == MDB_NOTFOUND || rc == EINVAL)
+				rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+			continue;
+		}
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	*resume_len = 0;
+	if (rc == 0 && k.mv_size <= 511) { /* stopped at max: go on there */
+		memcpy(resume, k.mv_data, k.mv_size);
+		*resume_len = k.mv_size;
+	}
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
 
 /* Job value: signer, activity (be64), tries (be32), inbox bytes. */
@@ -236,8 +271,8 @@ st_queue_scan(struct st_txn *t, uint64_t now, int max,
 }
 
 int
-st_queue_each(struct st_txn *t, int (*cb)(void *, const struct st_job *),
-    void *ctx)
+st_queue_each(
+    struct st_txn *t, int (*cb)(void *, const struct st_job *), void *ctx)
 {
 	struct st_job j[16];
 	uint64_t after_due = 0, after_id = 0;
@@ -331,8 +366,7 @@ st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note)
 	MDB_val k = { 16, kb }, d = { 0, "" };
 
 	pair_key(kb, owner, note);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_TIMELINE), &k, &d,
-	    0));
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_TIMELINE), &k, &d, 0));
 }
 
 int
@@ -350,8 +384,8 @@ st_timeline_page(struct st_txn *t, uint64_t owner, uint64_t before,
 		return st_from_mdb(rc);
 	/* Keys ascend: the first >= (owner, before), then step back. */
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-	rc = mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST :
-								MDB_PREV);
+	rc =
+	    mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
 	while (rc == 0 && k.mv_size == 16 && st_get_be64(k.mv_data) == owner) {
 		if (n == max) {
 			*more = 1;

@@ -24,19 +24,25 @@ int st_follow_del(struct st_txn *t, uint64_t follower, uint64_t followee);
 int st_follow_list(struct st_txn *t, uint64_t who, int followers, int state,
     uint64_t after, uint64_t *ids, int max);
 /* How many, of the state (-1: any). */
-int st_follow_count(struct st_txn *t, uint64_t who, int followers, int state,
-    uint64_t *n);
+int st_follow_count(
+    struct st_txn *t, uint64_t who, int followers, int state, uint64_t *n);
 
 /* Remember an activity id; ST_EXISTS when it was seen before. */
 int st_seen_add(struct st_txn *t, const char *iri, uint64_t now);
 int st_seen_has(struct st_txn *t, const char *iri);
+/* Forget activity ids seen before `before`, a slice at a time: scan at
+ * most max rows from the key in resume (resume_len bytes; 0: from the
+ * start), deleting old ones. resume (cap >= 512) receives where to go on
+ * (*resume_len 0 once the end was reached); *deleted counts. */
+int st_seen_prune(struct st_txn *t, uint64_t before, char *resume,
+    size_t *resume_len, int max, int *deleted);
 
 /* A delivery: POST activity (an object id) signed as signer to inbox. */
 struct st_job {
 	uint64_t id;
-	uint64_t due;		/* seconds since 1970 */
-	uint64_t signer;	/* local actor id */
-	uint64_t activity;	/* object id of the activity's JSON */
+	uint64_t due;	   /* seconds since 1970 */
+	uint64_t signer;   /* local actor id */
+	uint64_t activity; /* object id of the activity's JSON */
 	uint32_t tries;
 	char inbox[512];
 };
@@ -56,8 +62,8 @@ int st_queue_del(struct st_txn *t, const struct st_job *job);
 /* Move a job to a new due time with tries counted. */
 int st_queue_retry(struct st_txn *t, struct st_job *job, uint64_t due);
 /* Call cb for every job, earliest first; stop when cb returns nonzero. */
-int st_queue_each(struct st_txn *t, int (*cb)(void *ctx,
-    const struct st_job *job), void *ctx);
+int st_queue_each(struct st_txn *t,
+    int (*cb)(void *ctx, const struct st_job *job), void *ctx);
 /* Jobs queued, in all. */
 int st_queue_count(struct st_txn *t, uint64_t *n);
 

@@ -10,6 +10,7 @@
 #include "st_check.h"
 #include "st_db.h"
 #include "st_enc.h"
+#include "st_follow.h"
 #include "st_instance.h"
 #include "st_internal.h"
 #include "st_object.h"
@@ -69,8 +70,8 @@ seed(struct st_txn *t, void *arg, struct err *e)
 	for (i = 1; i <= 45; i++)
 		if ((rc = st_outbox_add(t, 9, (uint64_t)i * 10,
 			 (uint64_t)i * 10 + 1,
-			 i % 3 == 0 ? ST_VIS_FOLLOWERS : ST_VIS_PUBLIC, "{\"n\":1}",
-			 7)) != 0)
+			 i % 3 == 0 ? ST_VIS_FOLLOWERS : ST_VIS_PUBLIC,
+			 "{\"n\":1}", 7)) != 0)
 			return rc;
 	st_outbox_add(t, 10, 5, 6, 0, "{}", 2); /* another actor */
 	return st_counter_add(t, "n", 3);
@@ -182,11 +183,11 @@ test_actor_encoding(struct st_db *db)
 		!strcmp(b.pubkey_pem, sample.pubkey_pem),
 	    "actor record round trip");
 	st_actor_clear(&b);
-	ok(st_actor_decode(buf, n - 1, 3, &b) != 0,
-	    "truncated record refused");
+	ok(st_actor_decode(buf, n - 1, 3, &b) != 0, "truncated record refused");
 	ok(st_actor_decode(buf, 10, 3, &b) != 0, "short record refused");
-	ok(st_write(db, actor_write, NULL, NULL) == 0, "actor and counters "
-								"written");
+	ok(st_write(db, actor_write, NULL, NULL) == 0,
+	    "actor and counters "
+	    "written");
 	st_read_begin(db, &t);
 	ok(st_actor_get(t, 3, &b) == 0 && b.posts == 98 &&
 		b.last_active == 100 && !strcmp(b.name, "sepsis"),
@@ -248,6 +249,74 @@ bump_schema(struct st_txn *t, void *arg, struct err *e)
 	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_META), &k, &d, 0));
 }
 
+static int
+seen_write(struct st_txn *t, void *arg, struct err *e)
+{
+	char iri[64];
+	int i, rc = 0;
+
+	(void)arg;
+	(void)e;
+	for (i = 0; i < 1000 && rc == 0; i++) {
+		snprintf(iri, sizeof(iri), "https://r/a/%04d", i);
+		rc = st_seen_add(t, iri, i % 2 ? 100 : 200); /* odd ones old */
+	}
+	return rc;
+}
+
+struct prune {
+	char resume[512];
+	size_t len;
+	int deleted, passes;
+};
+
+static int
+seen_prune(struct st_txn *t, void *arg, struct err *e)
+{
+	struct prune *p = arg;
+	int n;
+
+	(void)e;
+	p->passes++;
+	if (st_seen_prune(t, 150, p->resume, &p->len, 64, &n) != 0)
+		return ST_EIO;
+	p->deleted += n;
+	return 0;
+}
+
+static int
+seen_count(struct st_txn *t, void *arg, struct err *e)
+{
+	char iri[64];
+	int i, *n = arg;
+
+	(void)e;
+	for (*n = 0, i = 0; i < 1000; i++) {
+		snprintf(iri, sizeof(iri), "https://r/a/%04d", i);
+		*n += st_seen_has(t, iri) ? 1 + (i % 2) * 1000 : 0;
+	}
+	return 0;
+}
+
+static void
+test_seen(struct st_db *db)
+{
+	struct prune p = { .len = 0 };
+	int n = 0;
+
+	ok(st_write(db, seen_write, NULL, NULL) == 0, "1000 ids seen");
+	do {
+		if (st_write(db, seen_prune, &p, NULL) != 0)
+			break;
+	} while (p.len != 0 && p.passes < 100);
+	ok(p.deleted == 500 && p.passes == 16,
+	    "pruned in slices of 64: %d deleted in %d passes", p.deleted,
+	    p.passes);
+	if (st_write(db, seen_count, &n, NULL) != 0)
+		n = -1;
+	ok(n == 500, "the 500 recent ids remain, no old one (%d)", n);
+}
+
 static void
 report(void *ctx, const char *msg)
 {
@@ -270,6 +339,7 @@ main(void)
 	test_outbox(db);
 	test_actor_encoding(db);
 	test_instances(db);
+	test_seen(db);
 	ok(st_check(db, report, NULL) > 0,
 	    "check reports an outbox whose "
 	    "notes are missing");
