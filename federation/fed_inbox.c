@@ -856,15 +856,29 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc;
 }
 
-int
+const char *
 fed_note_wanted(
     struct st_txn *t, const struct fed_activity *a, const struct st_actor *from)
 {
+	const char *irt;
 	uint64_t id, one;
 
-	return a->type != NULL && !strcmp(a->type, "Announce") &&
-	    http_iri(a->object_id) && st_iri_get(t, a->object_id, &id) != 0 &&
-	    st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) > 0;
+	if (a->type == NULL)
+		return NULL;
+	if (!strcmp(a->type, "Announce"))
+		return http_iri(a->object_id) &&
+			st_iri_get(t, a->object_id, &id) != 0 &&
+			st_follow_list(
+			    t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) > 0
+		    ? a->object_id
+		    : NULL;
+	if (strcmp(a->type, "Create") || a->note == NULL)
+		return NULL;
+	irt = json_string_value(json_object_get(a->note, "inReplyTo"));
+	return http_iri(irt) && st_iri_get(t, irt, &id) != 0 &&
+		interested(t, from, a->note)
+	    ? irt
+	    : NULL;
 }
 
 json_t *

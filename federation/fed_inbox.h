@@ -62,10 +62,11 @@ struct fed_inbox {
  * Reject of our Follows; other types are recorded as seen only. */
 int fed_inbox_apply(struct st_txn *t, void *arg, struct err *e);
 
-/* Boosts of notes not known here: whether a's object should be fetched
- * first (an Announce of an unknown note by an actor someone here
- * follows). */
-int fed_note_wanted(struct st_txn *t, const struct fed_activity *a,
+/* The note to fetch before applying a, or NULL: for an Announce by an
+ * actor someone here follows, its object when not known here; for a
+ * Create kept here, the note it replies to when not known here (the
+ * thread is fetched upwards from there, a few levels). Borrowed from a. */
+const char *fed_note_wanted(struct st_txn *t, const struct fed_activity *a,
     const struct st_actor *from);
 /* A fetched note checked (attributed to author, on author's host) and
  * cleaned as an inbound Create's is; NULL with e set when refused. */

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "st_actor.h"
 #include "st_db.h"
+#include "st_object.h"
 #include "worker.h"
 
 #define KEY_REFETCH_AFTER 300 /* seconds: refetch a key once it is older */
@@ -112,17 +113,63 @@ apply(struct inbox_job *j)
 		finish(j, 503, "the hub is shutting down: try again later");
 }
 
-static int
+static const char *
 object_wanted(struct inbox_job *j)
 {
+	const char *want;
 	struct st_txn *t;
-	int want;
 
 	if (st_read_begin(j->r->srv->hub->db, &t) != 0)
-		return 0;
+		return NULL;
 	want = fed_note_wanted(t, &j->act, &j->from);
 	st_read_end(t);
 	return want;
+}
+
+static int note_author(struct hub *h, const struct fed_fetch_cfg *c,
+    const json_t *doc, struct st_actor *a, struct err *e);
+
+static int
+known(struct hub *h, const char *iri)
+{
+	struct st_txn *t;
+	uint64_t id;
+	int rc = -1;
+
+	if (st_read_begin(h->db, &t) == 0) {
+		rc = st_iri_get(t, iri, &id);
+		st_read_end(t);
+	}
+	return rc == 0;
+}
+
+/* Fetch the note at iri (signed GET), check it and store it; *parent
+ * receives the note it replies to ("" when none). */
+static int
+fetch_note(struct hub *h, const struct fed_fetch_cfg *c, const char *iri,
+    char *parent, size_t cap, struct err *e)
+{
+	struct fed_remote_note n = { 0 };
+	struct st_actor author = { 0 };
+	const char *irt;
+	json_t *doc;
+	int rc = -1;
+
+	parent[0] = '\0';
+	if ((doc = fed_fetch_json(c, iri, e)) != NULL &&
+	    (rc = note_author(h, c, doc, &author, e)) == 0 &&
+	    (n.note = fed_note_clean(doc, &author, e)) != NULL) {
+		n.author = &author;
+		rc = st_write(h->db, fed_note_store_apply, &n, e);
+		irt = json_string_value(json_object_get(n.note, "inReplyTo"));
+		if (rc == 0 && irt != NULL)
+			snprintf(parent, cap, "%s", irt);
+	} else if (rc == 0)
+		rc = -1;
+	json_decref(doc);
+	json_decref(n.note);
+	st_actor_clear(&author);
+	return rc;
 }
 
 /* The author of a fetched note: known here, or fetched. */
@@ -150,38 +197,40 @@ note_author(struct hub *h, const struct fed_fetch_cfg *c, const json_t *doc,
 	return rc == 0 ? 0 : hub_fetch_actor(h, c, iri, a, e);
 }
 
-/* On the worker: fetch the note a followed actor boosted (signed, as
- * fetches are), check it, store it; then apply the Announce. Whatever
- * fails, the Announce is still applied (and then taken, not kept). */
+/* Notes fetched upwards through a thread for one activity, at most:
+ * bounded recursion (DESIGN: never fetch blindly). */
+#define CHAIN_MAX 5
+
+/* On the worker: fetch the note a followed actor boosted, or the notes a
+ * reply kept here answers (upwards, until one is known here, CHAIN_MAX at
+ * most), each with a signed GET, checked and stored; then apply the
+ * activity. Whatever fails, the activity is still applied. */
 static void
 fetch_object(void *arg)
 {
 	struct inbox_job *j = arg;
 	struct hub *h = j->r->srv->hub;
-	struct fed_remote_note n = { 0 };
 	struct fed_fetch_cfg c;
-	char kid[320], ua[400];
-	struct st_actor author = { 0 };
+	char kid[320], ua[400], iri[600], next[600];
 	struct err e = { { 0 } };
-	json_t *doc = NULL;
-	int rc = -1;
+	const char *want = object_wanted(j);
+	int depth;
 
-	if (hub_fetch_cfg(h, &c, kid, sizeof(kid), ua, sizeof(ua)) == 0) {
-		if ((doc = fed_fetch_json(&c, j->act.object_id, &e)) != NULL &&
-		    (rc = note_author(h, &c, doc, &author, &e)) == 0 &&
-		    (n.note = fed_note_clean(doc, &author, &e)) != NULL) {
-			n.author = &author;
-			rc = st_write(h->db, fed_note_store_apply, &n, &e);
-		} else if (rc == 0)
-			rc = -1;
+	if (want != NULL && strlen(want) < sizeof(iri) &&
+	    hub_fetch_cfg(h, &c, kid, sizeof(kid), ua, sizeof(ua)) == 0) {
+		snprintf(iri, sizeof(iri), "%s", want);
+		for (depth = 0; depth < CHAIN_MAX && iri[0] && !known(h, iri);
+		     depth++) {
+			if (fetch_note(h, &c, iri, next, sizeof(next), &e) !=
+			    0) {
+				log_msg(LOG_INFO, "cannot fetch note %s: %s",
+				    iri, e.msg);
+				break;
+			}
+			memcpy(iri, next, sizeof(iri));
+		}
 		EVP_PKEY_free(c.key);
 	}
-	if (rc != 0)
-		log_msg(LOG_INFO, "cannot fetch boosted note %s: %s",
-		    j->act.object_id, e.msg);
-	json_decref(doc);
-	json_decref(n.note);
-	st_actor_clear(&author);
 	apply(j);
 }
 

@@ -189,6 +189,28 @@ def main():
            r.stderr.strip())
         ok(wait_for(lambda: total(a, fresh + "/shares") == 1),
            "A counts the boost")
+        # A reply whose thread a hub has never seen: that hub fetches
+        # the thread upwards (here two notes) from where it lives.
+        c.add_user("finn")
+        follow(a, "alice", c, "finn")
+        ok(wait_for(lambda: accepted(a, "alice", c.base + "/users/finn")),
+           "alice follows finn on C")
+        top = c.post("finn", "Our falls audit, part 1")
+        mid = c.post("finn", "Part 2: what changed", "--reply-to", top)
+        ok(wait_for(lambda: mid in timeline(a, "alice")),
+           "finn's thread reaches A")
+        r = api(b, tb, "/api/hub/like", {"id": top})
+        ok(r.status == 404, "B does not know finn's thread yet (%d)" %
+           r.status)
+        ans = a.post("alice", "@finn@%s thank you" % c.host, "--reply-to",
+                     mid)
+        ok(wait_for(lambda: ans in timeline(b, "bob")),
+           "alice's answer reaches bob on B")
+        ok(wait_for(lambda: api(b, tb, "/api/hub/like", {"id": top})
+                    .status == 200),
+           "B fetched the thread up to its first note: bob can like it")
+        r = api(b, tb, "/api/hub/like", {"id": mid})
+        ok(r.status == 200, "and the note between (%d)" % r.status)
         r = api(b, tb, "/api/hub/boost", {"id": dm})
         ok(r.status == 403, "a direct note cannot be boosted (%d)" %
            r.status)
