@@ -64,7 +64,7 @@ struct job {
 	struct job *hnext; /* held table */
 	/* While being started: what fed_post_new needs (key referenced). */
 	EVP_PKEY *key;
-	const char *key_id;
+	char key_id[600]; /* a copy: the signer cache may change meanwhile */
 	struct err e;
 };
 
@@ -253,7 +253,7 @@ take(void *arg, const struct st_job *sj)
 	struct job *j;
 
 	if (held_find(d, sj->id) != NULL)
-		return 0; /* waiting or in flight already */
+		return ST_SCAN_SKIP; /* waiting or in flight already */
 	if (d->nheld >= MAX_HELD) {
 		d->behind = 1;
 		return 1;
@@ -265,7 +265,7 @@ take(void *arg, const struct st_job *sj)
 	}
 	if (!h->unavailable && h->waiting >= HOST_WAITING) {
 		d->behind = 1; /* a slow host must not fill the worker */
-		return 0;
+		return ST_SCAN_SKIP;
 	}
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
 		host_release(d, h);
@@ -312,19 +312,19 @@ look(struct fed_deliver *d)
 
 /* The signer's key (a new reference) and key id, parsed once. */
 static EVP_PKEY *
-signer_key(
-    struct fed_deliver *d, struct st_txn *t, uint64_t id, const char **key_id)
+signer_key(struct fed_deliver *d, struct st_txn *t, uint64_t id, char *key_id,
+    size_t cap)
 {
 	struct signer *v = &d->signers[0];
 	struct st_actor a;
-	char *pem = NULL;
+	char *pem = NULL, kid[600];
 	EVP_PKEY *k;
 	int i;
 
 	for (i = 0; i < SIGNERS; i++) {
 		if (d->signers[i].key != NULL && d->signers[i].id == id) {
 			d->signers[i].used = ++d->clock;
-			*key_id = d->signers[i].key_id;
+			snprintf(key_id, cap, "%s", d->signers[i].key_id);
 			return EVP_PKEY_up_ref(d->signers[i].key)
 			    ? d->signers[i].key
 			    : NULL;
@@ -334,7 +334,7 @@ signer_key(
 	}
 	if (st_actor_get(t, id, &a) != 0)
 		return NULL;
-	snprintf(v->key_id, sizeof(v->key_id), "%s", a.key_id);
+	snprintf(kid, sizeof(kid), "%s", a.key_id);
 	st_actor_clear(&a);
 	if (st_account_get(t, id, NULL, &pem) != 0)
 		return NULL;
@@ -342,11 +342,13 @@ signer_key(
 	fed_secret_free(pem);
 	if (k == NULL)
 		return NULL;
+	/* The slot changes only now, all of it at once. */
 	EVP_PKEY_free(v->key);
 	v->key = k;
 	v->id = id;
 	v->used = ++d->clock;
-	*key_id = v->key_id;
+	memcpy(v->key_id, kid, sizeof(kid));
+	snprintf(key_id, cap, "%s", kid);
 	return EVP_PKEY_up_ref(k) ? k : NULL;
 }
 
@@ -381,7 +383,8 @@ load(struct fed_deliver *d, struct job *j)
 	if (rc == 0 && buf_add(&j->body, d->body.data, d->body.len) < 0)
 		rc = ST_INVAL;
 	if (rc == 0 &&
-	    (j->key = signer_key(d, t, j->j.signer, &j->key_id)) == NULL)
+	    (j->key = signer_key(
+		 d, t, j->j.signer, j->key_id, sizeof(j->key_id))) == NULL)
 		rc = ST_INVAL;
 	st_read_end(t);
 	return rc;
@@ -767,6 +770,12 @@ record(struct st_txn *t, void *arg, struct err *e)
 			    "unavailable",
 			    j->j.inbox, j->h->name);
 			rc = st_queue_del(t, &j->j);
+			break;
+		case UNTRIED:
+			/* Not sent: back when its host's failed job is
+			 * tried again, without a try counted. */
+			rc = st_queue_move(t, &j->j,
+			    now + fed_deliver_backoff(j->j.tries + 1));
 			break;
 		default: rc = record_retry(d, t, j, now); break;
 		}

@@ -49,24 +49,23 @@ int
 fed_address_private(const struct sockaddr *sa)
 {
 	const unsigned char *b;
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0xff, 0xff };
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
 	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
 	int zero = 1, i;
 
 	if (sa->sa_family == AF_INET)
-		return v4_private(ntohl(
-		    ((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+		return v4_private(
+		    ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
 	if (sa->sa_family != AF_INET6)
 		return 1;
 	b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
 	if (!memcmp(b, mapped, 12) || !memcmp(b, nat64, 12))
 		return v4_private((uint32_t)b[12] << 24 |
-				  (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 |
-				  b[15]);
+		    (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 | b[15]);
 	if (b[0] == 0x20 && b[1] == 0x02) /* 2002::/16 6to4: v4 inside */
 		return v4_private((uint32_t)b[2] << 24 | (uint32_t)b[3] << 16 |
-				  (uint32_t)b[4] << 8 | b[5]);
+		    (uint32_t)b[4] << 8 | b[5]);
 	if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) ||
 	    (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
 		b[4] == 0 && b[5] == 1))
@@ -76,12 +75,12 @@ fed_address_private(const struct sockaddr *sa)
 			zero = 0;
 	if (zero) /* ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d */
 		return 1;
-	return (b[0] & 0xfe) == 0xfc ||		  /* fc00::/7 unique local */
-	       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
-	       (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) || /* fec0::/10 */
-	       b[0] == 0xff ||				  /* multicast */
-	       (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d &&
-		   b[3] == 0xb8); /* 2001:db8::/32 documentation */
+	return (b[0] & 0xfe) == 0xfc || /* fc00::/7 unique local */
+	    (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
+	    (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) || /* fec0::/10 */
+	    b[0] == 0xff ||			       /* multicast */
+	    (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d &&
+		b[3] == 0xb8); /* 2001:db8::/32 documentation */
 }
 
 /* ---- one transfer ---- */
@@ -122,8 +121,7 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 
 /* Host header and request target of url, as they will be sent. */
 static int
-url_parts(const char *url, char *host, size_t hcap, char *target,
-    size_t tcap)
+url_parts(const char *url, char *host, size_t hcap, char *target, size_t tcap)
 {
 	char *h = NULL, *port = NULL, *path = NULL, *query = NULL, *user = NULL,
 	     *scheme = NULL;
@@ -213,10 +211,10 @@ set_options(CURL *h, const struct fed_fetch_cfg *c, struct xfer *x,
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, total < 5 ? total : 5L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, total);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)FED_FETCH_MAX);
-	curl_easy_setopt(h, CURLOPT_USERAGENT,
-	    c->user_agent ? c->user_agent : "hub");
+	curl_easy_setopt(
+	    h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FED_FETCH_MAX);
+	curl_easy_setopt(
+	    h, CURLOPT_USERAGENT, c->user_agent ? c->user_agent : "hub");
 	if (c->ca_file != NULL && c->ca_file[0] != '\0')
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_cb);
@@ -226,20 +224,32 @@ set_options(CURL *h, const struct fed_fetch_cfg *c, struct xfer *x,
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 }
 
-static int
-transfer_error(CURLcode rc, const struct xfer *x, const char *url,
-    struct err *e)
+/* Whether this thread's last fetch got no answer at all (see
+ * fed_fetch_no_answer). */
+static _Thread_local int no_answer;
+
+int
+fed_fetch_no_answer(void)
 {
+	return no_answer;
+}
+
+static int
+transfer_error(
+    CURLcode rc, const struct xfer *x, const char *url, struct err *e)
+{
+	no_answer = !x->too_big && rc != CURLE_FILESIZE_EXCEEDED;
 	if (x->refused)
-		return err_set(e, "%.200s resolves to a private or local "
-				  "address, which this hub does not fetch",
+		return err_set(e,
+		    "%.200s resolves to a private or local "
+		    "address, which this hub does not fetch",
 		    url);
 	if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return err_set(e, "%.200s sent more than 1 MiB", url);
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return err_set(e, "%.200s did not answer in time", url);
-	return err_set(e, "cannot fetch %.200s: %s", url,
-	    curl_easy_strerror(rc));
+	return err_set(
+	    e, "cannot fetch %.200s: %s", url, curl_easy_strerror(rc));
 }
 
 /* One GET without following redirects. */
@@ -267,9 +277,9 @@ get_once(CURL *h, const struct fed_fetch_cfg *c, const char *url,
 	curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
 	snprintf(d->type, sizeof(d->type), "%s", type ? type : "");
 	for (i = 0; d->type[i]; i++)
-		d->type[i] = d->type[i] == ';' ? '\0' :
-					       (char)tolower(
-						   (unsigned char)d->type[i]);
+		d->type[i] = d->type[i] == ';'
+		    ? '\0'
+		    : (char)tolower((unsigned char)d->type[i]);
 	snprintf(d->url, sizeof(d->url), "%s", url);
 	return 0;
 }
@@ -300,8 +310,8 @@ redirect_target(CURL *h, const struct fed_doc *d, char *next, size_t cap)
 
 /* Headers of a signed POST of body to url. */
 static struct curl_slist *
-post_headers(const char *url, const char *body, size_t len,
-    const char *key_id, EVP_PKEY *key, struct err *e)
+post_headers(const char *url, const char *body, size_t len, const char *key_id,
+    EVP_PKEY *key, struct err *e)
 {
 	char host[300], target[2048], date[40], digest[64], *sig;
 	static const char type[] = "application/activity+json";
@@ -436,7 +446,8 @@ fed_fetch(const struct fed_fetch_cfg *c, const char *url, const char *accept,
 			err_set(e, "%.200s redirects nowhere we fetch", cur);
 			break;
 		}
-		if (!strncmp(cur, "https://", 8) && strncmp(next, "https://", 8)) {
+		if (!strncmp(cur, "https://", 8) &&
+		    strncmp(next, "https://", 8)) {
 			err_set(e, "%.200s redirects from https to http", cur);
 			break;
 		}
@@ -454,7 +465,7 @@ static int
 as_type(const char *t)
 {
 	return !strcmp(t, "application/activity+json") ||
-	       !strcmp(t, "application/ld+json");
+	    !strcmp(t, "application/ld+json");
 }
 
 json_t *
@@ -464,6 +475,7 @@ fed_fetch_json(const struct fed_fetch_cfg *c, const char *url, struct err *e)
 	json_t *doc = NULL;
 	const char *id;
 
+	no_answer = 0;
 	if (fed_fetch(c, url, FED_ACCEPT_AS, &d, e) < 0)
 		return NULL;
 	if (d.status != 200)
@@ -473,11 +485,10 @@ fed_fetch_json(const struct fed_fetch_cfg *c, const char *url, struct err *e)
 		    d.type[0] ? d.type : "none");
 	else if ((doc = json_loadb(d.body.data ? d.body.data : "", d.body.len,
 		      0, NULL)) == NULL ||
-		 !json_is_object(doc))
+	    !json_is_object(doc))
 		err_set(e, "%.200s did not send a JSON object", url);
-	else if ((id = json_string_value(json_object_get(doc, "id"))) ==
-		     NULL ||
-		 strcmp(id, d.url) != 0) /* where it was served at last */
+	else if ((id = json_string_value(json_object_get(doc, "id"))) == NULL ||
+	    strcmp(id, d.url) != 0) /* where it was served at last */
 		err_set(e, "the document at %.200s says its id is %.200s", url,
 		    id ? id : "missing");
 	else {
@@ -492,8 +503,8 @@ fed_fetch_json(const struct fed_fetch_cfg *c, const char *url, struct err *e)
 /* ---- WebFinger ---- */
 
 static int
-split_handle(const char *handle, char *user, size_t ucap, char *host,
-    size_t hcap)
+split_handle(
+    const char *handle, char *user, size_t ucap, char *host, size_t hcap)
 {
 	const char *at;
 	size_t i, n;
@@ -528,7 +539,8 @@ self_link(const json_t *jrd)
 	const char *type;
 	size_t i;
 
-	json_array_foreach(json_object_get(jrd, "links"), i, l) {
+	json_array_foreach(json_object_get(jrd, "links"), i, l)
+	{
 		const char *rel = json_string_value(json_object_get(l, "rel"));
 		type = json_string_value(json_object_get(l, "type"));
 		if (rel != NULL && !strcmp(rel, "self") && type != NULL &&
@@ -550,27 +562,29 @@ fed_webfinger_resolve(const struct fed_fetch_cfg *c, const char *handle,
 	int rc = -1;
 
 	if (split_handle(handle, user, sizeof(user), host, sizeof(host)) < 0)
-		return err_set(e, "\"%.100s\" is not a handle like "
-				  "@name@host.example",
+		return err_set(e,
+		    "\"%.100s\" is not a handle like "
+		    "@name@host.example",
 		    handle);
-	snprintf(url, sizeof(url), "%s://%s/.well-known/webfinger?resource="
-	    "acct:%s%%40%s", c->allow_private ? "http" : "https", host, user,
-	    host);
-	if (fed_fetch(c, url, "application/jrd+json, application/json", &d,
-		e) < 0)
+	snprintf(url, sizeof(url),
+	    "%s://%s/.well-known/webfinger?resource="
+	    "acct:%s%%40%s",
+	    c->allow_private ? "http" : "https", host, user, host);
+	if (fed_fetch(c, url, "application/jrd+json, application/json", &d, e) <
+	    0)
 		return -1;
-	jrd = d.status == 200 ? json_loadb(d.body.data ? d.body.data : "",
-				    d.body.len, 0, NULL) :
-				NULL;
+	jrd = d.status == 200
+	    ? json_loadb(d.body.data ? d.body.data : "", d.body.len, 0, NULL)
+	    : NULL;
 	if (d.status == 404 || d.status == 410)
 		err_set(e, "%.100s has no account %.100s", host, user);
 	else if (jrd == NULL)
-		err_set(e, "%.100s sent no WebFinger answer (%ld)", host,
-		    d.status);
+		err_set(
+		    e, "%.100s sent no WebFinger answer (%ld)", host, d.status);
 	else if ((href = self_link(jrd)) == NULL ||
-		 (strncmp(href, "https://", 8) && strncmp(href, "http://", 7)))
-		err_set(e, "%.100s names no ActivityPub actor for %.100s",
-		    host, user);
+	    (strncmp(href, "https://", 8) && strncmp(href, "http://", 7)))
+		err_set(e, "%.100s names no ActivityPub actor for %.100s", host,
+		    user);
 	else if (strlen(href) >= cap)
 		err_set(e, "the actor's URL is too long");
 	else {
@@ -601,8 +615,8 @@ fed_url_origin(const char *url, char *out, size_t cap)
 	const char *p = strstr(url, "://"), *end;
 	size_t n;
 
-	if (p == NULL || (strncmp(url, "https://", 8) &&
-			     strncmp(url, "http://", 7)))
+	if (p == NULL ||
+	    (strncmp(url, "https://", 8) && strncmp(url, "http://", 7)))
 		return -1;
 	end = p + 3 + strcspn(p + 3, "/?#");
 	n = (size_t)(end - url);
@@ -637,7 +651,8 @@ public_key(const json_t *doc, const char *id)
 
 	if (json_is_object(pk))
 		return pk;
-	json_array_foreach(pk, i, k) {
+	json_array_foreach(pk, i, k)
+	{
 		const char *o = json_string_value(json_object_get(k, "owner"));
 		if (o != NULL && !strcmp(o, id))
 			return k;
@@ -658,31 +673,33 @@ check_key(const json_t *pk, const char *id, const char *org, struct err *e)
 {
 	const char *kid = json_string_value(json_object_get(pk, "id"));
 	const char *owner = json_string_value(json_object_get(pk, "owner"));
-	const char *pem = json_string_value(json_object_get(pk,
-	    "publicKeyPem"));
+	const char *pem =
+	    json_string_value(json_object_get(pk, "publicKeyPem"));
 	char korg[300];
 	EVP_PKEY *k;
 	int ok;
 
 	if (kid == NULL || owner == NULL || pem == NULL || strlen(pem) > 16384)
-		return err_set(e, "the actor's publicKey needs id, owner and "
-				  "publicKeyPem");
+		return err_set(e,
+		    "the actor's publicKey needs id, owner and "
+		    "publicKeyPem");
 	if (strcmp(owner, id) != 0)
 		return err_set(e, "the actor's key belongs to someone else");
-	if (fed_url_origin(kid, korg, sizeof(korg)) < 0 || strcmp(korg, org) != 0)
+	if (fed_url_origin(kid, korg, sizeof(korg)) < 0 ||
+	    strcmp(korg, org) != 0)
 		return err_set(e, "the actor's key id is on another host");
 	if ((k = fed_sig_public_key(pem)) == NULL)
 		return err_set(e, "the actor's publicKeyPem is not a key");
 	ok = EVP_PKEY_is_a(k, "ED25519") ||
-	     (EVP_PKEY_is_a(k, "RSA") && EVP_PKEY_get_bits(k) >=
-					      FED_SIG_MIN_RSA);
+	    (EVP_PKEY_is_a(k, "RSA") &&
+		EVP_PKEY_get_bits(k) >= FED_SIG_MIN_RSA);
 	EVP_PKEY_free(k);
 	return ok ? 0 : err_set(e, "the actor's key is too weak");
 }
 
 int
-fed_actor_from_json(const json_t *doc, const char *expect_id,
-    struct st_actor *a, struct err *e)
+fed_actor_from_json(
+    const json_t *doc, const char *expect_id, struct st_actor *a, struct err *e)
 {
 	const char *id = json_string_value(json_object_get(doc, "id"));
 	const char *inbox = json_string_value(json_object_get(doc, "inbox"));
@@ -691,12 +708,13 @@ fed_actor_from_json(const json_t *doc, const char *expect_id,
 
 	memset(a, 0, sizeof(*a));
 	if (id == NULL || (expect_id != NULL && strcmp(id, expect_id) != 0))
-		return err_set(e, "the actor's id is missing or not the URL "
-				  "asked for");
+		return err_set(e,
+		    "the actor's id is missing or not the URL "
+		    "asked for");
 	if (fed_url_origin(id, org, sizeof(org)) < 0 || strlen(id) > 500)
 		return err_set(e, "the actor's id is not an http(s) URL");
-	if ((a->kind = (uint8_t)actor_kind(json_string_value(
-		 json_object_get(doc, "type")))) == 0)
+	if ((a->kind = (uint8_t)actor_kind(
+		 json_string_value(json_object_get(doc, "type")))) == 0)
 		return err_set(e, "the document is not an actor");
 	if (inbox == NULL || fed_url_origin(inbox, iorg, sizeof(iorg)) < 0 ||
 	    strlen(inbox) > 500)
@@ -704,8 +722,8 @@ fed_actor_from_json(const json_t *doc, const char *expect_id,
 	if ((pk = public_key(doc, id)) == NULL || check_key(pk, id, org, e))
 		return pk == NULL ? err_set(e, "the actor has no publicKey")
 				  : -1;
-	shared = json_object_get(json_object_get(doc, "endpoints"),
-	    "sharedInbox");
+	shared =
+	    json_object_get(json_object_get(doc, "endpoints"), "sharedInbox");
 	a->iri = strdup(id);
 	a->inbox = strdup(inbox);
 	a->shared_inbox = dup_str(shared, 500);

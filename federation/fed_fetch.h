@@ -23,24 +23,24 @@ struct st_actor;
 
 #define FED_FETCH_MAX	    (1024 * 1024)
 #define FED_FETCH_REDIRECTS 3
-#define FED_ACCEPT_AS \
-	"application/activity+json, application/ld+json; " \
+#define FED_ACCEPT_AS                                                          \
+	"application/activity+json, application/ld+json; "                     \
 	"profile=\"https://www.w3.org/ns/activitystreams\""
 
 struct fed_fetch_cfg {
-	int allow_private;	/* tests and closed networks only */
-	long timeout;		/* seconds, whole request */
-	const char *ca_file;	/* NULL or "": the system's */
+	int allow_private;   /* tests and closed networks only */
+	long timeout;	     /* seconds, whole request */
+	const char *ca_file; /* NULL or "": the system's */
 	const char *user_agent;
-	const char *key_id;	/* sign GETs as this key (NULL: unsigned) */
+	const char *key_id; /* sign GETs as this key (NULL: unsigned) */
 	EVP_PKEY *key;
 };
 
 struct fed_doc {
 	long status;
-	char type[128];		/* Content-Type, lowercase, no parameters */
-	char url[1024];		/* where the document came from at last */
-	struct buf body;	/* free with buf_free */
+	char type[128];	 /* Content-Type, lowercase, no parameters */
+	char url[1024];	 /* where the document came from at last */
+	struct buf body; /* free with buf_free */
 };
 
 /* GET url with Accept: accept. Returns 0 with d filled (any status), or -1
@@ -69,8 +69,12 @@ void fed_post_free(struct fed_post *p);
 
 /* An ActivityPub document: status 200, an ActivityStreams content type,
  * a JSON object whose "id" is url. Returns a new reference or NULL. */
-json_t *fed_fetch_json(const struct fed_fetch_cfg *c, const char *url,
-    struct err *e);
+/* After a failed fed_fetch_json on this thread: 1 when the host did not
+ * answer at all (refused address, no connection, timeout), 0 when it
+ * answered (an error status, a wrong document). */
+int fed_fetch_no_answer(void);
+json_t *fed_fetch_json(
+    const struct fed_fetch_cfg *c, const char *url, struct err *e);
 
 /* "user@host" or "@user@host" to the actor's IRI through WebFinger
  * (https; http when private addresses are allowed, as in tests). */

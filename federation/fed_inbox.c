@@ -136,6 +136,15 @@ fed_local_activity_cc(struct st_txn *t, const struct st_actor *actor,
     const char *type, json_t *object, const char *to, json_t *cc,
     uint64_t parent, uint64_t *id)
 {
+	return fed_local_activity_aud(t, actor, type, object,
+	    to ? json_pack("[s]", to) : NULL, cc, parent, id);
+}
+
+int
+fed_local_activity_aud(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, json_t *to, json_t *cc, uint64_t parent,
+    uint64_t *id)
+{
 	char iri[700], when[32];
 	uint64_t n;
 	json_t *doc;
@@ -143,12 +152,15 @@ fed_local_activity_cc(struct st_txn *t, const struct st_actor *actor,
 
 	if ((rc = st_id_next(t, &n)) != 0) {
 		json_decref(object);
+		json_decref(to);
 		json_decref(cc);
 		return rc;
 	}
 	snprintf(iri, sizeof(iri), "%s/activities/%llu", actor->iri,
 	    (unsigned long long)n);
-	doc = fed_as2_activity(iri, type, actor->iri, object, to);
+	doc = fed_as2_activity(iri, type, actor->iri, object, NULL);
+	if (to != NULL)
+		json_object_set_new(doc, "to", to);
 	if (cc != NULL)
 		json_object_set_new(doc, "cc", cc);
 	fed_as2_time(time(NULL), when, sizeof(when));
@@ -654,11 +666,27 @@ interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 	return 0;
 }
 
+int
+fed_note_addressed(const json_t *note, const char *iri)
+{
+	const char *lists[] = { "to", "cc" };
+	const json_t *v;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(note, lists[k]), i,
+		    v) if (json_is_string(v) &&
+		    !strcmp(json_string_value(v), iri)) return 1;
+	return 0;
+}
+
 /* A new note id from from: index it as a reply, and tell the local
- * author replied to and the local actors mentioned. */
+ * author replied to and the local actors mentioned (when it is for them
+ * to see). */
 static int
 thread_and_notify(struct st_txn *t, const struct st_actor *from,
-    const json_t *note, uint64_t id)
+    const json_t *note, uint64_t id, int vis)
 {
 	const json_t *tag;
 	struct st_actor x;
@@ -671,11 +699,19 @@ thread_and_notify(struct st_txn *t, const struct st_actor *from,
 	if ((parent = parent_note(t, note, &po)) != 0) {
 		if ((rc = st_reply_add(t, parent, id)) != 0)
 			return rc;
-		if ((po.flags & ST_OF_LOCAL) && po.owner != from->id) {
-			if ((rc = notify(
+		/* Told only when the reply is for them to see: a direct
+		 * reply to someone else is not. */
+		if ((po.flags & ST_OF_LOCAL) && po.owner != from->id &&
+		    st_actor_get(t, po.owner, &x) == 0) {
+			k = vis <= ST_VIS_UNLISTED ||
+			    fed_note_addressed(note, x.iri);
+			st_actor_clear(&x);
+			if (k &&
+			    (rc = notify(
 				 t, po.owner, ST_N_REPLY, from->id, id)))
 				return rc;
-			told[ntold++] = po.owner;
+			if (k)
+				told[ntold++] = po.owner;
 		}
 	}
 	json_array_foreach(json_object_get(note, "tag"), i, tag)
@@ -688,7 +724,9 @@ thread_and_notify(struct st_txn *t, const struct st_actor *from,
 		for (k = 0; k < ntold && told[k] != x.id; k++)
 			;
 		if ((x.flags & ST_AF_LOCAL) && k == ntold &&
-		    x.kind == ST_AK_PERSON) {
+		    x.kind == ST_AK_PERSON &&
+		    (vis <= ST_VIS_UNLISTED ||
+			fed_note_addressed(note, x.iri))) {
 			rc = notify(t, x.id, ST_N_MENTION, from->id, id);
 			told[ntold++] = x.id;
 		}
@@ -755,7 +793,7 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		    ? st_object_put(t, &o, f->act->note_js, f->act->note_len)
 		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
-		rc = thread_and_notify(t, from, note, o.id);
+		rc = thread_and_notify(t, from, note, o.id, o.vis);
 	}
 	json_decref(note);
 	return rc;
@@ -874,9 +912,12 @@ fed_note_wanted(
 		    : NULL;
 	if (strcmp(a->type, "Create") || a->note == NULL)
 		return NULL;
+	/* Only for senders someone here follows: a stranger who merely
+	 * addresses a member must not make the hub fetch threads. */
 	irt = json_string_value(json_object_get(a->note, "inReplyTo"));
 	return http_iri(irt) && st_iri_get(t, irt, &id) != 0 &&
-		interested(t, from, a->note)
+		st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) >
+		    0
 	    ? irt
 	    : NULL;
 }

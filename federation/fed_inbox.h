@@ -64,8 +64,9 @@ int fed_inbox_apply(struct st_txn *t, void *arg, struct err *e);
 
 /* The note to fetch before applying a, or NULL: for an Announce by an
  * actor someone here follows, its object when not known here; for a
- * Create kept here, the note it replies to when not known here (the
- * thread is fetched upwards from there, a few levels). Borrowed from a. */
+ * Create by such an actor, the note it replies to when not known here
+ * (the thread is fetched upwards from there, a few levels). Borrowed
+ * from a. */
 const char *fed_note_wanted(struct st_txn *t, const struct fed_activity *a,
     const struct st_actor *from);
 /* A fetched note checked (attributed to author, on author's host) and
@@ -101,6 +102,9 @@ struct fed_answer {
 };
 int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
 
+/* Whether iri is in the note's to or cc. */
+int fed_note_addressed(const json_t *note, const char *iri);
+
 /* Store doc's compact JSON as object o (st_object_put). */
 struct st_obj;
 int fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc);
@@ -122,6 +126,10 @@ int fed_home_fanout(struct st_txn *t, uint64_t who, uint64_t note);
  * (stolen), to} stored (not served); *id its object id. */
 int fed_local_activity(struct st_txn *t, const struct st_actor *actor,
     const char *type, json_t *object, const char *to, uint64_t parent,
+    uint64_t *id);
+/* The same with to and cc lists (stolen; NULL: none). */
+int fed_local_activity_aud(struct st_txn *t, const struct st_actor *actor,
+    const char *type, json_t *object, json_t *to, json_t *cc, uint64_t parent,
     uint64_t *id);
 /* The same with a cc list (stolen; NULL: none). */
 int fed_local_activity_cc(struct st_txn *t, const struct st_actor *actor,

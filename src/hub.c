@@ -1123,8 +1123,10 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 	if (rc == 0)
 		rc = reach_addressed(t, p, &a, 0, remote, &nremote);
 	if (rc == 0 &&
-	    (rc = fed_local_activity(t, &a, "Update", json_incref(note),
-		 AS_PUBLIC, p->note, &upd)) == 0)
+	    (rc = fed_local_activity_aud(t, &a, "Update", json_incref(note),
+		 json_deep_copy(json_object_get(note, "to")),
+		 json_deep_copy(json_object_get(note, "cc")), p->note, &upd)) ==
+		0)
 		rc = fed_fanout_to(t, a.id, upd, p->vis != ST_VIS_DIRECT,
 		    remote, nremote, &p->queued);
 	json_decref(note);
@@ -1234,19 +1236,43 @@ untag(struct st_txn *t, uint64_t id)
 	return rc;
 }
 
-/* Tell the followers who got the note that it is gone: Delete with a
- * Tombstone, as Mastodon sends it. */
+/* The remote actors a note's to/cc name, at most max. */
+static size_t
+remote_audience(struct st_txn *t, const json_t *doc, uint64_t *ids, size_t max)
+{
+	const char *lists[] = { "to", "cc" };
+	struct st_actor x;
+	const json_t *v;
+	size_t i, n = 0;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(doc, lists[k]), i, v)
+		{
+			if (n == max || !json_is_string(v) ||
+			    st_actor_by_iri(t, json_string_value(v), &x) != 0)
+				continue;
+			if (!(x.flags & ST_AF_LOCAL))
+				ids[n++] = x.id;
+			st_actor_clear(&x);
+		}
+	return n;
+}
+
+/* Tell those who got the note that it is gone: Delete with a Tombstone,
+ * as Mastodon sends it, addressed as the note was, to its author's
+ * followers (unless it was direct) and the remote actors it named. */
 static int
 announce_delete(struct st_txn *t, const struct st_obj *note)
 {
+	uint64_t remote[MENTIONS_MAX * 2];
 	struct st_actor a;
 	struct buf b;
 	json_t *doc = NULL, *ts;
 	uint64_t del;
+	size_t n = 0;
 	int rc;
 
-	if (note->vis == ST_VIS_DIRECT)
-		return 0;
 	buf_init(&b, 0);
 	if ((rc = st_actor_get(t, note->owner, &a)) != 0)
 		return rc;
@@ -1255,14 +1281,19 @@ announce_delete(struct st_txn *t, const struct st_obj *note)
 	buf_free(&b);
 	ts = json_pack(
 	    "{s:O,s:s}", "id", json_object_get(doc, "id"), "type", "Tombstone");
-	json_decref(doc);
 	if (ts == NULL) {
+		json_decref(doc);
 		st_actor_clear(&a);
 		return ST_EIO;
 	}
-	if ((rc = fed_local_activity(
-		 t, &a, "Delete", ts, AS_PUBLIC, note->id, &del)) == 0)
-		rc = fed_fanout(t, a.id, del, NULL);
+	n = remote_audience(t, doc, remote, sizeof(remote) / sizeof(*remote));
+	if ((rc = fed_local_activity_aud(t, &a, "Delete", ts,
+		 json_deep_copy(json_object_get(doc, "to")),
+		 json_deep_copy(json_object_get(doc, "cc")), note->id, &del)) ==
+	    0)
+		rc = fed_fanout_to(
+		    t, a.id, del, note->vis != ST_VIS_DIRECT, remote, n, NULL);
+	json_decref(doc);
 	st_actor_clear(&a);
 	return rc;
 }
@@ -1283,15 +1314,14 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 	if (by != 0 && o.owner != by)
 		return err_set(e, "you can delete only your own notes"),
 		       HUB_FORBIDDEN;
-	if ((rc = untag(t, id)) != 0 ||
+	/* The Delete first: it is addressed from the note's audience. */
+	if ((rc = announce_delete(t, &o)) != 0 || (rc = untag(t, id)) != 0 ||
 	    (rc = st_outbox_del(t, o.owner, id)) != 0 ||
 	    (rc = tombstone(t, &o, "Note")) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	act.id = o.parent;
 	if ((rc = tombstone(t, &act, "Create")) != 0 ||
 	    (rc = st_counter_add(t, "local_posts", -1)) != 0)
-		return err_set(e, "%s", st_strerror(rc)), rc;
-	if ((rc = announce_delete(t, &o)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	return st_actor_touch(t, o.owner, -1, 0);
 }
@@ -1448,9 +1478,14 @@ react_apply(struct st_txn *t, void *arg, struct err *e)
 			rc = st_react_del(t, note, j->type, me.id);
 		else if (rc == 0)
 			rc = st_react_put(t, note, j->type, me.id, act);
-		if (rc == 0 && j->type == ST_REACT_ANNOUNCE && j->undo)
+		/* A boost is listed in the outbox, where the booster's own
+		 * note already is (under the same key) when it is theirs:
+		 * that entry stays as it is. */
+		if (rc == 0 && j->type == ST_REACT_ANNOUNCE && j->undo &&
+		    owner.id != me.id)
 			rc = st_outbox_del(t, me.id, note);
-		else if (rc == 0 && j->type == ST_REACT_ANNOUNCE &&
+		else if (rc == 0 && j->type == ST_REACT_ANNOUNCE && !j->undo &&
+		    owner.id != me.id &&
 		    (rc = st_object_peek(t, act, &o, &js, &len)) == 0 &&
 		    (rc = st_outbox_add(
 			 t, me.id, note, act, ST_VIS_PUBLIC, js, len)) == 0)

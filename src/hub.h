@@ -31,6 +31,7 @@ struct hub {
 	struct st_db *db;
 	struct fed_deliver *deliver; /* hubd only: the delivery worker */
 	struct worker *fetcher;	     /* hubd only: blocking fetches */
+	struct worker *api_worker;   /* hubd only: members' blocking calls */
 	void *instance_key; /* EVP_PKEY, parsed once when first needed */
 };
 

@@ -400,6 +400,16 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	return EX_OK;
 }
 
+/* Print " " and s (from another server) with control characters as '?',
+ * so no escape sequence reaches the admin's terminal. */
+static void
+print_remote(const char *prefix, const char *s)
+{
+	fputs(prefix, stdout);
+	for (; s != NULL && *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
 /* A read transaction and the id of the member name; an exit code. */
 static int
 member_txn(struct hub *h, const char *name, struct st_txn **t, uint64_t *me)
@@ -453,13 +463,13 @@ cmd_notifications(struct hub *h, const char *name)
 		fed_as2_time((time_t)n[i].time, when, sizeof(when));
 		printf("%s  %-14s", when, st_notify_name(n[i].type));
 		if (st_actor_get(t, n[i].actor, &a) == 0) {
-			printf(" %s", a.iri);
+			print_remote(" ", a.iri);
 			st_actor_clear(&a);
 		}
 		if (n[i].object &&
 		    st_object_peek(t, n[i].object, &o, &js, &len) == 0 &&
 		    (note = json_loadb(js, len, 0, NULL)) != NULL) {
-			printf(" %s",
+			print_remote(" ",
 			    json_string_value(json_object_get(note, "id")));
 			json_decref(note);
 		}
@@ -490,12 +500,12 @@ cmd_reports(struct hub *h)
 		fed_as2_time((time_t)r[i].time, when, sizeof(when));
 		printf("%s  from", when);
 		if (st_actor_get(t, r[i].reporter, &a) == 0) {
-			printf(" %s", a.iri);
+			print_remote(" ", a.iri);
 			st_actor_clear(&a);
 		}
 		printf("\n  about");
 		if (r[i].target && st_actor_get(t, r[i].target, &a) == 0) {
-			printf(" %s", a.iri);
+			print_remote(" ", a.iri);
 			st_actor_clear(&a);
 		}
 		buf_init(&b, 0);
@@ -507,8 +517,8 @@ cmd_reports(struct hub *h)
 			size_t j;
 
 			json_array_foreach(json_object_get(flag, "object"), j,
-			    v) printf("\n    %s", json_string_value(v));
-			printf("\n  says: %s",
+			    v) print_remote("\n    ", json_string_value(v));
+			print_remote("\n  says: ",
 			    json_string_value(
 				json_object_get(flag, "content")));
 		}
@@ -687,10 +697,10 @@ queue_each(void *ctx, const struct st_job *j)
 	}
 	if ((c = view_host(v, host)) == NULL)
 		return 0;
-	if (c->n++ == 0) {
+	if (c->n++ == 0)
 		c->next = j->due;
+	if (j->tries > c->tries) /* the most tries of the host's jobs */
 		c->tries = j->tries;
-	}
 	return 0;
 }
 

@@ -129,6 +129,11 @@ start_federation(struct hub *hub, struct err *e)
 	(void)key_id;
 	if ((hub->fetcher = worker_start()) == NULL)
 		return err_set(e, "cannot start the fetch worker");
+	/* Members' own calls have their own worker: remote input that
+	 * makes the hub fetch (keys, threads, boosted notes) must not keep
+	 * them waiting. */
+	if ((hub->api_worker = worker_start()) == NULL)
+		return err_set(e, "cannot start the API worker");
 	/* ua is copied by pointer: keep it for the process's life. */
 	static char agent[400];
 	memcpy(agent, ua, sizeof(agent));
@@ -223,6 +228,7 @@ main(int argc, char **argv)
 	http_stop(&s);
 	/* Suspended requests are answered: now the workers can go. */
 	worker_stop(hub.fetcher);
+	worker_stop(hub.api_worker);
 	fed_deliver_stop(hub.deliver);
 	inbox_keys_free();
 	if (warming)

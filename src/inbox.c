@@ -356,7 +356,7 @@ verify(struct inbox_job *j)
 #define COOL_SECS  300
 
 static struct {
-	char host[128];
+	char what[512]; /* a host, or a key id */
 	time_t until;
 } cool[COOL_HOSTS];
 static pthread_mutex_t cool_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -371,28 +371,37 @@ cooling(const char *key_id)
 	fed_url_host(key_id, host, sizeof(host));
 	pthread_mutex_lock(&cool_mu);
 	for (i = 0; i < COOL_HOSTS && !hit; i++)
-		hit = cool[i].until > now && !strcasecmp(cool[i].host, host);
+		hit = cool[i].until > now &&
+		    (!strcasecmp(cool[i].what, host) ||
+			!strcmp(cool[i].what, key_id));
 	pthread_mutex_unlock(&cool_mu);
 	return hit;
 }
 
+/* Cool down the host of key_id when it did not answer at all (a flood
+ * naming keys there costs one fetch), else only that key id: a host that
+ * answers must not be shut out for everyone by one request naming a key
+ * it does not have. */
 static void
-cool_down(const char *key_id)
+cool_down(const char *key_id, int no_answer)
 {
-	char host[128];
+	char what[sizeof(cool[0].what)];
 	int i, oldest = 0;
 
-	fed_url_host(key_id, host, sizeof(host));
+	if (no_answer)
+		fed_url_host(key_id, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "%s", key_id);
 	pthread_mutex_lock(&cool_mu);
 	for (i = 0; i < COOL_HOSTS; i++) {
-		if (!strcasecmp(cool[i].host, host)) {
+		if (!strcmp(cool[i].what, what)) {
 			oldest = i;
 			break;
 		}
 		if (cool[i].until < cool[oldest].until)
 			oldest = i;
 	}
-	snprintf(cool[oldest].host, sizeof(cool[oldest].host), "%s", host);
+	snprintf(cool[oldest].what, sizeof(cool[oldest].what), "%s", what);
 	cool[oldest].until = time(NULL) + COOL_SECS;
 	pthread_mutex_unlock(&cool_mu);
 }
@@ -444,7 +453,7 @@ fetch_key(struct http_req *r, const char *key_id, time_t queued)
 		st_actor_clear(&a);
 	} else {
 		log_msg(LOG_INFO, "cannot fetch signer %s: %s", key_id, e.msg);
-		cool_down(key_id);
+		cool_down(key_id, fed_fetch_no_answer());
 	}
 	if (rc == 0 && owns)
 		http_rerun(r);

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "fed_as2.h"
 #include "fed_deliver.h"
+#include "fed_inbox.h"
 #include "fed_webfinger.h"
 #include "http.h"
 #include "hub.h"
@@ -1213,7 +1214,7 @@ api_defer(struct http_req *r, struct api_job *j)
 	j->hub = r->srv->hub;
 	snprintf(j->user, sizeof(j->user), "%s", r->user);
 	http_suspend(r);
-	if (worker_submit(r->srv->hub->fetcher, api_run, j) != 0) {
+	if (worker_submit(r->srv->hub->api_worker, api_run, j) != 0) {
 		api_job_free(j);
 		api_answer(r, 503,
 		    json_pack("{s:s}", "error",
@@ -1379,7 +1380,8 @@ route_api_notifications(struct http_req *r)
 	struct st_txn *t;
 	const char *js;
 	size_t len;
-	char next[80], when[32];
+	char next[80], when[32], my_iri[600];
+	json_t *note;
 	int k, i, more = 0;
 
 	if (max_s != NULL && parse_id(max_s, &before) < 0)
@@ -1389,6 +1391,11 @@ route_api_notifications(struct http_req *r)
 	k = st_name_get(t, r->user, &me) == 0
 	    ? st_notify_page(t, me, before, n, PAGE_SIZE, &more)
 	    : 0;
+	my_iri[0] = '\0';
+	if (k > 0 && st_actor_get(t, me, &a) == 0) {
+		snprintf(my_iri, sizeof(my_iri), "%s", a.iri);
+		st_actor_clear(&a);
+	}
 	for (i = 0; i < k; i++) {
 		fed_as2_time((time_t)n[i].time, when, sizeof(when));
 		it = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)n[i].id,
@@ -1401,9 +1408,16 @@ route_api_notifications(struct http_req *r)
 		}
 		if (n[i].object != 0 &&
 		    st_object_peek(t, n[i].object, &o, &js, &len) == 0 &&
-		    o.kind == ST_K_NOTE)
-			json_object_set_new(
-			    it, "note", json_loadb(js, len, 0, NULL));
+		    o.kind == ST_K_NOTE &&
+		    (note = json_loadb(js, len, 0, NULL)) != NULL) {
+			/* Only what the member may see (defence in depth:
+			 * notifications are made only for those). */
+			if (o.vis <= ST_VIS_UNLISTED || o.owner == me ||
+			    (my_iri[0] && fed_note_addressed(note, my_iri)))
+				json_object_set_new(it, "note", note);
+			else
+				json_decref(note);
+		}
 		json_array_append_new(items, it);
 	}
 	st_read_end(t);

@@ -250,21 +250,28 @@ st_queue_scan(struct st_txn *t, uint64_t now, int max,
 	struct st_job j;
 	MDB_cursor *c;
 	MDB_val k, d;
-	int rc, n = 0;
+	int rc, n = 0, visited = 0, r;
 
 	*next = 0;
 	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_QUEUE), &c)) != 0)
 		return st_from_mdb(rc);
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 && n < max;
-	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT), n++) {
+	/* Skipped rows (a host with enough jobs taken) do not count toward
+	 * max, so one host's backlog cannot hide every other host's jobs;
+	 * they are bounded apart. */
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
+	     rc == 0 && n < max && visited < max * ST_SCAN_SKIP_FACTOR;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT), visited++) {
 		if (job_decode(&k, &d, &j) != 0)
 			continue;
 		if (j.due > now) {
 			*next = j.due;
 			break;
 		}
-		if (cb(ctx, &j))
+		if ((r = cb(ctx, &j)) == ST_SCAN_SKIP)
+			continue;
+		if (r != 0)
 			break;
+		n++;
 	}
 	mdb_cursor_close(c);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
@@ -346,6 +353,17 @@ st_queue_retry(struct st_txn *t, struct st_job *job, uint64_t due)
 		return rc;
 	job->due = due;
 	job->tries++;
+	return job_put(t, job);
+}
+
+int
+st_queue_move(struct st_txn *t, struct st_job *job, uint64_t due)
+{
+	int rc;
+
+	if ((rc = st_queue_del(t, job)) != 0)
+		return rc;
+	job->due = due;
 	return job_put(t, job);
 }
 

@@ -49,10 +49,14 @@ struct st_job {
 
 /* Queue a delivery due at due; job->id is set. */
 int st_queue_add(struct st_txn *t, struct st_job *job);
-/* Call cb for each job due at or before now, earliest first, reading at
- * most max rows; stop when cb returns nonzero. *next receives the due
- * time of the first job not due yet (0 when none was reached). Returns 0
- * or a negative code. */
+/* Call cb for each job due at or before now, earliest first, taking at
+ * most max; stop when cb returns nonzero, other than ST_SCAN_SKIP (the
+ * job was passed over: not counted in max, though at most
+ * max * ST_SCAN_SKIP_FACTOR rows are read in all). *next receives the
+ * due time of the first job not due yet (0 when none was reached).
+ * Returns 0 or a negative code. */
+#define ST_SCAN_SKIP	    2
+#define ST_SCAN_SKIP_FACTOR 16
 int st_queue_scan(struct st_txn *t, uint64_t now, int max,
     int (*cb)(void *ctx, const struct st_job *job), void *ctx, uint64_t *next);
 /* The earliest due time, or 0 when the queue is empty. */
@@ -61,6 +65,8 @@ uint64_t st_queue_next(struct st_txn *t);
 int st_queue_del(struct st_txn *t, const struct st_job *job);
 /* Move a job to a new due time with tries counted. */
 int st_queue_retry(struct st_txn *t, struct st_job *job, uint64_t due);
+/* Move a job to a new due time, tries unchanged (it was not sent). */
+int st_queue_move(struct st_txn *t, struct st_job *job, uint64_t due);
 /* Call cb for every job, earliest first; stop when cb returns nonzero. */
 int st_queue_each(struct st_txn *t,
     int (*cb)(void *ctx, const struct st_job *job), void *ctx);

@@ -278,7 +278,7 @@ def hostile(b, eve):
         st, body = eve.post(inbox, eve.activity("Follow", bob),
                             key_id=Eve.base + "/users/nobody#main-key")
     ok(st == 401 and Eve.gets - n == 1,
-       "keys that cannot be fetched: one fetch per host, then a cool-off "
+       "a key that cannot be fetched: one fetch, then a cool-off "
        "(%d fetches for 5 requests)" % (Eve.gets - n))
     st, body = eve.post(inbox, eve.activity("Follow", bob),
                         host="elsewhere.example")
@@ -323,6 +323,14 @@ def hostile(b, eve):
     ok(follows(b, "followers", "bob") == [eve.iri] and
        b.ctl("check").stdout == before,
        "none of that changed anything")
+    # The host answered (404): only that key id cools down, so a request
+    # naming a missing key cannot shut out the host's other actors.
+    zoe = Player("zoe")
+    st, body = zoe.post(inbox, zoe.activity("Follow", bob))
+    ok(st == 202, "another actor of that host is still taken (%d %s)" %
+       (st, body[:120]))
+    st, body = zoe.post(inbox, zoe.activity("Undo", zoe.activity(
+        "Follow", bob)))
     undo = eve.activity("Undo", follow)
     st, body = eve.post(b.base + "/inbox", undo)
     ok(st == 202 and follows(b, "followers", "bob") == [],

@@ -214,6 +214,10 @@ def main():
         r = api(b, tb, "/api/hub/boost", {"id": dm})
         ok(r.status == 403, "a direct note cannot be boosted (%d)" %
            r.status)
+        r = a.ctl("delete", dm)
+        ok(r.returncode == 0 and
+           wait_for(lambda: dm not in timeline(b, "bob")),
+           "alice deletes her direct note: the Delete reaches bob too")
         r = api(b, tb, "/api/hub/like", {"id": "http://127.0.0.1:9/x"})
         ok(r.status == 404, "liking an unknown note: 404 (%d %s)" %
            (r.status, r.body[:120]))
@@ -294,6 +298,13 @@ def reports_and_deletion(a, ta, note):
     st, body = m.post(inbox, m.activity("Flag", "http://127.0.0.1:9/x"))
     ok(st == 202 and a.ctl("reports").stdout.count("from") == 1,
        "a Flag about nobody here is not kept")
+    st, body = m.post(inbox, m.activity(
+        "Flag", [alice, "http://x.example/\u001b[2Jwiped"],
+        content="\u001b]0;owned\u0007"))
+    out = a.ctl("reports").stdout
+    ok(st == 202 and "\x1b" not in out and "\x07" not in out and
+       "?[2Jwiped" in out,
+       "control characters in a report never reach the terminal")
     st, body = m.post(inbox, m.activity("Like", note))
     ok(st == 202 and total(a, note + "/likes") == 1,
        "a remote Like is counted")
