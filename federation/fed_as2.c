@@ -200,6 +200,8 @@ fed_as2_note(const struct fed_note *n)
 		json_object_set_new(o, "updated", json_string(when));
 	}
 	set_audience(o, n);
+	if (n->audience != NULL)
+		json_object_set_new(o, "audience", json_string(n->audience));
 	json_object_set_new(o, "inReplyTo",
 	    n->in_reply_to ? json_string(n->in_reply_to) : json_null());
 	json_object_set_new(

@@ -41,6 +41,7 @@ struct fed_note {
 	const char *content;	 /* HTML */
 	const char *summary;	 /* content warning, or NULL */
 	const char *in_reply_to; /* or NULL */
+	const char *audience;	 /* the group posted into, or NULL */
 	const char *base_url;	 /* for hashtag hrefs */
 	const char *const *tags; /* lowercase, without '#' */
 	size_t ntags;

@@ -547,13 +547,16 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 			   "the note's id is not on the sender's "
 			   "host"),
 		       NULL;
-	return json_pack("{s:s,s:s,s:s,s:o*,s:o*,s:o*,s:o,s:o,s:o,s:o,s:o,"
-			 "s:b,s:o}",
+	return json_pack("{s:s,s:s,s:s,s:o*,s:o*,s:o*,s:o*,s:o,s:o,s:o,s:o,"
+			 "s:o,s:b,s:o}",
 	    "id", id, "type", type, "attributedTo", by, "url",
 	    url_value(json_object_get(o, "url")), "published",
 	    time_value(json_object_get(o, "published")), "inReplyTo",
-	    url_value(json_object_get(o, "inReplyTo")), "to",
-	    audience(json_object_get(o, "to")), "cc",
+	    url_value(json_object_get(o, "inReplyTo")), "audience",
+	    url_value(json_is_array(json_object_get(o, "audience"))
+		    ? json_array_get(json_object_get(o, "audience"), 0)
+		    : json_object_get(o, "audience")),
+	    "to", audience(json_object_get(o, "to")), "cc",
 	    audience(json_object_get(o, "cc")), "name",
 	    clean_html(json_object_get(o, "name"), 1), "summary",
 	    clean_html(json_object_get(o, "summary"), 1), "content",
@@ -664,6 +667,67 @@ interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 				return 1;
 		}
 	return 0;
+}
+
+/* A local group the note is posted into (named in to, cc or audience)
+ * whose accepted follower the author is: relay it. */
+static int
+relay_into(struct st_txn *t, const char *iri, const json_t *note,
+    uint64_t note_id, uint64_t author, int *queued)
+{
+	char followers[600];
+	struct st_actor g;
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	uint64_t act;
+	int rc, state;
+
+	if (iri == NULL || st_actor_by_iri(t, iri, &g) != 0)
+		return 0;
+	rc = 0;
+	if (!(g.flags & ST_AF_LOCAL) || g.kind != ST_AK_GROUP ||
+	    (g.flags & ST_AF_DELETED) || strcmp(g.iri, iri) != 0 ||
+	    st_follow_get(t, author, g.id, &state, NULL) != 0 ||
+	    state != ST_FOLLOW_ACCEPTED ||
+	    st_react_get(t, note_id, ST_REACT_ANNOUNCE, g.id, NULL) == 0)
+		goto out; /* not a member, or relayed already */
+	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
+	if ((rc = fed_local_activity_aud(t, &g, "Announce",
+		 json_incref(json_object_get(note, "id")),
+		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers),
+		 note_id, &act)) != 0 ||
+	    (rc = st_react_put(t, note_id, ST_REACT_ANNOUNCE, g.id, act)) !=
+		0 ||
+	    (rc = st_object_peek(t, act, &o, &js, &len)) != 0 ||
+	    (rc = st_outbox_add(
+		 t, g.id, note_id, act, ST_VIS_PUBLIC, js, len)) != 0 ||
+	    (rc = fed_fanout_to(t, g.id, act, 1, NULL, 0, queued)) != 0)
+		goto out;
+	rc = fed_home_fanout(t, g.id, note_id);
+out:
+	st_actor_clear(&g);
+	return rc;
+}
+
+int
+fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
+    uint64_t author, int vis, int *queued)
+{
+	const char *lists[] = { "to", "cc" };
+	const json_t *v;
+	size_t i;
+	int k, rc = 0;
+
+	if (vis > ST_VIS_UNLISTED) /* private groups: not yet */
+		return 0;
+	rc = relay_into(t, json_string_value(json_object_get(note, "audience")),
+	    note, note_id, author, queued);
+	for (k = 0; k < 2 && rc == 0; k++)
+		json_array_foreach(json_object_get(note, lists[k]), i,
+		    v) if (rc == 0 && json_is_string(v)) rc = relay_into(t,
+		    json_string_value(v), note, note_id, author, queued);
+	return rc;
 }
 
 int
@@ -793,7 +857,9 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		    ? st_object_put(t, &o, f->act->note_js, f->act->note_len)
 		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
-		rc = thread_and_notify(t, from, note, o.id, o.vis);
+		if ((rc = thread_and_notify(t, from, note, o.id, o.vis)) == 0)
+			rc = fed_group_relay(
+			    t, note, o.id, from->id, o.vis, &f->queued);
 	}
 	json_decref(note);
 	return rc;
@@ -1238,7 +1304,29 @@ fed_follow_apply(struct st_txn *t, void *arg, struct err *e)
 		return rc;
 	}
 	rc = st_follow_get(t, me.id, them.id, &state, &follow_obj);
-	if (!f->undo && rc == 0 && state == ST_FOLLOW_ACCEPTED) {
+	if (them.flags & ST_AF_LOCAL) {
+		/* On this hub: no activity to send, the same rules. */
+		if (f->undo)
+			f->already = rc != 0;
+		else
+			f->already = rc == 0;
+		if (f->undo && rc == 0)
+			rc = st_follow_del(t, me.id, them.id);
+		else if (!f->undo && rc != 0 && me.id == them.id)
+			rc = (err_set(e, "you cannot follow yourself"),
+			    ST_INVAL);
+		else if (!f->undo && rc != 0 &&
+		    (rc = st_follow_put(t, me.id, them.id,
+			 (them.flags & ST_AF_LOCKED) ? ST_FOLLOW_PENDING
+						     : ST_FOLLOW_ACCEPTED,
+			 0)) == 0)
+			rc = notify(t, them.id,
+			    (them.flags & ST_AF_LOCKED) ? ST_N_FOLLOW_REQUEST
+							: ST_N_FOLLOW,
+			    me.id, 0);
+		else
+			rc = 0;
+	} else if (!f->undo && rc == 0 && state == ST_FOLLOW_ACCEPTED) {
 		f->already = 1;
 		rc = 0;
 	} else if (!f->undo) { /* new, or pending: (re)send the Follow */

@@ -102,6 +102,16 @@ struct fed_answer {
 };
 int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
 
+/* Communities (FEP-1b12): each local group a note is posted into (named
+ * in its audience, to or cc) by one of its members (an accepted
+ * follower) announces it to the group's followers: Announce{actor: the
+ * group, object: the note's id, to: Public, cc: the group's followers},
+ * also listed in the group's outbox and put on the home timelines of its
+ * members here. Once per group and note; public and unlisted notes
+ * only, for now. */
+int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
+    uint64_t author, int vis, int *queued);
+
 /* Whether iri is in the note's to or cc. */
 int fed_note_addressed(const json_t *note, const char *iri);
 

@@ -546,7 +546,8 @@ struct hub_post {
 	char mention_iri[MENTIONS_MAX][512];
 	char mention_name[MENTIONS_MAX][320];
 	char in_reply_to[600];
-	uint64_t edit; /* the note edited; 0: a new note */
+	char audience[512]; /* the community posted into, or "" */
+	uint64_t edit;	    /* the note edited; 0: a new note */
 	char iri[600];
 	time_t now;
 	uint64_t note, act; /* ids, once stored */
@@ -795,6 +796,35 @@ reply_target(struct hub_post *p, const char *iri, struct err *e)
 	return 0;
 }
 
+/* The note goes into the community named group (of this hub): it is
+ * addressed, and is its audience. */
+static int
+post_into(struct hub_post *p, const char *group, struct err *e)
+{
+	struct st_actor g;
+	struct st_txn *t;
+	uint64_t id;
+	int rc;
+
+	if ((rc = st_read_begin(p->h->db, &t)) != 0)
+		return err_set(e, "storage is not available"), rc;
+	rc = st_name_get(t, group, &id);
+	if (rc == 0)
+		rc = st_actor_get(t, id, &g);
+	st_read_end(t);
+	if (rc == 0 && (g.kind != ST_AK_GROUP || (g.flags & ST_AF_DELETED))) {
+		st_actor_clear(&g);
+		rc = ST_NOTFOUND;
+	}
+	if (rc != 0)
+		return err_set(e, "there is no community called \"%s\"", group),
+		       HUB_INVALID;
+	address(p, &g);
+	snprintf(p->audience, sizeof(p->audience), "%s", g.iri);
+	st_actor_clear(&g);
+	return 0;
+}
+
 /* Link each resolved mention in the HTML to its actor's IRI. */
 static void
 link_mentions(struct hub_post *p, struct text_mention *m, int nm)
@@ -840,6 +870,11 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (opts->in_reply_to != NULL && opts->in_reply_to[0] &&
 	    (*rc = reply_target(p, opts->in_reply_to, e)) != 0) {
+		hub_post_free(p);
+		return NULL;
+	}
+	if (opts->group != NULL && opts->group[0] &&
+	    (*rc = post_into(p, opts->group, e)) != 0) {
 		hub_post_free(p);
 		return NULL;
 	}
@@ -930,6 +965,7 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 	    .content = p->html,
 	    .summary = p->cw,
 	    .in_reply_to = p->in_reply_to[0] ? p->in_reply_to : NULL,
+	    .audience = p->audience[0] ? p->audience : NULL,
 	    .base_url = p->h->cfg->base_url,
 	    .tags = tags,
 	    .ntags = (size_t)p->ntags,
@@ -1009,6 +1045,33 @@ reach_addressed(struct st_txn *t, struct hub_post *p, const struct st_actor *a,
 	return rc;
 }
 
+/* Only members (accepted followers) post into a community. */
+static int
+community_member(struct st_txn *t, const struct hub_post *p,
+    const struct st_actor *a, struct err *e)
+{
+	struct st_actor g;
+	int state = -1;
+
+	if (st_actor_by_iri(t, p->audience, &g) != 0)
+		return err_set(e, "that community no longer exists"), ST_GONE;
+	if (st_follow_get(t, a->id, g.id, &state, NULL) != 0 ||
+	    state != ST_FOLLOW_ACCEPTED)
+		state = -1;
+	st_actor_clear(&g);
+	if (state < 0)
+		return err_set(e,
+			   "join the community first (follow it), "
+			   "then post into it"),
+		       HUB_FORBIDDEN;
+	if (p->vis > ST_VIS_UNLISTED)
+		return err_set(e,
+			   "posts into a community are public or "
+			   "unlisted for now"),
+		       HUB_INVALID;
+	return 0;
+}
+
 /* The note p replies to: its id and its author's (0 when none). */
 static void
 parent_of(struct st_txn *t, const struct hub_post *p, uint64_t *parent,
@@ -1052,6 +1115,10 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 
 	if ((rc = post_member(t, p->name, &a, e)) != 0)
 		return rc;
+	if (p->audience[0] && (rc = community_member(t, p, &a, e)) != 0) {
+		st_actor_clear(&a);
+		return rc;
+	}
 	p->queued = 0;
 	parent_of(t, p, &parent, &parent_owner);
 	if ((rc = store_note(t, p, &a)) == 0 &&
@@ -1063,6 +1130,15 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 		0)
 		rc = fed_fanout_to(t, a.id, p->act, p->vis != ST_VIS_DIRECT,
 		    remote, nremote, &p->queued);
+	if (rc == 0 && p->audience[0]) {
+		json_t *doc = json_pack(
+		    "{s:s,s:s}", "id", p->iri, "audience", p->audience);
+
+		rc = doc
+		    ? fed_group_relay(t, doc, p->note, a.id, p->vis, &p->queued)
+		    : ST_EIO;
+		json_decref(doc);
+	}
 	st_actor_clear(&a);
 	if (rc != 0 && rc != HUB_FORBIDDEN)
 		err_set(e, "cannot store the note: %s", st_strerror(rc));
@@ -1804,6 +1880,44 @@ follow_apply(struct st_txn *t, void *arg, struct err *e)
 	return fed_follow_apply(t, &j->f, e);
 }
 
+/* The actor of this hub that what names: its URL, or a handle on this
+ * hub's host. ST_NOTFOUND otherwise. */
+static int
+local_actor(struct hub *h, const char *what, struct st_actor *a)
+{
+	size_t blen = strlen(h->cfg->base_url);
+	const char *at, *user = what;
+	char name[64];
+	struct st_txn *t;
+	uint64_t id;
+	size_t i;
+	int rc = ST_NOTFOUND;
+
+	if (st_read_begin(h->db, &t) != 0)
+		return ST_EIO;
+	if (!strncmp(what, h->cfg->base_url, blen) && what[blen] == '/')
+		rc = st_actor_by_iri(t, what, a);
+	else {
+		user += *user == '@';
+		at = strchr(user, '@');
+		if (at != NULL && (size_t)(at - user) < sizeof(name) &&
+		    !strcasecmp(at + 1, h->cfg->host)) {
+			for (i = 0; user + i < at; i++)
+				name[i] = (char)tolower((unsigned char)user[i]);
+			name[i] = '\0';
+			if ((rc = st_name_get(t, name, &id)) == 0)
+				rc = st_actor_get(t, id, a);
+		}
+	}
+	st_read_end(t);
+	if (rc == 0 &&
+	    (!(a->flags & ST_AF_LOCAL) || (a->flags & ST_AF_DELETED))) {
+		st_actor_clear(a);
+		rc = ST_NOTFOUND;
+	}
+	return rc;
+}
+
 int
 hub_follow(struct hub *h, const char *name, const char *what, int undo,
     int *already, struct err *e)
@@ -1812,7 +1926,8 @@ hub_follow(struct hub *h, const char *name, const char *what, int undo,
 	struct st_actor them;
 	int rc;
 
-	if ((rc = hub_resolve(h, what, &them, e)) != 0)
+	if (local_actor(h, what, &them) != 0 &&
+	    (rc = hub_resolve(h, what, &them, e)) != 0)
 		return rc;
 	j.f.target = them.id;
 	rc = st_write(h->db, follow_apply, &j, e);

@@ -76,7 +76,8 @@ struct hub_post_opts {
 	const char *cw;		 /* content warning, or NULL */
 	const char *in_reply_to; /* IRI of a note known here, or NULL */
 	const char *edit;	 /* hub_post_publish: IRI of the note to edit */
-	int may_fetch;		 /* look up unknown remote mentions (blocks) */
+	const char *group; /* a community of this hub to post into, or NULL */
+	int may_fetch;	   /* look up unknown remote mentions (blocks) */
 };
 
 /* Publishing a note in two steps, so HTTP handlers can do the CPU work

@@ -55,7 +55,7 @@ static const char usage_text[] =
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
     "  post NAME TEXT [--visibility public|unlisted|followers|direct]\n"
-    "           [--cw TEXT] [--reply-to URL]\n"
+    "           [--cw TEXT] [--reply-to URL] [--group COMMUNITY]\n"
     "                               publish a note (TEXT - reads stdin);\n"
     "                               @name and @user@host mention people\n"
     "  edit NAME URL TEXT [--cw TEXT]\n"
@@ -125,7 +125,7 @@ usage_error(const char *msg)
 /* --key VALUE options after the positional arguments. */
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
-	const char *visibility, *cw, *reply_to;
+	const char *visibility, *cw, *reply_to, *group;
 	int locked;
 };
 
@@ -134,9 +134,10 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 {
 	static const char *const keys[] = { "--password-file", "--role",
 		"--display-name", "--summary", "--title", "--visibility",
-		"--cw", "--reply-to", NULL };
+		"--cw", "--reply-to", "--group", NULL };
 	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
-		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to };
+		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to,
+		&o->group };
 	int i, k;
 
 	memset(o, 0, sizeof(*o));
@@ -391,6 +392,7 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	}
 	po.cw = o.cw;
 	po.in_reply_to = o.reply_to;
+	po.group = o.group;
 	po.edit = edit ? argv[1] : NULL;
 	rc = hub_post_publish(h, argv[0], text, &po, iri, sizeof(iri), &e);
 	free(text);

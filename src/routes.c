@@ -1085,7 +1085,7 @@ struct api_job {
 	struct http_req *r;
 	struct hub *hub;
 	char user[64];
-	char *a, *b, *c, *d; /* the call's strings (owned) */
+	char *a, *b, *c, *d, *g; /* the call's strings (owned) */
 	int kind, vis;
 	struct hub_post *post; /* notes: prepared on the worker */
 };
@@ -1111,6 +1111,7 @@ api_job_free(struct api_job *j)
 	free(j->b);
 	free(j->c);
 	free(j->d);
+	free(j->g);
 	hub_post_free(j->post);
 	free(j);
 }
@@ -1132,9 +1133,11 @@ api_fail(struct http_req *r, int rc, const struct err *e)
 static void
 api_note_job(struct api_job *j)
 {
-	struct hub_post_opts o = {
-		.vis = j->vis, .cw = j->b, .in_reply_to = j->c, .may_fetch = 1
-	};
+	struct hub_post_opts o = { .vis = j->vis,
+		.cw = j->b,
+		.in_reply_to = j->c,
+		.group = j->g,
+		.may_fetch = 1 };
 	struct http_req *r = j->r;
 	struct err e = { { 0 } };
 	int rc;
@@ -1234,7 +1237,7 @@ dup_or_null(const char *s)
 static int
 api_note(struct http_req *r, int edit)
 {
-	const char *text, *vis_s, *cw, *reply, *id;
+	const char *text, *vis_s, *cw, *reply, *id, *group;
 	struct hub_post_opts o = { 0 };
 	struct err e = { { 0 } };
 	struct api_job *j;
@@ -1249,9 +1252,11 @@ api_note(struct http_req *r, int edit)
 	cw = opt_string(body, "content_warning", &bad);
 	reply = opt_string(body, "in_reply_to", &bad);
 	id = opt_string(body, "id", &bad);
-	o = (struct hub_post_opts){
-		.vis = ST_VIS_PUBLIC, .cw = cw, .in_reply_to = reply
-	};
+	group = opt_string(body, "community", &bad);
+	o = (struct hub_post_opts){ .vis = ST_VIS_PUBLIC,
+		.cw = cw,
+		.in_reply_to = reply,
+		.group = group };
 	if (bad || text == NULL || (edit && id == NULL)) {
 		rc = http_error(r, 422,
 		    edit
@@ -1296,6 +1301,7 @@ api_note(struct http_req *r, int edit)
 	j->b = dup_or_null(cw);
 	j->c = dup_or_null(reply);
 	j->d = dup_or_null(id);
+	j->g = dup_or_null(group);
 	rc = api_defer(r, j);
 out:
 	json_decref(body);

@@ -1,0 +1,96 @@
+"""Communities (FEP-1b12), first slice: members on three hubs join a
+community on hub A; what a member posts into it, from any hub, the
+community announces to all its members; non-members' posts are not
+announced."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from hubtest import Hub, done, ok  # noqa: E402
+from test_social import accepted, handle, timeline, total  # noqa: E402
+from test_follow import wait_for  # noqa: E402
+
+
+def main():
+    with Hub() as a, Hub() as b, Hub() as c:
+        a.add_user("alice")
+        a.add_user("dave")
+        b.add_user("bob")
+        b.add_user("erin")
+        c.add_user("carol")
+        r = a.ctl("group", "create", "sepsis", "--title", "Sepsis")
+        ok(r.returncode == 0, "a community on A (%s)" % r.stderr.strip())
+        for h in (a, b, c):
+            h.start()
+        group = a.base + "/c/sepsis"
+        for h, name in ((a, "alice"), (b, "bob"), (c, "carol")):
+            r = h.ctl("follow", name, handle(a, "sepsis"))
+            ok(r.returncode == 0, "%s joins it (%s)" % (name,
+                                                       r.stderr.strip()))
+        ok(wait_for(lambda: accepted(b, "bob", group) and
+                    accepted(c, "carol", group) and
+                    accepted(a, "alice", group)),
+           "the community accepts them, on A and from B and C")
+        doc = a.get(group).json()
+        ok(doc.get("type") == "Group" and
+           a.get(group + "/followers").json().get("totalItems") == 3,
+           "the Group counts three members")
+
+        # A member on B posts into it by mentioning it.
+        r = b.ctl("post", "bob", "%s our sepsis screen now runs at triage"
+                  % handle(a, "sepsis"))
+        ok(r.returncode == 0, "bob posts into the community from B")
+        note = r.stdout.strip()
+        ok(b.get(note).json().get("cc", []).count(group) == 1,
+           "his note addresses the community")
+        ok(wait_for(lambda: note in timeline(c, "carol")),
+           "carol on C gets it through the community's Announce")
+        ok(wait_for(lambda: note in timeline(a, "alice")),
+           "and alice on A")
+        items = a.get("/c/sepsis/outbox?page=true").json().get(
+            "orderedItems", [])
+        ok(any(i.get("type") == "Announce" and i.get("object") == note and
+               i.get("actor") == group for i in items),
+           "the Announce is in the community's outbox")
+        ok(wait_for(lambda: total(b, note + "/shares") == 1),
+           "and B counts it as a boost of bob's note")
+
+        # A local member posts into it directly.
+        r = a.ctl("post", "alice", "Sepsis huddle notes", "--group",
+                  "sepsis")
+        ok(r.returncode == 0, "alice posts into it on A (%s)" %
+           r.stderr.strip())
+        mine = r.stdout.strip()
+        ok(a.get(mine).json().get("audience") == group,
+           "her note's audience is the community")
+        ok(wait_for(lambda: mine in timeline(b, "bob") and
+                    mine in timeline(c, "carol")),
+           "it reaches bob on B and carol on C")
+
+        # Outsiders are not announced.
+        r = a.ctl("post", "dave", "let me in", "--group", "sepsis")
+        ok(r.returncode != 0 and "join" in r.stderr,
+           "dave, not a member, cannot post into it: %s" %
+           r.stderr.strip())
+        r = b.ctl("post", "erin", "%s buy my course" % handle(a,
+                                                                "sepsis"))
+        spam = r.stdout.strip()
+        time.sleep(3)
+        ok(spam not in timeline(c, "carol") and
+           spam not in timeline(a, "alice"),
+           "erin on B, not a member, is not announced")
+        r = a.ctl("post", "alice", "x", "--group", "nosuch")
+        ok(r.returncode != 0 and "no community" in r.stderr,
+           "posting into a community that does not exist: %s" %
+           r.stderr.strip())
+        for h in (a, b, c):
+            ok(h.stop() == 0, "hub stops cleanly")
+            r = h.ctl("check")
+            ok(r.returncode == 0, "and its data checks out %s" %
+               (r.stdout + r.stderr)[-300:])
+
+
+if __name__ == "__main__":
+    main()
+    done()
