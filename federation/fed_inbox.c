@@ -274,6 +274,11 @@ follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		return err_set(e, "this Follow is for another actor"),
 		       FED_IN_INVALID;
 	}
+	if (x.kind == ST_AK_GROUP && fed_group_banned(t, x.id, f->from->id)) {
+		st_actor_clear(&x);
+		return err_set(e, "you are banned from this community"),
+		       FED_IN_FORBIDDEN;
+	}
 	/* Only what a Follow means is kept (and echoed in the Accept): a
 	 * 1 MiB Follow must not cost 1 MiB twice. */
 	reduced = json_pack("{s:s,s:s,s:s,s:s}", "id", f->act->id, "type",
@@ -686,6 +691,8 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	if (iri == NULL || st_actor_by_iri(t, iri, &g) != 0)
 		return 0;
 	rc = 0;
+	if (fed_group_banned(t, g.id, author))
+		goto out; /* banned: its posts are not announced */
 	if (!(g.flags & ST_AF_LOCAL) || g.kind != ST_AK_GROUP ||
 	    (g.flags & ST_AF_DELETED) || strcmp(g.iri, iri) != 0 ||
 	    st_follow_get(t, author, g.id, &state, NULL) != 0 ||
@@ -708,6 +715,22 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 out:
 	st_actor_clear(&g);
 	return rc;
+}
+
+int
+fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor)
+{
+	struct st_actor a;
+	char host[256];
+	int banned;
+
+	if (st_actor_get(t, actor, &a) != 0)
+		return 0;
+	fed_url_host(a.iri, host, sizeof(host));
+	banned = st_glist_has(t, group, ST_GL_BAN_ACTOR, a.iri) ||
+	    (host[0] && st_glist_has(t, group, ST_GL_BAN_HOST, host));
+	st_actor_clear(&a);
+	return banned;
 }
 
 int

@@ -111,6 +111,8 @@ int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
  * only, for now. */
 int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
     uint64_t author, int vis, int *queued);
+/* Whether actor (or its host) is banned from the local group. */
+int fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor);
 
 /* Whether iri is in the note's to or cc. */
 int fed_note_addressed(const json_t *note, const char *iri);

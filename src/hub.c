@@ -1643,6 +1643,64 @@ hub_follow_answer(struct hub *h, const char *name, const char *who, int accept,
 	return rc;
 }
 
+struct glist_job {
+	const char *group, *what;
+	int kind, add;
+	char iri[512]; /* what, as stored */
+};
+
+static int
+glist_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct glist_job *j = arg;
+	struct st_actor g, x;
+	uint64_t id;
+	int rc;
+
+	if ((rc = load_local(t, j->group, &g, e)) != 0)
+		return rc;
+	if (g.kind != ST_AK_GROUP) {
+		st_actor_clear(&g);
+		return err_set(
+			   e, "\"%s\" is a member, not a community", j->group),
+		       HUB_INVALID;
+	}
+	if (j->kind == ST_GL_BAN_HOST)
+		snprintf(j->iri, sizeof(j->iri), "%s", j->what);
+	else if (st_actor_by_iri(t, j->what, &x) == 0 ||
+	    (st_name_get(t, j->what, &id) == 0 &&
+		st_actor_get(t, id, &x) == 0)) {
+		snprintf(j->iri, sizeof(j->iri), "%s", x.iri);
+		/* A ban ends the membership too. */
+		if (j->kind == ST_GL_BAN_ACTOR && j->add)
+			st_follow_del(t, x.id, g.id);
+		st_actor_clear(&x);
+	} else
+		rc = (err_set(e, "no one called %s is known here", j->what),
+		    ST_NOTFOUND);
+	if (rc == 0)
+		rc = j->add ? st_glist_put(t, g.id, j->kind, j->iri)
+			    : st_glist_del(t, g.id, j->kind, j->iri);
+	if (rc == ST_NOTFOUND && !j->add)
+		rc = 0;
+	st_actor_clear(&g);
+	return rc;
+}
+
+int
+hub_group_list(struct hub *h, const char *group, int kind, const char *what,
+    int add, struct err *e)
+{
+	struct glist_job j = { group, what, kind, add, "" };
+	int rc = st_write(h->db, glist_apply, &j, e);
+
+	if (rc == 0)
+		log_msg(LOG_INFO, "community %s: %s %s %s", group,
+		    add ? "adds" : "removes", j.iri,
+		    kind == ST_GL_MOD ? "as moderator" : "ban");
+	return rc;
+}
+
 int
 hub_member_id(struct hub *h, const char *name, uint64_t *id)
 {

@@ -125,6 +125,13 @@ int hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e);
 int hub_follow_answer(struct hub *h, const char *name, const char *who,
     int accept, int *queued, struct err *e);
 
+/* A community's moderators and bans (kind: ST_GL_MOD, ST_GL_BAN_ACTOR
+ * with what a member's name or an actor's URL, ST_GL_BAN_HOST with what
+ * a host), added or removed. A ban also ends the membership; banned
+ * actors' posts are not announced and their Follows are refused. */
+int hub_group_list(struct hub *h, const char *group, int kind, const char *what,
+    int add, struct err *e);
+
 /* The actor id of the local actor name. */
 int hub_member_id(struct hub *h, const char *name, uint64_t *id);
 

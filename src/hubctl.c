@@ -54,6 +54,9 @@ static const char usage_text[] =
     "  user role NAME ROLE          ROLE: member moderator editor admin\n"
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
+    "  group mod add|remove GROUP MEMBER\n"
+    "  group ban add|remove GROUP ACTOR-URL|MEMBER|HOST\n"
+    "                               a community's moderators and bans\n"
     "  post NAME TEXT [--visibility public|unlisted|followers|direct]\n"
     "           [--cw TEXT] [--reply-to URL] [--group COMMUNITY]\n"
     "                               publish a note (TEXT - reads stdin);\n"
@@ -886,6 +889,21 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_user(h, argc - 1, argv + 1);
 	if (!strcmp(cmd, "group") && argc >= 2 && !strcmp(argv[1], "create"))
 		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
+	if (!strcmp(cmd, "group") && argc == 5 &&
+	    (!strcmp(argv[1], "mod") || !strcmp(argv[1], "ban")) &&
+	    (!strcmp(argv[2], "add") || !strcmp(argv[2], "remove"))) {
+		int kind = argv[1][0] == 'm' ? ST_GL_MOD
+		    : strchr(argv[4], '/') || strchr(argv[4], '@') ||
+			!strchr(argv[4], '.')
+		    ? ST_GL_BAN_ACTOR
+		    : ST_GL_BAN_HOST;
+
+		if ((rc = hub_group_list(h, argv[3], kind, argv[4],
+			 argv[2][0] == 'a', &e)) != 0)
+			return fail(rc, &e);
+		printf("%s: done\n", argv[3]);
+		return EX_OK;
+	}
 	if (!strcmp(cmd, "post"))
 		return cmd_post(h, argc - 1, argv + 1, 0);
 	if (!strcmp(cmd, "edit"))

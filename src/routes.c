@@ -683,6 +683,13 @@ follow_items(struct st_txn *t, uint64_t who, int followers, uint64_t after,
 	return items;
 }
 
+static int
+add_iri(void *ctx, const char *what, size_t len)
+{
+	json_array_append_new(ctx, json_stringn(what, len));
+	return 0;
+}
+
 /* followers, following (accepted only), moderators and featured (empty
  * until communities and editors land). */
 static int
@@ -695,7 +702,7 @@ route_collection(struct http_req *r)
 	uint64_t total = 0, after = 0, last = 0, signer;
 	struct st_actor a;
 	struct st_txn *t;
-	json_t *doc, *items = NULL;
+	json_t *doc, *items = NULL, *mods = NULL;
 
 	r->want_html = 0;
 	if (reader(r, 0, &signer, &rc))
@@ -705,7 +712,12 @@ route_collection(struct http_req *r)
 		return http_error(r, 400, "after must be an id (digits)");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
-	if ((rc = path_actor(r, t, &a)) == 0 && follows) {
+	if ((rc = path_actor(r, t, &a)) == 0 && !strcmp(tail, "moderators")) {
+		mods = json_array();
+		st_glist_each(t, a.id, ST_GL_MOD, add_iri, mods);
+		total = json_array_size(mods);
+	}
+	if (rc == 0 && follows) {
 		st_follow_count(t, a.id, followers, ST_FOLLOW_ACCEPTED, &total);
 		if (http_query(r, "page") != NULL)
 			items = follow_items(
@@ -735,7 +747,8 @@ route_collection(struct http_req *r)
 			json_object_set_new(doc, "id", json_string(next));
 		}
 	} else if (!follows)
-		json_object_set_new(doc, "orderedItems", json_array());
+		json_object_set_new(
+		    doc, "orderedItems", mods ? mods : json_array());
 	rc = send_doc(r, doc);
 	st_actor_clear(&a);
 	return rc;

@@ -48,6 +48,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"reacts",
 	"notify",
 	"reports",
+	"group_lists",
 	"instances",
 };
 

@@ -27,6 +27,7 @@ enum st_dbi {
 	DBI_REACTS,   /* be64 note, u8 type, be64 actor -> be64 activity */
 	DBI_NOTIFY,   /* be64 owner, be64 id -> type, actor, object, time */
 	DBI_REPORTS,  /* be64 0, be64 id -> flag, reporter, target, time */
+	DBI_GLISTS,   /* be64 group, u8 list, bytes -> (empty): mods, bans */
 	DBI_INSTANCES, /* lowercase host -> delivery health (st_instance.h) */
 	DBI_COUNT
 };

@@ -307,3 +307,77 @@ st_report_page(struct st_txn *t, uint64_t before, struct st_report *items,
 	*more = x.more;
 	return rc != 0 ? rc : x.n;
 }
+
+/* ---- a community's lists: be64 group, u8 kind, bytes -> (empty) ---- */
+
+#define GLIST_MAX 480
+
+static int
+glist_key(
+    unsigned char *k, uint64_t group, int kind, const char *what, size_t *len)
+{
+	size_t n = strlen(what);
+
+	if (n == 0 || n > GLIST_MAX)
+		return ST_INVAL;
+	st_put_be64(k, group);
+	k[8] = (unsigned char)kind;
+	memcpy(k + 9, what, n);
+	*len = 9 + n;
+	return 0;
+}
+
+int
+st_glist_put(struct st_txn *t, uint64_t group, int kind, const char *what)
+{
+	unsigned char kb[9 + GLIST_MAX];
+	MDB_val k = { 0, kb }, d = { 0, "" };
+
+	if (glist_key(kb, group, kind, what, &k.mv_size) != 0)
+		return ST_INVAL;
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_GLISTS), &k, &d, 0));
+}
+
+int
+st_glist_del(struct st_txn *t, uint64_t group, int kind, const char *what)
+{
+	unsigned char kb[9 + GLIST_MAX];
+	MDB_val k = { 0, kb };
+
+	if (glist_key(kb, group, kind, what, &k.mv_size) != 0)
+		return ST_INVAL;
+	return st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_GLISTS), &k, NULL));
+}
+
+int
+st_glist_has(struct st_txn *t, uint64_t group, int kind, const char *what)
+{
+	unsigned char kb[9 + GLIST_MAX];
+	MDB_val k = { 0, kb }, d;
+
+	if (glist_key(kb, group, kind, what, &k.mv_size) != 0)
+		return 0;
+	return mdb_get(t->txn, st_dbi(t, DBI_GLISTS), &k, &d) == 0;
+}
+
+int
+st_glist_each(struct st_txn *t, uint64_t group, int kind,
+    int (*cb)(void *ctx, const char *what, size_t len), void *ctx)
+{
+	unsigned char kb[9];
+	MDB_val k = { 9, kb }, d;
+	MDB_cursor *c;
+	int rc;
+
+	st_put_be64(kb, group);
+	kb[8] = (unsigned char)kind;
+	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_GLISTS), &c)) != 0)
+		return st_from_mdb(rc);
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size > 9 && !memcmp(k.mv_data, kb, 9);
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+		if (cb(ctx, (const char *)k.mv_data + 9, k.mv_size - 9))
+			break;
+	mdb_cursor_close(c);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+}

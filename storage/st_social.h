@@ -62,4 +62,16 @@ int st_report_add(struct st_txn *t, struct st_report *r);
 int st_report_page(struct st_txn *t, uint64_t before, struct st_report *items,
     int max, int *more);
 
+/* A community's lists: its moderators (actor IRIs) and bans (actor IRIs
+ * or hosts). */
+enum st_glist { ST_GL_MOD = 1, ST_GL_BAN_ACTOR = 2, ST_GL_BAN_HOST = 3 };
+int st_glist_put(struct st_txn *t, uint64_t group, int kind, const char *what);
+int st_glist_del(struct st_txn *t, uint64_t group, int kind, const char *what);
+/* 1 when listed, 0 when not. */
+int st_glist_has(struct st_txn *t, uint64_t group, int kind, const char *what);
+/* Call cb with each entry of the list, in order; stop when it returns
+ * nonzero. */
+int st_glist_each(struct st_txn *t, uint64_t group, int kind,
+    int (*cb)(void *ctx, const char *what, size_t len), void *ctx);
+
 #endif

@@ -80,6 +80,42 @@ def main():
         ok(spam not in timeline(c, "carol") and
            spam not in timeline(a, "alice"),
            "erin on B, not a member, is not announced")
+        # Moderators and bans.
+        r = a.ctl("group", "mod", "add", "sepsis", "alice")
+        mods = a.get("/c/sepsis/moderators").json()
+        ok(r.returncode == 0 and mods.get("orderedItems") ==
+           [a.base + "/users/alice"] and mods.get("totalItems") == 1,
+           "alice is made a moderator: the moderators collection lists "
+           "her (%s)" % mods)
+        ok(doc.get("attributedTo") == group + "/moderators",
+           "the Group points at it")
+        bob = b.base + "/users/bob"
+        r = a.ctl("group", "ban", "add", "sepsis", bob)
+        ok(r.returncode == 0 and
+           a.get(group + "/followers").json().get("totalItems") == 2,
+           "bob is banned: no longer a member (%s)" % r.stderr.strip())
+        r = b.ctl("post", "bob", "%s still here?" % handle(a, "sepsis"))
+        banned = r.stdout.strip()
+        b.ctl("unfollow", "bob", handle(a, "sepsis"))
+        b.ctl("follow", "bob", handle(a, "sepsis"))
+        time.sleep(3)
+        ok(banned not in timeline(c, "carol") and
+           banned not in timeline(a, "alice"),
+           "his posts are no longer announced")
+        ok(not accepted(b, "bob", group),
+           "and his Follow is refused: he cannot join again")
+        r = a.ctl("group", "ban", "add", "sepsis", c.host)
+        ok(r.returncode == 0, "carol's whole server is banned")
+        r = c.ctl("post", "carol", "%s from C" % handle(a, "sepsis"))
+        fromc = r.stdout.strip()
+        time.sleep(3)
+        ok(fromc not in timeline(a, "alice"),
+           "posts from that server are not announced")
+        r = a.ctl("group", "ban", "remove", "sepsis", c.host)
+        r = c.ctl("post", "carol", "%s and now?" % handle(a, "sepsis"))
+        again = r.stdout.strip()
+        ok(wait_for(lambda: again in timeline(a, "alice")),
+           "once the ban is lifted they are again")
         r = a.ctl("post", "alice", "x", "--group", "nosuch")
         ok(r.returncode != 0 and "no community" in r.stderr,
            "posting into a community that does not exist: %s" %
