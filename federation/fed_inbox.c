@@ -1125,6 +1125,29 @@ react_in(struct st_txn *t, struct fed_inbox *f, int type, struct err *e)
 	return rc;
 }
 
+int
+fed_home_unfanout(
+    struct st_txn *t, uint64_t who, uint64_t note, uint64_t author)
+{
+	uint64_t ids[256], after = 0;
+	int n, i, rc = 0, state;
+
+	do {
+		n = st_follow_list(
+		    t, who, 1, ST_FOLLOW_ACCEPTED, after, ids, 256);
+		for (i = 0; rc == 0 && i < n; i++) {
+			after = ids[i];
+			if (ids[i] == author ||
+			    (st_follow_get(t, ids[i], author, &state, NULL) ==
+				    0 &&
+				state == ST_FOLLOW_ACCEPTED))
+				continue; /* they have it from the author */
+			rc = st_timeline_del(t, ids[i], note);
+		}
+	} while (rc == 0 && n == 256);
+	return rc;
+}
+
 /* Undo of a Like or Announce from f->from. */
 static int
 undo_react(struct st_txn *t, struct fed_inbox *f, struct err *e)
@@ -1155,6 +1178,8 @@ undo_react(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		return 0;
 	}
 	rc = st_react_del(t, note, type, f->from->id);
+	if (rc == 0 && type == ST_REACT_ANNOUNCE) /* a boost taken back */
+		rc = fed_home_unfanout(t, f->from->id, note, o.owner);
 	return rc == ST_NOTFOUND ? 0 : rc;
 }
 

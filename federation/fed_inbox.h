@@ -133,6 +133,10 @@ int fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
 
 /* Put note in the home timelines of who's followers on this hub. */
 int fed_home_fanout(struct st_txn *t, uint64_t who, uint64_t note);
+/* Take it out again (a boost undone, a post removed from a community),
+ * but not from the author's, nor from those who follow the author. */
+int fed_home_unfanout(
+    struct st_txn *t, uint64_t who, uint64_t note, uint64_t author);
 
 /* A new local activity {id: <actor>/activities/<n>, type, actor, object
  * (stolen), to} stored (not served); *id its object id. */

@@ -1701,6 +1701,69 @@ hub_group_list(struct hub *h, const char *group, int kind, const char *what,
 	return rc;
 }
 
+struct remove_job {
+	const char *group, *iri;
+	int queued;
+};
+
+/* A moderator's removal: the community takes its Announce back (Undo,
+ * which Mastodon reads as an unboost and hubs as the post leaving the
+ * community), out of its outbox and its members' home timelines. The
+ * author's note itself stays theirs. */
+static int
+remove_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	struct remove_job *j = arg;
+	char followers[600];
+	struct st_actor g;
+	struct st_obj o, ao;
+	uint64_t note, act, undo;
+	json_t *announce;
+	const char *js;
+	size_t len;
+	int rc;
+
+	if ((rc = load_local(t, j->group, &g, e)) != 0)
+		return rc;
+	if (g.kind != ST_AK_GROUP)
+		rc = (err_set(e, "\"%s\" is not a community", j->group),
+		    HUB_INVALID);
+	else if (st_iri_get(t, j->iri, &note) != 0 ||
+	    st_object_peek(t, note, &o, NULL, NULL) != 0 ||
+	    st_react_get(t, note, ST_REACT_ANNOUNCE, g.id, &act) != 0)
+		rc = (err_set(e, "that post is not in the community"),
+		    ST_NOTFOUND);
+	else if ((rc = st_object_peek(t, act, &ao, &js, &len)) == 0 &&
+	    (announce = json_loadb(js, len, 0, NULL)) == NULL)
+		rc = ST_EIO;
+	if (rc != 0) {
+		st_actor_clear(&g);
+		return rc;
+	}
+	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
+	if ((rc = fed_local_activity_aud(t, &g, "Undo", announce,
+		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers), note,
+		 &undo)) == 0 &&
+	    (rc = fed_fanout_to(t, g.id, undo, 1, NULL, 0, &j->queued)) == 0 &&
+	    (rc = st_react_del(t, note, ST_REACT_ANNOUNCE, g.id)) == 0 &&
+	    (rc = st_outbox_del(t, g.id, note)) == 0)
+		rc = fed_home_unfanout(t, g.id, note, o.owner);
+	st_actor_clear(&g);
+	return rc;
+}
+
+int
+hub_group_remove(
+    struct hub *h, const char *group, const char *iri, struct err *e)
+{
+	struct remove_job j = { group, iri, 0 };
+	int rc = st_write(h->db, remove_apply, &j, e);
+
+	if (rc == 0)
+		log_msg(LOG_INFO, "community %s: removed %s", group, iri);
+	return rc;
+}
+
 int
 hub_member_id(struct hub *h, const char *name, uint64_t *id)
 {

@@ -132,6 +132,11 @@ int hub_follow_answer(struct hub *h, const char *name, const char *who,
 int hub_group_list(struct hub *h, const char *group, int kind, const char *what,
     int add, struct err *e);
 
+/* A moderator removes the post at iri from the community: it is no
+ * longer announced (Undo of the community's Announce, to its members). */
+int hub_group_remove(
+    struct hub *h, const char *group, const char *iri, struct err *e);
+
 /* The actor id of the local actor name. */
 int hub_member_id(struct hub *h, const char *name, uint64_t *id);
 

@@ -57,6 +57,7 @@ static const char usage_text[] =
     "  group mod add|remove GROUP MEMBER\n"
     "  group ban add|remove GROUP ACTOR-URL|MEMBER|HOST\n"
     "                               a community's moderators and bans\n"
+    "  group remove GROUP URL       a moderator takes a post out of it\n"
     "  post NAME TEXT [--visibility public|unlisted|followers|direct]\n"
     "           [--cw TEXT] [--reply-to URL] [--group COMMUNITY]\n"
     "                               publish a note (TEXT - reads stdin);\n"
@@ -889,6 +890,12 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_user(h, argc - 1, argv + 1);
 	if (!strcmp(cmd, "group") && argc >= 2 && !strcmp(argv[1], "create"))
 		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
+	if (!strcmp(cmd, "group") && argc == 4 && !strcmp(argv[1], "remove")) {
+		if ((rc = hub_group_remove(h, argv[2], argv[3], &e)) != 0)
+			return fail(rc, &e);
+		printf("removed %s from %s\n", argv[3], argv[2]);
+		return EX_OK;
+	}
 	if (!strcmp(cmd, "group") && argc == 5 &&
 	    (!strcmp(argv[1], "mod") || !strcmp(argv[1], "ban")) &&
 	    (!strcmp(argv[2], "add") || !strcmp(argv[2], "remove"))) {

@@ -388,6 +388,18 @@ st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note)
 }
 
 int
+st_timeline_del(struct st_txn *t, uint64_t owner, uint64_t note)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb };
+	int rc;
+
+	pair_key(kb, owner, note);
+	rc = mdb_del(t->txn, st_dbi(t, DBI_TIMELINE), &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+}
+
+int
 st_timeline_page(struct st_txn *t, uint64_t owner, uint64_t before,
     uint64_t *notes, int max, int *more)
 {

@@ -56,6 +56,33 @@ def main():
         ok(wait_for(lambda: total(b, note + "/shares") == 1),
            "and B counts it as a boost of bob's note")
 
+        # A moderator takes a post out of the community.
+        r = b.ctl("post", "bob", "%s off-topic: selling shoes" %
+                  handle(a, "sepsis"))
+        shoes = r.stdout.strip()
+        ok(wait_for(lambda: shoes in timeline(c, "carol") and
+                    shoes in timeline(a, "alice")),
+           "an off-topic post reaches the members")
+        r = a.ctl("group", "remove", "sepsis", shoes)
+        ok(r.returncode == 0, "a moderator removes it (%s)" %
+           r.stderr.strip())
+        ok(wait_for(lambda: shoes not in timeline(c, "carol")),
+           "it disappears from carol's timeline on C")
+        ok(shoes not in timeline(a, "alice"),
+           "and from alice's on A")
+        items = a.get("/c/sepsis/outbox?page=true").json().get(
+            "orderedItems", [])
+        ok(not any(i.get("object") == shoes for i in items) and
+           note in [i.get("object") for i in items],
+           "the community's outbox no longer lists it (the rest stays)")
+        ok(wait_for(lambda: total(b, shoes + "/shares") == 0),
+           "B no longer counts the community's boost of it")
+        ok(shoes in timeline(b, "bob") and b.get(shoes).status == 200,
+           "bob's note itself stays his")
+        r = a.ctl("group", "remove", "sepsis", shoes)
+        ok(r.returncode != 0 and "not in the community" in r.stderr,
+           "removing it twice: %s" % r.stderr.strip())
+
         # A local member posts into it directly.
         r = a.ctl("post", "alice", "Sepsis huddle notes", "--group",
                   "sepsis")
