@@ -1616,10 +1616,16 @@ answer_apply(struct st_txn *t, void *arg, struct err *e)
 	struct st_actor me, them;
 	int rc;
 
-	if ((rc = post_member(t, j->name, &me, e)) != 0)
+	/* A locked member, or a closed community (its moderators answer
+	 * through hubctl for now). */
+	if ((rc = load_local(t, j->name, &me, e)) != 0)
 		return rc;
+	rc = me.kind == ST_AK_APPLICATION || (me.flags & ST_AF_DISABLED);
 	j->a.me = me.id;
 	st_actor_clear(&me);
+	if (rc)
+		return err_set(e, "that account cannot answer follow requests"),
+		       HUB_FORBIDDEN;
 	if (st_actor_by_iri(t, j->who, &them) != 0)
 		return err_set(e, "there is no follow request from %s", j->who),
 		       ST_NOTFOUND;

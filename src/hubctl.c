@@ -54,6 +54,7 @@ static const char usage_text[] =
     "  user role NAME ROLE          ROLE: member moderator editor admin\n"
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
+    "  group list                   the communities, with their members\n"
     "  group mod add|remove GROUP MEMBER\n"
     "  group ban add|remove GROUP ACTOR-URL|MEMBER|HOST\n"
     "                               a community's moderators and bans\n"
@@ -283,6 +284,42 @@ list_each(void *ctx, const char *name, uint64_t id)
 	    (unsigned long long)a.posts, fl);
 	st_actor_clear(&a);
 	return 0;
+}
+
+static int
+group_each(void *ctx, const char *name, uint64_t id)
+{
+	struct st_actor a;
+	uint64_t members = 0, posts = 0;
+	char fl[64];
+
+	if (st_actor_get(ctx, id, &a) != 0)
+		return 0;
+	if (a.kind == ST_AK_GROUP && !(a.flags & ST_AF_DELETED)) {
+		st_follow_count(ctx, id, 1, ST_FOLLOW_ACCEPTED, &members);
+		st_outbox_count(ctx, id, &posts);
+		flags_text(&a, fl, sizeof(fl));
+		printf("%-24s %8llu %8llu  %s%s\n", name,
+		    (unsigned long long)members, (unsigned long long)posts,
+		    a.display_name[0] ? a.display_name : name, fl);
+	}
+	st_actor_clear(&a);
+	return 0;
+}
+
+/* The community directory: members and posts of each. */
+static int
+cmd_group_list(struct hub *h)
+{
+	struct st_txn *t;
+	int rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	printf("%-24s %8s %8s  %s\n", "NAME", "MEMBERS", "POSTS", "TITLE");
+	rc = st_name_each(t, group_each, t);
+	st_read_end(t);
+	return code_exit(rc);
 }
 
 static int
@@ -890,6 +927,8 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_user(h, argc - 1, argv + 1);
 	if (!strcmp(cmd, "group") && argc >= 2 && !strcmp(argv[1], "create"))
 		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
+	if (!strcmp(cmd, "group") && argc == 2 && !strcmp(argv[1], "list"))
+		return cmd_group_list(h);
 	if (!strcmp(cmd, "group") && argc == 4 && !strcmp(argv[1], "remove")) {
 		if ((rc = hub_group_remove(h, argv[2], argv[3], &e)) != 0)
 			return fail(rc, &e);

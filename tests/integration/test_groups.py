@@ -143,6 +143,25 @@ def main():
         again = r.stdout.strip()
         ok(wait_for(lambda: again in timeline(a, "alice")),
            "once the ban is lifted they are again")
+        # A closed community: join requests wait for approval.
+        r = a.ctl("group", "create", "maternity", "--locked")
+        ok(r.returncode == 0, "a closed community on A")
+        closed = a.base + "/c/maternity"
+        ok(a.get(closed).json().get("manuallyApprovesFollowers") is True,
+           "its Group says so")
+        c.ctl("follow", "carol", handle(a, "maternity"))
+        ok(wait_for(lambda: "(pending)" in a.ctl("followers",
+                                                 "maternity").stdout),
+           "carol's request waits")
+        r = a.ctl("approve", "maternity", c.base + "/users/carol")
+        ok(r.returncode == 0, "it is approved (%s)" % r.stderr.strip())
+        ok(wait_for(lambda: accepted(c, "carol", closed)),
+           "the Accept reaches C: carol is a member")
+        out = a.ctl("group", "list").stdout
+        rows = {ln.split()[0]: ln.split()[1:3] for ln in
+                out.splitlines()[1:] if ln.strip()}
+        ok(rows.get("maternity") == ["1", "0"] and "sepsis" in rows,
+           "the directory lists both, with members and posts: %s" % rows)
         r = a.ctl("post", "alice", "x", "--group", "nosuch")
         ok(r.returncode != 0 and "no community" in r.stderr,
            "posting into a community that does not exist: %s" %
