@@ -362,6 +362,40 @@ def hub_follows_fedify(h, p, alice, after):
        "and alice no longer follows it")
 
 
+def fedify_in_community(h, p, alice):
+    """Fedify joins a community on the hub, posts into it by addressing
+    it, and receives the community's Announce, signed by the community."""
+    group = h.base + "/c/sepsis"
+    follow = p.call("follow", actor=group)
+    st, _ = delivered(follow)
+    ok(follow.get("ok") and st == 202, "Fedify joins the community "
+       "(follows its Group): 202 (%s)" % st)
+    ok(wait_for(lambda: p.actor in follows(h, "followers", "sepsis")),
+       "the community counts it as a member")
+    r = h.ctl("follow", "alice", "@sepsis@" + h.host)
+    ok(r.returncode == 0, "alice joins too")
+    text = "Fedify posts into the sepsis community"
+    create = p.call("create", to=group, content="<p>%s</p>" % text,
+                    public=True)
+    st, _ = delivered(create)
+    ok(create.get("ok") and st == 202, "Fedify posts into it by "
+       "addressing it: 202 (%s %s)" % (st, create.get("error")))
+    note = create.get("note")
+    ok(wait_for(lambda: text in h.ctl("timeline", "alice").stdout),
+       "the community announces it to its members: alice sees it")
+    ok(wait_for(lambda: p.received(
+        "Announce", lambda a: a.get("actor") == group)),
+       "Fedify receives the community's Announce, dispatched, so its "
+       "signature by the community verified")
+    ann = [x for x in p.state()["inboxPosts"] if '"Announce"' in x["body"]]
+    ok(ann and ann[0]["verifiedKey"] == group + "#main-key" and
+       note in ann[0]["body"],
+       "Fedify's verifyRequest() names the community's key, and the "
+       "Announce carries Fedify's note (%s)" %
+       {k: v for k, v in (ann or [{}])[0].items()
+        if k in ("status", "verifiedKey", "verifyError")})
+
+
 def main():
     if os.environ.get("HUB_SKIP_INTEROP") == "1" and not os.environ.get(
             "CI"):
@@ -377,6 +411,7 @@ def main():
     diag("install: %.1fs" % (time.time() - t0))
     with Hub() as h:
         h.add_user("alice")
+        h.ctl("group", "create", "sepsis")
         h.start()
         alice = h.base + "/users/alice"
         t1 = time.time()
@@ -387,6 +422,7 @@ def main():
                 follow, url = hub_to_fedify(h, p, alice)
                 after = fedify_to_hub(h, p, alice, follow, url)
                 hub_follows_fedify(h, p, alice, after)
+                fedify_in_community(h, p, alice)
                 ok(p.proc.poll() is None, "the Fedify peer is still up")
         except Exception as e:  # noqa: BLE001 - report, then fail
             ok(False, "the interop run failed: %r" % e)

@@ -11,7 +11,8 @@
 // Control interface (same port, JSON in and out; loopback only):
 //   POST /control/lookup  {"id": URL or "@name@host"}  -> {actor, inbox,...}
 //   POST /control/follow  {"actor": URL}               -> {ok, id, sent}
-//   POST /control/create  {"to": URL, "content": HTML} -> {ok, id, note,...}
+//   POST /control/create  {"to": URL, "content": HTML, "public": bool}
+//                         -> {ok, id, note,...} (public: to Public too)
 //   POST /control/like    {"to": URL, "object": URL}   -> {ok, id, sent}
 //   POST /control/undo    {"id": id of an activity sent by /control/*}
 //   GET  /control/state   -> {received, inboxPosts, sent, actorGets,
@@ -45,6 +46,7 @@ import {
 	Like,
 	MemoryKvStore,
 	Note,
+	PUBLIC_COLLECTION,
 	Person,
 	Undo,
 	createFederation,
@@ -259,16 +261,18 @@ const control = {
 	},
 	async create(ctx, q) {
 		const them = await lookupActor(ctx, q.to);
+		// public: a post into a community, as Lemmy addresses it.
+		const tos = q.public ? [PUBLIC_COLLECTION, them.id] : [them.id];
 		const note = new Note({
 			id: newId(ctx, "notes"),
 			attribution: ctx.getActorUri(IDENT),
 			content: q.content,
-			to: them.id,
+			tos,
 			published: Temporal.Now.instant(),
 		});
 		const create = new Create({ id: newId(ctx, "creates"),
 					    actor: ctx.getActorUri(IDENT),
-					    object: note, to: them.id,
+					    object: note, tos,
 					    published: note.published });
 		const r = await deliver(ctx, them, create, q.shared);
 		return { ...r, note: note.id.href };
