@@ -742,10 +742,24 @@ fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
 	size_t i;
 	int k, rc = 0;
 
+	const char *irt = json_string_value(json_object_get(note, "inReplyTo"));
+	struct st_obj po;
+	json_t *parent;
+	uint64_t pid;
+
 	if (vis > ST_VIS_UNLISTED) /* private groups: not yet */
 		return 0;
 	rc = relay_into(t, json_string_value(json_object_get(note, "audience")),
 	    note, note_id, author, queued);
+	/* A reply in a community's thread belongs to the community too,
+	 * addressed to it or not (Mastodon's replies name only people). */
+	if (rc == 0 && irt != NULL && st_iri_get(t, irt, &pid) == 0 &&
+	    (parent = load_json(t, pid, &po)) != NULL) {
+		rc = relay_into(t,
+		    json_string_value(json_object_get(parent, "audience")),
+		    note, note_id, author, queued);
+		json_decref(parent);
+	}
 	for (k = 0; k < 2 && rc == 0; k++)
 		json_array_foreach(json_object_get(note, lists[k]), i,
 		    v) if (rc == 0 && json_is_string(v)) rc = relay_into(t,

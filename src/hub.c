@@ -1130,9 +1130,10 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 		0)
 		rc = fed_fanout_to(t, a.id, p->act, p->vis != ST_VIS_DIRECT,
 		    remote, nremote, &p->queued);
-	if (rc == 0 && p->audience[0]) {
-		json_t *doc = json_pack(
-		    "{s:s,s:s}", "id", p->iri, "audience", p->audience);
+	if (rc == 0 && (p->audience[0] || p->in_reply_to[0])) {
+		json_t *doc = json_pack("{s:s,s:s*,s:s*}", "id", p->iri,
+		    "audience", p->audience[0] ? p->audience : NULL,
+		    "inReplyTo", p->in_reply_to[0] ? p->in_reply_to : NULL);
 
 		rc = doc
 		    ? fed_group_relay(t, doc, p->note, a.id, p->vis, &p->queued)

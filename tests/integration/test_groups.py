@@ -2,6 +2,7 @@
 community on hub A; what a member posts into it, from any hub, the
 community announces to all its members; non-members' posts are not
 announced."""
+import json
 import os
 import sys
 import time
@@ -94,6 +95,15 @@ def main():
         ok(wait_for(lambda: mine in timeline(b, "bob") and
                     mine in timeline(c, "carol")),
            "it reaches bob on B and carol on C")
+        r = c.ctl("post", "carol", "We tried that too", "--reply-to", mine)
+        reply = r.stdout.strip()
+        ok(r.returncode == 0 and "sepsis" not in json.dumps(
+            c.get(reply).json().get("cc", [])),
+           "carol replies from C without naming the community")
+        ok(wait_for(lambda: reply in timeline(b, "bob")),
+           "the reply is in the community's thread: bob on B gets it")
+        ok(reply in a.get(mine + "/replies?page=true").json().get(
+            "orderedItems", []), "and A lists it in the thread")
 
         # Outsiders are not announced.
         r = a.ctl("post", "dave", "let me in", "--group", "sepsis")
