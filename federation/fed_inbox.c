@@ -462,6 +462,18 @@ visibility(const json_t *to, const json_t *cc, const char *followers)
 	return ST_VIS_DIRECT;
 }
 
+/* The visibility of a note by author (its followers collection assumed
+ * at <author>/followers, as Mastodon and this hub serve it). */
+static int
+note_visibility(const json_t *note, const char *author)
+{
+	char followers[600];
+
+	snprintf(followers, sizeof(followers), "%s/followers", author);
+	return visibility(json_object_get(note, "to"),
+	    json_object_get(note, "cc"), followers);
+}
+
 static json_t *
 clean_html(const json_t *v, int text)
 {
@@ -568,6 +580,14 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 	    clean_html(json_object_get(o, "content"), 0), "sensitive",
 	    json_is_true(json_object_get(o, "sensitive")), "tag",
 	    clean_tags(json_object_get(o, "tag")));
+}
+
+/* The activity's note, cleaned (before the write, or now). */
+static json_t *
+cleaned(struct fed_inbox *f, struct err *e)
+{
+	return f->act->note ? json_incref(f->act->note)
+			    : clean_note(f->act->object, f->from, e);
 }
 
 int
@@ -856,7 +876,6 @@ static int
 create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
 	const struct st_actor *from = f->from;
-	char followers[600];
 	struct st_obj o = { 0 };
 	json_t *note;
 	uint64_t id;
@@ -865,8 +884,7 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	if (f->act->object == NULL)
 		return err_set(e, "a Create must embed its object"),
 		       FED_IN_INVALID;
-	if ((note = f->act->note ? json_incref(f->act->note)
-				 : clean_note(f->act->object, from, e)) == NULL)
+	if ((note = cleaned(f, e)) == NULL)
 		return FED_IN_INVALID;
 	if (st_iri_get(
 		t, json_string_value(json_object_get(note, "id")), &id) == 0) {
@@ -874,10 +892,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		f->duplicate = 1;
 		return 0;
 	}
-	snprintf(followers, sizeof(followers), "%s/followers", from->iri);
 	o.kind = ST_K_NOTE;
-	o.vis = (uint8_t)visibility(json_object_get(note, "to"),
-	    json_object_get(note, "cc"), followers);
+	o.vis = (uint8_t)note_visibility(note, from->iri);
 	o.owner = from->id;
 	o.published = (uint64_t)time(NULL);
 	if (!interested(t, from, note)) {
@@ -940,10 +956,7 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	struct st_obj o;
 	json_t *note;
 	uint64_t id;
-	int rc;
-
-	char followers[600];
-	int vis;
+	int rc, vis;
 
 	if (f->act->object != NULL && f->act->object_id != NULL &&
 	    !strcmp(f->act->object_id, f->from->iri))
@@ -954,14 +967,10 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		f->ignored = 1; /* unknown here */
 		return 0;
 	}
-	if ((note = f->act->note
-		    ? json_incref(f->act->note)
-		    : clean_note(f->act->object, f->from, e)) == NULL)
+	if ((note = cleaned(f, e)) == NULL)
 		return FED_IN_INVALID;
 	/* An edit may narrow who sees the note, never widen it. */
-	snprintf(followers, sizeof(followers), "%s/followers", f->from->iri);
-	vis = visibility(json_object_get(note, "to"),
-	    json_object_get(note, "cc"), followers);
+	vis = note_visibility(note, f->from->iri);
 	if (vis > o.vis)
 		o.vis = (uint8_t)vis;
 	rc = fed_store_json(t, &o, note);
@@ -1036,7 +1045,6 @@ fed_note_store_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct fed_remote_note *n = arg;
 	const char *iri = json_string_value(json_object_get(n->note, "id"));
-	char followers[600];
 	struct st_obj o = { 0 }, po;
 	uint64_t id, parent;
 	int rc;
@@ -1046,10 +1054,8 @@ fed_note_store_apply(struct st_txn *t, void *arg, struct err *e)
 		return ST_INVAL;
 	if (st_iri_get(t, iri, &id) == 0)
 		return 0; /* known already */
-	snprintf(followers, sizeof(followers), "%s/followers", n->author->iri);
 	o.kind = ST_K_NOTE;
-	o.vis = (uint8_t)visibility(json_object_get(n->note, "to"),
-	    json_object_get(n->note, "cc"), followers);
+	o.vis = (uint8_t)note_visibility(n->note, n->author->iri);
 	o.owner = n->author->id;
 	o.published = (uint64_t)time(NULL);
 	if ((rc = st_id_next(t, &o.id)) == 0 &&
