@@ -43,4 +43,12 @@ st_get_be32(const unsigned char *p)
 	    ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* A 16-byte key of two ids, scanned by its first: (a, b). */
+static inline void
+st_pair_key(unsigned char *k, uint64_t a, uint64_t b)
+{
+	st_put_be64(k, a);
+	st_put_be64(k + 8, b);
+}
+
 #endif

@@ -7,13 +7,6 @@
 #include "st_enc.h"
 #include "st_internal.h"
 
-static void
-pair_key(unsigned char *k, uint64_t a, uint64_t b)
-{
-	st_put_be64(k, a);
-	st_put_be64(k + 8, b);
-}
-
 int
 st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee, int state,
     uint64_t follow_obj)
@@ -24,10 +17,10 @@ st_follow_put(struct st_txn *t, uint64_t follower, uint64_t followee, int state,
 
 	vb[0] = (unsigned char)state;
 	st_put_be64(vb + 1, follow_obj);
-	pair_key(kb, follower, followee);
+	st_pair_key(kb, follower, followee);
 	if ((rc = mdb_put(t->txn, st_dbi(t, DBI_FOLLOWS), &k, &d, 0)) != 0)
 		return st_from_mdb(rc);
-	pair_key(kb, followee, follower);
+	st_pair_key(kb, followee, follower);
 	return st_from_mdb(
 	    mdb_put(t->txn, st_dbi(t, DBI_FOLLOWERS), &k, &d, 0));
 }
@@ -40,7 +33,7 @@ st_follow_get(struct st_txn *t, uint64_t follower, uint64_t followee,
 	MDB_val k = { 16, kb }, d;
 	int rc;
 
-	pair_key(kb, follower, followee);
+	st_pair_key(kb, follower, followee);
 	if ((rc = mdb_get(t->txn, st_dbi(t, DBI_FOLLOWS), &k, &d)) != 0)
 		return st_from_mdb(rc);
 	if (d.mv_size != 9)
@@ -59,11 +52,11 @@ st_follow_del(struct st_txn *t, uint64_t follower, uint64_t followee)
 	MDB_val k = { 16, kb };
 	int rc;
 
-	pair_key(kb, follower, followee);
+	st_pair_key(kb, follower, followee);
 	rc = mdb_del(t->txn, st_dbi(t, DBI_FOLLOWS), &k, NULL);
 	if (rc != 0)
 		return st_from_mdb(rc);
-	pair_key(kb, followee, follower);
+	st_pair_key(kb, followee, follower);
 	rc = mdb_del(t->txn, st_dbi(t, DBI_FOLLOWERS), &k, NULL);
 	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
@@ -78,7 +71,7 @@ walk(struct st_txn *t, uint64_t who, int followers, uint64_t after,
 	MDB_cursor *c;
 	int rc;
 
-	pair_key(kb, who, after == 0 ? 0 : after + 1);
+	st_pair_key(kb, who, after == 0 ? 0 : after + 1);
 	rc = mdb_cursor_open(
 	    t->txn, st_dbi(t, followers ? DBI_FOLLOWERS : DBI_FOLLOWS), &c);
 	if (rc != 0)
@@ -203,7 +196,7 @@ job_put(struct st_txn *t, const struct st_job *j)
 	size_t il = strlen(j->inbox);
 	MDB_val k = { 16, kb }, d = { 20 + il, vb };
 
-	pair_key(kb, j->due, j->id);
+	st_pair_key(kb, j->due, j->id);
 	st_put_be64(vb, j->signer);
 	st_put_be64(vb + 8, j->activity);
 	st_put_be32(vb + 16, j->tries);
@@ -292,7 +285,7 @@ st_queue_each(
 	do {
 		if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_QUEUE), &c)))
 			return st_from_mdb(rc);
-		pair_key(kb, after_due, after_id);
+		st_pair_key(kb, after_due, after_id);
 		k.mv_size = 16;
 		k.mv_data = kb;
 		n = 0;
@@ -339,7 +332,7 @@ st_queue_del(struct st_txn *t, const struct st_job *job)
 	MDB_val k = { 16, kb };
 	int rc;
 
-	pair_key(kb, job->due, job->id);
+	st_pair_key(kb, job->due, job->id);
 	rc = mdb_del(t->txn, st_dbi(t, DBI_QUEUE), &k, NULL);
 	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
@@ -383,7 +376,7 @@ st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note)
 	unsigned char kb[16];
 	MDB_val k = { 16, kb }, d = { 0, "" };
 
-	pair_key(kb, owner, note);
+	st_pair_key(kb, owner, note);
 	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_TIMELINE), &k, &d, 0));
 }
 
@@ -394,7 +387,7 @@ st_timeline_del(struct st_txn *t, uint64_t owner, uint64_t note)
 	MDB_val k = { 16, kb };
 	int rc;
 
-	pair_key(kb, owner, note);
+	st_pair_key(kb, owner, note);
 	rc = mdb_del(t->txn, st_dbi(t, DBI_TIMELINE), &k, NULL);
 	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
@@ -409,7 +402,7 @@ st_timeline_page(struct st_txn *t, uint64_t owner, uint64_t before,
 	int rc, n = 0;
 
 	*more = 0;
-	pair_key(kb, owner, before == 0 ? UINT64_MAX : before);
+	st_pair_key(kb, owner, before == 0 ? UINT64_MAX : before);
 	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_TIMELINE), &c)) != 0)
 		return st_from_mdb(rc);
 	/* Keys ascend: the first >= (owner, before), then step back. */

@@ -8,13 +8,6 @@
 
 /* ---- keys of (a, b) pairs, scanned by prefix a ---- */
 
-static void
-pair_key(unsigned char *k, uint64_t a, uint64_t b)
-{
-	st_put_be64(k, a);
-	st_put_be64(k + 8, b);
-}
-
 /* Walk the keys with prefix (first 8 bytes) a, ascending from after+1
  * (desc = 0) or descending from before-1 (desc = 1; 0 means the newest).
  * cb gets each key and value; it returns nonzero to stop. */
@@ -85,7 +78,7 @@ st_reply_add(struct st_txn *t, uint64_t parent, uint64_t reply)
 	unsigned char kb[16];
 	MDB_val k = { 16, kb }, d = { 0, "" };
 
-	pair_key(kb, parent, reply);
+	st_pair_key(kb, parent, reply);
 	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_REPLIES), &k, &d, 0));
 }
 
@@ -95,7 +88,7 @@ st_reply_del(struct st_txn *t, uint64_t parent, uint64_t reply)
 	unsigned char kb[16];
 	MDB_val k = { 16, kb };
 
-	pair_key(kb, parent, reply);
+	st_pair_key(kb, parent, reply);
 	return st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_REPLIES), &k, NULL));
 }
 
@@ -199,7 +192,7 @@ st_notify_add(struct st_txn *t, uint64_t owner, struct st_notification *n)
 
 	if ((rc = st_id_next(t, &n->id)) != 0)
 		return rc;
-	pair_key(kb, owner, n->id);
+	st_pair_key(kb, owner, n->id);
 	vb[0] = n->type;
 	st_put_be64(vb + 1, n->actor);
 	st_put_be64(vb + 9, n->object);
@@ -264,7 +257,7 @@ st_report_add(struct st_txn *t, struct st_report *r)
 
 	if ((rc = st_id_next(t, &r->id)) != 0)
 		return rc;
-	pair_key(kb, 0, r->id);
+	st_pair_key(kb, 0, r->id);
 	st_put_be64(vb, r->flag);
 	st_put_be64(vb + 8, r->reporter);
 	st_put_be64(vb + 16, r->target);
