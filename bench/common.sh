@@ -311,3 +311,24 @@ need_bench_store_deps() {
 	need_header lmdb.h liblmdb-dev
 	need_header argon2.h libargon2-dev
 }
+
+# The checks shared by the federation benchmarks (inbox.sh, delivery.sh).
+need_fed_bench_deps() {
+	need curl curl
+	[ "${PERF:-0}" != 1 ] || need perf linux-perf
+	need openssl openssl
+	need awk gawk
+	need_file "$BUILD/hubd" "build the hub first: mkdir -p build && cd build && ../configure && make"
+	need_file "$BUILD/hubctl" "build the hub first"
+	need_bench_store_deps
+	check_missing
+	check_build_fresh "$BUILD/hubd"
+}
+
+# On exit: stop a perf recording still running.
+perf_abort() {
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid" 2>/dev/null || true
+		wait "$perf_pid" 2>/dev/null || true
+	fi
+}

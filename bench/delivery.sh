@@ -38,24 +38,13 @@ BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp}
 [ "$INSTANCES" -le "$FOLLOWERS" ] || INSTANCES=$FOLLOWERS
 expect=$((POSTS * INSTANCES))
 
-need curl curl
-[ "${PERF:-0}" != 1 ] || need perf linux-perf
-need openssl openssl
-need awk gawk
-need_file "$BUILD/hubd" "build the hub first: mkdir -p build && cd build && ../configure && make"
-need_file "$BUILD/hubctl" "build the hub first"
-need_bench_store_deps
-check_missing
-check_build_fresh "$BUILD/hubd"
+need_fed_bench_deps
 
 tmp=$(mktemp -d "$BENCH_TMPDIR/hub-bench-delivery.XXXXXX")
 hub_pid=""
 sink_pid=""
 cleanup() {
-	if [ -n "$perf_pid" ]; then
-		kill -INT "$perf_pid" 2>/dev/null || true
-		wait "$perf_pid" 2>/dev/null || true
-	fi
+	perf_abort
 	stop_pid "$hub_pid"
 	stop_pid "$sink_pid"
 	rm -rf "$tmp"
