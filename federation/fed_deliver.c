@@ -891,6 +891,23 @@ stop_signer(struct fed_deliver *d)
 	pthread_join(d->signer_thread, NULL);
 }
 
+/* Free d, its threads stopped (or never started). */
+static void
+destroy(struct fed_deliver *d)
+{
+	int i;
+
+	for (i = 0; i < SIGNERS; i++)
+		EVP_PKEY_free(d->signers[i].key);
+	buf_free(&d->body);
+	pthread_cond_destroy(&d->scv);
+	pthread_cond_destroy(&d->sdone);
+	pthread_mutex_destroy(&d->smu);
+	pthread_mutex_destroy(&d->mu);
+	curl_multi_cleanup(d->multi);
+	free(d);
+}
+
 struct fed_deliver *
 fed_deliver_start(struct st_db *db, const struct fed_fetch_cfg *cfg,
     int per_host, long unavailable_after, struct err *e)
@@ -934,12 +951,7 @@ fed_deliver_start(struct st_db *db, const struct fed_fetch_cfg *cfg,
 	}
 	return d;
 fail:
-	pthread_cond_destroy(&d->scv);
-	pthread_cond_destroy(&d->sdone);
-	pthread_mutex_destroy(&d->smu);
-	pthread_mutex_destroy(&d->mu);
-	curl_multi_cleanup(d->multi);
-	free(d);
+	destroy(d);
 	return NULL;
 }
 
@@ -957,8 +969,6 @@ fed_deliver_kick(struct fed_deliver *d)
 void
 fed_deliver_stop(struct fed_deliver *d)
 {
-	int i;
-
 	if (d == NULL)
 		return;
 	pthread_mutex_lock(&d->mu);
@@ -967,15 +977,7 @@ fed_deliver_stop(struct fed_deliver *d)
 	curl_multi_wakeup(d->multi);
 	pthread_join(d->thread, NULL);
 	stop_signer(d);
-	for (i = 0; i < SIGNERS; i++)
-		EVP_PKEY_free(d->signers[i].key);
-	buf_free(&d->body);
-	pthread_cond_destroy(&d->scv);
-	pthread_cond_destroy(&d->sdone);
-	pthread_mutex_destroy(&d->smu);
-	pthread_mutex_destroy(&d->mu);
-	curl_multi_cleanup(d->multi);
-	free(d);
+	destroy(d);
 }
 
 /* ---- instance health, for the inbox, fan-out and hubctl ---- */
