@@ -627,7 +627,8 @@ host_ok(struct st_txn *t, const char *host, uint64_t now)
 	if (rc == 0 && in.failures == 0 && !in.unavailable &&
 	    now < in.last_success + SUCCESS_EVERY)
 		return 0; /* nothing new worth a write */
-	in = (struct st_instance){ .last_success = now };
+	in = (struct st_instance){ .last_success = now,
+		.groups = in.groups }; /* what else it knows stays */
 	return st_instance_put(t, host, &in);
 }
 

@@ -14,6 +14,7 @@
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_follow.h"
+#include "st_instance.h"
 #include "st_object.h"
 #include "st_social.h"
 
@@ -35,12 +36,54 @@ http_iri(const char *s)
 	    (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7));
 }
 
+/* a is an Announce of an activity (FEP-1b12): read the activity inside.
+ * Its id must be on its actor's host, and a note it creates or updates
+ * must be that actor's; the note itself is not taken from here but from
+ * its origin (fed_note_wanted), so a community cannot put words in a
+ * member's mouth. */
+static int
+unwrap(struct fed_activity *a, struct err *e)
+{
+	const json_t *in = a->object, *obj = json_object_get(in, "object");
+	const char *id = id_of(in), *by;
+	char o1[300], o2[300];
+
+	a->inner_type = json_string_value(json_object_get(in, "type"));
+	a->inner_actor = id_of(json_object_get(in, "actor"));
+	a->object_id = id_of(obj);
+	a->object = NULL;
+	if (!http_iri(id) || a->inner_type == NULL ||
+	    strlen(a->inner_type) > 64 || !http_iri(a->inner_actor) ||
+	    !http_iri(a->object_id))
+		return err_set(e,
+			   "the announced activity needs an http(s) id, a "
+			   "type, an actor and an object"),
+		       FED_IN_INVALID;
+	if (fed_url_origin(id, o1, sizeof(o1)) < 0 ||
+	    fed_url_origin(a->inner_actor, o2, sizeof(o2)) < 0 ||
+	    strcmp(o1, o2) != 0)
+		return err_set(e,
+			   "the announced activity's id is not on its "
+			   "actor's host"),
+		       FED_IN_FORBIDDEN;
+	by = id_of(json_object_get(obj, "attributedTo"));
+	if ((!strcmp(a->inner_type, "Create") ||
+		!strcmp(a->inner_type, "Update")) &&
+	    json_is_object(obj) && (by == NULL || strcmp(by, a->inner_actor)))
+		return err_set(e,
+			   "the announced note is not its activity's "
+			   "actor's"),
+		       FED_IN_FORBIDDEN;
+	return 0;
+}
+
 int
 fed_activity_read(
     const char *body, size_t len, struct fed_activity *a, struct err *e)
 {
 	json_error_t je;
 	const json_t *obj;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->doc = json_loadb(body ? body : "", len,
@@ -66,6 +109,12 @@ fed_activity_read(
 			   "an activity needs an http(s) id, a type and "
 			   "an actor"),
 		       FED_IN_INVALID;
+	}
+	if (!strcmp(a->type, "Announce") && a->object != NULL &&
+	    json_object_get(a->object, "actor") != NULL &&
+	    (rc = unwrap(a, e)) != 0) {
+		fed_activity_free(a);
+		return rc;
 	}
 	return 0;
 }
@@ -259,6 +308,20 @@ send_accept(struct st_txn *t, struct fed_inbox *f, const struct st_actor *x,
 	return 0;
 }
 
+/* A community's new follower: if its instance's software is not known,
+ * it is to be asked (what form of the community's posts it reads). */
+static void
+software_wanted(struct st_txn *t, struct fed_inbox *f)
+{
+	struct st_instance in;
+	char host[256];
+
+	fed_url_host(f->from->iri, host, sizeof(host));
+	if (st_instance_get(t, host, &in) != 0 ||
+	    in.groups == ST_GROUPS_UNKNOWN)
+		fed_url_origin(f->from->iri, f->learn, sizeof(f->learn));
+}
+
 static int
 follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
@@ -299,6 +362,8 @@ follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		 t, f->from->id, x.id, ST_FOLLOW_ACCEPTED, obj)) == 0 &&
 	    (rc = send_accept(t, f, &x, obj)) == 0)
 		rc = notify(t, x.id, ST_N_FOLLOW, f->from->id, 0);
+	if (rc == 0 && x.kind == ST_AK_GROUP)
+		software_wanted(t, f);
 	json_decref(reduced);
 	st_actor_clear(&x);
 	return rc;
@@ -694,18 +759,56 @@ interested(struct st_txn *t, const struct st_actor *from, const json_t *note)
 	return 0;
 }
 
+/* The Create a community wraps in its Announce (FEP-1b12): the note as
+ * stored here, in the Create that made it: for a local note its own,
+ * for a remote one the id it came under (create_iri), or else one on the
+ * note's host. */
+static json_t *
+wrapped_create(struct st_txn *t, uint64_t note_id, const char *create_iri,
+    const char *group)
+{
+	char iri[700];
+	struct st_obj o, co;
+	json_t *note = load_json(t, note_id, &o), *made, *doc;
+	const char *nid = json_string_value(json_object_get(note, "id"));
+
+	if (note == NULL || nid == NULL) {
+		json_decref(note);
+		return NULL;
+	}
+	json_object_del(note, "@context");
+	made = (o.flags & ST_OF_LOCAL) && o.parent ? load_json(t, o.parent, &co)
+						   : NULL;
+	if (json_string_value(json_object_get(made, "id")) != NULL)
+		create_iri = json_string_value(json_object_get(made, "id"));
+	snprintf(iri, sizeof(iri), "%s", create_iri ? create_iri : nid);
+	if (create_iri == NULL)
+		snprintf(iri, sizeof(iri), "%s#create", nid);
+	json_decref(made);
+	doc = json_pack("{s:s,s:s,s:O,s:O*,s:O*,s:O*,s:s,s:o}", "id", iri,
+	    "type", "Create", "actor", json_object_get(note, "attributedTo"),
+	    "published", json_object_get(note, "published"), "to",
+	    json_object_get(note, "to"), "cc", json_object_get(note, "cc"),
+	    "audience", group, "object", note);
+	return doc;
+}
+
+static int queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
+    uint64_t boost, int *queued);
+
 /* A local group the note is posted into (named in to, cc or audience)
- * whose accepted follower the author is: relay it. */
+ * whose accepted follower the author is: relay it, in both forms. */
 static int
 relay_into(struct st_txn *t, const char *iri, const json_t *note,
-    uint64_t note_id, uint64_t author, int *queued)
+    uint64_t note_id, uint64_t author, const char *create_iri, int *queued)
 {
 	char followers[600];
 	struct st_actor g;
 	struct st_obj o;
 	const char *js;
 	size_t len;
-	uint64_t act;
+	uint64_t act, wrapped;
+	json_t *create;
 	int rc, state;
 
 	if (iri == NULL || st_actor_by_iri(t, iri, &g) != 0)
@@ -719,8 +822,15 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	    state != ST_FOLLOW_ACCEPTED ||
 	    st_react_get(t, note_id, ST_REACT_ANNOUNCE, g.id, NULL) == 0)
 		goto out; /* not a member, or relayed already */
+	if ((create = wrapped_create(t, note_id, create_iri, g.iri)) == NULL) {
+		rc = ST_EIO;
+		goto out;
+	}
 	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
-	if ((rc = fed_local_activity_aud(t, &g, "Announce",
+	if ((rc = fed_local_activity_aud(t, &g, "Announce", create,
+		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers),
+		 note_id, &wrapped)) != 0 ||
+	    (rc = fed_local_activity_aud(t, &g, "Announce",
 		 json_incref(json_object_get(note, "id")),
 		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers),
 		 note_id, &act)) != 0 ||
@@ -729,7 +839,7 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	    (rc = st_object_peek(t, act, &o, &js, &len)) != 0 ||
 	    (rc = st_outbox_add(
 		 t, g.id, note_id, act, ST_VIS_PUBLIC, js, len)) != 0 ||
-	    (rc = fed_fanout_to(t, g.id, act, 1, NULL, 0, queued)) != 0)
+	    (rc = queue_forms(t, g.id, wrapped, act, queued)) != 0)
 		goto out;
 	rc = fed_home_fanout(t, g.id, note_id);
 out:
@@ -755,7 +865,7 @@ fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor)
 
 int
 fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
-    uint64_t author, int vis, int *queued)
+    uint64_t author, int vis, const char *create_iri, int *queued)
 {
 	const char *lists[] = { "to", "cc" };
 	const json_t *v;
@@ -770,20 +880,21 @@ fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
 	if (vis > ST_VIS_UNLISTED) /* private groups: not yet */
 		return 0;
 	rc = relay_into(t, json_string_value(json_object_get(note, "audience")),
-	    note, note_id, author, queued);
+	    note, note_id, author, create_iri, queued);
 	/* A reply in a community's thread belongs to the community too,
 	 * addressed to it or not (Mastodon's replies name only people). */
 	if (rc == 0 && irt != NULL && st_iri_get(t, irt, &pid) == 0 &&
 	    (parent = load_json(t, pid, &po)) != NULL) {
 		rc = relay_into(t,
 		    json_string_value(json_object_get(parent, "audience")),
-		    note, note_id, author, queued);
+		    note, note_id, author, create_iri, queued);
 		json_decref(parent);
 	}
 	for (k = 0; k < 2 && rc == 0; k++)
 		json_array_foreach(json_object_get(note, lists[k]), i,
-		    v) if (rc == 0 && json_is_string(v)) rc = relay_into(t,
-		    json_string_value(v), note, note_id, author, queued);
+		    v) if (rc == 0 && json_is_string(v)) rc =
+		    relay_into(t, json_string_value(v), note, note_id, author,
+			create_iri, queued);
 	return rc;
 }
 
@@ -911,8 +1022,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
 		if ((rc = thread_and_notify(t, from, note, o.id, o.vis)) == 0)
-			rc = fed_group_relay(
-			    t, note, o.id, from->id, o.vis, &f->queued);
+			rc = fed_group_relay(t, note, o.id, from->id, o.vis,
+			    f->act->id, &f->queued);
 	}
 	json_decref(note);
 	return rc;
@@ -978,11 +1089,24 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc;
 }
 
+/* The stored note o (at iri) becomes a Tombstone. */
+static int
+tombstone(struct st_txn *t, struct st_obj *o, const char *iri)
+{
+	json_t *ts = fed_as2_tombstone(iri, "Note", time(NULL));
+	int rc;
+
+	o->kind = ST_K_TOMBSTONE;
+	o->flags |= ST_OF_DELETED;
+	rc = fed_store_json(t, o, ts);
+	json_decref(ts);
+	return rc;
+}
+
 static int
 delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
 	struct st_obj o;
-	json_t *ts;
 	uint64_t id;
 	int rc;
 
@@ -996,14 +1120,8 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		f->ignored = 1; /* never seen here, or an actor: later */
 		return 0;
 	}
-	if (o.kind == ST_K_TOMBSTONE)
-		return 0;
-	ts = fed_as2_tombstone(f->act->object_id, "Note", time(NULL));
-	o.kind = ST_K_TOMBSTONE;
-	o.flags |= ST_OF_DELETED;
-	rc = fed_store_json(t, &o, ts);
-	json_decref(ts);
-	return rc;
+	return o.kind == ST_K_TOMBSTONE ? 0
+					: tombstone(t, &o, f->act->object_id);
 }
 
 const char *
@@ -1017,6 +1135,9 @@ fed_note_wanted(
 		return NULL;
 	if (!strcmp(a->type, "Announce"))
 		return http_iri(a->object_id) &&
+			(a->inner_type == NULL ||
+			    !strcmp(a->inner_type, "Create") ||
+			    !strcmp(a->inner_type, "Update")) &&
 			st_iri_get(t, a->object_id, &id) != 0 &&
 			st_follow_list(
 			    t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) > 0
@@ -1203,6 +1324,76 @@ undo_react(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc == ST_NOTFOUND ? 0 : rc;
 }
 
+/* A community's moderator took a note out of it, or its author deleted
+ * it (FEP-1b12: Announce{Delete}). Trusted because the community itself
+ * signed the Announce, and only for notes it passed on or that were
+ * posted in it: the community's boost is taken back everywhere here. If
+ * the note's author is on the community's own host, that host's word is
+ * the author's, and the note is deleted. */
+static int
+group_delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	struct st_actor author;
+	struct st_obj o;
+	char o1[300], o2[300];
+	json_t *note;
+	uint64_t id;
+	int in_group, own, rc;
+
+	if (f->from->kind != ST_AK_GROUP)
+		return err_set(e,
+			   "only a community can pass on a removal: send the "
+			   "Delete yourself"),
+		       FED_IN_FORBIDDEN;
+	if (object_note(t, f->act->object_id, &id, &o) != 0) {
+		f->ignored = 1; /* never seen here, or gone already */
+		return 0;
+	}
+	note = load_json(t, id, &o);
+	in_group =
+	    st_react_get(t, id, ST_REACT_ANNOUNCE, f->from->id, NULL) == 0 ||
+	    (note != NULL &&
+		json_string_value(json_object_get(note, "audience")) != NULL &&
+		!strcmp(json_string_value(json_object_get(note, "audience")),
+		    f->from->iri));
+	json_decref(note);
+	if (!in_group)
+		return err_set(e,
+			   "a community can only remove what was posted in "
+			   "it"),
+		       FED_IN_FORBIDDEN;
+	rc = st_react_del(t, id, ST_REACT_ANNOUNCE, f->from->id);
+	if (rc != 0 && rc != ST_NOTFOUND)
+		return rc;
+	if ((rc = fed_home_unfanout(t, f->from->id, id, o.owner)) != 0)
+		return rc;
+	if (o.flags & ST_OF_LOCAL || st_actor_get(t, o.owner, &author) != 0)
+		return 0;
+	own = !strcmp(author.iri, f->act->inner_actor) &&
+	    fed_url_origin(author.iri, o1, sizeof(o1)) == 0 &&
+	    fed_url_origin(f->from->iri, o2, sizeof(o2)) == 0 &&
+	    !strcmp(o1, o2);
+	st_actor_clear(&author);
+	return own ? tombstone(t, &o, f->act->object_id) : 0;
+}
+
+/* An Announce: a boost of a note (by id, or, from a community, wrapping
+ * the Create or Update that made it: the note was fetched from its
+ * origin), or a community passing on a Delete. Other wrapped activities
+ * (votes, moderator changes of remote communities) are not acted on. */
+static int
+announce_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
+{
+	const char *in = f->act->inner_type;
+
+	if (in == NULL || !strcmp(in, "Create") || !strcmp(in, "Update"))
+		return react_in(t, f, ST_REACT_ANNOUNCE, e);
+	if (!strcmp(in, "Delete"))
+		return group_delete_in(t, f, e);
+	f->ignored = 1;
+	return 0;
+}
+
 /* The ids a Flag's object names (one, or a list), at most 50. */
 static json_t *
 flag_objects(const json_t *obj)
@@ -1346,7 +1537,7 @@ fed_inbox_apply(struct st_txn *t, void *arg, struct err *e)
 	if (!strcmp(type, "Like"))
 		return react_in(t, f, ST_REACT_LIKE, e);
 	if (!strcmp(type, "Announce"))
-		return react_in(t, f, ST_REACT_ANNOUNCE, e);
+		return announce_in(t, f, e);
 	if (!strcmp(type, "Flag"))
 		return flag_in(t, f, e);
 	f->ignored = 1;
@@ -1543,6 +1734,39 @@ fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
 		free(x.v[i]);
 	}
 	free(x.v);
+	return rc;
+}
+
+/* Queue to each inbox of group's followers the form its software reads:
+ * wrapped (the Announce of the Create) to FEP-1b12 software, boost (the
+ * Announce of the note's id) to microblog software, both where it is not
+ * known. */
+static int
+queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
+    int *queued)
+{
+	struct st_instance in;
+	struct inboxes x;
+	char host[256];
+	size_t i;
+	int rc = 0, n = 0;
+
+	collect_inboxes(t, group, 1, NULL, 0, &x);
+	for (i = 0; i < x.n; i++) {
+		fed_url_host(x.v[i], host, sizeof(host));
+		if (st_instance_get(t, host, &in) != 0)
+			in.groups = ST_GROUPS_UNKNOWN;
+		if (rc == 0 && in.groups != ST_GROUPS_BOOST &&
+		    (rc = queue(t, group, wrapped, x.v[i])) == 0)
+			n++;
+		if (rc == 0 && in.groups != ST_GROUPS_WRAPPED &&
+		    (rc = queue(t, group, boost, x.v[i])) == 0)
+			n++;
+		free(x.v[i]);
+	}
+	free(x.v);
+	if (queued != NULL)
+		*queued += n;
 	return rc;
 }
 

@@ -26,6 +26,10 @@ struct fed_activity {
 	const char *id, *type, *actor;
 	const char *object_id; /* the object's id, embedded or not */
 	const json_t *object;  /* the embedded object, or NULL */
+	/* An Announce wrapping an activity (FEP-1b12: a community passing
+	 * on what was done in it): that activity's type and actor, and
+	 * object_id is then its object's id (the note). NULL otherwise. */
+	const char *inner_type, *inner_actor;
 	json_t
 	    *note; /* Create/Update: the object cleaned (fed_activity_clean) */
 	char *note_js; /* and serialized, as stored */
@@ -55,6 +59,9 @@ struct fed_inbox {
 	int queued;		     /* out: deliveries queued */
 	int ignored;		     /* out: a type this hub does not act on */
 	int duplicate;		     /* out: seen before, nothing done */
+	/* out: the origin of a community's new follower whose software is
+	 * not known yet: ask its NodeInfo (fed_nodeinfo) */
+	char learn[300];
 };
 
 /* st_write_fn: apply in (arg is a struct fed_inbox). Follow (accepted at
@@ -104,13 +111,18 @@ int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
 
 /* Communities (FEP-1b12): each local group a note is posted into (named
  * in its audience, to or cc) by one of its members (an accepted
- * follower) announces it to the group's followers: Announce{actor: the
- * group, object: the note's id, to: Public, cc: the group's followers},
- * also listed in the group's outbox and put on the home timelines of its
- * members here. Once per group and note; public and unlisted notes
- * only, for now. */
+ * follower) passes it on to the group's followers, in two forms:
+ * Announce{object: the Create that made the note (create_iri: the id it
+ * came under; NULL: the stored one, or one on the note's host)} for
+ * software that reads communities as FEP-1b12 says (Lemmy, Mbin, hubs),
+ * and Announce{object: the note's id} for microblog software (Mastodon
+ * shows it as a boost). Each instance gets the form its software reads
+ * (st_instance.groups, learnt from its NodeInfo), both when that is not
+ * known. The boost form is listed in the group's outbox; the note goes on
+ * the home timelines of the group's members here. Once per group and
+ * note; public and unlisted notes only, for now. */
 int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
-    uint64_t author, int vis, int *queued);
+    uint64_t author, int vis, const char *create_iri, int *queued);
 /* Whether actor (or its host) is banned from the local group. */
 int fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor);
 

@@ -744,6 +744,11 @@ resolve_mentions(struct hub_post *p, const char *text, struct text_mention *m,
 		if (rc != 0)
 			continue; /* no such actor: left as text */
 		address(p, &a);
+		/* A top-level note mentioning a community is posted into
+		 * it (as Mastodon users post into Lemmy's). */
+		if (a.kind == ST_AK_GROUP && !p->audience[0] &&
+		    !p->in_reply_to[0])
+			snprintf(p->audience, sizeof(p->audience), "%s", a.iri);
 		st_actor_clear(&a);
 	}
 	for (i = 0; i < *nm; i++) /* link each to its actor */
@@ -1045,7 +1050,8 @@ reach_addressed(struct st_txn *t, struct hub_post *p, const struct st_actor *a,
 	return rc;
 }
 
-/* Only members (accepted followers) post into a community. */
+/* Only members (accepted followers) post into a community here; a
+ * community elsewhere checks for itself. */
 static int
 community_member(struct st_txn *t, const struct hub_post *p,
     const struct st_actor *a, struct err *e)
@@ -1055,7 +1061,9 @@ community_member(struct st_txn *t, const struct hub_post *p,
 
 	if (st_actor_by_iri(t, p->audience, &g) != 0)
 		return err_set(e, "that community no longer exists"), ST_GONE;
-	if (st_follow_get(t, a->id, g.id, &state, NULL) != 0 ||
+	if (!(g.flags & ST_AF_LOCAL))
+		state = ST_FOLLOW_ACCEPTED; /* its own hub decides */
+	else if (st_follow_get(t, a->id, g.id, &state, NULL) != 0 ||
 	    state != ST_FOLLOW_ACCEPTED)
 		state = -1;
 	st_actor_clear(&g);
@@ -1135,9 +1143,9 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 		    "audience", p->audience[0] ? p->audience : NULL,
 		    "inReplyTo", p->in_reply_to[0] ? p->in_reply_to : NULL);
 
-		rc = doc
-		    ? fed_group_relay(t, doc, p->note, a.id, p->vis, &p->queued)
-		    : ST_EIO;
+		rc = doc ? fed_group_relay(
+			       t, doc, p->note, a.id, p->vis, NULL, &p->queued)
+			 : ST_EIO;
 		json_decref(doc);
 	}
 	st_actor_clear(&a);

@@ -88,6 +88,8 @@ static const char usage_text[] =
     "  queue                        pending deliveries and health per host\n"
     "  queue retry HOST             make HOST's deliveries due now and\n"
     "                               forget its failures (revives it)\n"
+    "  instances                    remote instances known: what form of\n"
+    "                               community posts each reads, health\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -867,6 +869,37 @@ cmd_queue(struct hub *h, const char *retry)
 	return EX_OK;
 }
 
+static int
+instance_line(void *ctx, const char *host, const struct st_instance *in)
+{
+	static const char *const forms[] = { "not asked yet",
+		"FEP-1b12 (Announce of the Create)",
+		"microblog (Announce of the note, a boost)",
+		"not known (both forms)" };
+
+	(void)ctx;
+	printf("%-32s %s; %s\n", host, forms[in->groups & 3],
+	    in->unavailable    ? "unavailable"
+		: in->failures ? "failing"
+			       : "healthy");
+	return 0;
+}
+
+/* Each remote instance on record, with the form of a community's posts
+ * its software reads and its delivery health. */
+static int
+cmd_instances(struct hub *h)
+{
+	struct st_txn *t;
+	int rc;
+
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return code_exit(rc);
+	rc = st_instance_each(t, instance_line, NULL);
+	st_read_end(t);
+	return rc == 0 ? EX_OK : code_exit(rc);
+}
+
 /* The home timeline of name, newest first, as text. */
 static int
 cmd_timeline(struct hub *h, const char *name)
@@ -998,6 +1031,8 @@ run(struct hub *h, int argc, char **argv)
 	if (!strcmp(cmd, "queue") &&
 	    (argc == 1 || (argc == 3 && !strcmp(argv[1], "retry"))))
 		return cmd_queue(h, argc == 3 ? argv[2] : NULL);
+	if (!strcmp(cmd, "instances") && argc == 1)
+		return cmd_instances(h);
 	if (!strcmp(cmd, "timeline") && argc == 2)
 		return cmd_timeline(h, argv[1]);
 	if ((!strcmp(cmd, "followers") || !strcmp(cmd, "following")) &&

@@ -19,12 +19,14 @@
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_inbox.h"
+#include "fed_nodeinfo.h"
 #include "fed_sig.h"
 #include "http.h"
 #include "hub.h"
 #include "log.h"
 #include "st_actor.h"
 #include "st_db.h"
+#include "st_instance.h"
 #include "st_object.h"
 #include "worker.h"
 
@@ -82,6 +84,50 @@ finish(struct inbox_job *j, unsigned status, const char *msg)
 	    j->r, status, http_response_json(doc, NULL, NULL, &j->r->bytes));
 }
 
+struct learn_job {
+	struct hub *h;
+	char origin[300];
+};
+
+/* On the fetcher: ask a community follower's instance which software it
+ * runs, so the community sends it the form of its posts it reads. An
+ * instance that does not say is asked no more (both forms go to it). */
+static void
+learn_software(void *arg)
+{
+	struct learn_job *l = arg;
+	struct fed_nodeinfo_learnt out = { NULL, ST_GROUPS_ASKED };
+	struct fed_fetch_cfg c;
+	struct err e = { { 0 } };
+	char name[80], ua[400], host[256];
+
+	hub_fetch_settings(l->h, &c, ua, sizeof(ua));
+	if (fed_nodeinfo_software(&c, l->origin, name, sizeof(name), &e) == 0)
+		out.groups = fed_nodeinfo_groups(name);
+	else
+		log_msg(
+		    LOG_INFO, "cannot tell what %s runs: %s", l->origin, e.msg);
+	fed_url_host(l->origin, host, sizeof(host));
+	out.host = host;
+	if (st_write(l->h->db, fed_nodeinfo_apply, &out, &e) != 0)
+		log_msg(
+		    LOG_WARN, "cannot record what %s runs: %s", host, e.msg);
+	free(l);
+}
+
+static void
+learn_later(struct hub *h, const char *origin)
+{
+	struct learn_job *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return;
+	l->h = h;
+	snprintf(l->origin, sizeof(l->origin), "%s", origin);
+	if (worker_submit(h->fetcher, learn_software, l) != 0)
+		free(l);
+}
+
 static void
 apply_done(void *ctx, int rc, const struct err *e)
 {
@@ -100,6 +146,8 @@ apply_done(void *ctx, int rc, const struct err *e)
 	j->r->event = strdup(event);
 	if (j->in.queued > 0)
 		fed_deliver_kick(j->r->srv->hub->deliver);
+	if (j->in.learn[0])
+		learn_later(j->r->srv->hub, j->in.learn);
 	finish(j, 202, NULL);
 }
 

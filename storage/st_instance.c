@@ -6,9 +6,10 @@
 #include "st_enc.h"
 #include "st_internal.h"
 
-#define HOST_MAX      255
-#define VAL_SIZE      21 /* be64 first failure, be64 last success, be32, flags */
-#define F_UNAVAILABLE 1
+#define HOST_MAX       255
+#define VAL_SIZE       21 /* be64 first failure, be64 last success, be32, flags */
+#define F_UNAVAILABLE  1
+#define F_GROUPS_SHIFT 1 /* two bits: ST_GROUPS_* */
 
 static int
 decode(const MDB_val *d, struct st_instance *in)
@@ -21,6 +22,7 @@ decode(const MDB_val *d, struct st_instance *in)
 	in->last_success = st_get_be64(p + 8);
 	in->failures = st_get_be32(p + 16);
 	in->unavailable = (p[20] & F_UNAVAILABLE) != 0;
+	in->groups = (p[20] >> F_GROUPS_SHIFT) & 3;
 	return 0;
 }
 
@@ -50,7 +52,8 @@ st_instance_put(
 	st_put_be64(vb, in->first_failure);
 	st_put_be64(vb + 8, in->last_success);
 	st_put_be32(vb + 16, in->failures);
-	vb[20] = in->unavailable ? F_UNAVAILABLE : 0;
+	vb[20] = (unsigned char)((in->unavailable ? F_UNAVAILABLE : 0) |
+	    ((in->groups & 3) << F_GROUPS_SHIFT));
 	return st_from_mdb(
 	    mdb_put(t->txn, st_dbi(t, DBI_INSTANCES), &k, &d, 0));
 }

@@ -13,6 +13,18 @@ struct st_instance {
 	uint64_t last_success;	/* seconds since 1970; 0: never */
 	uint32_t failures;	/* failed tries in a row */
 	int unavailable;	/* failed too long: nothing is sent to it */
+	int groups;		/* ST_GROUPS_*: how it reads a group's posts */
+};
+
+/* What an instance's software makes of a community's Announce (learnt
+ * from its NodeInfo): not known, FEP-1b12 (Lemmy, Mbin, hubs: an Announce
+ * wrapping the Create), or microblog (Mastodon and the like: an
+ * Announce of the note's id, shown as a boost). */
+enum {
+	ST_GROUPS_UNKNOWN = 0, /* not asked yet: both forms */
+	ST_GROUPS_WRAPPED = 1,
+	ST_GROUPS_BOOST = 2,
+	ST_GROUPS_ASKED = 3 /* it did not say, or is not known: both */
 };
 
 /* The record of host into in; ST_NOTFOUND when there is none. */

@@ -58,8 +58,27 @@ class Eve(http.server.BaseHTTPRequestHandler):
 
     gets = 0
 
+    types = {}        # name -> actor type (default Person)
+    software = None   # a NodeInfo software name to serve, if any
+
+    def nodeinfo(self):
+        if self.path == "/.well-known/nodeinfo":
+            return {"links": [{
+                "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                "href": self.base + "/nodeinfo/2.0"}]}
+        return {"version": "2.0", "software": {"name": Eve.software,
+                                               "version": "1"}}
+
     def do_GET(self):
         Eve.gets += 1
+        if Eve.software and "nodeinfo" in self.path:
+            body = json.dumps(self.nodeinfo()).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         name = self.path[len("/users/"):]
         if not self.path.startswith("/users/") or name not in self.pems:
             self.send_response(404)
@@ -69,7 +88,8 @@ class Eve(http.server.BaseHTTPRequestHandler):
         body = json.dumps({
             "@context": ["https://www.w3.org/ns/activitystreams",
                          "https://w3id.org/security/v1"],
-            "id": iri, "type": "Person", "preferredUsername": name,
+            "id": iri, "type": self.types.get(name, "Person"),
+            "preferredUsername": name,
             "inbox": iri + "/inbox",
             "publicKey": {"id": iri + "#main-key", "owner": iri,
                           "publicKeyPem": self.pems[name]}}).encode()

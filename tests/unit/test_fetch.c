@@ -7,7 +7,9 @@
 #include "err.h"
 #include "fed_fetch.h"
 #include "fed_key.h"
+#include "fed_nodeinfo.h"
 #include "st_actor.h"
+#include "st_instance.h"
 #include "tap.h"
 
 static int
@@ -45,8 +47,9 @@ addresses(void)
 			printf("# not refused: %s\n", refused[i]);
 			bad++;
 		}
-	ok(bad == 0, "private, loopback, link-local, multicast and mapped "
-		     "addresses are refused");
+	ok(bad == 0,
+	    "private, loopback, link-local, multicast and mapped "
+	    "addresses are refused");
 	for (bad = 0, i = 0; allowed[i]; i++)
 		if (priv(allowed[i]) != 0) {
 			printf("# refused: %s\n", allowed[i]);
@@ -58,13 +61,13 @@ addresses(void)
 static json_t *
 actor_doc(const char *pem)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s},s:{s:s,s:s,s:s}}",
-	    "id", "https://a.example/users/bob", "type", "Person",
-	    "preferredUsername", "bob", "name", "Bob",
-	    "inbox", "https://a.example/users/bob/inbox",
-	    "endpoints", "sharedInbox", "https://a.example/inbox",
-	    "publicKey", "id", "https://a.example/users/bob#main-key",
-	    "owner", "https://a.example/users/bob", "publicKeyPem", pem);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s},s:{s:s,s:s,s:s}}", "id",
+	    "https://a.example/users/bob", "type", "Person",
+	    "preferredUsername", "bob", "name", "Bob", "inbox",
+	    "https://a.example/users/bob/inbox", "endpoints", "sharedInbox",
+	    "https://a.example/inbox", "publicKey", "id",
+	    "https://a.example/users/bob#main-key", "owner",
+	    "https://a.example/users/bob", "publicKeyPem", pem);
 }
 
 static int
@@ -72,8 +75,8 @@ refuses(json_t *doc, const char *why, const char *what)
 {
 	struct st_actor a;
 	struct err e = { { 0 } };
-	int rc = fed_actor_from_json(doc, "https://a.example/users/bob", &a,
-	    &e);
+	int rc =
+	    fed_actor_from_json(doc, "https://a.example/users/bob", &a, &e);
 
 	if (rc == 0)
 		st_actor_clear(&a);
@@ -100,7 +103,7 @@ actors(void)
 	fed_key_generate(&priv_pem, &pub, &e);
 	doc = actor_doc(pub);
 	ok(fed_actor_from_json(doc, "https://a.example/users/bob", &a, &e) ==
-		   0 &&
+		    0 &&
 		a.kind == ST_AK_PERSON && !strcmp(a.name, "bob") &&
 		!strcmp(a.shared_inbox, "https://a.example/inbox") &&
 		!strcmp(a.key_id, "https://a.example/users/bob#main-key") &&
@@ -136,9 +139,9 @@ actors(void)
 	json_object_set_new(doc, "id", json_string("https://b.example/u"));
 	refuses(doc, "URL asked for", "an id that is not the URL fetched");
 	doc = actor_doc(pub);
-	json_object_set_new(doc, "publicKey", json_pack("[{s:s,s:s,s:s}]",
-	    "id", "https://a.example/users/bob#k2", "owner",
-	    "https://a.example/users/bob", "publicKeyPem", pub));
+	json_object_set_new(doc, "publicKey",
+	    json_pack("[{s:s,s:s,s:s}]", "id", "https://a.example/users/bob#k2",
+		"owner", "https://a.example/users/bob", "publicKeyPem", pub));
 	ok(fed_actor_from_json(doc, NULL, &a, &e) == 0 &&
 		!strcmp(a.key_id, "https://a.example/users/bob#k2"),
 	    "a publicKey array is read");
@@ -148,10 +151,31 @@ actors(void)
 	free(pub);
 }
 
+/* What a community sends an instance, by the software it names. */
+static void
+software(void)
+{
+	ok(fed_nodeinfo_groups("lemmy") == ST_GROUPS_WRAPPED &&
+		fed_nodeinfo_groups("Mbin") == ST_GROUPS_WRAPPED &&
+		fed_nodeinfo_groups("hub") == ST_GROUPS_WRAPPED,
+	    "Lemmy, Mbin and hubs get the Announce of the Create");
+	ok(fed_nodeinfo_groups("mastodon") == ST_GROUPS_BOOST &&
+		fed_nodeinfo_groups("GoToSocial") == ST_GROUPS_BOOST &&
+		fed_nodeinfo_groups("akkoma") == ST_GROUPS_BOOST,
+	    "Mastodon, GoToSocial and Akkoma get the boost");
+	ok(fed_nodeinfo_groups("somethingnew") == ST_GROUPS_ASKED &&
+		fed_nodeinfo_groups("") == ST_GROUPS_ASKED &&
+		fed_nodeinfo_groups(NULL) == ST_GROUPS_ASKED,
+	    "software not known, or not named: both forms");
+	ok(fed_nodeinfo_groups("lemmyx") == ST_GROUPS_ASKED,
+	    "names match whole, not by prefix");
+}
+
 int
 main(void)
 {
 	addresses();
 	actors();
+	software();
 	return done_testing();
 }

@@ -199,7 +199,7 @@ test_actor_encoding(struct st_db *db)
 static int
 instance_write(struct st_txn *t, void *arg, struct err *e)
 {
-	struct st_instance in = { 100, 50, 3, 1 };
+	struct st_instance in = { 100, 50, 3, 1, ST_GROUPS_BOOST };
 
 	(void)arg;
 	(void)e;
@@ -228,7 +228,8 @@ test_instances(struct st_db *db)
 		return;
 	ok(st_instance_get(t, "b.example:8443", &in) == 0 &&
 		in.first_failure == 100 && in.last_success == 50 &&
-		in.failures == 3 && in.unavailable,
+		in.failures == 3 && in.unavailable &&
+		in.groups == ST_GROUPS_BOOST,
 	    "an instance record reads back");
 	ok(st_instance_get(t, "c.example", &in) == ST_NOTFOUND,
 	    "an unknown host has none");
