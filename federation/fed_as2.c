@@ -111,7 +111,8 @@ fed_as2_actor(
 	set_iri(o, "featured", a->iri, "/collections/featured");
 	if (a->kind == ST_AK_GROUP) {
 		set_iri(o, "attributedTo", a->iri, "/moderators");
-		json_object_set_new(o, "postingRestrictedToMods", json_false());
+		json_object_set_new(o, "postingRestrictedToMods",
+		    json_boolean(a->flags & ST_AF_RESTRICTED));
 	}
 	json_object_set_new(o, "manuallyApprovesFollowers",
 	    json_boolean(a->flags & ST_AF_LOCKED));

@@ -10,6 +10,7 @@
 #include "fed_as2.h"
 #include "fed_deliver.h"
 #include "fed_fetch.h"
+#include "fed_group.h"
 #include "fed_html.h"
 #include "st_actor.h"
 #include "st_db.h"
@@ -254,6 +255,12 @@ load_json(struct st_txn *t, uint64_t id, struct st_obj *o)
 	if (st_object_peek(t, id, o, &js, &len) != 0)
 		return NULL;
 	return json_loadb(js, len, 0, NULL);
+}
+
+json_t *
+fed_object_json(struct st_txn *t, uint64_t id, struct st_obj *o)
+{
+	return load_json(t, id, o);
 }
 
 static int
@@ -797,10 +804,13 @@ static int queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
     uint64_t boost, int *queued);
 
 /* A local group the note is posted into (named in to, cc or audience)
- * whose accepted follower the author is: relay it, in both forms. */
+ * whose accepted follower the author is: relay it, in both forms
+ * (reviewed: a moderator accepted it, so the community's gate is
+ * passed). */
 static int
 relay_into(struct st_txn *t, const char *iri, const json_t *note,
-    uint64_t note_id, uint64_t author, const char *create_iri, int *queued)
+    uint64_t note_id, uint64_t author, const char *create_iri, int reviewed,
+    int *queued)
 {
 	char followers[600];
 	struct st_actor g;
@@ -822,6 +832,11 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	    state != ST_FOLLOW_ACCEPTED ||
 	    st_react_get(t, note_id, ST_REACT_ANNOUNCE, g.id, NULL) == 0)
 		goto out; /* not a member, or relayed already */
+	if (!reviewed &&
+	    (rc = fed_group_gate(t, &g, note, note_id, author)) != 0) {
+		rc = rc < 0 ? rc : 0;
+		goto out; /* held for review, or not a moderator's thread */
+	}
 	if ((create = wrapped_create(t, note_id, create_iri, g.iri)) == NULL) {
 		rc = ST_EIO;
 		goto out;
@@ -845,6 +860,13 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 out:
 	st_actor_clear(&g);
 	return rc;
+}
+
+int
+fed_group_relay_reviewed(struct st_txn *t, const char *group,
+    const json_t *note, uint64_t note_id, uint64_t author, int *queued)
+{
+	return relay_into(t, group, note, note_id, author, NULL, 1, queued);
 }
 
 int
@@ -880,21 +902,21 @@ fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
 	if (vis > ST_VIS_UNLISTED) /* private groups: not yet */
 		return 0;
 	rc = relay_into(t, json_string_value(json_object_get(note, "audience")),
-	    note, note_id, author, create_iri, queued);
+	    note, note_id, author, create_iri, 0, queued);
 	/* A reply in a community's thread belongs to the community too,
 	 * addressed to it or not (Mastodon's replies name only people). */
 	if (rc == 0 && irt != NULL && st_iri_get(t, irt, &pid) == 0 &&
 	    (parent = load_json(t, pid, &po)) != NULL) {
 		rc = relay_into(t,
 		    json_string_value(json_object_get(parent, "audience")),
-		    note, note_id, author, create_iri, queued);
+		    note, note_id, author, create_iri, 0, queued);
 		json_decref(parent);
 	}
 	for (k = 0; k < 2 && rc == 0; k++)
 		json_array_foreach(json_object_get(note, lists[k]), i,
 		    v) if (rc == 0 && json_is_string(v)) rc =
 		    relay_into(t, json_string_value(v), note, note_id, author,
-			create_iri, queued);
+			create_iri, 0, queued);
 	return rc;
 }
 
@@ -1443,7 +1465,9 @@ flag_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		    (o.flags & ST_OF_LOCAL))
 			r.target = o.owner;
 	}
-	if (r.target == 0) {
+	/* Also for the moderators of the community it concerns. */
+	r.group = fed_group_of_report(t, objects, &r.target);
+	if (r.target == 0 && r.group == 0) {
 		json_decref(objects);
 		f->ignored = 1;
 		return 0;

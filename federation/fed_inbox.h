@@ -123,6 +123,10 @@ int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
  * note; public and unlisted notes only, for now. */
 int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
     uint64_t author, int vis, const char *create_iri, int *queued);
+/* The same for one group (IRI group), of a post a moderator accepted:
+ * announced without the community's review. */
+int fed_group_relay_reviewed(struct st_txn *t, const char *group,
+    const json_t *note, uint64_t note_id, uint64_t author, int *queued);
 /* Whether actor (or its host) is banned from the local group. */
 int fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor);
 
@@ -131,6 +135,9 @@ int fed_note_addressed(const json_t *note, const char *iri);
 
 /* Store doc's compact JSON as object o (st_object_put). */
 struct st_obj;
+/* The stored JSON of object id, parsed, with its header in o; NULL when
+ * there is none. A new reference. */
+json_t *fed_object_json(struct st_txn *t, uint64_t id, struct st_obj *o);
 int fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc);
 
 /* Queue the stored activity (object id) signed as the local actor to the

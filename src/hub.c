@@ -18,6 +18,7 @@
 #include "err.h"
 #include "fed_as2.h"
 #include "fed_fetch.h"
+#include "fed_group.h"
 #include "fed_inbox.h"
 #include "fed_key.h"
 #include "fed_sig.h"
@@ -272,6 +273,11 @@ check_new_actor(const struct hub_actor_new *in, char *name, struct err *e)
 			   "the summary must be at most 2000 bytes of "
 			   "text"),
 		       HUB_INVALID;
+	if (in->kind != HUB_GROUP && (in->moderated || in->restricted))
+		return err_set(e,
+			   "only communities can be moderated or "
+			   "restricted to moderators"),
+		       HUB_INVALID;
 	if (in->password &&
 	    (strlen(in->password) < 10 || strlen(in->password) > 256))
 		return err_set(e,
@@ -321,7 +327,9 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	j.h = h;
 	j.lookup_name = name;
 	j.a.kind = in->kind == HUB_GROUP ? ST_AK_GROUP : ST_AK_PERSON;
-	j.a.flags = ST_AF_LOCAL | (in->locked ? ST_AF_LOCKED : 0);
+	j.a.flags = ST_AF_LOCAL | (in->locked ? ST_AF_LOCKED : 0) |
+	    (in->moderated ? ST_AF_MODERATED : 0) |
+	    (in->restricted ? ST_AF_RESTRICTED : 0);
 	j.a.role = (uint8_t)in->role;
 	j.a.created = j.a.last_active = (uint64_t)time(NULL);
 	j.a.name = name;
@@ -1066,7 +1074,17 @@ community_member(struct st_txn *t, const struct hub_post *p,
 	else if (st_follow_get(t, a->id, g.id, &state, NULL) != 0 ||
 	    state != ST_FOLLOW_ACCEPTED)
 		state = -1;
+	/* A restricted community: only moderators start threads. */
+	if (state >= 0 && (g.flags & ST_AF_RESTRICTED) && !p->in_reply_to[0] &&
+	    !fed_group_is_mod(t, g.id, a->id))
+		state = -2;
 	st_actor_clear(&g);
+	if (state == -2)
+		return err_set(e,
+			   "only the moderators of this community start "
+			   "new threads in it: reply to one of their posts "
+			   "instead"),
+		       HUB_FORBIDDEN;
 	if (state < 0)
 		return err_set(e,
 			   "join the community first (follow it), "
@@ -1662,7 +1680,24 @@ struct glist_job {
 	const char *group, *what;
 	int kind, add;
 	char iri[512]; /* what, as stored */
+	int queued;
 };
+
+/* Put or take what (j->iri) on g's list. A change of moderators is
+ * announced to the community's followers (Add or Remove, FEP-1b12). */
+static int
+glist_change(struct st_txn *t, struct glist_job *j, const struct st_actor *g)
+{
+	int was = st_glist_has(t, g->id, j->kind, j->iri), rc;
+
+	rc = j->add ? st_glist_put(t, g->id, j->kind, j->iri)
+		    : st_glist_del(t, g->id, j->kind, j->iri);
+	if (rc == ST_NOTFOUND && !j->add)
+		return 0;
+	if (rc == 0 && j->kind == ST_GL_MOD && was != j->add)
+		rc = fed_group_mod_announce(t, g, j->iri, j->add, &j->queued);
+	return rc;
+}
 
 static int
 glist_apply(struct st_txn *t, void *arg, struct err *e)
@@ -1694,10 +1729,7 @@ glist_apply(struct st_txn *t, void *arg, struct err *e)
 		rc = (err_set(e, "no one called %s is known here", j->what),
 		    ST_NOTFOUND);
 	if (rc == 0)
-		rc = j->add ? st_glist_put(t, g.id, j->kind, j->iri)
-			    : st_glist_del(t, g.id, j->kind, j->iri);
-	if (rc == ST_NOTFOUND && !j->add)
-		rc = 0;
+		rc = glist_change(t, j, &g);
 	st_actor_clear(&g);
 	return rc;
 }
@@ -1706,7 +1738,7 @@ int
 hub_group_list(struct hub *h, const char *group, int kind, const char *what,
     int add, struct err *e)
 {
-	struct glist_job j = { group, what, kind, add, "" };
+	struct glist_job j = { group, what, kind, add, "", 0 };
 	int rc = st_write(h->db, glist_apply, &j, e);
 
 	if (rc == 0)

@@ -51,6 +51,8 @@ struct hub_actor_new {
 	const char *summary;	  /* plain text, NULL: none */
 	int role;		  /* enum st_role */
 	int locked;
+	int moderated;	/* communities: posts wait for a moderator */
+	int restricted; /* communities: only moderators start threads */
 	const char *password;		/* NULL: generate (persons only) */
 	int no_login;			/* no password at all (imports) */
 	const char *priv_pem, *pub_pem; /* NULL: make a new key pair */

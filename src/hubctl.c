@@ -17,7 +17,9 @@
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
+#include "fed_group.h"
 #include "fed_key.h"
+#include "group.h"
 #include "hub.h"
 #include "log.h"
 #include "st_actor.h"
@@ -54,11 +56,21 @@ static const char usage_text[] =
     "  user role NAME ROLE          ROLE: member moderator editor admin\n"
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
+    "           [--moderated] [--restricted]\n"
+    "                               --locked: joining needs approval;\n"
+    "                               --moderated: posts wait for a\n"
+    "                               moderator; --restricted: only\n"
+    "                               moderators start threads\n"
     "  group list                   the communities, with their members\n"
     "  group mod add|remove GROUP MEMBER\n"
     "  group ban add|remove GROUP ACTOR-URL|MEMBER|HOST\n"
     "                               a community's moderators and bans\n"
     "  group remove GROUP URL       a moderator takes a post out of it\n"
+    "  group pending GROUP          posts waiting for review (moderated)\n"
+    "  group accept|reject GROUP URL\n"
+    "                               announce a waiting post, or drop it\n"
+    "                               from the queue\n"
+    "  group reports GROUP          reports about the community's posts\n"
     "  post NAME TEXT [--visibility public|unlisted|followers|direct]\n"
     "           [--cw TEXT] [--reply-to URL] [--group COMMUNITY]\n"
     "                               publish a note (TEXT - reads stdin);\n"
@@ -133,7 +145,7 @@ usage_error(const char *msg)
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
 	const char *visibility, *cw, *reply_to, *group;
-	int locked;
+	int locked, moderated, restricted, private_;
 };
 
 static int
@@ -145,12 +157,18 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
 		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to,
 		&o->group };
+	static const char *const flags[] = { "--locked", "--moderated",
+		"--restricted", "--private", NULL };
+	int *on[] = { &o->locked, &o->moderated, &o->restricted, &o->private_ };
 	int i, k;
 
 	memset(o, 0, sizeof(*o));
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--locked")) {
-			o->locked = 1;
+		for (k = 0; flags[k] != NULL; k++)
+			if (!strcmp(argv[i], flags[k]))
+				break;
+		if (flags[k] != NULL) {
+			*on[k] = 1;
 			continue;
 		}
 		for (k = 0; keys[k] != NULL; k++)
@@ -233,6 +251,19 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 	in.display_name = kind == HUB_GROUP ? o.title : o.display_name;
 	in.summary = o.summary;
 	in.locked = o.locked;
+	in.moderated = o.moderated;
+	in.restricted = o.restricted;
+	if (kind != HUB_GROUP && (o.moderated || o.restricted || o.private_))
+		return usage_error(
+		    "--moderated, --restricted and --private are "
+		    "for communities (group create)");
+	if (o.private_) {
+		fprintf(stderr,
+		    "hubctl: private communities are not available yet. "
+		    "Create it without --private; --locked makes joining "
+		    "need a moderator's approval.\n");
+		return EX_INVALID;
+	}
 	if (o.role != NULL && (in.role = hub_role_parse(o.role)) < 0)
 		return usage_error("ROLE must be member, moderator, editor "
 				   "or admin");
@@ -264,10 +295,12 @@ kind_name(int k)
 static void
 flags_text(const struct st_actor *a, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s%s%s",
+	snprintf(out, cap, "%s%s%s%s%s",
 	    (a->flags & ST_AF_DELETED) ? " deleted" : "",
 	    (a->flags & ST_AF_DISABLED) ? " disabled" : "",
-	    (a->flags & ST_AF_LOCKED) ? " locked" : "");
+	    (a->flags & ST_AF_LOCKED) ? " locked" : "",
+	    (a->flags & ST_AF_MODERATED) ? " moderated" : "",
+	    (a->flags & ST_AF_RESTRICTED) ? " restricted" : "");
 }
 
 static int
@@ -526,54 +559,104 @@ cmd_notifications(struct hub *h, const char *name)
 	return EX_OK;
 }
 
-static int
-cmd_reports(struct hub *h)
+/* Print the reports in items (fed_report_json's). */
+static void
+print_reports(const json_t *items)
 {
+	const json_t *r, *v;
+	size_t i, j;
+
+	json_array_foreach(items, i, r)
+	{
+		printf("%s  from",
+		    json_string_value(json_object_get(r, "created_at")));
+		print_remote(
+		    " ", json_string_value(json_object_get(r, "reporter")));
+		printf("\n  about");
+		print_remote(
+		    " ", json_string_value(json_object_get(r, "target")));
+		if (json_object_get(r, "community") != NULL)
+			print_remote("\n  in community ",
+			    json_string_value(json_object_get(r, "community")));
+		json_array_foreach(json_object_get(r, "objects"), j, v)
+		    print_remote("\n    ", json_string_value(v));
+		print_remote("\n  says: ",
+		    json_string_value(json_object_get(r, "comment")));
+		printf("\n");
+	}
+	if (json_array_size(items) == 0)
+		printf("no reports\n");
+}
+
+/* The hub's reports (group NULL) or one community's, newest first. */
+static int
+cmd_reports(struct hub *h, const char *group)
+{
+	struct err e = { { 0 } };
 	struct st_report r[50];
-	struct st_actor a;
-	struct st_obj o;
 	struct st_txn *t;
-	struct buf b;
-	char when[32];
-	json_t *flag;
+	json_t *doc;
 	int k, i, more, rc;
 
-	if ((rc = st_read_begin(h->db, &t)) != 0)
-		return code_exit(rc);
-	k = st_report_page(t, 0, r, 50, &more);
-	for (i = 0; i < k; i++) {
-		fed_as2_time((time_t)r[i].time, when, sizeof(when));
-		printf("%s  from", when);
-		if (st_actor_get(t, r[i].reporter, &a) == 0) {
-			print_remote(" ", a.iri);
-			st_actor_clear(&a);
-		}
-		printf("\n  about");
-		if (r[i].target && st_actor_get(t, r[i].target, &a) == 0) {
-			print_remote(" ", a.iri);
-			st_actor_clear(&a);
-		}
-		buf_init(&b, 0);
-		flag = st_object_get(t, r[i].flag, &o, &b) == 0
-		    ? json_loadb(b.data, b.len, 0, NULL)
-		    : NULL;
-		if (flag != NULL) {
-			const json_t *v;
-			size_t j;
-
-			json_array_foreach(json_object_get(flag, "object"), j,
-			    v) print_remote("\n    ", json_string_value(v));
-			print_remote("\n  says: ",
-			    json_string_value(
-				json_object_get(flag, "content")));
-		}
-		printf("\n");
-		json_decref(flag);
-		buf_free(&b);
+	if (group != NULL) {
+		if ((doc = hub_group_reports(h, group, NULL, &rc, &e)) == NULL)
+			return fail(rc, &e);
+	} else {
+		if ((rc = st_read_begin(h->db, &t)) != 0)
+			return code_exit(rc);
+		doc = json_pack("{s:[]}", "items");
+		k = st_report_page(t, 0, r, 50, &more);
+		for (i = 0; i < k; i++)
+			json_array_append_new(json_object_get(doc, "items"),
+			    fed_report_json(t, &r[i]));
+		st_read_end(t);
 	}
-	if (k == 0)
-		printf("no reports\n");
-	st_read_end(t);
+	print_reports(json_object_get(doc, "items"));
+	json_decref(doc);
+	return EX_OK;
+}
+
+/* A community's posts held for review, oldest first. */
+static int
+cmd_pending(struct hub *h, const char *group)
+{
+	struct err e = { { 0 } };
+	const json_t *it;
+	json_t *doc;
+	size_t i;
+	int rc;
+
+	if ((doc = hub_group_pending(h, group, NULL, &rc, &e)) == NULL)
+		return fail(rc, &e);
+	json_array_foreach(json_object_get(doc, "items"), i, it)
+	{
+		print_remote(
+		    "", json_string_value(json_object_get(it, "object")));
+		print_remote("\n  by ",
+		    json_string_value(json_object_get(it, "author")));
+		printf(", held %s%s",
+		    json_string_value(json_object_get(it, "held")),
+		    json_object_get(it, "deleted") ? " (deleted since)" : "");
+		print_remote(
+		    "\n  ", json_string_value(json_object_get(it, "excerpt")));
+		printf("\n");
+	}
+	if (json_array_size(json_object_get(doc, "items")) == 0)
+		printf("no posts are waiting for review in %s\n", group);
+	json_decref(doc);
+	return EX_OK;
+}
+
+/* hubctl group accept|reject GROUP URL */
+static int
+cmd_review(struct hub *h, const char *how, const char *group, const char *iri)
+{
+	struct err e = { { 0 } };
+	int rc, accept = !strcmp(how, "accept");
+
+	if ((rc = hub_group_review(h, group, iri, accept, NULL, NULL, &e)) != 0)
+		return fail(rc, &e);
+	printf("%s %s\n", accept ? "accepted" : "rejected", iri);
 	return EX_OK;
 }
 
@@ -962,6 +1045,13 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
 	if (!strcmp(cmd, "group") && argc == 2 && !strcmp(argv[1], "list"))
 		return cmd_group_list(h);
+	if (!strcmp(cmd, "group") && argc == 3 && !strcmp(argv[1], "pending"))
+		return cmd_pending(h, argv[2]);
+	if (!strcmp(cmd, "group") && argc == 3 && !strcmp(argv[1], "reports"))
+		return cmd_reports(h, argv[2]);
+	if (!strcmp(cmd, "group") && argc == 4 &&
+	    (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject")))
+		return cmd_review(h, argv[1], argv[2], argv[3]);
 	if (!strcmp(cmd, "group") && argc == 4 && !strcmp(argv[1], "remove")) {
 		if ((rc = hub_group_remove(h, argv[2], argv[3], &e)) != 0)
 			return fail(rc, &e);
@@ -1002,7 +1092,7 @@ run(struct hub *h, int argc, char **argv)
 	if (!strcmp(cmd, "notifications") && argc == 2)
 		return cmd_notifications(h, argv[1]);
 	if (!strcmp(cmd, "reports") && argc == 1)
-		return cmd_reports(h);
+		return cmd_reports(h, NULL);
 	if (!strcmp(cmd, "delete") && argc == 2) {
 		if ((rc = hub_post_delete(h, argv[1], 0, &e)) != 0)
 			return fail(rc, &e);

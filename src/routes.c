@@ -16,6 +16,7 @@
 #include "fed_deliver.h"
 #include "fed_inbox.h"
 #include "fed_webfinger.h"
+#include "group.h"
 #include "http.h"
 #include "hub.h"
 #include "inbox.h"
@@ -1100,6 +1101,7 @@ struct api_job {
 	char user[64];
 	char *a, *b, *c, *d, *g; /* the call's strings (owned) */
 	int kind, vis;
+	int locked, moderated, restricted; /* new communities */
 	struct hub_post *post; /* notes: prepared on the worker */
 };
 
@@ -1114,7 +1116,11 @@ enum api_kind {
 	API_FOLLOW,
 	API_UNFOLLOW,
 	API_APPROVE,
-	API_REJECT
+	API_REJECT,
+	API_COMMUNITY,	 /* an admin creates a community */
+	API_HELD_ACCEPT, /* a moderator answers about a held post */
+	API_HELD_REJECT,
+	API_REPORT
 };
 
 static void
@@ -1175,6 +1181,32 @@ api_note_job(struct api_job *j)
 	api_job_free(j);
 }
 
+/* A new community (its key is made here, on the worker). */
+static void
+api_community_job(struct api_job *j)
+{
+	struct hub_actor_new in = { .kind = HUB_GROUP,
+		.name = j->a,
+		.display_name = j->b,
+		.summary = j->c,
+		.locked = j->locked,
+		.moderated = j->moderated,
+		.restricted = j->restricted };
+	struct err e = { { 0 } };
+	char name[32], iri[600];
+	int rc = hub_actor_create(j->hub, &in, NULL, 0, &e);
+
+	if (rc != 0)
+		api_fail(j->r, rc, &e);
+	else {
+		fed_name_normalize(j->a, name, sizeof(name));
+		hub_actor_iri(j->hub, HUB_GROUP, name, iri, sizeof(iri));
+		api_answer(
+		    j->r, 201, json_pack("{s:s,s:s}", "id", iri, "name", name));
+	}
+	api_job_free(j);
+}
+
 static void
 api_run(void *arg)
 {
@@ -1187,6 +1219,15 @@ api_run(void *arg)
 	switch (j->kind) {
 	case API_NOTE:
 	case API_EDIT: api_note_job(j); return;
+	case API_COMMUNITY: api_community_job(j); return;
+	case API_HELD_ACCEPT:
+	case API_HELD_REJECT:
+		rc = hub_group_review(j->hub, j->g, j->a,
+		    j->kind == API_HELD_ACCEPT, j->user, &queued, &e);
+		break;
+	case API_REPORT:
+		rc = hub_report(j->hub, j->user, j->a, j->b, &e);
+		break;
 	case API_DELETE:
 		rc = hub_member_id(j->hub, j->user, &me);
 		if (rc == 0)
@@ -1450,6 +1491,191 @@ route_api_notifications(struct http_req *r)
 	return http_send_json(r, 200, doc, NULL, NULL);
 }
 
+/* ---- communities: creation (admins) and moderation (moderators) ---- */
+
+/* An optional boolean of body: 0 or 1, or -1 when of another type. */
+static int
+opt_bool(json_t *body, const char *key, int *bad)
+{
+	json_t *v = json_object_get(body, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		*bad = 1;
+	return json_is_true(v);
+}
+
+/* Whether the API's member is one of the hub's admins. */
+static int
+api_admin(struct http_req *r)
+{
+	struct st_actor a;
+	struct st_txn *t;
+	uint64_t id;
+	int admin = 0;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return 0;
+	if (st_name_get(t, r->user, &id) == 0 && st_actor_get(t, id, &a) == 0) {
+		admin = a.role == ST_ROLE_ADMIN;
+		st_actor_clear(&a);
+	}
+	st_read_end(t);
+	return admin;
+}
+
+/* POST /api/hub/communities {name, title?, summary?, locked?, moderated?,
+ * restricted?}: 201 with the community's id. */
+static int
+route_api_communities(struct http_req *r)
+{
+	const char *name, *title, *summary;
+	struct api_job *j;
+	int bad = 0, rc = MHD_NO, locked, moderated, restricted, private_;
+	json_t *body;
+
+	if (!api_admin(r))
+		return http_error(r, 403,
+		    "only the hub's admins create communities: ask one of "
+		    "them");
+	if ((body = api_body(r, &rc)) == NULL)
+		return rc;
+	name = opt_string(body, "name", &bad);
+	title = opt_string(body, "title", &bad);
+	summary = opt_string(body, "summary", &bad);
+	locked = opt_bool(body, "locked", &bad);
+	moderated = opt_bool(body, "moderated", &bad);
+	restricted = opt_bool(body, "restricted", &bad);
+	private_ = opt_bool(body, "private", &bad);
+	if (bad || name == NULL)
+		rc = http_error(r, 422,
+		    "\"name\" must be a string; \"title\" and \"summary\" "
+		    "are optional strings; \"locked\", \"moderated\" and "
+		    "\"restricted\" are optional true or false");
+	else if (private_)
+		rc = http_error(r, 422,
+		    "private communities are not available yet: leave out "
+		    "\"private\" (\"locked\": true makes joining need a "
+		    "moderator's approval)");
+	else if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->a = strdup(name)) == NULL) {
+		free(j);
+		rc = http_error(r, 500, "out of memory");
+	} else {
+		j->kind = API_COMMUNITY;
+		j->b = dup_or_null(title);
+		j->c = dup_or_null(summary);
+		j->locked = locked;
+		j->moderated = moderated;
+		j->restricted = restricted;
+		rc = api_defer(r, j);
+	}
+	json_decref(body);
+	return rc;
+}
+
+/* The NAME of /api/hub/communities/NAME/..., or -1. */
+static int
+path_community(const struct http_req *r, char *name, size_t cap)
+{
+	static const char prefix[] = "/api/hub/communities/";
+	const char *p = r->path + sizeof(prefix) - 1, *slash;
+
+	if (strncmp(r->path, prefix, sizeof(prefix) - 1) != 0 ||
+	    (slash = strchr(p, '/')) == NULL || slash == p ||
+	    (size_t)(slash - p) >= cap)
+		return -1;
+	memcpy(name, p, (size_t)(slash - p));
+	name[slash - p] = '\0';
+	return 0;
+}
+
+/* GET /api/hub/communities/NAME/pending and .../reports: moderators and
+ * admins only. */
+static int
+route_api_community_list(struct http_req *r)
+{
+	struct err e = { { 0 } };
+	char name[64];
+	json_t *doc;
+	int rc;
+
+	if (path_community(r, name, sizeof(name)) < 0)
+		return http_error(r, 404, "there is no such community");
+	doc = strstr(r->path, "/pending") != NULL
+	    ? hub_group_pending(r->srv->hub, name, r->user, &rc, &e)
+	    : hub_group_reports(r->srv->hub, name, r->user, &rc, &e);
+	if (doc == NULL)
+		return http_error(r, status_of(rc), e.msg);
+	return http_send_json(r, 200, doc, NULL, NULL);
+}
+
+/* POST /api/hub/communities/NAME/accept|reject {"object": URL}. */
+static int
+route_api_community_review(struct http_req *r)
+{
+	const char *what;
+	struct api_job *j;
+	char name[64];
+	int bad = 0, rc = MHD_NO;
+	json_t *body;
+
+	if (path_community(r, name, sizeof(name)) < 0)
+		return http_error(r, 404, "there is no such community");
+	if ((body = api_body(r, &rc)) == NULL)
+		return rc;
+	what = opt_string(body, "object", &bad);
+	if (bad || what == NULL || strlen(what) > 600)
+		rc = http_error(r, 422,
+		    "\"object\" must be the URL of a post waiting for "
+		    "review");
+	else if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->a = strdup(what)) == NULL || (j->g = strdup(name)) == NULL) {
+		if (j != NULL)
+			free(j->a);
+		free(j);
+		rc = http_error(r, 500, "out of memory");
+	} else {
+		j->kind = strstr(r->path, "/accept") != NULL ? API_HELD_ACCEPT
+							     : API_HELD_REJECT;
+		rc = api_defer(r, j);
+	}
+	json_decref(body);
+	return rc;
+}
+
+/* POST /api/hub/report {"object": URL, "comment": text?}: a member
+ * reports a note or an account to the moderators. */
+static int
+route_api_report(struct http_req *r)
+{
+	const char *what, *comment;
+	struct api_job *j;
+	int bad = 0, rc = MHD_NO;
+	json_t *body;
+
+	if ((body = api_body(r, &rc)) == NULL)
+		return rc;
+	what = opt_string(body, "object", &bad);
+	comment = opt_string(body, "comment", &bad);
+	if (bad || what == NULL || strlen(what) > 600)
+		rc = http_error(r, 422,
+		    "\"object\" must be the URL of a post or an account; "
+		    "\"comment\" is an optional string");
+	else if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->a = strdup(what)) == NULL) {
+		free(j);
+		rc = http_error(r, 500, "out of memory");
+	} else {
+		j->kind = API_REPORT;
+		j->b = dup_or_null(comment);
+		rc = api_defer(r, j);
+	}
+	json_decref(body);
+	return rc;
+}
+
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
  * (12 bytes), plus the other fields. */
 #define NOTE_BODY_MAX (128 * 1024)
@@ -1493,6 +1719,17 @@ const struct http_route routes[] = {
 	    api_precheck },
 	{ "POST", "/api/hub/edit", route_api_edit, NOTE_BODY_MAX,
 	    api_precheck },
+	{ "POST", "/api/hub/communities", route_api_communities, 16384,
+	    api_precheck },
+	{ "GET", "/api/hub/communities/*/pending", route_api_community_list, 0,
+	    api_precheck },
+	{ "GET", "/api/hub/communities/*/reports", route_api_community_list, 0,
+	    api_precheck },
+	{ "POST", "/api/hub/communities/*/accept", route_api_community_review,
+	    4096, api_precheck },
+	{ "POST", "/api/hub/communities/*/reject", route_api_community_review,
+	    4096, api_precheck },
+	{ "POST", "/api/hub/report", route_api_report, 8192, api_precheck },
 	{ "POST", "/api/hub/*", route_api_act, 4096, api_precheck },
 	{ "GET", "/*", route_at, 0, NULL },
 };

@@ -20,6 +20,10 @@ enum st_actor_kind {
 #define ST_AF_DISABLED 0x02
 #define ST_AF_DELETED  0x04
 #define ST_AF_LOCKED   0x08 /* manuallyApprovesFollowers */
+/* Communities only: members' posts wait for a moderator; only moderators
+ * start threads (Lemmy's postingRestrictedToMods). */
+#define ST_AF_MODERATED	 0x10
+#define ST_AF_RESTRICTED 0x20
 
 enum st_role {
 	ST_ROLE_MEMBER,

@@ -50,6 +50,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"reports",
 	"group_lists",
 	"instances",
+	"group_pending",
 };
 
 const char *

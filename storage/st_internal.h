@@ -26,9 +26,11 @@ enum st_dbi {
 	DBI_REPLIES,  /* be64 parent, be64 reply -> (empty) */
 	DBI_REACTS,   /* be64 note, u8 type, be64 actor -> be64 activity */
 	DBI_NOTIFY,   /* be64 owner, be64 id -> type, actor, object, time */
-	DBI_REPORTS,  /* be64 0, be64 id -> flag, reporter, target, time */
+	DBI_REPORTS,  /* be64 0 or group, be64 id -> flag, reporter, target,
+		       time, group */
 	DBI_GLISTS,   /* be64 group, u8 list, bytes -> (empty): mods, bans */
 	DBI_INSTANCES, /* lowercase host -> delivery health (st_instance.h) */
+	DBI_PENDING,  /* be64 group, be64 note -> be64 author, be64 time */
 	DBI_COUNT
 };
 

@@ -246,23 +246,31 @@ st_notify_name(int type)
 	return type > 0 && type <= ST_N_UPDATE ? names[type] : "unknown";
 }
 
-/* ---- reports: be64 0, be64 id -> flag, reporter, target, time ---- */
+/* ---- reports: be64 0 or group, be64 id -> flag, reporter, target, time,
+ * group (32 bytes without the group: reports kept before communities had
+ * their own lists) ---- */
 
 int
 st_report_add(struct st_txn *t, struct st_report *r)
 {
-	unsigned char kb[16], vb[32];
-	MDB_val k = { 16, kb }, d = { 32, vb };
+	unsigned char kb[16], vb[40];
+	MDB_val k = { 16, kb }, d = { 40, vb };
 	int rc;
 
 	if ((rc = st_id_next(t, &r->id)) != 0)
 		return rc;
-	st_pair_key(kb, 0, r->id);
 	st_put_be64(vb, r->flag);
 	st_put_be64(vb + 8, r->reporter);
 	st_put_be64(vb + 16, r->target);
 	st_put_be64(vb + 24, r->time);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_REPORTS), &k, &d, 0));
+	st_put_be64(vb + 32, r->group);
+	st_pair_key(kb, 0, r->id);
+	rc = mdb_put(t->txn, st_dbi(t, DBI_REPORTS), &k, &d, 0);
+	if (rc == 0 && r->group != 0) {
+		st_pair_key(kb, r->group, r->id);
+		rc = mdb_put(t->txn, st_dbi(t, DBI_REPORTS), &k, &d, 0);
+	}
+	return st_from_mdb(rc);
 }
 
 struct reports_page {
@@ -276,7 +284,7 @@ take_report(void *ctx, const unsigned char *k, const MDB_val *d)
 	struct reports_page *x = ctx;
 	const unsigned char *v = d->mv_data;
 
-	if (d->mv_size != 32)
+	if (d->mv_size != 32 && d->mv_size != 40)
 		return 0;
 	if (x->n == x->max)
 		return x->more = 1;
@@ -286,16 +294,103 @@ take_report(void *ctx, const unsigned char *k, const MDB_val *d)
 		.reporter = st_get_be64(v + 8),
 		.target = st_get_be64(v + 16),
 		.time = st_get_be64(v + 24),
+		.group = d->mv_size == 40 ? st_get_be64(v + 32) : 0,
 	};
 	return 0;
+}
+
+int
+st_report_page_of(struct st_txn *t, uint64_t group, uint64_t before,
+    struct st_report *items, int max, int *more)
+{
+	struct reports_page x = { items, 0, max, 0 };
+	int rc = scan(t, DBI_REPORTS, 16, group, before, 1, take_report, &x);
+
+	*more = x.more;
+	return rc != 0 ? rc : x.n;
 }
 
 int
 st_report_page(struct st_txn *t, uint64_t before, struct st_report *items,
     int max, int *more)
 {
-	struct reports_page x = { items, 0, max, 0 };
-	int rc = scan(t, DBI_REPORTS, 16, 0, before, 1, take_report, &x);
+	return st_report_page_of(t, 0, before, items, max, more);
+}
+
+/* ---- held posts: be64 group, be64 note -> be64 author, be64 time ---- */
+
+int
+st_pending_put(struct st_txn *t, uint64_t group, const struct st_pending *p)
+{
+	unsigned char kb[16], vb[16];
+	MDB_val k = { 16, kb }, d = { 16, vb };
+
+	if (group == 0 || p->note == 0)
+		return ST_INVAL;
+	st_pair_key(kb, group, p->note);
+	st_put_be64(vb, p->author);
+	st_put_be64(vb + 8, p->time);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_PENDING), &k, &d, 0));
+}
+
+int
+st_pending_get(
+    struct st_txn *t, uint64_t group, uint64_t note, struct st_pending *p)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d;
+	int rc;
+
+	st_pair_key(kb, group, note);
+	if ((rc = mdb_get(t->txn, st_dbi(t, DBI_PENDING), &k, &d)) != 0)
+		return st_from_mdb(rc);
+	if (d.mv_size != 16)
+		return ST_EIO;
+	p->note = note;
+	p->author = st_get_be64(d.mv_data);
+	p->time = st_get_be64((const unsigned char *)d.mv_data + 8);
+	return 0;
+}
+
+int
+st_pending_del(struct st_txn *t, uint64_t group, uint64_t note)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb };
+
+	st_pair_key(kb, group, note);
+	return st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_PENDING), &k, NULL));
+}
+
+struct pending_page {
+	struct st_pending *items;
+	int n, max, more;
+};
+
+static int
+take_pending(void *ctx, const unsigned char *k, const MDB_val *d)
+{
+	struct pending_page *x = ctx;
+	const unsigned char *v = d->mv_data;
+
+	if (d->mv_size != 16)
+		return 0;
+	if (x->n == x->max)
+		return x->more = 1;
+	x->items[x->n++] = (struct st_pending){
+		.note = st_get_be64(k + 8),
+		.author = st_get_be64(v),
+		.time = st_get_be64(v + 8),
+	};
+	return 0;
+}
+
+int
+st_pending_page(struct st_txn *t, uint64_t group, uint64_t after,
+    struct st_pending *items, int max, int *more)
+{
+	struct pending_page x = { items, 0, max, 0 };
+	int rc = scan(t, DBI_PENDING, 16, group, after, 0, take_pending, &x);
 
 	*more = x.more;
 	return rc != 0 ? rc : x.n;

@@ -51,16 +51,40 @@ int st_notify_page(struct st_txn *t, uint64_t owner, uint64_t before,
     struct st_notification *items, int max, int *more);
 const char *st_notify_name(int type);
 
-/* Reports for moderators: the Flag (an object id), who sent it, and the
- * actor reported (0: unknown here). */
+/* Reports for moderators: the Flag (an object id), who sent it, the
+ * actor reported (0: unknown here) and the local community whose
+ * moderators it is for (0: none, the hub's admins only). */
 struct st_report {
 	uint64_t id; /* set by st_report_add */
-	uint64_t flag, reporter, target, time;
+	uint64_t flag, reporter, target, time, group;
 };
+/* Kept in the hub's list and, when r->group is set, in that
+ * community's. */
 int st_report_add(struct st_txn *t, struct st_report *r);
 /* Up to max reports older than before (0: newest), newest first. */
 int st_report_page(struct st_txn *t, uint64_t before, struct st_report *items,
     int max, int *more);
+/* The same, of one community's list. */
+int st_report_page_of(struct st_txn *t, uint64_t group, uint64_t before,
+    struct st_report *items, int max, int *more);
+
+/* Posts held for review in a moderated community: the note, its author
+ * and when it was held. */
+struct st_pending {
+	uint64_t note, author, time;
+};
+/* Hold p (holding it again changes nothing but its time). */
+int st_pending_put(
+    struct st_txn *t, uint64_t group, const struct st_pending *p);
+/* ST_NOTFOUND when the note is not held there. */
+int st_pending_get(
+    struct st_txn *t, uint64_t group, uint64_t note, struct st_pending *p);
+int st_pending_del(struct st_txn *t, uint64_t group, uint64_t note);
+/* Up to max held posts of group after note id after (0: from the
+ * oldest), oldest first. Returns the count or a negative code; *more
+ * when others remain. */
+int st_pending_page(struct st_txn *t, uint64_t group, uint64_t after,
+    struct st_pending *items, int max, int *more);
 
 /* A community's lists: its moderators (actor IRIs) and bans (actor IRIs
  * or hosts). */

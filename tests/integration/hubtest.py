@@ -46,6 +46,15 @@ def done():
     sys.exit(0)
 
 
+def stop_and_check(*hubs):
+    """Stop each hub; it must exit 0 and its data must check out."""
+    for h in hubs:
+        ok(h.stop() == 0, "hub stops cleanly")
+        r = h.ctl("check")
+        ok(r.returncode == 0, "and its data checks out %s" %
+           (r.stdout + r.stderr)[-300:])
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -14,6 +14,7 @@
 #include "st_instance.h"
 #include "st_internal.h"
 #include "st_object.h"
+#include "st_social.h"
 #include "tap.h"
 
 static char dir[256];
@@ -318,6 +319,81 @@ test_seen(struct st_db *db)
 	ok(n == 500, "the 500 recent ids remain, no old one (%d)", n);
 }
 
+/* Community moderation: posts held for review, reports per community. */
+static int
+mod_write(struct st_txn *t, void *arg, struct err *e)
+{
+	struct st_report r = { .flag = 90, .reporter = 91, .time = 5 };
+	struct st_pending p = { .author = 7, .time = 100 };
+	int i, rc = 0;
+
+	(void)arg;
+	(void)e;
+	for (i = 1; i <= 5 && rc == 0; i++) {
+		p.note = (uint64_t)i * 10;
+		rc = st_pending_put(t, 42, &p);
+	}
+	p.note = 10;
+	p.time = 200; /* held again: one entry, its time changed */
+	if (rc == 0)
+		rc = st_pending_put(t, 42, &p);
+	p.note = 11;
+	if (rc == 0)
+		rc = st_pending_put(t, 43, &p); /* another community */
+	if (rc == 0)
+		rc = st_pending_del(t, 42, 30);
+	if (rc == 0 && st_pending_put(t, 0, &p) != ST_INVAL)
+		rc = ST_EIO;
+	if (rc == 0)
+		rc = st_report_add(t, &r); /* the hub's only */
+	r.group = 42;
+	if (rc == 0)
+		rc = st_report_add(t, &r); /* the hub's and community 42's */
+	return rc;
+}
+
+static int
+mod_read(struct st_txn *t, void *arg, struct err *e)
+{
+	struct st_pending items[8], one;
+	struct st_report r[8];
+	int *got = arg, more, n;
+
+	(void)e;
+	n = st_pending_page(t, 42, 0, items, 3, &more);
+	got[0] = n == 3 && more && items[0].note == 10 &&
+	    items[0].time == 200 && items[0].author == 7 &&
+	    items[1].note == 20 && items[2].note == 40;
+	n = st_pending_page(t, 42, 40, items, 8, &more);
+	got[1] = n == 1 && !more && items[0].note == 50;
+	got[2] = st_pending_get(t, 42, 30, &one) == ST_NOTFOUND &&
+	    st_pending_get(t, 43, 11, &one) == 0 && one.author == 7 &&
+	    st_pending_get(t, 42, 11, &one) == ST_NOTFOUND;
+	n = st_report_page(t, 0, r, 8, &more);
+	got[3] =
+	    n == 2 && r[0].group == 42 && r[1].group == 0 && r[0].flag == 90;
+	n = st_report_page_of(t, 42, 0, r, 8, &more);
+	got[4] = n == 1 && r[0].group == 42 && r[0].reporter == 91;
+	got[5] = st_report_page_of(t, 43, 0, r, 8, &more) == 0;
+	return 0;
+}
+
+static void
+test_moderation(struct st_db *db)
+{
+	int got[6] = { 0 };
+
+	ok(st_write(db, mod_write, NULL, NULL) == 0,
+	    "posts held, reports kept");
+	ok(st_write(db, mod_read, got, NULL) == 0, "and read back");
+	ok(got[0], "held posts page oldest first; holding again keeps one");
+	ok(got[1], "the next page starts after the last one seen");
+	ok(got[2], "a post let go is no longer held; communities apart");
+	ok(got[3], "the hub's list has every report, with its community");
+	ok(got[4], "a community's list has its own report only");
+	ok(got[5], "and another community's is empty");
+}
+
 static void
 report(void *ctx, const char *msg)
 {
@@ -341,6 +417,7 @@ main(void)
 	test_actor_encoding(db);
 	test_instances(db);
 	test_seen(db);
+	test_moderation(db);
 	ok(st_check(db, report, NULL) > 0,
 	    "check reports an outbox whose "
 	    "notes are missing");
