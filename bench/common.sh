@@ -292,7 +292,8 @@ build_bench_store() {
 	build_bench_tool bench_store "$1"
 }
 
-# The bench_fed tool (inbox.sh, delivery.sh), from bench/bench_fed.c.
+# The bench_fed tool (inbox.sh, delivery.sh, group_fanout.sh), from
+# bench/bench_fed.c.
 build_bench_fed() {
 	build_bench_tool bench_fed "$1"
 }
@@ -312,7 +313,8 @@ need_bench_store_deps() {
 	need_header argon2.h libargon2-dev
 }
 
-# The checks shared by the federation benchmarks (inbox.sh, delivery.sh).
+# The checks shared by the federation benchmarks (inbox.sh, delivery.sh,
+# group_fanout.sh).
 need_fed_bench_deps() {
 	need curl curl
 	[ "${PERF:-0}" != 1 ] || need perf linux-perf
