@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # base, sink_port, verified...: set in common.sh
 # group_fanout.sh: what the community hop costs. A community with
 # FOLLOWERS remote followers on INSTANCES loopback instances (distinct
 # 127.0.0.1 ports, each with a shared inbox): the time from a member's
@@ -23,19 +24,10 @@ set -o pipefail
 
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
-if [ "${QUICK:-0}" = 1 ]; then
-	REPS=${REPS:-3}
-	FOLLOWERS=${FOLLOWERS:-2000}
-	INSTANCES=${INSTANCES:-100}
-fi
+[ "${QUICK:-0}" != 1 ] || REPS=${REPS:-3}
 REPS=${REPS:-15}
-FOLLOWERS=${FOLLOWERS:-10000}
-INSTANCES=${INSTANCES:-500}
-HUB_THREADS=${HUB_THREADS:-0}
 MAX_SECONDS=${MAX_SECONDS:-60}
-GRACE_SECONDS=${GRACE_SECONDS:-2}
-BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp}
-[ "$INSTANCES" -le "$FOLLOWERS" ] || INSTANCES=$FOLLOWERS
+fed_sink_defaults
 # One warm-up post of each kind, then REPS of each.
 posts=$((2 * (REPS + 1)))
 expect=$((posts * INSTANCES))
@@ -45,37 +37,15 @@ need_fed_bench_deps
 tmp=$(mktemp -d "$BENCH_TMPDIR/hub-bench-group.XXXXXX")
 hub_pid=""
 sink_pid=""
-cleanup() {
-	perf_abort
-	stop_pid "$hub_pid"
-	stop_pid "$sink_pid"
-	if [ "${KEEP_DATA:-0}" = 1 ]; then
-		echo "kept $tmp (KEEP_DATA=1)" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
+trap fed_sink_cleanup EXIT
 trap 'exit 130' INT TERM
-
-die() {
-	echo "group_fanout.sh: $*" >&2
-	exit 1
-}
 
 echo "== group fan-out: a post into a community with $FOLLOWERS followers" \
     "on $INSTANCES instances, against a member's post to as many"
 print_machine
 echo
 
-build_bench_fed "$tmp/bench_fed"
-echo "built $tmp/bench_fed from bench/bench_fed.c and $BUILD/libhub.a"
-
-hub_port=$(free_port) || exit 1
-sink_port=$(free_port_range "$INSTANCES") || exit 1
-base=http://127.0.0.1:$hub_port
-write_hub_conf "$tmp/hub.conf" "$hub_port" "$tmp/data" "log_level = warn
-threads = $HUB_THREADS"
+fed_bench_setup "$tmp" "$INSTANCES"
 
 # poster has FOLLOWERS followers; the community bench has the same
 # FOLLOWERS and insider, a member without followers of its own, so that
@@ -94,19 +64,8 @@ poster_token=$("$BUILD/hubctl" -c "$tmp/hub.conf" token poster) ||
 insider_token=$("$BUILD/hubctl" -c "$tmp/hub.conf" token insider) ||
     die "hubctl token failed"
 
-"$tmp/bench_fed" serve -P "$sink_port" -n "$INSTANCES" \
-    -k "$tmp/signers.pub" -i "$key_id,$group_key_id" -e "$expect" \
-    -T 3600 >"$tmp/sink.out" 2>"$tmp/sink.err" &
-sink_pid=$!
-wait_line "$tmp/sink.out" '^READY' 10 "$sink_pid" ||
-    die "the sink did not start: $(cat "$tmp/sink.err")"
-
-"$BUILD/hubd" -c "$tmp/hub.conf" 2>"$tmp/hubd.log" &
-hub_pid=$!
-wait_http "$base/users/poster" "$hub_pid" ||
-    die "hubd did not start: $(tail -5 "$tmp/hubd.log")"
-echo "hubd on 127.0.0.1:$hub_port (threads = $HUB_THREADS), sink on" \
-    "127.0.0.1:$sink_port..$((sink_port + INSTANCES - 1))"
+fed_bench_start "$tmp" "$INSTANCES" "$tmp/signers.pub" \
+    "$key_id,$group_key_id" "$expect" 3600
 echo
 
 # wait_all N: until the sink has said ALL N times (an activity reached
@@ -192,30 +151,11 @@ else
 		r=$((r + 1))
 	done
 fi
-sleep "$GRACE_SECONDS"
-"$BUILD/hubctl" -c "$tmp/hub.conf" queue >"$tmp/queue.out" 2>&1 || true
-stop_pid "$sink_pid"
-sink_pid=""
-sed 's/^/   | /' "$tmp/sink.err"
-grep '^RESULT' "$tmp/sink.out" | sed 's/^/   | /'
-
-verified=$(result_field "$tmp/sink.out" verified)
-bad=$(result_field "$tmp/sink.out" bad)
-dup=$(result_field "$tmp/sink.out" dup)
-requests=$(result_field "$tmp/sink.out" requests)
-lo=$(result_field "$tmp/sink.out" per_port_min)
-hi=$(result_field "$tmp/sink.out" per_port_max)
-if grep -q 'no deliveries pending' "$tmp/queue.out"; then
-	queue_left=none
-else
-	queue_left=$(tail -n +2 "$tmp/queue.out" | head -5 | tr '\n' ' ')
-fi
+sink_wind_down "$tmp"
 
 echo
 echo "== summary"
-echo "sink: $requests requests, $verified verified, $bad bad signatures," \
-    "$dup duplicates; per instance $lo..$hi (expected $posts each)"
-echo "deliveries left in the queue after the run (hubctl queue): $queue_left"
+sink_summary "$posts"
 echo "per post, seconds from just before the POST /api/hub/notes:" \
     "answered (201), first delivery, last delivery; hubd CPU until the last"
 sort -k1,1 -k2,2V "$tmp/times" | awk '{ printf "   %-6s %-5s  answered %.3f" \
@@ -242,16 +182,4 @@ awk -v ma="$(median member 3)" -v ga="$(median group 3)" \
 	printf "ratio: group / member = %.3f (target: close to 1)\n",
 	    (ml > 0 ? gl / ml : 0)
 }'
-fail=0
-if [ "$requests" != "$expect" ] || [ "$verified" != "$expect" ] ||
-    [ "$bad" != 0 ] || [ "$dup" != 0 ] || [ "$lo" != "$posts" ] ||
-    [ "$hi" != "$posts" ]; then
-	echo "FAILED: expected exactly $expect requests, all verified, one per" \
-	    "instance per post" >&2
-	fail=1
-fi
-if [ "$queue_left" != none ]; then
-	echo "FAILED: deliveries are left in hubd's queue" >&2
-	fail=1
-fi
-exit $fail
+sink_verdict "$expect" "$posts"
