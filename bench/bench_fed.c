@@ -19,23 +19,28 @@
  *	Send the requests of FILE over CONNS keep-alive connections, one
  *	request in flight on each; count the answers by status.
  *   bench_fed serve -P PORT -n PORTS [-K PREFIX -a ACTORS]
- *       [-k PUB.pem -i KEY_ID -e EXPECT] [-T SECONDS]
+ *       [-k PUB.pem -i KEY_ID[,KEY_ID...] -e EXPECT] [-T SECONDS]
  *	Listen on 127.0.0.1:PORT .. PORT+PORTS-1 (one epoll thread). With
  *	-K, GET /users/a<i> on actor i's port answers actor i's document
  *	(its key: PREFIX.pub). With -k, every POST to an inbox is checked
  *	as the hub checks one (fed_sig_parse, fed_sig_check, fed_sig_verify
- *	with PUB.pem, the key id must be KEY_ID, Host must be the port
- *	asked) and its (port, activity id) recorded: 202 when valid and
- *	new, 401 when the signature is bad, 202 for a duplicate (counted).
- *	Prints "DONE" once EXPECT valid deliveries arrived, and the RESULT
- *	at SIGTERM or after SECONDS.
+ *	with the PUB.pem key of the same rank as the request's key id in
+ *	the -i list, Host must be the port asked) and its (port, activity
+ *	id) recorded: 202 when valid and new, 401 when the signature is bad,
+ *	202 for a duplicate (counted). Prints "DONE" once EXPECT valid
+ *	deliveries arrived, "ALL id=ID first=T last=T" once an activity
+ *	reached every port (wall clock times of its first and last
+ *	delivery), and the RESULT at SIGTERM or after SECONDS.
  *   bench_fed seed -c CONF -m NAME -f FOLLOWERS -P PORT -n INSTANCES
- *       -o PUB.pem
+ *       -o PUB.pem [-g GROUP -j JOINER]
  *	Make the data of CONF (hub_init), a member NAME with a fresh key
  *	(written to PUB.pem, its key id printed), and FOLLOWERS remote
  *	actors following NAME (accepted), follower i on instance
  *	http://127.0.0.1:(PORT + i % INSTANCES) with that instance's shared
  *	inbox /inbox, through st_actor_upsert_remote and st_follow_put.
+ *	With -g, also a community GROUP that the same FOLLOWERS follow (its
+ *	public key appended to PUB.pem, its key id printed as group_key_id)
+ *	and a member JOINER, without followers, who is a member of it.
  *
  * Every loop stops at its count or at -T seconds, whichever comes first.
  */
@@ -70,6 +75,7 @@
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_follow.h"
+#include "st_instance.h"
 
 #define IN_MAX	      (2 * 1024 * 1024) /* bytes of one request or answer */
 #define HDR_MAX	      64		/* header fields we look at */
@@ -79,7 +85,7 @@
 
 struct opts {
 	const char *out, *keys, *host, *reader, *addr, *in, *conf, *name;
-	const char *pub, *key_id;
+	const char *pub, *key_id, *group, *joiner;
 	long n, threads, actors, port, ports, first, count, conns, expect;
 	long followers;
 	double max_sec;
@@ -124,9 +130,9 @@ usage(void)
 	    "       bench_fed blast -A 127.0.0.1:PORT -i FILE [-c CONNS] "
 	    "[-T SEC]\n"
 	    "       bench_fed serve -P PORT -n PORTS [-K PREFIX -a ACTORS] "
-	    "[-k PUB.pem -i KEY_ID -e EXPECT] [-T SEC]\n"
+	    "[-k PUB.pem -i KEY_ID[,...] -e EXPECT] [-T SEC]\n"
 	    "       bench_fed seed -c CONF -m NAME -f FOLLOWERS -P PORT "
-	    "-n INSTANCES -o PUB.pem\n");
+	    "-n INSTANCES -o PUB.pem [-g GROUP -j JOINER]\n");
 	exit(2);
 }
 
@@ -157,7 +163,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->max_sec = 600;
 	o->ports = 1;
 	while ((c = getopt(argc, argv,
-		    "n:o:t:H:K:a:P:r:s:N:A:i:c:T:k:e:m:f:")) != -1) {
+		    "n:o:t:H:K:a:P:r:s:N:A:i:c:T:k:e:m:f:g:j:")) != -1) {
 		switch (c) {
 		case 'n': o->n = o->ports = num_arg(optarg, 1); break;
 		case 'o': o->out = optarg; break;
@@ -180,6 +186,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'e': o->expect = num_arg(optarg, 1); break;
 		case 'm': o->name = optarg; break;
 		case 'f': o->followers = num_arg(optarg, 1); break;
+		case 'g': o->group = optarg; break;
+		case 'j': o->joiner = optarg; break;
 		default: usage();
 		}
 	}
@@ -963,7 +971,16 @@ mode_blast(const struct opts *o)
 
 /* ---- serve: actor documents and a verifying inbox sink ---- */
 
-#define SEEN_BITS 18 /* 262,144 slots: (port, id) pairs recorded */
+#define SEEN_BITS 18   /* 262,144 slots: (port, id) pairs recorded */
+#define SIGNERS	  8    /* keys the sink verifies with (-k, -i) */
+#define ACTS	  4096 /* activities followed until they reach all ports */
+
+/* An activity on its way to every port. */
+struct act {
+	char *id;
+	long ports;
+	double first, last;
+};
 
 struct sink {
 	const struct opts *o;
@@ -971,7 +988,11 @@ struct sink {
 	int lfd[MAX_PORTS];
 	char **pubs; /* actors' public keys (-K) */
 	long npubs;
-	EVP_PKEY *key; /* the signer's key (-k) */
+	EVP_PKEY *keys[SIGNERS]; /* the signers' keys (-k) */
+	char *key_ids[SIGNERS];	 /* and their ids (-i), in the same order */
+	int nkeys;
+	struct act acts[ACTS];
+	long nacts;
 	long good, bad, dup, requests, gets, other;
 	long *per_port;
 	char **seen;
@@ -1084,6 +1105,48 @@ sink_bad(struct sink *s, const char *why, const char *detail)
 		    detail);
 }
 
+/* The key that verifies a request signed as key_id: the -k key of the
+ * same rank as key_id in the -i list, or the first key when there is no
+ * -i. NULL when key_id is not in the list. */
+static EVP_PKEY *
+sink_key(const struct sink *s, const char *key_id)
+{
+	int i;
+
+	if (s->o->key_id == NULL)
+		return s->nkeys > 0 ? s->keys[0] : NULL;
+	for (i = 0; i < s->nkeys; i++)
+		if (s->key_ids[i] != NULL && !strcmp(s->key_ids[i], key_id))
+			return s->keys[i];
+	return NULL;
+}
+
+/* A first delivery of activity id to one port: say ALL once it has
+ * reached every port. */
+static void
+act_arrived(struct sink *s, const char *id, double now)
+{
+	struct act *a = NULL;
+	long i;
+
+	for (i = s->nacts - 1; i >= 0 && a == NULL; i--) /* newest first */
+		if (!strcmp(s->acts[i].id, id))
+			a = &s->acts[i];
+	if (a == NULL) {
+		if (s->nacts == ACTS)
+			return;
+		a = &s->acts[s->nacts];
+		if ((a->id = strdup(id)) == NULL)
+			return;
+		s->nacts++;
+		a->first = now;
+	}
+	a->last = now;
+	if (++a->ports == s->o->ports)
+		printf("ALL id=%s first=%.6f last=%.6f\n", a->id, a->first,
+		    a->last);
+}
+
 /* A POST to an inbox: check it as the hub would, then record it. */
 static void
 serve_inbox(struct sink *s, struct conn *c, const char *body, size_t len)
@@ -1094,6 +1157,7 @@ serve_inbox(struct sink *s, struct conn *c, const char *body, size_t len)
 	struct fed_sig sig;
 	struct err e = { { 0 } };
 	char host[64], key[800];
+	EVP_PKEY *pk = NULL;
 	const char *id;
 	json_t *doc;
 	int rc;
@@ -1101,7 +1165,7 @@ serve_inbox(struct sink *s, struct conn *c, const char *body, size_t len)
 	if (s->t_first == 0)
 		s->t_first = wall_sec();
 	snprintf(host, sizeof(host), "127.0.0.1:%d", c->port);
-	if (s->key == NULL)
+	if (s->nkeys == 0)
 		sink_bad(s, "no key to verify with (-k)", "");
 	else if (head_get(h, "Host") == NULL ||
 	    strcmp(head_get(h, "Host"), host) != 0)
@@ -1109,16 +1173,15 @@ serve_inbox(struct sink *s, struct conn *c, const char *body, size_t len)
 	else if (fed_sig_parse(&r, &sig, &e) != 0 ||
 	    fed_sig_check(&r, &sig, time(NULL), &e) != 0)
 		sink_bad(s, "signature", e.msg);
-	else if (s->o->key_id != NULL && strcmp(sig.key_id, s->o->key_id))
+	else if ((pk = sink_key(s, sig.key_id)) == NULL)
 		sink_bad(s, "another key id", sig.key_id);
-	else if (fed_sig_verify(&r, &sig, s->key, &e) != 0)
+	else if (fed_sig_verify(&r, &sig, pk, &e) != 0)
 		sink_bad(s, "verify", e.msg);
 	else {
 		doc = json_loadb(body, len, 0, NULL);
 		id = json_string_value(json_object_get(doc, "id"));
 		snprintf(key, sizeof(key), "%d %s", c->port, id ? id : "");
 		rc = id ? seen_add(s, key) : -1;
-		json_decref(doc);
 		if (rc < 0)
 			sink_bad(
 			    s, "an activity without id (or too many)", body);
@@ -1128,7 +1191,9 @@ serve_inbox(struct sink *s, struct conn *c, const char *body, size_t len)
 			s->good++;
 			s->per_port[c->port - s->o->port]++;
 			s->t_last = wall_sec();
+			act_arrived(s, id, s->t_last);
 		}
+		json_decref(doc); /* id points into it */
 		respond(c, 202, "Accepted", "application/json", "{}", 2);
 		return;
 	}
@@ -1264,11 +1329,47 @@ sink_listen(struct sink *s)
 	return 0;
 }
 
+/* The signers' keys (-k) and key ids (-i, comma-separated). */
+static int
+sink_signers(struct sink *s)
+{
+	char **pems, *ids, *id, *save = NULL;
+	long n = 0, i;
+
+	if ((pems = load_pems(s->o->pub, &n)) == NULL || n == 0 ||
+	    n > SIGNERS) {
+		fprintf(stderr,
+		    "bench_fed: no public key (or more than %d) "
+		    "in %s\n",
+		    SIGNERS, s->o->pub);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		s->keys[i] = fed_sig_public_key(pems[i]);
+		free(pems[i]);
+		if (s->keys[i] == NULL) {
+			fprintf(stderr,
+			    "bench_fed: key %ld of %s is "
+			    "unreadable\n",
+			    i, s->o->pub);
+			return -1;
+		}
+	}
+	free(pems);
+	s->nkeys = (int)n;
+	if (s->o->key_id == NULL || (ids = strdup(s->o->key_id)) == NULL)
+		return 0;
+	for (i = 0, id = strtok_r(ids, ",", &save); id != NULL && i < n;
+	     i++, id = strtok_r(NULL, ",", &save))
+		s->key_ids[i] = strdup(id);
+	free(ids);
+	return 0;
+}
+
 static int
 sink_keys(struct sink *s)
 {
-	char path[4096], *pem;
-	size_t len;
+	char path[4096];
 
 	if (s->o->keys != NULL) {
 		snprintf(path, sizeof(path), "%s.pub", s->o->keys);
@@ -1279,17 +1380,7 @@ sink_keys(struct sink *s)
 			return -1;
 		}
 	}
-	if (s->o->pub != NULL) {
-		pem = slurp(s->o->pub, &len);
-		s->key = pem ? fed_sig_public_key(pem) : NULL;
-		free(pem);
-		if (s->key == NULL) {
-			fprintf(stderr, "bench_fed: no public key in %s\n",
-			    s->o->pub);
-			return -1;
-		}
-	}
-	return 0;
+	return s->o->pub != NULL ? sink_signers(s) : 0;
 }
 
 static void
@@ -1361,10 +1452,27 @@ mode_serve(const struct opts *o)
 
 struct follower_batch {
 	const struct opts *o;
-	uint64_t member;
+	uint64_t member, group; /* group 0: none */
 	const char *pem;
 	long from, to;
 };
+
+/* The instance on port runs software that reads a community's posts as
+ * the Announce of the Create (as a hub would say in its NodeInfo): the
+ * community sends it that one form. */
+static int
+read_wrapped(struct st_txn *t, long port)
+{
+	struct st_instance in;
+	char host[64];
+	int rc;
+
+	snprintf(host, sizeof(host), "127.0.0.1:%ld", port);
+	if ((rc = st_instance_get(t, host, &in)) != 0 && rc != ST_NOTFOUND)
+		return rc;
+	in.groups = ST_GROUPS_WRAPPED;
+	return st_instance_put(t, host, &in);
+}
 
 static int
 followers_apply(struct st_txn *t, void *arg, struct err *e)
@@ -1397,7 +1505,11 @@ followers_apply(struct st_txn *t, void *arg, struct err *e)
 		a.key_id = kid;
 		if ((rc = st_actor_upsert_remote(t, &a)) != 0 ||
 		    (rc = st_follow_put(
-			 t, a.id, b->member, ST_FOLLOW_ACCEPTED, 0)) != 0)
+			 t, a.id, b->member, ST_FOLLOW_ACCEPTED, 0)) != 0 ||
+		    (b->group != 0 &&
+			(rc = st_follow_put(
+			     t, a.id, b->group, ST_FOLLOW_ACCEPTED, 0)) != 0) ||
+		    (b->group != 0 && (rc = read_wrapped(t, port)) != 0))
 			return err_set(
 				   e, "follower %ld: %s", i, st_strerror(rc)),
 			       rc;
@@ -1426,6 +1538,44 @@ member_key(
 	return rc;
 }
 
+/* Follow ids[1] as ids[0], accepted. */
+static int
+join_apply(struct st_txn *t, void *arg, struct err *e)
+{
+	const uint64_t *ids = arg;
+	int rc = st_follow_put(t, ids[0], ids[1], ST_FOLLOW_ACCEPTED, 0);
+
+	return rc != 0 ? (err_set(e, "join: %s", st_strerror(rc)), rc) : 0;
+}
+
+/* The community o->group and its member o->joiner (-g, -j): the group's
+ * id, public key and key id. */
+static int
+seed_group(struct hub *h, const struct opts *o, uint64_t *group, char **pem,
+    char **key_id, struct err *e)
+{
+	struct hub_actor_new in = { .kind = HUB_GROUP, .no_login = 1 };
+	uint64_t ids[2];
+	char *jpem = NULL, *jkid = NULL;
+	int rc;
+
+	in.name = o->group;
+	in.display_name = "Bench community";
+	if ((rc = hub_actor_create(h, &in, NULL, 0, e)) != 0 ||
+	    (rc = member_key(h, o->group, group, pem, key_id)) != 0)
+		return rc;
+	in.kind = HUB_PERSON;
+	in.name = o->joiner;
+	in.display_name = NULL;
+	if ((rc = hub_actor_create(h, &in, NULL, 0, e)) != 0 ||
+	    (rc = member_key(h, o->joiner, &ids[0], &jpem, &jkid)) != 0)
+		return rc;
+	free(jpem);
+	free(jkid);
+	ids[1] = *group;
+	return st_write(h->db, join_apply, ids, e);
+}
+
 static int
 mode_seed(const struct opts *o)
 {
@@ -1435,14 +1585,16 @@ mode_seed(const struct opts *o)
 	struct hub h;
 	struct err e = { { 0 } };
 	char *pem = NULL, *kid = NULL, *fpriv = NULL, *fpub = NULL;
-	uint64_t count = 0;
+	char *gpem = NULL, *gkid = NULL;
+	uint64_t count = 0, gcount = 0;
 	struct st_txn *t;
 	double t0 = now_sec();
 	FILE *f;
 	int rc;
 
 	if (o->conf == NULL || o->name == NULL || o->followers <= 0 ||
-	    o->port <= 0 || o->out == NULL)
+	    o->port <= 0 || o->out == NULL ||
+	    (o->group != NULL) != (o->joiner != NULL))
 		usage();
 	if (config_load(&cfg, o->conf, &e) < 0) {
 		fprintf(stderr, "bench_fed: %s\n", e.msg);
@@ -1453,6 +1605,8 @@ mode_seed(const struct opts *o)
 	if (hub_open(&h, &cfg, 1, &e) != 0 || hub_init(&h, &e) != 0 ||
 	    hub_actor_create(&h, &in, NULL, 0, &e) != 0 ||
 	    member_key(&h, o->name, &b.member, &pem, &kid) != 0 ||
+	    (o->group != NULL &&
+		seed_group(&h, o, &b.group, &gpem, &gkid, &e) != 0) ||
 	    fed_key_generate(&fpriv, &fpub, &e) < 0) {
 		fprintf(stderr, "bench_fed: %s\n", e.msg);
 		return 1;
@@ -1469,22 +1623,34 @@ mode_seed(const struct opts *o)
 	}
 	if (st_read_begin(h.db, &t) == 0) {
 		st_follow_count(t, b.member, 1, ST_FOLLOW_ACCEPTED, &count);
+		if (b.group != 0)
+			st_follow_count(
+			    t, b.group, 1, ST_FOLLOW_ACCEPTED, &gcount);
 		st_read_end(t);
 	}
 	if ((f = fopen(o->out, "w")) == NULL || fputs(pem, f) < 0 ||
-	    fclose(f) != 0) {
+	    (gpem != NULL && fputs(gpem, f) < 0) || fclose(f) != 0) {
 		fprintf(stderr, "bench_fed: cannot write %s\n", o->out);
 		return 1;
 	}
 	printf("RESULT mode=seed followers=%llu instances=%ld seconds=%.2f "
-	       "key_id=%s\n",
+	       "key_id=%s",
 	    (unsigned long long)count, o->ports, now_sec() - t0, kid);
+	if (gkid != NULL)
+		printf(" group_followers=%llu group_key_id=%s",
+		    (unsigned long long)gcount, gkid);
+	printf("\n");
 	hub_close(&h);
 	fed_secret_free(fpriv);
 	free(fpub);
 	free(pem);
 	free(kid);
-	return (long)count == o->followers ? 0 : 1;
+	free(gpem);
+	free(gkid);
+	return (long)count == o->followers &&
+		(o->group == NULL || (long)gcount == o->followers + 1)
+	    ? 0
+	    : 1;
 }
 
 int

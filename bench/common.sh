@@ -292,7 +292,8 @@ build_bench_store() {
 	build_bench_tool bench_store "$1"
 }
 
-# The bench_fed tool (inbox.sh, delivery.sh), from bench/bench_fed.c.
+# The bench_fed tool (inbox.sh, delivery.sh, group_fanout.sh), from
+# bench/bench_fed.c.
 build_bench_fed() {
 	build_bench_tool bench_fed "$1"
 }
@@ -312,7 +313,8 @@ need_bench_store_deps() {
 	need_header argon2.h libargon2-dev
 }
 
-# The checks shared by the federation benchmarks (inbox.sh, delivery.sh).
+# The checks shared by the federation benchmarks (inbox.sh, delivery.sh,
+# group_fanout.sh).
 need_fed_bench_deps() {
 	need curl curl
 	[ "${PERF:-0}" != 1 ] || need perf linux-perf
@@ -330,5 +332,125 @@ perf_abort() {
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid" 2>/dev/null || true
 		wait "$perf_pid" 2>/dev/null || true
+	fi
+}
+
+# sink_wind_down DIR: GRACE_SECONDS more for late duplicates, then the
+# hub's queue (hubctl queue) and the sink's counts (DIR/sink.out): stops
+# the sink (sink_pid), prints its RESULT, and sets verified, bad, dup,
+# requests, lo and hi (deliveries per instance) and queue_left (none when
+# nothing is left queued).
+sink_wind_down() {
+	sleep "$GRACE_SECONDS"
+	"$BUILD/hubctl" -c "$1/hub.conf" queue >"$1/queue.out" 2>&1 || true
+	stop_pid "$sink_pid"
+	sink_pid=""
+	sed 's/^/   | /' "$1/sink.err"
+	grep '^RESULT' "$1/sink.out" | sed 's/^/   | /'
+	verified=$(result_field "$1/sink.out" verified)
+	bad=$(result_field "$1/sink.out" bad)
+	dup=$(result_field "$1/sink.out" dup)
+	requests=$(result_field "$1/sink.out" requests)
+	lo=$(result_field "$1/sink.out" per_port_min)
+	hi=$(result_field "$1/sink.out" per_port_max)
+	if grep -q 'no deliveries pending' "$1/queue.out"; then
+		queue_left=none
+	else
+		queue_left=$(tail -n +2 "$1/queue.out" | head -5 | tr '\n' ' ')
+	fi
+}
+
+# sink_summary PER_INSTANCE: the counts sink_wind_down set, in two lines.
+sink_summary() {
+	echo "sink: $requests requests, $verified verified, $bad bad" \
+	    "signatures, $dup duplicates; per instance $lo..$hi (expected $1" \
+	    "each)"
+	echo "deliveries left in the queue after the run (hubctl queue):" \
+	    "$queue_left"
+}
+
+# sink_verdict EXPECT PER_INSTANCE: exit 1 (saying why) unless the sink
+# got exactly EXPECT requests, all verified, none twice, PER_INSTANCE on
+# every instance, and nothing is left queued; else exit 0.
+sink_verdict() {
+	fail=0
+	if [ "$requests" != "$1" ] || [ "$verified" != "$1" ] ||
+	    [ "$bad" != 0 ] || [ "$dup" != 0 ] || [ "$lo" != "$2" ] ||
+	    [ "$hi" != "$2" ]; then
+		echo "FAILED: expected exactly $1 requests, all verified, one" \
+		    "per instance per post" >&2
+		fail=1
+	fi
+	if [ "$queue_left" != none ]; then
+		echo "FAILED: deliveries are left in hubd's queue" >&2
+		fail=1
+	fi
+	exit $fail
+}
+
+# die MESSAGE: say it, exit 1.
+die() {
+	echo "$(basename "$0"): $*" >&2
+	exit 1
+}
+
+# fed_bench_setup DIR INSTANCES: bench_fed built into DIR, a port for
+# hubd and INSTANCES consecutive ones for the sink, and DIR/hub.conf; sets
+# hub_port, sink_port and base.
+fed_bench_setup() {
+	build_bench_fed "$1/bench_fed"
+	echo "built $1/bench_fed from bench/bench_fed.c and $BUILD/libhub.a"
+	hub_port=$(free_port) || exit 1
+	sink_port=$(free_port_range "$2") || exit 1
+	base=http://127.0.0.1:$hub_port
+	write_hub_conf "$1/hub.conf" "$hub_port" "$1/data" "log_level = warn
+threads = $HUB_THREADS"
+}
+
+# fed_bench_start DIR INSTANCES PUB KEY_IDS EXPECT SECONDS: the sink on
+# the INSTANCES ports from sink_port, verifying with the keys of PUB
+# (KEY_IDS, comma-separated, in the same order) and saying DONE at EXPECT
+# deliveries, then hubd on DIR/hub.conf; sets sink_pid and hub_pid, or
+# exits 1.
+fed_bench_start() {
+	"$1/bench_fed" serve -P "$sink_port" -n "$2" -k "$3" -i "$4" \
+	    -e "$5" -T "$6" >"$1/sink.out" 2>"$1/sink.err" &
+	sink_pid=$!
+	wait_line "$1/sink.out" '^READY' 10 "$sink_pid" ||
+	    die "the sink did not start: $(cat "$1/sink.err")"
+	"$BUILD/hubd" -c "$1/hub.conf" 2>"$1/hubd.log" &
+	hub_pid=$!
+	wait_http "$base/users/poster" "$hub_pid" ||
+	    die "hubd did not start: $(tail -5 "$1/hubd.log")"
+	echo "hubd on 127.0.0.1:$hub_port (threads = $HUB_THREADS), sink on" \
+	    "127.0.0.1:$sink_port..$((sink_port + $2 - 1)) verifying with $4"
+}
+
+# fed_sink_defaults: the knobs delivery.sh and group_fanout.sh share;
+# QUICK=1 makes them 2,000 followers on 100 instances.
+fed_sink_defaults() {
+	if [ "${QUICK:-0}" = 1 ]; then
+		FOLLOWERS=${FOLLOWERS:-2000}
+		INSTANCES=${INSTANCES:-100}
+	fi
+	FOLLOWERS=${FOLLOWERS:-10000}
+	INSTANCES=${INSTANCES:-500}
+	HUB_THREADS=${HUB_THREADS:-0}
+	GRACE_SECONDS=${GRACE_SECONDS:-2}
+	BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp}
+	[ "$INSTANCES" -le "$FOLLOWERS" ] || INSTANCES=$FOLLOWERS
+}
+
+# fed_sink_cleanup: on exit, stop perf, hubd (hub_pid) and the sink
+# (sink_pid), and remove tmp (kept with KEEP_DATA=1).
+# shellcheck disable=SC2154 # tmp: the script's
+fed_sink_cleanup() {
+	perf_abort
+	stop_pid "$hub_pid"
+	stop_pid "$sink_pid"
+	if [ "${KEEP_DATA:-0}" = 1 ]; then
+		echo "kept $tmp (KEEP_DATA=1)" >&2
+	else
+		rm -rf "$tmp"
 	fi
 }

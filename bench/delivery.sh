@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # base, sink_port, verified...: set in common.sh
 # delivery.sh: signed deliveries per second from hubd's delivery worker:
 # POSTS public posts by a member with FOLLOWERS remote followers spread
 # over INSTANCES loopback instances (distinct 127.0.0.1 ports, each with a
@@ -22,20 +23,13 @@ set -o pipefail
 
 if [ "${QUICK:-0}" = 1 ]; then
 	POSTS=${POSTS:-5}
-	FOLLOWERS=${FOLLOWERS:-2000}
-	INSTANCES=${INSTANCES:-100}
 	OPENSSL_SECONDS=${OPENSSL_SECONDS:-1}
 fi
 POSTS=${POSTS:-20}
-FOLLOWERS=${FOLLOWERS:-10000}
-INSTANCES=${INSTANCES:-500}
-HUB_THREADS=${HUB_THREADS:-0}
 MAX_SECONDS=${MAX_SECONDS:-120}
-GRACE_SECONDS=${GRACE_SECONDS:-2}
 OPENSSL_MULTI=${OPENSSL_MULTI:-2}
 OPENSSL_SECONDS=${OPENSSL_SECONDS:-3}
-BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp}
-[ "$INSTANCES" -le "$FOLLOWERS" ] || INSTANCES=$FOLLOWERS
+fed_sink_defaults
 expect=$((POSTS * INSTANCES))
 
 need_fed_bench_deps
@@ -43,19 +37,8 @@ need_fed_bench_deps
 tmp=$(mktemp -d "$BENCH_TMPDIR/hub-bench-delivery.XXXXXX")
 hub_pid=""
 sink_pid=""
-cleanup() {
-	perf_abort
-	stop_pid "$hub_pid"
-	stop_pid "$sink_pid"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap fed_sink_cleanup EXIT
 trap 'exit 130' INT TERM
-
-die() {
-	echo "delivery.sh: $*" >&2
-	exit 1
-}
 
 echo "== delivery: $POSTS public posts to $FOLLOWERS followers on" \
     "$INSTANCES instances"
@@ -71,14 +54,7 @@ echo "   RSA-2048: $ossl_sign sign/s, $ossl_verify verify/s" \
     "($OPENSSL_MULTI processes)"
 echo
 
-build_bench_fed "$tmp/bench_fed"
-echo "built $tmp/bench_fed from bench/bench_fed.c and $BUILD/libhub.a"
-
-hub_port=$(free_port) || exit 1
-sink_port=$(free_port_range "$INSTANCES") || exit 1
-base=http://127.0.0.1:$hub_port
-write_hub_conf "$tmp/hub.conf" "$hub_port" "$tmp/data" "log_level = warn
-threads = $HUB_THREADS"
+fed_bench_setup "$tmp" "$INSTANCES"
 
 # The member and its followers, through the storage API (hubd is not
 # running yet).
@@ -92,19 +68,8 @@ echo "seeded the member poster and $(result_field "$tmp/seed.out" \
 token=$("$BUILD/hubctl" -c "$tmp/hub.conf" token poster) ||
     die "hubctl token failed"
 
-"$tmp/bench_fed" serve -P "$sink_port" -n "$INSTANCES" -k "$tmp/poster.pub" \
-    -i "$key_id" -e "$expect" -T 600 >"$tmp/sink.out" 2>"$tmp/sink.err" &
-sink_pid=$!
-wait_line "$tmp/sink.out" '^READY' 10 "$sink_pid" ||
-    die "the sink did not start: $(cat "$tmp/sink.err")"
-
-"$BUILD/hubd" -c "$tmp/hub.conf" 2>"$tmp/hubd.log" &
-hub_pid=$!
-wait_http "$base/users/poster" "$hub_pid" ||
-    die "hubd did not start: $(tail -5 "$tmp/hubd.log")"
-echo "hubd on 127.0.0.1:$hub_port (threads = $HUB_THREADS), sink on" \
-    "127.0.0.1:$sink_port..$((sink_port + INSTANCES - 1)) verifying with" \
-    "$key_id"
+fed_bench_start "$tmp" "$INSTANCES" "$tmp/poster.pub" "$key_id" \
+    "$expect" 600
 echo
 
 echo "-- timed: $POSTS posts through the API (POST /api/hub/notes), then" \
@@ -129,27 +94,10 @@ fi
 hub_cpu=$(awk -v c="$cpu0" '{ printf "%.1f", ($14 + $15 - c) / 100 }' \
     "/proc/$hub_pid/stat")
 perf_stop "$tmp/perf.data" 30
-sleep "$GRACE_SECONDS"
-"$BUILD/hubctl" -c "$tmp/hub.conf" queue >"$tmp/queue.out" 2>&1 || true
-stop_pid "$sink_pid"
-sink_pid=""
-sed 's/^/   | /' "$tmp/sink.err"
-grep '^RESULT' "$tmp/sink.out" | sed 's/^/   | /'
-
-verified=$(result_field "$tmp/sink.out" verified)
-bad=$(result_field "$tmp/sink.out" bad)
-dup=$(result_field "$tmp/sink.out" dup)
-requests=$(result_field "$tmp/sink.out" requests)
-lo=$(result_field "$tmp/sink.out" per_port_min)
-hi=$(result_field "$tmp/sink.out" per_port_max)
+sink_wind_down "$tmp"
 t_done=$(result_field "$tmp/sink.out" t_done)
 t_last=$(result_field "$tmp/sink.out" t_last)
 sink_cpu=$(result_field "$tmp/sink.out" cpu_s)
-if grep -q 'no deliveries pending' "$tmp/queue.out"; then
-	queue_left=none
-else
-	queue_left=$(tail -n +2 "$tmp/queue.out" | head -5 | tr '\n' ' ')
-fi
 [ "$t_done" != "0.000000" ] || t_done=$t_last
 
 read -r ossl_sign2 ossl_verify2 < <(openssl_rsa2048 "$OPENSSL_MULTI" \
@@ -166,12 +114,10 @@ awk -v a="$ossl_sign" -v b="$ossl_sign2" 'BEGIN {
         " ratio below is unreliable" }'
 echo
 echo "== summary"
-echo "sink: $requests requests, $verified verified, $bad bad signatures," \
-    "$dup duplicates; per instance $lo..$hi (expected $POSTS each)"
+sink_summary "$POSTS"
 echo "posting took $(awk -v a="$t0" -v b="$t_posted" 'BEGIN {
     printf "%.2f", b - a }') s; hubd CPU until the last delivery:" \
     "$hub_cpu s; sink CPU: $sink_cpu s"
-echo "deliveries left in the queue after the run (hubctl queue): $queue_left"
 awk -v n="$verified" -v a="$t0" -v b="$t_done" -v s="$ref" \
     -v m="$OPENSSL_MULTI" 'BEGIN {
 	d = b - a
@@ -182,16 +128,4 @@ awk -v n="$verified" -v a="$t0" -v b="$t_done" -v s="$ref" \
 	    "after): %.0f/s\n", m, s
 	printf "ratio: deliveries / sign = %.4f (target >= 0.5)\n", r / s
 }'
-fail=0
-if [ "$requests" != "$expect" ] || [ "$verified" != "$expect" ] ||
-    [ "$bad" != 0 ] || [ "$dup" != 0 ] || [ "$lo" != "$POSTS" ] ||
-    [ "$hi" != "$POSTS" ]; then
-	echo "FAILED: expected exactly $expect requests, all verified, one per" \
-	    "instance per post" >&2
-	fail=1
-fi
-if [ "$queue_left" != none ]; then
-	echo "FAILED: deliveries are left in hubd's queue" >&2
-	fail=1
-fi
-exit $fail
+sink_verdict "$expect" "$POSTS"

@@ -316,17 +316,25 @@ send_accept(struct st_txn *t, struct fed_inbox *f, const struct st_actor *x,
 }
 
 /* A community's new follower: if its instance's software is not known,
- * it is to be asked (what form of the community's posts it reads). */
-static void
+ * it is to be asked (what form of the community's posts it reads), once:
+ * marked as asked now, so the follows that come before the answer do not
+ * ask again. */
+static int
 software_wanted(struct st_txn *t, struct fed_inbox *f)
 {
 	struct st_instance in;
 	char host[256];
+	int rc;
 
 	fed_url_host(f->from->iri, host, sizeof(host));
-	if (st_instance_get(t, host, &in) != 0 ||
-	    in.groups == ST_GROUPS_UNKNOWN)
+	if ((rc = st_instance_get(t, host, &in)) != 0 && rc != ST_NOTFOUND)
+		return rc;
+	if (in.groups != ST_GROUPS_UNKNOWN)
+		return 0;
+	in.groups = ST_GROUPS_ASKED;
+	if ((rc = st_instance_put(t, host, &in)) == 0)
 		fed_url_origin(f->from->iri, f->learn, sizeof(f->learn));
+	return rc;
 }
 
 static int
@@ -370,7 +378,7 @@ follow_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	    (rc = send_accept(t, f, &x, obj)) == 0)
 		rc = notify(t, x.id, ST_N_FOLLOW, f->from->id, 0);
 	if (rc == 0 && x.kind == ST_AK_GROUP)
-		software_wanted(t, f);
+		rc = software_wanted(t, f);
 	json_decref(reduced);
 	st_actor_clear(&x);
 	return rc;

@@ -1,8 +1,12 @@
 /* signreq: a test tool that plays a remote server's signing.
  *   signreq genkey PRIV.pem PUB.pem
  *   signreq sign PRIV.pem KEYID URL BODYFILE [UNIXTIME]
+ *   signreq batch PRIV.pem < LINES
  * "sign" prints the headers of a signed POST of BODYFILE to URL: Host,
- * Date (now, or UNIXTIME), Digest, Content-Type and Signature. */
+ * Date (now, or UNIXTIME), Digest, Content-Type and Signature. "batch"
+ * reads lines "KEYID URL BODY" (BODY: the rest of the line, one-line
+ * JSON) and prints, for each, the same headers on one line, separated by
+ * tabs: thousands of signed requests from one process. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,29 +57,45 @@ genkey(const char *priv, const char *pub)
 	return 0;
 }
 
-/* What both modes need: the key, the Host and target of url, a date. */
+/* What every mode needs: the key, the Host and target of url, a date. */
 struct prep {
 	char host[300], date[40], *pem;
 	const char *target;
 	EVP_PKEY *key;
 };
 
+/* The Host and target of url (which must outlive p) and a date: now, or
+ * the Unix time when. */
 static int
-prepare(struct prep *p, const char *priv, const char *url, const char *when)
+prep_url(struct prep *p, const char *url, const char *when)
 {
-	const char *h;
-	size_t n;
+	const char *h = strstr(url, "://");
 
-	if ((p->pem = slurp(priv, &n)) == NULL ||
-	    (p->key = fed_sig_private_key(p->pem)) == NULL ||
-	    (h = strstr(url, "://")) == NULL)
+	if (h == NULL)
 		return -1;
 	h += 3;
 	p->target = h + strcspn(h, "/");
 	snprintf(p->host, sizeof(p->host), "%.*s", (int)(p->target - h), h);
-	fed_sig_http_date(when ? (time_t)atoll(when) : time(NULL), p->date,
-	    sizeof(p->date));
+	fed_sig_http_date(
+	    when ? (time_t)atoll(when) : time(NULL), p->date, sizeof(p->date));
 	return 0;
+}
+
+static int
+prep_key(struct prep *p, const char *priv)
+{
+	size_t n;
+
+	if ((p->pem = slurp(priv, &n)) == NULL ||
+	    (p->key = fed_sig_private_key(p->pem)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+prepare(struct prep *p, const char *priv, const char *url, const char *when)
+{
+	return prep_key(p, priv) < 0 ? -1 : prep_url(p, url, when);
 }
 
 static void
@@ -85,30 +105,71 @@ prep_free(struct prep *p)
 	free(p->pem);
 }
 
+/* Print the headers of a POST of body signed as key_id, each followed by
+ * sep. */
+static int
+print_signed(const struct prep *p, const char *key_id, const char *body,
+    size_t len, char sep)
+{
+	char digest[64], *sig;
+	struct err e;
+
+	fed_sig_digest(body, len, digest, sizeof(digest));
+	struct fed_sign in = { "POST", p->target, p->host, p->date, digest,
+		"application/activity+json", NULL, key_id, p->key };
+	if ((sig = fed_sig_sign(&in, &e)) == NULL)
+		return 1;
+	printf("Host: %s%cDate: %s%cDigest: %s%cContent-Type: "
+	       "application/activity+json%cSignature: %s\n",
+	    p->host, sep, p->date, sep, digest, sep, sep, sig);
+	free(sig);
+	return 0;
+}
+
 /* signreq sign PRIV KEYID URL BODYFILE [UNIXTIME]: a signed POST. */
 static int
 sign(char **argv, int argc)
 {
-	char digest[64], *body, *sig;
 	struct prep p = { 0 };
-	struct err e;
 	size_t len;
+	char *body;
+	int rc;
 
 	if (prepare(&p, argv[2], argv[4], argc > 6 ? argv[6] : NULL) < 0 ||
 	    (body = slurp(argv[5], &len)) == NULL)
 		return 1;
-	fed_sig_digest(body, len, digest, sizeof(digest));
-	struct fed_sign in = { "POST", p.target, p.host, p.date, digest,
-		"application/activity+json", NULL, argv[3], p.key };
-	if ((sig = fed_sig_sign(&in, &e)) == NULL)
-		return 1;
-	printf("Host: %s\nDate: %s\nDigest: %s\nContent-Type: "
-	       "application/activity+json\nSignature: %s\n",
-	    p.host, p.date, digest, sig);
-	free(sig);
+	rc = print_signed(&p, argv[3], body, len, '\n');
 	free(body);
 	prep_free(&p);
-	return 0;
+	return rc;
+}
+
+/* signreq batch PRIV < "KEYID URL BODY" lines: one line of headers
+ * each, the key parsed once. */
+static int
+batch(const char *priv)
+{
+	char line[65536], *key_id, *url, *body;
+	struct prep p = { 0 };
+	int rc = 0;
+
+	if (prep_key(&p, priv) < 0) {
+		prep_free(&p);
+		return 1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), stdin) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((key_id = strtok(line, " ")) == NULL ||
+		    (url = strtok(NULL, " ")) == NULL ||
+		    (body = strtok(NULL, "")) == NULL ||
+		    prep_url(&p, url, NULL) < 0) {
+			rc = 1;
+			break;
+		}
+		rc = print_signed(&p, key_id, body, strlen(body), '\t');
+	}
+	prep_free(&p);
+	return rc;
 }
 
 /* signreq get PRIV KEYID URL [UNIXTIME]: headers of a signed GET. */
@@ -142,7 +203,11 @@ main(int argc, char **argv)
 		return genkey(argv[2], argv[3]);
 	if (argc >= 6 && !strcmp(argv[1], "sign"))
 		return sign(argv, argc);
-	fprintf(stderr, "usage: signreq genkey PRIV PUB | signreq sign PRIV "
-			"KEYID URL BODYFILE [UNIXTIME]\n");
+	if (argc == 3 && !strcmp(argv[1], "batch"))
+		return batch(argv[2]);
+	fprintf(stderr,
+	    "usage: signreq genkey PRIV PUB | signreq sign PRIV "
+	    "KEYID URL BODYFILE [UNIXTIME] | signreq batch PRIV "
+	    "< LINES\n");
 	return 2;
 }
