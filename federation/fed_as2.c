@@ -155,6 +155,8 @@ set_audience(json_t *o, const struct fed_note *n)
 		break;
 	default: break;
 	}
+	if (n->members != NULL) /* a private community's post */
+		json_array_append_new(to, json_string(n->members));
 	for (i = 0; i < n->nmentions; i++)
 		json_array_append_new(vis == ST_VIS_DIRECT ? to : cc,
 		    json_string(n->mentions[i]));

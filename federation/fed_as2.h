@@ -42,6 +42,7 @@ struct fed_note {
 	const char *summary;	 /* content warning, or NULL */
 	const char *in_reply_to; /* or NULL */
 	const char *audience;	 /* the group posted into, or NULL */
+	const char *members;	 /* a private group's followers (to), or NULL */
 	const char *base_url;	 /* for hashtag hrefs */
 	const char *const *tags; /* lowercase, without '#' */
 	size_t ntags;

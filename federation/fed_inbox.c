@@ -827,7 +827,7 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	size_t len;
 	uint64_t act, wrapped;
 	json_t *create;
-	int rc, state;
+	int rc, state, private_;
 
 	if (iri == NULL || st_actor_by_iri(t, iri, &g) != 0)
 		return 0;
@@ -840,6 +840,12 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	    state != ST_FOLLOW_ACCEPTED ||
 	    st_react_get(t, note_id, ST_REACT_ANNOUNCE, g.id, NULL) == 0)
 		goto out; /* not a member, or relayed already */
+	/* A private community passes on only what is for its members; a
+	 * public one only what is public. */
+	private_ = (g.flags & ST_AF_PRIVATE) != 0;
+	if (st_object_peek(t, note_id, &o, NULL, NULL) != 0 ||
+	    private_ != (o.vis > ST_VIS_UNLISTED))
+		goto out;
 	if (!reviewed &&
 	    (rc = fed_group_gate(t, &g, note, note_id, author)) != 0) {
 		rc = rc < 0 ? rc : 0;
@@ -850,18 +856,23 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 		goto out;
 	}
 	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
+	/* In a private community, only the wrapped form, to its members:
+	 * the boost of a members-only note means nothing to microblogs. */
+	act = 0;
 	if ((rc = fed_local_activity_aud(t, &g, "Announce", create,
-		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers),
-		 note_id, &wrapped)) != 0 ||
-	    (rc = fed_local_activity_aud(t, &g, "Announce",
-		 json_incref(json_object_get(note, "id")),
-		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers),
-		 note_id, &act)) != 0 ||
-	    (rc = st_react_put(t, note_id, ST_REACT_ANNOUNCE, g.id, act)) !=
-		0 ||
-	    (rc = st_object_peek(t, act, &o, &js, &len)) != 0 ||
-	    (rc = st_outbox_add(
-		 t, g.id, note_id, act, ST_VIS_PUBLIC, js, len)) != 0 ||
+		 json_pack("[s]", private_ ? followers : AS_PUBLIC),
+		 private_ ? NULL : json_pack("[s]", followers), note_id,
+		 &wrapped)) != 0 ||
+	    (!private_ &&
+		(rc = fed_local_activity_aud(t, &g, "Announce",
+		     json_incref(json_object_get(note, "id")),
+		     json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers),
+		     note_id, &act)) != 0) ||
+	    (rc = st_react_put(t, note_id, ST_REACT_ANNOUNCE, g.id,
+		 act ? act : wrapped)) != 0 ||
+	    (rc = st_object_peek(t, act ? act : wrapped, &o, &js, &len)) != 0 ||
+	    (rc = st_outbox_add(t, g.id, note_id, act ? act : wrapped,
+		 private_ ? ST_VIS_DIRECT : ST_VIS_PUBLIC, js, len)) != 0 ||
 	    (rc = queue_forms(t, g.id, wrapped, act, queued)) != 0)
 		goto out;
 	rc = fed_home_fanout(t, g.id, note_id);
@@ -895,7 +906,7 @@ fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor)
 
 int
 fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
-    uint64_t author, int vis, const char *create_iri, int *queued)
+    uint64_t author, const char *create_iri, int *queued)
 {
 	const char *lists[] = { "to", "cc" };
 	const json_t *v;
@@ -907,8 +918,6 @@ fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
 	json_t *parent;
 	uint64_t pid;
 
-	if (vis > ST_VIS_UNLISTED) /* private groups: not yet */
-		return 0;
 	rc = relay_into(t, json_string_value(json_object_get(note, "audience")),
 	    note, note_id, author, create_iri, 0, queued);
 	/* A reply in a community's thread belongs to the community too,
@@ -1013,6 +1022,35 @@ fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc)
 	return rc;
 }
 
+/* A Create sent to a private community's inbox, or posted into it (its
+ * audience), by someone who is not its member (or is banned from it) is
+ * refused. */
+static int
+private_gate(struct st_txn *t, const struct fed_inbox *f, struct err *e)
+{
+	const char *aud =
+	    json_string_value(json_object_get(f->act->object, "audience"));
+	struct st_actor g;
+	int state = -1, private_;
+
+	if (f->owner != 0 ? st_actor_get(t, f->owner, &g) != 0
+			  : aud == NULL || st_actor_by_iri(t, aud, &g) != 0)
+		return 0;
+	private_ = g.kind == ST_AK_GROUP && (g.flags & ST_AF_PRIVATE) &&
+	    (g.flags & ST_AF_LOCAL);
+	if (private_ &&
+	    (st_follow_get(t, f->from->id, g.id, &state, NULL) != 0 ||
+		fed_group_banned(t, g.id, f->from->id)))
+		state = -1;
+	st_actor_clear(&g);
+	if (private_ && state != ST_FOLLOW_ACCEPTED)
+		return err_set(e,
+			   "only members post in this private community: "
+			   "ask to join it first"),
+		       FED_IN_FORBIDDEN;
+	return 0;
+}
+
 static int
 create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
@@ -1025,6 +1063,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	if (f->act->object == NULL)
 		return err_set(e, "a Create must embed its object"),
 		       FED_IN_INVALID;
+	if ((rc = private_gate(t, f, e)) != 0)
+		return rc;
 	if ((note = cleaned(f, e)) == NULL)
 		return FED_IN_INVALID;
 	if (st_iri_get(
@@ -1052,8 +1092,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
 		if ((rc = thread_and_notify(t, from, note, o.id, o.vis)) == 0)
-			rc = fed_group_relay(t, note, o.id, from->id, o.vis,
-			    f->act->id, &f->queued);
+			rc = fed_group_relay(
+			    t, note, o.id, from->id, f->act->id, &f->queued);
 	}
 	json_decref(note);
 	return rc;
@@ -1264,6 +1304,25 @@ fed_home_fanout(struct st_txn *t, uint64_t who, uint64_t note)
 	return rc;
 }
 
+/* Whether the note was posted into the community group (its audience):
+ * a community may pass on even a members-only note posted in it. */
+static int
+posted_in(struct st_txn *t, uint64_t note, const struct st_actor *group)
+{
+	struct st_obj o;
+	json_t *doc;
+	const char *aud;
+	int in;
+
+	if (group->kind != ST_AK_GROUP ||
+	    (doc = load_json(t, note, &o)) == NULL)
+		return 0;
+	aud = json_string_value(json_object_get(doc, "audience"));
+	in = aud != NULL && !strcmp(aud, group->iri);
+	json_decref(doc);
+	return in;
+}
+
 /* Like or Announce of a note known here. A boost of a note nobody here
  * has seen is taken and not kept (fetching it is for later). */
 static int
@@ -1277,7 +1336,8 @@ react_in(struct st_txn *t, struct fed_inbox *f, int type, struct err *e)
 		f->ignored = 1;
 		return 0;
 	}
-	if (type == ST_REACT_ANNOUNCE && o.vis > ST_VIS_UNLISTED)
+	if (type == ST_REACT_ANNOUNCE && o.vis > ST_VIS_UNLISTED &&
+	    !posted_in(t, note, f->from))
 		return err_set(e, "only public notes can be boosted"),
 		       FED_IN_FORBIDDEN;
 	if ((rc = store_reduced(t, f, note, &act)) != 0)
@@ -1366,7 +1426,6 @@ group_delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	struct st_actor author;
 	struct st_obj o;
 	char o1[300], o2[300];
-	json_t *note;
 	uint64_t id;
 	int in_group, own, rc;
 
@@ -1379,14 +1438,9 @@ group_delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		f->ignored = 1; /* never seen here, or gone already */
 		return 0;
 	}
-	note = load_json(t, id, &o);
 	in_group =
 	    st_react_get(t, id, ST_REACT_ANNOUNCE, f->from->id, NULL) == 0 ||
-	    (note != NULL &&
-		json_string_value(json_object_get(note, "audience")) != NULL &&
-		!strcmp(json_string_value(json_object_get(note, "audience")),
-		    f->from->iri));
-	json_decref(note);
+	    posted_in(t, id, f->from);
 	if (!in_group)
 		return err_set(e,
 			   "a community can only remove what was posted in "
@@ -1772,7 +1826,8 @@ fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
 /* Queue to each inbox of group's followers the form its software reads:
  * wrapped (the Announce of the Create) to FEP-1b12 software, boost (the
  * Announce of the note's id) to microblog software, both where it is not
- * known. */
+ * known; with no boost form (a private community's), the wrapped one to
+ * all. */
 static int
 queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
     int *queued)
@@ -1788,10 +1843,10 @@ queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
 		fed_url_host(x.v[i], host, sizeof(host));
 		if (st_instance_get(t, host, &in) != 0)
 			in.groups = ST_GROUPS_UNKNOWN;
-		if (rc == 0 && in.groups != ST_GROUPS_BOOST &&
+		if (rc == 0 && (in.groups != ST_GROUPS_BOOST || !boost) &&
 		    (rc = queue(t, group, wrapped, x.v[i])) == 0)
 			n++;
-		if (rc == 0 && in.groups != ST_GROUPS_WRAPPED &&
+		if (rc == 0 && boost && in.groups != ST_GROUPS_WRAPPED &&
 		    (rc = queue(t, group, boost, x.v[i])) == 0)
 			n++;
 		free(x.v[i]);

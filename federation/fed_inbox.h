@@ -120,9 +120,11 @@ int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
  * (st_instance.groups, learnt from its NodeInfo), both when that is not
  * known. The boost form is listed in the group's outbox; the note goes on
  * the home timelines of the group's members here. Once per group and
- * note; public and unlisted notes only, for now. */
+ * note. A public community passes on public and unlisted notes only; a
+ * private one only notes to its members (its followers collection), in
+ * the wrapped form only, addressed to its followers. */
 int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
-    uint64_t author, int vis, const char *create_iri, int *queued);
+    uint64_t author, const char *create_iri, int *queued);
 /* The same for one group (IRI group), of a post a moderator accepted:
  * announced without the community's review. */
 int fed_group_relay_reviewed(struct st_txn *t, const char *group,

@@ -273,9 +273,10 @@ check_new_actor(const struct hub_actor_new *in, char *name, struct err *e)
 			   "the summary must be at most 2000 bytes of "
 			   "text"),
 		       HUB_INVALID;
-	if (in->kind != HUB_GROUP && (in->moderated || in->restricted))
+	if (in->kind != HUB_GROUP &&
+	    (in->moderated || in->restricted || in->private_))
 		return err_set(e,
-			   "only communities can be moderated or "
+			   "only communities can be moderated, private or "
 			   "restricted to moderators"),
 		       HUB_INVALID;
 	if (in->password &&
@@ -327,9 +328,11 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	j.h = h;
 	j.lookup_name = name;
 	j.a.kind = in->kind == HUB_GROUP ? ST_AK_GROUP : ST_AK_PERSON;
-	j.a.flags = ST_AF_LOCAL | (in->locked ? ST_AF_LOCKED : 0) |
+	j.a.flags = ST_AF_LOCAL |
+	    (in->locked || in->private_ ? ST_AF_LOCKED : 0) |
 	    (in->moderated ? ST_AF_MODERATED : 0) |
-	    (in->restricted ? ST_AF_RESTRICTED : 0);
+	    (in->restricted ? ST_AF_RESTRICTED : 0) |
+	    (in->private_ ? ST_AF_PRIVATE : 0);
 	j.a.role = (uint8_t)in->role;
 	j.a.created = j.a.last_active = (uint64_t)time(NULL);
 	j.a.name = name;
@@ -555,6 +558,7 @@ struct hub_post {
 	char mention_name[MENTIONS_MAX][320];
 	char in_reply_to[600];
 	char audience[512]; /* the community posted into, or "" */
+	char members[560];  /* a private community's followers, or "" */
 	uint64_t edit;	    /* the note edited; 0: a new note */
 	char iri[600];
 	time_t now;
@@ -755,13 +759,54 @@ resolve_mentions(struct hub_post *p, const char *text, struct text_mention *m,
 		/* A top-level note mentioning a community is posted into
 		 * it (as Mastodon users post into Lemmy's). */
 		if (a.kind == ST_AK_GROUP && !p->audience[0] &&
-		    !p->in_reply_to[0])
+		    !p->in_reply_to[0] && p->vis <= ST_VIS_UNLISTED)
 			snprintf(p->audience, sizeof(p->audience), "%s", a.iri);
 		st_actor_clear(&a);
 	}
 	for (i = 0; i < *nm; i++) /* link each to its actor */
 		m[i].href = NULL;
 	return 0;
+}
+
+/* p goes to the members of the private community at iri only: to its
+ * followers collection (and the community, addressed), never the public
+ * nor the author's followers. */
+static void
+members_only(struct hub_post *p, const char *iri)
+{
+	p->vis = ST_VIS_DIRECT;
+	snprintf(p->audience, sizeof(p->audience), "%s", iri);
+	snprintf(p->members, sizeof(p->members), "%s/followers", iri);
+}
+
+/* A reply in a private community's thread stays in it: the parent
+ * (js) is to the members of the community it names as audience. */
+static void
+private_thread(struct hub_post *p, struct st_txn *t, const char *js, size_t len)
+{
+	json_t *doc = json_loadb(js, len, 0, NULL);
+	const char *aud = json_string_value(json_object_get(doc, "audience"));
+	char members[560];
+	struct st_actor g;
+	const json_t *v;
+	size_t i;
+
+	if (aud != NULL && strlen(aud) < sizeof(p->audience)) {
+		snprintf(members, sizeof(members), "%s/followers", aud);
+		json_array_foreach(json_object_get(doc, "to"), i, v)
+		{
+			if (!json_is_string(v) ||
+			    strcmp(json_string_value(v), members))
+				continue;
+			members_only(p, aud);
+			if (st_actor_by_iri(t, aud, &g) == 0) {
+				address(p, &g);
+				st_actor_clear(&g);
+			}
+			break;
+		}
+	}
+	json_decref(doc);
 }
 
 /* The note replied to must be known here and visible to the author;
@@ -772,6 +817,8 @@ reply_target(struct hub_post *p, const char *iri, struct err *e)
 	struct st_actor a;
 	struct st_txn *t;
 	struct st_obj o;
+	const char *js = NULL;
+	size_t len = 0;
 	uint64_t id;
 	int rc;
 
@@ -785,7 +832,7 @@ reply_target(struct hub_post *p, const char *iri, struct err *e)
 		return err_set(e, "storage is not available"), rc;
 	rc = st_iri_get(t, iri, &id);
 	if (rc == 0)
-		rc = st_object_peek(t, id, &o, NULL, NULL);
+		rc = st_object_peek(t, id, &o, &js, &len);
 	if (rc == 0 && o.kind == ST_K_TOMBSTONE)
 		rc = ST_GONE;
 	else if (rc == 0 && o.kind != ST_K_NOTE)
@@ -793,6 +840,8 @@ reply_target(struct hub_post *p, const char *iri, struct err *e)
 	if (rc == 0 && (rc = st_actor_get(t, o.owner, &a)) == 0) {
 		address(p, &a);
 		st_actor_clear(&a);
+		if (o.vis > ST_VIS_UNLISTED)
+			private_thread(p, t, js, len);
 	}
 	st_read_end(t);
 	if (rc == ST_GONE)
@@ -810,7 +859,7 @@ reply_target(struct hub_post *p, const char *iri, struct err *e)
 }
 
 /* The note goes into the community named group (of this hub): it is
- * addressed, and is its audience. */
+ * addressed, and is its audience; in a private one, to members only. */
 static int
 post_into(struct hub_post *p, const char *group, struct err *e)
 {
@@ -834,6 +883,8 @@ post_into(struct hub_post *p, const char *group, struct err *e)
 		       HUB_INVALID;
 	address(p, &g);
 	snprintf(p->audience, sizeof(p->audience), "%s", g.iri);
+	if (g.flags & ST_AF_PRIVATE)
+		members_only(p, g.iri);
 	st_actor_clear(&g);
 	return 0;
 }
@@ -979,6 +1030,7 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 	    .summary = p->cw,
 	    .in_reply_to = p->in_reply_to[0] ? p->in_reply_to : NULL,
 	    .audience = p->audience[0] ? p->audience : NULL,
+	    .members = p->members[0] ? p->members : NULL,
 	    .base_url = p->h->cfg->base_url,
 	    .tags = tags,
 	    .ntags = (size_t)p->ntags,
@@ -1065,10 +1117,11 @@ community_member(struct st_txn *t, const struct hub_post *p,
     const struct st_actor *a, struct err *e)
 {
 	struct st_actor g;
-	int state = -1;
+	int state = -1, private_;
 
 	if (st_actor_by_iri(t, p->audience, &g) != 0)
 		return err_set(e, "that community no longer exists"), ST_GONE;
+	private_ = (g.flags & ST_AF_PRIVATE) != 0;
 	if (!(g.flags & ST_AF_LOCAL))
 		state = ST_FOLLOW_ACCEPTED; /* its own hub decides */
 	else if (st_follow_get(t, a->id, g.id, &state, NULL) != 0 ||
@@ -1090,10 +1143,15 @@ community_member(struct st_txn *t, const struct hub_post *p,
 			   "join the community first (follow it), "
 			   "then post into it"),
 		       HUB_FORBIDDEN;
-	if (p->vis > ST_VIS_UNLISTED)
+	if (private_ && !p->members[0])
+		return err_set(e,
+			   "posts in a private community go to its members "
+			   "only"),
+		       HUB_INVALID;
+	if (!p->members[0] && p->vis > ST_VIS_UNLISTED)
 		return err_set(e,
 			   "posts into a community are public or "
-			   "unlisted for now"),
+			   "unlisted: choose one of those"),
 		       HUB_INVALID;
 	return 0;
 }
@@ -1148,7 +1206,8 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 	p->queued = 0;
 	parent_of(t, p, &parent, &parent_owner);
 	if ((rc = store_note(t, p, &a)) == 0 &&
-	    (rc = st_counter_add(t, "local_posts", 1)) == 0 &&
+	    (p->members[0] || /* not a public post: not counted */
+		(rc = st_counter_add(t, "local_posts", 1)) == 0) &&
 	    (rc = st_actor_touch(t, a.id, 1, (uint64_t)p->now)) == 0 &&
 	    (rc = st_timeline_add(t, a.id, p->note)) == 0 &&
 	    (parent == 0 || (rc = st_reply_add(t, parent, p->note)) == 0) &&
@@ -1161,9 +1220,9 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 		    "audience", p->audience[0] ? p->audience : NULL,
 		    "inReplyTo", p->in_reply_to[0] ? p->in_reply_to : NULL);
 
-		rc = doc ? fed_group_relay(
-			       t, doc, p->note, a.id, p->vis, NULL, &p->queued)
-			 : ST_EIO;
+		rc = doc
+		    ? fed_group_relay(t, doc, p->note, a.id, NULL, &p->queued)
+		    : ST_EIO;
 		json_decref(doc);
 	}
 	st_actor_clear(&a);

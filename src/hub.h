@@ -53,6 +53,7 @@ struct hub_actor_new {
 	int locked;
 	int moderated;	/* communities: posts wait for a moderator */
 	int restricted; /* communities: only moderators start threads */
+	int private_;	/* communities: members only (implies locked) */
 	const char *password;		/* NULL: generate (persons only) */
 	int no_login;			/* no password at all (imports) */
 	const char *priv_pem, *pub_pem; /* NULL: make a new key pair */

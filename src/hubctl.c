@@ -56,11 +56,12 @@ static const char usage_text[] =
     "  user role NAME ROLE          ROLE: member moderator editor admin\n"
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
-    "           [--moderated] [--restricted]\n"
+    "           [--moderated] [--restricted] [--private]\n"
     "                               --locked: joining needs approval;\n"
     "                               --moderated: posts wait for a\n"
     "                               moderator; --restricted: only\n"
-    "                               moderators start threads\n"
+    "                               moderators start threads;\n"
+    "                               --private: members only (locked)\n"
     "  group list                   the communities, with their members\n"
     "  group mod add|remove GROUP MEMBER\n"
     "  group ban add|remove GROUP ACTOR-URL|MEMBER|HOST\n"
@@ -253,17 +254,11 @@ cmd_actor_add(struct hub *h, int kind, int argc, char **argv)
 	in.locked = o.locked;
 	in.moderated = o.moderated;
 	in.restricted = o.restricted;
+	in.private_ = o.private_;
 	if (kind != HUB_GROUP && (o.moderated || o.restricted || o.private_))
 		return usage_error(
 		    "--moderated, --restricted and --private are "
 		    "for communities (group create)");
-	if (o.private_) {
-		fprintf(stderr,
-		    "hubctl: private communities are not available yet. "
-		    "Create it without --private; --locked makes joining "
-		    "need a moderator's approval.\n");
-		return EX_INVALID;
-	}
 	if (o.role != NULL && (in.role = hub_role_parse(o.role)) < 0)
 		return usage_error("ROLE must be member, moderator, editor "
 				   "or admin");
@@ -295,12 +290,13 @@ kind_name(int k)
 static void
 flags_text(const struct st_actor *a, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s%s%s%s%s",
+	snprintf(out, cap, "%s%s%s%s%s%s",
 	    (a->flags & ST_AF_DELETED) ? " deleted" : "",
 	    (a->flags & ST_AF_DISABLED) ? " disabled" : "",
 	    (a->flags & ST_AF_LOCKED) ? " locked" : "",
 	    (a->flags & ST_AF_MODERATED) ? " moderated" : "",
-	    (a->flags & ST_AF_RESTRICTED) ? " restricted" : "");
+	    (a->flags & ST_AF_RESTRICTED) ? " restricted" : "",
+	    (a->flags & ST_AF_PRIVATE) ? " private" : "");
 }
 
 static int

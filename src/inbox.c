@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "fed_as2.h"
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_inbox.h"
@@ -245,6 +246,48 @@ note_author(struct hub *h, const struct fed_fetch_cfg *c, const json_t *doc,
 	return rc == 0 ? 0 : hub_fetch_actor(h, c, iri, a, e);
 }
 
+/* A private community's note its origin would not give us (it cannot
+ * know who the community's members are): the copy the community itself
+ * wrapped in its Announce, taken when it is a members-only note posted in
+ * that community by the wrapped Create's actor (doc/communities.md: the
+ * community's server is trusted for what is said inside it). */
+static int
+embedded_note(struct hub *h, const struct fed_fetch_cfg *c,
+    const struct inbox_job *j, struct err *e)
+{
+	const json_t *doc =
+	    json_object_get(json_object_get(j->act.doc, "object"), "object");
+	const char *aud = json_string_value(json_object_get(doc, "audience"));
+	const char *lists[] = { "to", "cc" };
+	struct fed_remote_note n = { 0 };
+	struct st_actor author = { 0 };
+	const json_t *v;
+	size_t i;
+	int k, rc = -1, open = 0;
+
+	if (j->from.kind != ST_AK_GROUP || j->act.inner_type == NULL ||
+	    strcmp(j->act.inner_type, "Create") || !json_is_object(doc) ||
+	    aud == NULL || strcmp(aud, j->from.iri) != 0)
+		return -1;
+	if (note_author(h, c, doc, &author, e) != 0)
+		return -1;
+	if ((n.note = fed_note_clean(doc, &author, e)) != NULL) {
+		for (k = 0; k < 2; k++)
+			json_array_foreach(json_object_get(n.note, lists[k]), i,
+			    v) open |= json_is_string(v) &&
+			    !strcmp(json_string_value(v), AS_PUBLIC);
+		n.author = &author;
+		rc = open ? (err_set(e,
+				 "a public note is fetched from its "
+				 "origin, not taken from a wrapper"),
+				-1)
+			  : st_write(h->db, fed_note_store_apply, &n, e);
+	}
+	json_decref(n.note);
+	st_actor_clear(&author);
+	return rc;
+}
+
 /* Notes fetched upwards through a thread for one activity, at most:
  * bounded recursion (DESIGN: never fetch blindly). */
 #define CHAIN_MAX 5
@@ -271,6 +314,9 @@ fetch_object(void *arg)
 		     depth++) {
 			if (fetch_note(h, &c, iri, next, sizeof(next), &e) !=
 			    0) {
+				if (depth == 0 &&
+				    embedded_note(h, &c, j, &e) == 0)
+					break;
 				log_msg(LOG_INFO, "cannot fetch note %s: %s",
 				    iri, e.msg);
 				break;

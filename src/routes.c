@@ -13,6 +13,7 @@
 #include "config.h"
 #include "err.h"
 #include "fed_as2.h"
+#include "fed_fetch.h"
 #include "fed_deliver.h"
 #include "fed_inbox.h"
 #include "fed_webfinger.h"
@@ -433,14 +434,76 @@ html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	return send_html(r, 200, &b, h);
 }
 
+/* Whether an accepted follower of group is signer or on signer's host
+ * (a member's server fetching for its members, as Mastodon's signed
+ * fetches do with the instance actor). */
+static int
+member_or_members_host(struct st_txn *t, uint64_t group, uint64_t signer)
+{
+	char host[256], h2[256];
+	uint64_t ids[256], after = 0;
+	struct st_actor x;
+	int n, i, state, found = 0;
+
+	if (st_follow_get(t, signer, group, &state, NULL) == 0)
+		return state == ST_FOLLOW_ACCEPTED;
+	if (st_actor_get(t, signer, &x) != 0)
+		return 0;
+	fed_url_host(x.iri, host, sizeof(host));
+	st_actor_clear(&x);
+	do {
+		n = st_follow_list(
+		    t, group, 1, ST_FOLLOW_ACCEPTED, after, ids, 256);
+		for (i = 0; i < n && !found; i++) {
+			after = ids[i];
+			if (st_actor_get(t, ids[i], &x) != 0)
+				continue;
+			fed_url_host(x.iri, h2, sizeof(h2));
+			found = !(x.flags & ST_AF_LOCAL) && !strcmp(host, h2);
+			st_actor_clear(&x);
+		}
+	} while (!found && n == 256);
+	return found;
+}
+
+/* Whether o is a note posted in a private community here that signer
+ * may read: a member's, or its server's. */
+static int
+members_may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
+{
+	const char *js, *aud;
+	struct st_actor g;
+	struct st_obj h;
+	json_t *doc;
+	size_t len;
+	int yes = 0;
+
+	if (o->kind != ST_K_NOTE ||
+	    st_object_peek(t, o->id, &h, &js, &len) != 0 ||
+	    (doc = json_loadb(js, len, 0, NULL)) == NULL)
+		return 0;
+	aud = json_string_value(json_object_get(doc, "audience"));
+	if (aud != NULL && st_actor_by_iri(t, aud, &g) == 0) {
+		yes = (g.flags & ST_AF_LOCAL) && (g.flags & ST_AF_PRIVATE) &&
+		    !strcmp(g.iri, aud) &&
+		    member_or_members_host(t, g.id, signer);
+		st_actor_clear(&g);
+	}
+	json_decref(doc);
+	return yes;
+}
+
 /* Whether signer (0: anonymous) may read o: public and unlisted objects
- * anyone may; followers-only ones their author and accepted followers. */
+ * anyone may; followers-only ones their author and accepted followers;
+ * those of a private community its members (and their servers). */
 static int
 may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 {
 	int state;
 
 	if (o->vis <= ST_VIS_UNLISTED || o->kind == ST_K_TOMBSTONE)
+		return 1;
+	if (signer != 0 && members_may_read(t, o, signer))
 		return 1;
 	if (signer == 0 || o->vis != ST_VIS_FOLLOWERS)
 		return 0;
@@ -720,7 +783,8 @@ route_collection(struct http_req *r)
 	}
 	if (rc == 0 && follows) {
 		st_follow_count(t, a.id, followers, ST_FOLLOW_ACCEPTED, &total);
-		if (http_query(r, "page") != NULL)
+		/* Who is in a private community is not shown. */
+		if (http_query(r, "page") != NULL && !(a.flags & ST_AF_PRIVATE))
 			items = follow_items(
 			    t, a.id, followers, after, &last, &more);
 	}
@@ -1101,7 +1165,7 @@ struct api_job {
 	char user[64];
 	char *a, *b, *c, *d, *g; /* the call's strings (owned) */
 	int kind, vis;
-	int locked, moderated, restricted; /* new communities */
+	int locked, moderated, restricted, private_; /* new communities */
 	struct hub_post *post; /* notes: prepared on the worker */
 };
 
@@ -1191,7 +1255,8 @@ api_community_job(struct api_job *j)
 		.summary = j->c,
 		.locked = j->locked,
 		.moderated = j->moderated,
-		.restricted = j->restricted };
+		.restricted = j->restricted,
+		.private_ = j->private_ };
 	struct err e = { { 0 } };
 	char name[32], iri[600];
 	int rc = hub_actor_create(j->hub, &in, NULL, 0, &e);
@@ -1526,7 +1591,7 @@ api_admin(struct http_req *r)
 }
 
 /* POST /api/hub/communities {name, title?, summary?, locked?, moderated?,
- * restricted?}: 201 with the community's id. */
+ * restricted?, private?}: 201 with the community's id. */
 static int
 route_api_communities(struct http_req *r)
 {
@@ -1551,13 +1616,9 @@ route_api_communities(struct http_req *r)
 	if (bad || name == NULL)
 		rc = http_error(r, 422,
 		    "\"name\" must be a string; \"title\" and \"summary\" "
-		    "are optional strings; \"locked\", \"moderated\" and "
-		    "\"restricted\" are optional true or false");
-	else if (private_)
-		rc = http_error(r, 422,
-		    "private communities are not available yet: leave out "
-		    "\"private\" (\"locked\": true makes joining need a "
-		    "moderator's approval)");
+		    "are optional strings; \"locked\", \"moderated\", "
+		    "\"restricted\" and \"private\" are optional true or "
+		    "false");
 	else if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->a = strdup(name)) == NULL) {
 		free(j);
@@ -1569,6 +1630,7 @@ route_api_communities(struct http_req *r)
 		j->locked = locked;
 		j->moderated = moderated;
 		j->restricted = restricted;
+		j->private_ = private_;
 		rc = api_defer(r, j);
 	}
 	json_decref(body);

@@ -24,6 +24,9 @@ enum st_actor_kind {
  * start threads (Lemmy's postingRestrictedToMods). */
 #define ST_AF_MODERATED	 0x10
 #define ST_AF_RESTRICTED 0x20
+/* Communities only: a safe place to discuss: posts go to members only,
+ * are served to members' signed fetches only; joining is approved. */
+#define ST_AF_PRIVATE 0x40
 
 enum st_role {
 	ST_ROLE_MEMBER,
@@ -57,8 +60,8 @@ void st_actor_clear(struct st_actor *a);
 int st_actor_put(struct st_txn *t, const struct st_actor *a);
 /* Change only the counters: posts by posts_delta (not below 0), and
  * last_active to active when that is later. */
-int st_actor_touch(struct st_txn *t, uint64_t id, int64_t posts_delta,
-    uint64_t active);
+int st_actor_touch(
+    struct st_txn *t, uint64_t id, int64_t posts_delta, uint64_t active);
 /* Load actor id into a (strings owned by a: st_actor_clear). */
 int st_actor_get(struct st_txn *t, uint64_t id, struct st_actor *a);
 

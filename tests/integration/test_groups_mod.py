@@ -36,12 +36,12 @@ def creation(a, admin, dave):
     r = a.ctl("group", "create", "news", "--restricted")
     ok(r.returncode == 0, "a restricted one (%s)" % r.stderr.strip())
     r = a.ctl("group", "create", "secret", "--private")
-    ok(r.returncode == 6 and "not available yet" in r.stderr,
-       "--private is refused, kindly: %s" % r.stderr.strip())
+    ok(r.returncode == 0, "a private one (%s)" % r.stderr.strip())
     r = a.ctl("user", "add", "zed", "--moderated")
     ok(r.returncode == 2, "--moderated is for communities only")
     out = a.ctl("group", "list").stdout
-    ok("moderated" in out and "restricted" in out and "secret" not in out,
+    ok("moderated" in out and "restricted" in out and
+       "locked private" in out,
        "the directory shows the flags: %s" % out)
     tests = [
         ("a member", dave, {"name": "wards"}, 403, "admins"),
@@ -50,8 +50,8 @@ def creation(a, admin, dave):
         ("a number as name", admin, {"name": 5}, 422, "must be a string"),
         ("locked as text", admin, {"name": "w2", "locked": "yes"}, 422,
          "true or false"),
-        ("private", admin, {"name": "w3", "private": True}, 422,
-         "not available yet"),
+        ("private as a number", admin, {"name": "w3", "private": 1}, 422,
+         "true or false"),
         ("no name", admin, {"title": "x"}, 422, "\"name\""),
     ]
     for what, tok, doc, want, says in tests:
@@ -67,6 +67,11 @@ def creation(a, admin, dave):
                                                          r.text[:200]))
     r = api(a, admin, "/api/hub/communities", {"name": "wards"})
     ok(r.status == 409, "its name is then taken (%d)" % r.status)
+    r = api(a, admin, "/api/hub/communities",
+            {"name": "hidden", "private": True})
+    ok(r.status == 201 and
+       a.get("/c/hidden").json().get("manuallyApprovesFollowers") is True,
+       "and a private one, closed to joiners (%d)" % r.status)
     out = a.ctl("group", "list").stdout
     ok("wards" in out and "w2" not in out and "w3" not in out and
        "zed" not in a.ctl("user", "list").stdout,
