@@ -779,34 +779,42 @@ members_only(struct hub_post *p, const char *iri)
 	snprintf(p->members, sizeof(p->members), "%s/followers", iri);
 }
 
-/* A reply in a private community's thread stays in it: the parent
- * (js) is to the members of the community it names as audience. */
-static void
-private_thread(struct hub_post *p, struct st_txn *t, const char *js, size_t len)
+/* Whether doc (a note) is to the members of the community aud only. */
+static int
+to_members(const json_t *doc, const char *aud)
 {
-	json_t *doc = json_loadb(js, len, 0, NULL);
-	const char *aud = json_string_value(json_object_get(doc, "audience"));
 	char members[560];
-	struct st_actor g;
 	const json_t *v;
 	size_t i;
 
-	if (aud != NULL && strlen(aud) < sizeof(p->audience)) {
-		snprintf(members, sizeof(members), "%s/followers", aud);
-		json_array_foreach(json_object_get(doc, "to"), i, v)
-		{
-			if (!json_is_string(v) ||
-			    strcmp(json_string_value(v), members))
-				continue;
-			members_only(p, aud);
-			if (st_actor_by_iri(t, aud, &g) == 0) {
-				address(p, &g);
-				st_actor_clear(&g);
-			}
-			break;
-		}
+	snprintf(members, sizeof(members), "%s/followers", aud);
+	json_array_foreach(json_object_get(doc, "to"), i, v)
+	{
+		if (json_is_string(v) && !strcmp(json_string_value(v), members))
+			return 1;
 	}
-	json_decref(doc);
+	return 0;
+}
+
+/* p stays in the community doc (its parent, or the note it edits) was
+ * posted into, addressing it; to its members only if doc was. */
+static void
+same_audience(struct hub_post *p, struct st_txn *t, const json_t *doc)
+{
+	const char *aud = json_string_value(json_object_get(doc, "audience"));
+	struct st_actor g;
+
+	if (aud == NULL || strlen(aud) >= sizeof(p->audience))
+		return;
+	if (to_members(doc, aud))
+		members_only(p, aud);
+	else if (!p->edit)
+		return; /* a reply in a public thread names only people */
+	snprintf(p->audience, sizeof(p->audience), "%s", aud);
+	if (st_actor_by_iri(t, aud, &g) == 0) {
+		address(p, &g);
+		st_actor_clear(&g);
+	}
 }
 
 /* The note replied to must be known here and visible to the author;
@@ -840,8 +848,12 @@ reply_target(struct hub_post *p, const char *iri, struct err *e)
 	if (rc == 0 && (rc = st_actor_get(t, o.owner, &a)) == 0) {
 		address(p, &a);
 		st_actor_clear(&a);
-		if (o.vis > ST_VIS_UNLISTED)
-			private_thread(p, t, js, len);
+		json_t *doc = o.vis > ST_VIS_UNLISTED
+		    ? json_loadb(js, len, 0, NULL)
+		    : NULL;
+
+		same_audience(p, t, doc);
+		json_decref(doc);
 	}
 	st_read_end(t);
 	if (rc == ST_GONE)
@@ -1269,6 +1281,7 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 	if (json_string_value(json_object_get(old, "inReplyTo")))
 		snprintf(p->in_reply_to, sizeof(p->in_reply_to), "%s",
 		    json_string_value(json_object_get(old, "inReplyTo")));
+	same_audience(p, t, old);
 	p->vis = o.vis;
 	json_decref(old);
 	p->note = o.id;

@@ -94,6 +94,12 @@ def main():
            "alice" not in json.dumps(fol),
            "the community says how many members it has, not who")
 
+        r = a.ctl("edit", "alice", note, "the near miss on ward 7: what "
+                  "I learned")
+        ok(r.returncode == 0 and a.get(note).status == 404 and
+           eve.get(note)[0] == 404,
+           "alice edits it: it stays members-only (%s)" % r.stderr.strip())
+
         # A member's reply from B stays in the community.
         r = b.ctl("post", "bob", "thank you for telling us", "--reply-to",
                   note)
