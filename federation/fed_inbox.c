@@ -1858,6 +1858,13 @@ queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
 }
 
 int
+fed_group_send_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
+    uint64_t plain, int *queued)
+{
+	return queue_forms(t, group, wrapped, plain, queued);
+}
+
+int
 fed_fanout(struct st_txn *t, uint64_t actor, uint64_t activity, int *queued)
 {
 	return fed_fanout_to(t, actor, activity, 1, NULL, 0, queued);

@@ -129,6 +129,12 @@ int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
  * announced without the community's review. */
 int fed_group_relay_reviewed(struct st_txn *t, const char *group,
     const json_t *note, uint64_t note_id, uint64_t author, int *queued);
+/* Queue the group's two forms of one post to its followers' inboxes,
+ * each instance the form its software reads (as fed_group_relay does):
+ * wrapped (an Announce of a Create) to FEP-1b12 software, plain to
+ * microblog software, both where that is not known. */
+int fed_group_send_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
+    uint64_t plain, int *queued);
 /* Whether actor (or its host) is banned from the local group. */
 int fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor);
 

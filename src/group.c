@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "anon.h"
 #include "err.h"
 #include "fed_group.h"
 #include "fed_inbox.h"
@@ -15,9 +16,8 @@
 
 #define LIST_MAX 100 /* items of a moderation list shown at once */
 
-/* The local actor called name (normalized), or ST_NOTFOUND. */
-static int
-named(struct st_txn *t, const char *name, struct st_actor *a)
+int
+hub_named(struct st_txn *t, const char *name, struct st_actor *a)
 {
 	char norm[32];
 	uint64_t id;
@@ -42,7 +42,7 @@ hub_group_moderator(struct st_txn *t, const char *group, const char *by,
 	struct st_actor me;
 	int may = 0;
 
-	if (named(t, group, g) != 0)
+	if (hub_named(t, group, g) != 0)
 		return err_set(e,
 			   "there is no community called \"%s\": check the "
 			   "name (hubctl group list shows them)",
@@ -58,7 +58,7 @@ hub_group_moderator(struct st_txn *t, const char *group, const char *by,
 	}
 	if (by == NULL)
 		return 0;
-	if (named(t, by, &me) == 0) {
+	if (hub_named(t, by, &me) == 0) {
 		may = me.role == ST_ROLE_ADMIN ||
 		    fed_group_is_mod(t, g->id, me.id);
 		st_actor_clear(&me);
@@ -103,6 +103,8 @@ mod_list(struct hub *h, const char *group, const char *by, int pending, int *rc,
 		if (it != NULL)
 			json_array_append_new(items, it);
 	}
+	if (pending) /* and the anonymous posts, always held */
+		hub_anon_pending(t, &g, items);
 	st_read_end(t);
 	st_actor_clear(&g);
 	return json_pack("{s:o}", "items", items);
@@ -123,6 +125,7 @@ hub_group_reports(
 }
 
 struct review_job {
+	struct hub *h;
 	const char *group, *iri, *by;
 	int accept, queued;
 };
@@ -136,7 +139,9 @@ review_apply(struct st_txn *t, void *arg, struct err *e)
 
 	if ((rc = hub_group_moderator(t, j->group, j->by, &g, e)) != 0)
 		return rc;
-	rc = fed_group_review(t, &g, j->iri, j->accept, &j->queued);
+	rc = hub_anon_is_review(j->iri)
+	    ? hub_anon_review(t, j->h, &g, j->iri, j->accept, &j->queued)
+	    : fed_group_review(t, &g, j->iri, j->accept, &j->queued);
 	st_actor_clear(&g);
 	switch (rc) {
 	case 0: return 0;
@@ -165,7 +170,7 @@ int
 hub_group_review(struct hub *h, const char *group, const char *iri, int accept,
     const char *by, int *queued, struct err *e)
 {
-	struct review_job j = { group, iri, by, accept, 0 };
+	struct review_job j = { h, group, iri, by, accept, 0 };
 	int rc = st_write(h->db, review_apply, &j, e);
 
 	if (rc == 0)
@@ -188,7 +193,7 @@ report_apply(struct st_txn *t, void *arg, struct err *e)
 	struct st_actor me;
 	int rc;
 
-	if (named(t, j->by, &me) != 0)
+	if (hub_named(t, j->by, &me) != 0)
 		return err_set(e, "this account no longer exists"), ST_NOTFOUND;
 	rc = fed_report_local(t, &me, j->iri, j->comment, &r);
 	st_actor_clear(&me);

@@ -12,6 +12,10 @@ struct hub;
 struct st_actor;
 struct st_txn;
 
+/* The local actor called name (normalized, not deleted) into *a
+ * (st_actor_clear), or ST_NOTFOUND. */
+int hub_named(struct st_txn *t, const char *name, struct st_actor *a);
+
 /* Whether the member named by may moderate the community named group:
  * its moderators and the hub's admins may (by NULL: the operator, at
  * the command line). Returns 0 with the community in *g (strings owned:

@@ -607,8 +607,8 @@ utf8_chars(const char *s)
 	return n;
 }
 
-static int
-check_text(const char *text, const char *cw, struct err *e)
+int
+hub_text_check(const char *text, const char *cw, struct err *e)
 {
 	const char *p;
 
@@ -926,7 +926,7 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	struct buf b;
 	int nm = 0;
 
-	if ((*rc = check_text(text, opts->cw, e)) != 0)
+	if ((*rc = hub_text_check(text, opts->cw, e)) != 0)
 		return NULL;
 	if (opts->vis < ST_VIS_PUBLIC || opts->vis > ST_VIS_DIRECT) {
 		*rc = HUB_INVALID;
@@ -1501,6 +1501,12 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 	return st_actor_touch(t, o.owner, -1, 0);
 }
 
+int
+hub_note_delete_tx(struct st_txn *t, uint64_t id, struct err *e)
+{
+	return delete_note(t, id, 0, e);
+}
+
 static int
 delete_notes(struct st_txn *t, struct hub *h, uint64_t actor, struct err *e)
 {
@@ -1837,7 +1843,7 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 	struct st_actor g;
 	struct st_obj o, ao;
 	uint64_t note, act, undo;
-	json_t *announce;
+	json_t *announce = NULL;
 	const char *js;
 	size_t len;
 	int rc;
@@ -1847,6 +1853,10 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 	if (g.kind != ST_AK_GROUP)
 		rc = (err_set(e, "\"%s\" is not a community", j->group),
 		    HUB_INVALID);
+	else if (st_iri_get(t, j->iri, &note) == 0 &&
+	    st_object_peek(t, note, &o, NULL, NULL) == 0 &&
+	    o.kind == ST_K_NOTE && o.owner == g.id)
+		rc = delete_note(t, note, 0, e); /* its own (anonymous) post */
 	else if (st_iri_get(t, j->iri, &note) != 0 ||
 	    st_object_peek(t, note, &o, NULL, NULL) != 0 ||
 	    st_react_get(t, note, ST_REACT_ANNOUNCE, g.id, &act) != 0)
@@ -1855,7 +1865,7 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 	else if ((rc = st_object_peek(t, act, &ao, &js, &len)) == 0 &&
 	    (announce = json_loadb(js, len, 0, NULL)) == NULL)
 		rc = ST_EIO;
-	if (rc != 0) {
+	if (rc != 0 || o.owner == g.id) {
 		st_actor_clear(&g);
 		return rc;
 	}

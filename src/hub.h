@@ -119,6 +119,14 @@ int hub_post_publish(struct hub *h, const char *name, const char *text,
 int hub_react(struct hub *h, const char *name, const char *iri, int type,
     int undo, int *already, int *queued, struct err *e);
 
+/* Whether text (and cw, may be NULL) may be a note's: UTF-8 without
+ * control characters, not empty, at most HUB_TEXT_MAX characters.
+ * Returns 0 or HUB_INVALID (e says why). */
+int hub_text_check(const char *text, const char *cw, struct err *e);
+/* Inside t: delete the local note id as its author would (Delete to
+ * whom it reached, Tombstone, 410). */
+int hub_note_delete_tx(struct st_txn *t, uint64_t id, struct err *e);
+
 /* Delete a local note by its IRI. by: the member asking (their own notes
  * only), or 0 for an admin. */
 int hub_post_delete(struct hub *h, const char *iri, uint64_t by, struct err *e);

@@ -20,6 +20,7 @@
 #include "fed_group.h"
 #include "fed_key.h"
 #include "group.h"
+#include "anon.h"
 #include "hub.h"
 #include "log.h"
 #include "st_actor.h"
@@ -74,8 +75,15 @@ static const char usage_text[] =
     "  group reports GROUP          reports about the community's posts\n"
     "  post NAME TEXT [--visibility public|unlisted|followers|direct]\n"
     "           [--cw TEXT] [--reply-to URL] [--group COMMUNITY]\n"
+    "           [--anonymous]\n"
     "                               publish a note (TEXT - reads stdin);\n"
-    "                               @name and @user@host mention people\n"
+    "                               @name and @user@host mention people;\n"
+    "                               --anonymous with --group: the post\n"
+    "                               waits for a moderator, then is the\n"
+    "                               community's; prints its handle\n"
+    "  anon list NAME               NAME's anonymous posts and states\n"
+    "  anon edit NAME HANDLE TEXT | anon delete NAME HANDLE\n"
+    "                               change or delete (withdraw) one\n"
     "  edit NAME URL TEXT [--cw TEXT]\n"
     "                               change the text of NAME's note\n"
     "  delete URL                   delete a note by its URL\n"
@@ -146,7 +154,7 @@ usage_error(const char *msg)
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
 	const char *visibility, *cw, *reply_to, *group;
-	int locked, moderated, restricted, private_;
+	int locked, moderated, restricted, private_, anonymous;
 };
 
 static int
@@ -159,8 +167,9 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to,
 		&o->group };
 	static const char *const flags[] = { "--locked", "--moderated",
-		"--restricted", "--private", NULL };
-	int *on[] = { &o->locked, &o->moderated, &o->restricted, &o->private_ };
+		"--restricted", "--private", "--anonymous", NULL };
+	int *on[] = { &o->locked, &o->moderated, &o->restricted, &o->private_,
+		&o->anonymous };
 	int i, k;
 
 	memset(o, 0, sizeof(*o));
@@ -436,6 +445,80 @@ cmd_user(struct hub *h, int argc, char **argv)
 	return EX_OK;
 }
 
+/* post NAME TEXT --group COMMUNITY --anonymous: EX_OK, or a negative
+ * code with e set. */
+static int
+cmd_anon_post(struct hub *h, const char *name, const char *text,
+    const struct opts *o, int vis, struct err *e)
+{
+	char handle[HUB_ANON_HANDLE_LEN];
+	int rc;
+
+	if (o->reply_to != NULL || o->cw != NULL)
+		return err_set(e,
+			   "anonymous posts cannot be replies or carry a "
+			   "content warning yet: leave out --reply-to and "
+			   "--cw"),
+		       HUB_INVALID;
+	if ((rc = hub_anon_submit(h, name, o->group, text, vis, handle, e)) !=
+	    0)
+		return rc;
+	printf("%s\n", handle);
+	fprintf(stderr,
+	    "hubctl: waiting for a moderator of %s; keep the handle above: "
+	    "\"hubctl anon list %s\" shows its state\n",
+	    o->group, name);
+	return EX_OK;
+}
+
+static void print_remote(const char *prefix, const char *s);
+
+/* hubctl anon list NAME | anon edit NAME HANDLE TEXT | anon delete NAME
+ * HANDLE */
+static int
+cmd_anon(struct hub *h, int argc, char **argv)
+{
+	struct err e = { { 0 } };
+	const json_t *it;
+	json_t *doc;
+	size_t i;
+	int rc;
+
+	if (argc == 2 && !strcmp(argv[0], "list")) {
+		if ((doc = hub_anon_list(h, argv[1], &rc, &e)) == NULL)
+			return fail(rc, &e);
+		json_array_foreach(json_object_get(doc, "items"), i, it)
+		{
+			printf("%s  %s  %s\n",
+			    json_string_value(json_object_get(it, "handle")),
+			    json_string_value(json_object_get(it, "state")),
+			    json_string_value(
+				json_object_get(it, "community")));
+			if (json_object_get(it, "url") != NULL)
+				printf("  %s\n",
+				    json_string_value(
+					json_object_get(it, "url")));
+			print_remote("  ",
+			    json_string_value(json_object_get(it, "text")));
+			printf("\n");
+		}
+		if (json_array_size(json_object_get(doc, "items")) == 0)
+			printf("%s has no anonymous posts\n", argv[1]);
+		json_decref(doc);
+		return EX_OK;
+	}
+	if ((argc == 4 && !strcmp(argv[0], "edit")) ||
+	    (argc == 3 && !strcmp(argv[0], "delete"))) {
+		if ((rc = hub_anon_change(h, argv[1], argv[2],
+			 argc == 4 ? argv[3] : NULL, NULL, &e)) != 0)
+			return fail(rc, &e);
+		printf("%s %s\n", argc == 4 ? "edited" : "deleted", argv[2]);
+		return EX_OK;
+	}
+	return usage_error("anon needs list NAME, edit NAME HANDLE TEXT or "
+			   "delete NAME HANDLE");
+}
+
 /* post NAME TEXT [opts], or with edit: edit NAME URL TEXT [opts]. */
 static int
 cmd_post(struct hub *h, int argc, char **argv, int edit)
@@ -461,6 +544,15 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	if (text == NULL) {
 		err_set(&e, "the text is too large");
 		return fail(HUB_INVALID, &e);
+	}
+	if (o.anonymous) {
+		rc = edit ? (err_set(&e,
+				 "edit an anonymous post with \"hubctl anon "
+				 "edit NAME HANDLE TEXT\""),
+				HUB_INVALID)
+			  : cmd_anon_post(h, argv[0], text, &o, po.vis, &e);
+		free(text);
+		return rc < 0 ? fail(rc, &e) : rc;
 	}
 	po.cw = o.cw;
 	po.in_reply_to = o.reply_to;
@@ -1071,6 +1163,8 @@ run(struct hub *h, int argc, char **argv)
 	}
 	if (!strcmp(cmd, "post"))
 		return cmd_post(h, argc - 1, argv + 1, 0);
+	if (!strcmp(cmd, "anon"))
+		return cmd_anon(h, argc - 1, argv + 1);
 	if (!strcmp(cmd, "edit"))
 		return cmd_post(h, argc - 1, argv + 1, 1);
 	if ((!strcmp(cmd, "like") || !strcmp(cmd, "unlike") ||

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "anon.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
@@ -1184,7 +1185,10 @@ enum api_kind {
 	API_COMMUNITY,	 /* an admin creates a community */
 	API_HELD_ACCEPT, /* a moderator answers about a held post */
 	API_HELD_REJECT,
-	API_REPORT
+	API_REPORT,
+	API_ANON_NOTE, /* anonymous posts: submitted, edited, deleted */
+	API_ANON_EDIT,
+	API_ANON_DELETE
 };
 
 static void
@@ -1272,6 +1276,37 @@ api_community_job(struct api_job *j)
 	api_job_free(j);
 }
 
+/* An anonymous post's submission, edit or deletion. The answer is the
+ * author's alone, and no event is logged: the access log line has no
+ * user, and the handle travels in bodies, never in paths. */
+static void
+api_anon_job(struct api_job *j)
+{
+	char handle[HUB_ANON_HANDLE_LEN];
+	struct err e = { { 0 } };
+	int rc, queued = 0;
+
+	if (j->kind == API_ANON_NOTE)
+		rc = hub_anon_submit(
+		    j->hub, j->user, j->g, j->b, j->vis, handle, &e);
+	else
+		rc = hub_anon_change(j->hub, j->user, j->a,
+		    j->kind == API_ANON_EDIT ? j->b : NULL, &queued, &e);
+	if (rc == 0 && queued > 0)
+		fed_deliver_kick(j->hub->deliver);
+	if (rc != 0)
+		api_fail(j->r, rc, &e);
+	else if (j->kind == API_ANON_NOTE)
+		api_answer(j->r, 201,
+		    json_pack(
+			"{s:s,s:s}", "handle", handle, "state", "waiting"));
+	else
+		api_answer(j->r, 200,
+		    json_pack("{s:s,s:b}", "handle", j->a, "deleted",
+			j->kind == API_ANON_DELETE));
+	api_job_free(j);
+}
+
 static void
 api_run(void *arg)
 {
@@ -1285,6 +1320,9 @@ api_run(void *arg)
 	case API_NOTE:
 	case API_EDIT: api_note_job(j); return;
 	case API_COMMUNITY: api_community_job(j); return;
+	case API_ANON_NOTE:
+	case API_ANON_EDIT:
+	case API_ANON_DELETE: api_anon_job(j); return;
 	case API_HELD_ACCEPT:
 	case API_HELD_REJECT:
 		rc = hub_group_review(j->hub, j->g, j->a,
@@ -1351,6 +1389,51 @@ dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* POST /api/hub/notes {"anonymous": true, "community", "text",
+ * "visibility"?}: an anonymous post, waiting for the community's
+ * moderators; 201 {"handle", "state"}. */
+static int opt_bool(json_t *body, const char *key, int *bad);
+
+static int
+api_anon_note(struct http_req *r, json_t *body)
+{
+	const char *text, *vis_s, *group;
+	struct api_job *j;
+	int bad = 0, anon, vis = ST_VIS_PUBLIC;
+
+	anon = opt_bool(body, "anonymous", &bad);
+	text = opt_string(body, "text", &bad);
+	vis_s = opt_string(body, "visibility", &bad);
+	group = opt_string(body, "community", &bad);
+	if (bad || !anon || text == NULL)
+		return http_error(r, 422,
+		    "\"anonymous\" must be true, \"text\" and "
+		    "\"community\" strings");
+	if (json_object_get(body, "in_reply_to") != NULL ||
+	    json_object_get(body, "content_warning") != NULL)
+		return http_error(r, 422,
+		    "anonymous posts cannot be replies or carry a content "
+		    "warning yet: leave out \"in_reply_to\" and "
+		    "\"content_warning\"");
+	if (group == NULL || group[0] == '\0')
+		return http_error(r, 422,
+		    "an anonymous post goes into a community: add "
+		    "\"community\"");
+	if (vis_s != NULL && (vis = hub_vis_parse(vis_s)) < 0)
+		return http_error(
+		    r, 422, "\"visibility\" must be public or unlisted");
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->b = strdup(text)) == NULL || (j->g = strdup(group)) == NULL) {
+		if (j != NULL)
+			free(j->b);
+		free(j);
+		return http_error(r, 500, "out of memory");
+	}
+	j->kind = API_ANON_NOTE;
+	j->vis = vis;
+	return api_defer(r, j);
+}
+
 /* POST /api/hub/notes {text, visibility?, content_warning?,
  * in_reply_to?} and POST /api/hub/edit {id, text, content_warning?}. */
 static int
@@ -1366,6 +1449,10 @@ api_note(struct http_req *r, int edit)
 
 	if ((body = api_body(r, &rc)) == NULL)
 		return rc;
+	if (!edit && json_object_get(body, "anonymous") != NULL) {
+		rc = api_anon_note(r, body);
+		goto out;
+	}
 	text = opt_string(body, "text", &bad);
 	vis_s = opt_string(body, "visibility", &bad);
 	cw = opt_string(body, "content_warning", &bad);
@@ -1738,6 +1825,54 @@ route_api_report(struct http_req *r)
 	return rc;
 }
 
+/* GET /api/hub/anonymous: the member's own anonymous posts. */
+static int
+route_api_anon_list(struct http_req *r)
+{
+	struct err e = { { 0 } };
+	json_t *doc;
+	int rc;
+
+	if ((doc = hub_anon_list(r->srv->hub, r->user, &rc, &e)) == NULL)
+		return http_error(r, status_of(rc), e.msg);
+	r->private_resp = 1;
+	return http_send_json(r, 200, doc, NULL, NULL);
+}
+
+/* POST /api/hub/anonymous/edit {"handle", "text"} and .../delete
+ * {"handle"}: the author's own anonymous post. */
+static int
+route_api_anon_change(struct http_req *r)
+{
+	int bad = 0, rc = MHD_NO, edit = strstr(r->path, "/edit") != NULL;
+	const char *handle, *text;
+	struct api_job *j;
+	json_t *body;
+
+	if ((body = api_body(r, &rc)) == NULL)
+		return rc;
+	handle = opt_string(body, "handle", &bad);
+	text = opt_string(body, "text", &bad);
+	if (bad || handle == NULL || strlen(handle) > 64 ||
+	    (edit && text == NULL))
+		rc = http_error(r, 422,
+		    edit ? "\"handle\" and \"text\" must be strings"
+			 : "\"handle\" must be a string");
+	else if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->a = strdup(handle)) == NULL ||
+	    (edit && (j->b = strdup(text)) == NULL)) {
+		if (j != NULL)
+			free(j->a);
+		free(j);
+		rc = http_error(r, 500, "out of memory");
+	} else {
+		j->kind = edit ? API_ANON_EDIT : API_ANON_DELETE;
+		rc = api_defer(r, j);
+	}
+	json_decref(body);
+	return rc;
+}
+
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
  * (12 bytes), plus the other fields. */
 #define NOTE_BODY_MAX (128 * 1024)
@@ -1763,6 +1898,11 @@ const struct http_route routes[] = {
 	{ "GET", "/users/*/following", route_collection, 0, NULL },
 	{ "GET", "/users/*/collections/featured", route_collection, 0, NULL },
 	{ "GET", "/c/*", route_object, 0, NULL },
+	{ "GET", "/c/*/posts/*", route_object, 0, NULL },
+	{ "GET", "/c/*/posts/*/activity", route_object, 0, NULL },
+	{ "GET", "/c/*/posts/*/replies", route_note_collection, 0, NULL },
+	{ "GET", "/c/*/posts/*/likes", route_note_collection, 0, NULL },
+	{ "GET", "/c/*/posts/*/shares", route_note_collection, 0, NULL },
 	{ "GET", "/c/*/outbox", route_outbox, 0, NULL },
 	{ "GET", "/c/*/followers", route_collection, 0, NULL },
 	{ "GET", "/c/*/following", route_collection, 0, NULL },
@@ -1792,6 +1932,11 @@ const struct http_route routes[] = {
 	{ "POST", "/api/hub/communities/*/reject", route_api_community_review,
 	    4096, api_precheck },
 	{ "POST", "/api/hub/report", route_api_report, 8192, api_precheck },
+	{ "GET", "/api/hub/anonymous", route_api_anon_list, 0, api_precheck },
+	{ "POST", "/api/hub/anonymous/edit", route_api_anon_change,
+	    NOTE_BODY_MAX, api_precheck },
+	{ "POST", "/api/hub/anonymous/delete", route_api_anon_change, 4096,
+	    api_precheck },
 	{ "POST", "/api/hub/*", route_api_act, 4096, api_precheck },
 	{ "GET", "/*", route_at, 0, NULL },
 };

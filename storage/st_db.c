@@ -51,6 +51,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"group_lists",
 	"instances",
 	"group_pending",
+	"anon",
 };
 
 const char *

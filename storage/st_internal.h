@@ -31,6 +31,7 @@ enum st_dbi {
 	DBI_GLISTS,   /* be64 group, u8 list, bytes -> (empty): mods, bans */
 	DBI_INSTANCES, /* lowercase host -> delivery health (st_instance.h) */
 	DBI_PENDING,  /* be64 group, be64 note -> be64 author, be64 time */
+	DBI_ANON,     /* anonymous posts' drafts and queue (st_anon.c) */
 	DBI_COUNT
 };
 
