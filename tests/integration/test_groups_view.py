@@ -5,12 +5,14 @@ moderators and admins; a removal reaching hubs as Announce{Delete} and
 an edit passed on as Announce{Update}; bad input refused kindly."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from hubtest import Hub, done, ok, stop_and_check  # noqa: E402
 from test_social import accepted, api, api_get, handle  # noqa: E402
 from test_social import timeline  # noqa: E402
-from test_follow import wait_for  # noqa: E402
+from test_follow import Eve, Player, wait_for  # noqa: E402
+from test_group_forms import delivered  # noqa: E402
 
 
 def err(r):
@@ -33,7 +35,7 @@ def directory(a, dave):
     ok(sep and sep[0].get("id") == a.base + "/c/sepsis" and
        sep[0].get("title") == "Sepsis" and
        sep[0].get("summary") == "Learning about sepsis" and
-       sep[0].get("members") == 4 and sep[0].get("locked") is False,
+       sep[0].get("members") == 5 and sep[0].get("locked") is False,
        "with id, title, summary and accepted members: %s" % sep)
     flags = {i.get("name"): (i.get("locked"), i.get("moderated"),
                              i.get("restricted")) for i in items}
@@ -63,7 +65,7 @@ def directory(a, dave):
        "without a token: %d %s" % (r.status, err(r)))
     out = a.ctl("group", "list").stdout.splitlines()
     rows = {line.split()[0]: line.split()[1] for line in out[1:]}
-    ok(rows == {"news": "0", "quality": "0", "sepsis": "4"} and
+    ok(rows == {"news": "0", "quality": "0", "sepsis": "5"} and
        "locked" in out[2] and "restricted" in out[1],
        "hubctl group list shows the same: %s" % out)
 
@@ -187,6 +189,9 @@ def removal(a, b, c, maya, dave, daves, bobs):
     ok(wait_for(lambda: "FEP-1b12" in forms(a, b.host) and
                 "FEP-1b12" in forms(a, c.host)),
        "A knows B and C as hubs: %s" % forms(a, b.host))
+    ok("microblog" in forms(a, Eve.base.split("/")[2]),
+       "and the scripted server as Mastodon-like: %s" %
+       forms(a, Eve.base.split("/")[2]))
     for what, tok, g, doc, want, says in [
             ("a member", dave, "sepsis", {"object": daves}, 403,
              "moderators"),
@@ -208,6 +213,17 @@ def removal(a, b, c, maya, dave, daves, bobs):
     ok(wait_for(lambda: daves not in timeline(b, "bob") and
                 daves not in timeline(c, "carol")),
        "it leaves the timelines on B and C (Announce{Delete})")
+    group = a.base + "/c/sepsis"
+    ok(wait_for(lambda: any(
+        u.get("actor") == group and
+        u.get("object", {}).get("object") == daves
+        for u in delivered("Undo"))),
+       "the Mastodon-like server gets the Undo of the boost")
+    time.sleep(1)
+    dels = [d for d in delivered("Announce")
+            if isinstance(d.get("object"), dict) and
+            d["object"].get("type") == "Delete"]
+    ok(not dels, "and not the Announce{Delete}: %s" % dels)
     sent = a.get("/c/sepsis/outbox?page=true").json().get(
         "orderedItems", [])
     ok(daves not in [i.get("object") for i in sent] and
@@ -233,6 +249,8 @@ def bans(a, c, maya, dave, admin):
            "ban: %s -> %d %s" % (what, r.status, err(r)))
     r = api(a, dave, "/api/hub/communities/sepsis/ban", {"actor": carol})
     ok(r.status == 403, "a member may not ban (%d)" % r.status)
+    ok(carol in a.get("/c/sepsis/followers?page=true").text,
+       "refused bans stored nothing: carol is still a member")
     r = api(a, maya, "/api/hub/communities/sepsis/ban",
             {"actor": handle(c, "carol")})
     ok(r.status == 200, "a moderator bans @carol@C (%d %s)" %
@@ -285,6 +303,11 @@ def edits(a, b, c, bobs):
     ok(wait_for(lambda: "within the hour" in timeline(c, "carol") and
                 "within the hour" in timeline(b, "bob")),
        "her edit reaches B and C through the community")
+    time.sleep(1)
+    ups = [d for d in delivered("Announce")
+           if isinstance(d.get("object"), dict)]
+    ok(not ups, "the Mastodon-like server gets no Announce{Update}: %s" %
+       ups)
 
 
 def main():
@@ -313,6 +336,10 @@ def main():
                     accepted(a, "dave", group) and
                     accepted(a, "maya", group)),
            "four members join sepsis on A from A, B and C")
+        Eve.software = "mastodon"
+        mira = Player("mira")
+        st, _ = mira.post(group + "/inbox", mira.activity("Follow", group))
+        ok(st == 202, "so does a user of a Mastodon-like server")
         directory(a, dave)
         joined(a, b, dave, bobt)
         bobs, daves = posts(a, b, c, dave, bobt)
