@@ -305,3 +305,140 @@ fed_report_local(struct st_txn *t, const struct st_actor *by, const char *iri,
 		return rc;
 	return st_report_add(t, r);
 }
+
+/* A new Announce by the local group g of object (stolen), addressed as
+ * its other Announces are: to Public, cc its followers. */
+static int
+group_announce(struct st_txn *t, const struct st_actor *g, json_t *object,
+    uint64_t parent, uint64_t *id)
+{
+	char followers[600];
+
+	snprintf(followers, sizeof(followers), "%s/followers", g->iri);
+	return fed_local_activity_aud(t, g, "Announce", object,
+	    json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers), parent,
+	    id);
+}
+
+/* The stored local activity id as JSON to embed (no @context). */
+static json_t *
+embeddable(struct st_txn *t, uint64_t id)
+{
+	struct st_obj o;
+	json_t *doc = fed_object_json(t, id, &o);
+
+	json_object_del(doc, "@context");
+	return doc;
+}
+
+int
+fed_group_take_out(struct st_txn *t, const struct st_actor *g,
+    const struct st_actor *by, const char *note_iri, uint64_t note,
+    uint64_t undo, int *queued)
+{
+	char followers[600];
+	uint64_t del, ann;
+	json_t *doc;
+	int rc;
+
+	snprintf(followers, sizeof(followers), "%s/followers", g->iri);
+	if ((rc = fed_local_activity_aud(t, by != NULL ? by : g, "Delete",
+		 json_string(note_iri), json_pack("[s]", AS_PUBLIC),
+		 json_pack("[s]", followers), note, &del)) != 0)
+		return rc;
+	if ((doc = embeddable(t, del)) == NULL)
+		return ST_EIO;
+	if ((rc = group_announce(t, g, doc, note, &ann)) != 0)
+		return rc;
+	return fed_group_forms(t, g->id, ann, undo, queued);
+}
+
+struct update_ctx {
+	uint64_t note;
+	const json_t *update;
+	uint64_t done[8]; /* groups that passed it on already */
+	size_t ndone;
+	int *queued;
+};
+
+/* One of the actors the edited note is posted into: if it is a local
+ * community that passed the note on, it passes the edit on. */
+static int
+update_each(struct st_txn *t, const char *iri, void *arg)
+{
+	struct update_ctx *c = arg;
+	struct st_actor g;
+	uint64_t id = local_group(t, iri), act;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->ndone && c->done[i] != id; i++)
+		;
+	if (id == 0 || i < c->ndone || c->ndone == 8 ||
+	    st_react_get(t, c->note, ST_REACT_ANNOUNCE, id, NULL) != 0 ||
+	    st_actor_get(t, id, &g) != 0)
+		return 0;
+	c->done[c->ndone++] = id;
+	if ((rc = group_announce(
+		 t, &g, json_deep_copy(c->update), c->note, &act)) == 0)
+		rc = fed_group_forms(t, g.id, act, 0, c->queued);
+	st_actor_clear(&g);
+	return rc;
+}
+
+int
+fed_group_update(
+    struct st_txn *t, uint64_t note, const json_t *update, int *queued)
+{
+	struct update_ctx c = { note, update, { 0 }, 0, queued };
+	const json_t *obj = json_object_get(update, "object");
+
+	if (!json_is_object(obj))
+		return ST_INVAL;
+	return fed_note_groups_each(t, obj, update_each, &c);
+}
+
+json_t *
+fed_actor_brief(struct st_txn *t, uint64_t id)
+{
+	struct st_actor a;
+	json_t *doc;
+
+	if (st_actor_get(t, id, &a) != 0)
+		return NULL;
+	doc = json_pack("{s:s,s:s,s:s}", "id", a.iri, "preferredUsername",
+	    a.name, "name", a.display_name[0] ? a.display_name : a.name);
+	st_actor_clear(&a);
+	return doc;
+}
+
+json_t *
+fed_group_post_json(struct st_txn *t, uint64_t note)
+{
+	static const char *const keys[] = { "id", "published", "updated",
+		"summary", "content", "inReplyTo", "url" };
+	uint64_t replies = 0;
+	struct st_obj o;
+	json_t *doc = fed_object_json(t, note, &o), *it, *author;
+	size_t i;
+
+	if (doc == NULL || o.kind != ST_K_NOTE ||
+	    json_string_value(json_object_get(doc, "id")) == NULL) {
+		json_decref(doc);
+		return NULL; /* deleted since */
+	}
+	it = json_object();
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_get(doc, keys[i]) != NULL &&
+		    !json_is_null(json_object_get(doc, keys[i])))
+			json_object_set(
+			    it, keys[i], json_object_get(doc, keys[i]));
+	json_object_set_new(it, "excerpt", excerpt(doc));
+	if ((author = fed_actor_brief(t, o.owner)) != NULL)
+		json_object_set_new(it, "author", author);
+	st_reply_count(t, note, &replies);
+	json_object_set_new(
+	    it, "replies_count", json_integer((json_int_t)replies));
+	json_decref(doc);
+	return it;
+}

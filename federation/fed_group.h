@@ -50,6 +50,34 @@ json_t *fed_report_json(struct st_txn *t, const struct st_report *r);
 int fed_group_mod_announce(struct st_txn *t, const struct st_actor *g,
     const char *member, int add, int *queued);
 
+/* A moderator (by; NULL: the operator, or the note's author) takes the
+ * note (note_iri, stored as note) out of the local group g, whose Undo
+ * of its boost is stored as undo: g sends Announce{Delete{actor: by or
+ * g, object: note_iri}} to its followers whose software reads FEP-1b12,
+ * the Undo to microblog software, each instance the form it reads
+ * (fed_group_forms). *queued counts the deliveries. */
+int fed_group_take_out(struct st_txn *t, const struct st_actor *g,
+    const struct st_actor *by, const char *note_iri, uint64_t note,
+    uint64_t undo, int *queued);
+
+/* The note (stored as note, as edited) was changed by update, an Update
+ * activity with the note embedded (borrowed): each local community that
+ * passed the note on passes the edit on, as Announce{update}, to its
+ * followers whose software reads FEP-1b12 (microblog software fetches
+ * edits from the author). */
+int fed_group_update(
+    struct st_txn *t, uint64_t note, const json_t *update, int *queued);
+
+/* The actor id as {id, preferredUsername, name}, as the member API
+ * names authors; NULL when not known. A new reference. */
+json_t *fed_actor_brief(struct st_txn *t, uint64_t id);
+
+/* A community's post as its members' API shows it: {id, published,
+ * updated?, summary?, content, inReplyTo?, url?, excerpt, author: {id,
+ * preferredUsername, name}, replies_count}; NULL when the note is gone.
+ * A new reference. */
+json_t *fed_group_post_json(struct st_txn *t, uint64_t note);
+
 /* The local community a report about the ids in objects (a JSON array
  * of strings) is for: the first that is a local community, or a note
  * posted into one (its audience, to or cc), or announced or held by

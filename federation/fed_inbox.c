@@ -873,7 +873,8 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	    (rc = st_object_peek(t, act ? act : wrapped, &o, &js, &len)) != 0 ||
 	    (rc = st_outbox_add(t, g.id, note_id, act ? act : wrapped,
 		 private_ ? ST_VIS_DIRECT : ST_VIS_PUBLIC, js, len)) != 0 ||
-	    (rc = queue_forms(t, g.id, wrapped, act, queued)) != 0)
+	    (rc = private_ ? fed_fanout_to(t, g.id, wrapped, 1, NULL, 0, queued)
+			   : queue_forms(t, g.id, wrapped, act, queued)) != 0)
 		goto out;
 	rc = fed_home_fanout(t, g.id, note_id);
 out:
@@ -905,36 +906,60 @@ fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor)
 }
 
 int
-fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
-    uint64_t author, const char *create_iri, int *queued)
+fed_note_groups_each(struct st_txn *t, const json_t *note,
+    int (*cb)(struct st_txn *t, const char *iri, void *ctx), void *ctx)
 {
 	const char *lists[] = { "to", "cc" };
-	const json_t *v;
-	size_t i;
-	int k, rc = 0;
-
 	const char *irt = json_string_value(json_object_get(note, "inReplyTo"));
+	const json_t *v;
 	struct st_obj po;
 	json_t *parent;
 	uint64_t pid;
+	size_t i;
+	int k, rc;
 
-	rc = relay_into(t, json_string_value(json_object_get(note, "audience")),
-	    note, note_id, author, create_iri, 0, queued);
+	rc = cb(t, json_string_value(json_object_get(note, "audience")), ctx);
 	/* A reply in a community's thread belongs to the community too,
 	 * addressed to it or not (Mastodon's replies name only people). */
 	if (rc == 0 && irt != NULL && st_iri_get(t, irt, &pid) == 0 &&
 	    (parent = load_json(t, pid, &po)) != NULL) {
-		rc = relay_into(t,
+		rc = cb(t,
 		    json_string_value(json_object_get(parent, "audience")),
-		    note, note_id, author, create_iri, 0, queued);
+		    ctx);
 		json_decref(parent);
 	}
 	for (k = 0; k < 2 && rc == 0; k++)
-		json_array_foreach(json_object_get(note, lists[k]), i,
-		    v) if (rc == 0 && json_is_string(v)) rc =
-		    relay_into(t, json_string_value(v), note, note_id, author,
-			create_iri, 0, queued);
+		json_array_foreach(json_object_get(note, lists[k]), i, v)
+		{
+			if (rc == 0 && json_is_string(v))
+				rc = cb(t, json_string_value(v), ctx);
+		}
 	return rc;
+}
+
+struct relay_ctx {
+	const json_t *note;
+	uint64_t note_id, author;
+	const char *create_iri;
+	int *queued;
+};
+
+static int
+relay_each(struct st_txn *t, const char *iri, void *arg)
+{
+	struct relay_ctx *c = arg;
+
+	return relay_into(t, iri, c->note, c->note_id, c->author, c->create_iri,
+	    0, c->queued);
+}
+
+int
+fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
+    uint64_t author, const char *create_iri, int *queued)
+{
+	struct relay_ctx c = { note, note_id, author, create_iri, queued };
+
+	return fed_note_groups_each(t, note, relay_each, &c);
 }
 
 int
@@ -1131,13 +1156,46 @@ update_actor(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc;
 }
 
+/* Store note (cleaned) as the new version of the stored note o, sent or
+ * served by its author (IRI author). An edit may narrow who sees the
+ * note, never widen it. */
+static int
+store_edit(
+    struct st_txn *t, struct st_obj *o, const json_t *note, const char *author)
+{
+	int vis = note_visibility(note, author);
+
+	if (vis > o->vis)
+		o->vis = (uint8_t)vis;
+	return fed_store_json(t, o, note);
+}
+
+/* The local communities that passed the note (id) on pass its edit on,
+ * as the Update its author sent, with the note as cleaned here. */
+static int
+pass_update(
+    struct st_txn *t, struct fed_inbox *f, const json_t *note, uint64_t id)
+{
+	json_t *upd = json_pack("{s:s,s:s,s:s,s:O*,s:O*,s:O}", "id", f->act->id,
+	    "type", "Update", "actor", f->from->iri, "to",
+	    json_object_get(note, "to"), "cc", json_object_get(note, "cc"),
+	    "object", note);
+	int rc;
+
+	if (upd == NULL)
+		return ST_EIO;
+	rc = fed_group_update(t, id, upd, &f->queued);
+	json_decref(upd);
+	return rc;
+}
+
 static int
 update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
 	struct st_obj o;
 	json_t *note;
 	uint64_t id;
-	int rc, vis;
+	int rc;
 
 	if (f->act->object != NULL && f->act->object_id != NULL &&
 	    !strcmp(f->act->object_id, f->from->iri))
@@ -1150,11 +1208,9 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	}
 	if ((note = cleaned(f, e)) == NULL)
 		return FED_IN_INVALID;
-	/* An edit may narrow who sees the note, never widen it. */
-	vis = note_visibility(note, f->from->iri);
-	if (vis > o.vis)
-		o.vis = (uint8_t)vis;
-	rc = fed_store_json(t, &o, note);
+	if ((rc = store_edit(t, &o, note, f->from->iri)) == 0 &&
+	    o.vis <= ST_VIS_UNLISTED)
+		rc = pass_update(t, f, note, id);
 	json_decref(note);
 	return rc;
 }
@@ -1225,10 +1281,44 @@ fed_note_wanted(
 	    : NULL;
 }
 
+const char *
+fed_note_edited(
+    struct st_txn *t, const struct fed_activity *a, const struct st_actor *from)
+{
+	struct st_obj o;
+	uint64_t id, one;
+
+	if (a->type == NULL || strcmp(a->type, "Announce") ||
+	    a->inner_type == NULL || strcmp(a->inner_type, "Update") ||
+	    !http_iri(a->object_id) || st_iri_get(t, a->object_id, &id) != 0 ||
+	    st_object_peek(t, id, &o, NULL, NULL) != 0 || o.kind != ST_K_NOTE ||
+	    (o.flags & ST_OF_LOCAL))
+		return NULL;
+	/* Only from communities someone here follows, as for new notes. */
+	return st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) >
+		0
+	    ? a->object_id
+	    : NULL;
+}
+
 json_t *
 fed_note_clean(const json_t *doc, const struct st_actor *author, struct err *e)
 {
 	return clean_note(doc, author, e);
+}
+
+/* A fetched new version of the stored note id: kept only when the note
+ * is a remote one of the same author. */
+static int
+store_fetched_edit(
+    struct st_txn *t, const struct fed_remote_note *n, uint64_t id)
+{
+	struct st_obj o;
+
+	if (st_object_peek(t, id, &o, NULL, NULL) != 0 || o.kind != ST_K_NOTE ||
+	    (o.flags & ST_OF_LOCAL) || o.owner != n->author->id)
+		return 0;
+	return store_edit(t, &o, n->note, n->author->iri);
 }
 
 int
@@ -1244,7 +1334,7 @@ fed_note_store_apply(struct st_txn *t, void *arg, struct err *e)
 	if (iri == NULL)
 		return ST_INVAL;
 	if (st_iri_get(t, iri, &id) == 0)
-		return 0; /* known already */
+		return n->edit ? store_fetched_edit(t, n, id) : 0;
 	o.kind = ST_K_NOTE;
 	o.vis = (uint8_t)note_visibility(n->note, n->author->iri);
 	o.owner = n->author->id;
@@ -1826,8 +1916,7 @@ fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
 /* Queue to each inbox of group's followers the form its software reads:
  * wrapped (the Announce of the Create) to FEP-1b12 software, boost (the
  * Announce of the note's id) to microblog software, both where it is not
- * known; with no boost form (a private community's), the wrapped one to
- * all. */
+ * known. Either may be 0: nothing of that form is sent. */
 static int
 queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
     int *queued)
@@ -1843,10 +1932,10 @@ queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
 		fed_url_host(x.v[i], host, sizeof(host));
 		if (st_instance_get(t, host, &in) != 0)
 			in.groups = ST_GROUPS_UNKNOWN;
-		if (rc == 0 && (in.groups != ST_GROUPS_BOOST || !boost) &&
+		if (rc == 0 && wrapped != 0 && in.groups != ST_GROUPS_BOOST &&
 		    (rc = queue(t, group, wrapped, x.v[i])) == 0)
 			n++;
-		if (rc == 0 && boost && in.groups != ST_GROUPS_WRAPPED &&
+		if (rc == 0 && boost != 0 && in.groups != ST_GROUPS_WRAPPED &&
 		    (rc = queue(t, group, boost, x.v[i])) == 0)
 			n++;
 		free(x.v[i]);
@@ -1858,10 +1947,10 @@ queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
 }
 
 int
-fed_group_send_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
-    uint64_t plain, int *queued)
+fed_group_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
+    uint64_t boost, int *queued)
 {
-	return queue_forms(t, group, wrapped, plain, queued);
+	return queue_forms(t, group, wrapped, boost, queued);
 }
 
 int

@@ -76,15 +76,24 @@ int fed_inbox_apply(struct st_txn *t, void *arg, struct err *e);
  * from a. */
 const char *fed_note_wanted(struct st_txn *t, const struct fed_activity *a,
     const struct st_actor *from);
+/* The note to fetch again before applying a, or NULL: for an Announce,
+ * by an actor someone here follows (a community), of an Update of a
+ * remote note known here, the note's IRI: its new version is read from
+ * its origin, never from the wrapper. Borrowed from a. */
+const char *fed_note_edited(struct st_txn *t, const struct fed_activity *a,
+    const struct st_actor *from);
 /* A fetched note checked (attributed to author, on author's host) and
  * cleaned as an inbound Create's is; NULL with e set when refused. */
 json_t *fed_note_clean(
     const json_t *doc, const struct st_actor *author, struct err *e);
 /* st_write_fn storing a cleaned remote note (arg: struct
- * fed_remote_note), unless known already. */
+ * fed_remote_note), unless known already; with edit set, a known one is
+ * replaced by it when author wrote it (its audience may narrow, never
+ * widen, as with an Update). */
 struct fed_remote_note {
 	json_t *note;
 	const struct st_actor *author;
+	int edit;
 };
 int fed_note_store_apply(struct st_txn *t, void *arg, struct err *e);
 
@@ -125,16 +134,22 @@ int fed_answer_apply(struct st_txn *t, void *arg, struct err *e);
  * the wrapped form only, addressed to its followers. */
 int fed_group_relay(struct st_txn *t, const json_t *note, uint64_t note_id,
     uint64_t author, const char *create_iri, int *queued);
+/* Call cb with the IRI of each actor a note is posted into: its
+ * audience (may be NULL), the audience of the note it replies to, and
+ * each of its to and cc. Stops at cb's first nonzero return, which it
+ * returns. */
+int fed_note_groups_each(struct st_txn *t, const json_t *note,
+    int (*cb)(struct st_txn *t, const char *iri, void *ctx), void *ctx);
+/* Queue the local group's activities to its followers, each instance
+ * the form its software reads (as fed_group_relay does): wrapped to
+ * FEP-1b12 software, boost to microblog software, both where that is not
+ * known. Either may be 0: nothing of that form. */
+int fed_group_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
+    uint64_t boost, int *queued);
 /* The same for one group (IRI group), of a post a moderator accepted:
  * announced without the community's review. */
 int fed_group_relay_reviewed(struct st_txn *t, const char *group,
     const json_t *note, uint64_t note_id, uint64_t author, int *queued);
-/* Queue the group's two forms of one post to its followers' inboxes,
- * each instance the form its software reads (as fed_group_relay does):
- * wrapped (an Announce of a Create) to FEP-1b12 software, plain to
- * microblog software, both where that is not known. */
-int fed_group_send_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
-    uint64_t plain, int *queued);
 /* Whether actor (or its host) is banned from the local group. */
 int fed_group_banned(struct st_txn *t, uint64_t group, uint64_t actor);
 

@@ -233,7 +233,7 @@ publish(struct st_txn *t, struct hub *h, const struct st_actor *g,
 			  &wrapped);
 	json_decref(note);
 	if (rc == 0)
-		rc = fed_group_send_forms(t, g->id, wrapped, act, queued);
+		rc = fed_group_forms(t, g->id, wrapped, act, queued);
 	d->note = id;
 	d->state = ST_ANON_PUBLISHED;
 	return rc != 0 ? rc : st_anon_put(t, d);

@@ -23,6 +23,7 @@
 #include "fed_key.h"
 #include "fed_sig.h"
 #include "fed_webfinger.h"
+#include "group.h"
 #include "log.h"
 #include "st_actor.h"
 #include "st_db.h"
@@ -1243,6 +1244,23 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
+/* The communities here that passed the note on pass its edit (the
+ * stored Update upd) on. */
+static int
+pass_edit(struct st_txn *t, uint64_t upd, int *queued)
+{
+	struct st_obj o;
+	json_t *doc = fed_object_json(t, upd, &o);
+	int rc;
+
+	if (doc == NULL)
+		return ST_EIO;
+	json_object_del(doc, "@context");
+	rc = fed_group_update(t, o.parent, doc, queued);
+	json_decref(doc);
+	return rc;
+}
+
 /* Replace the note p->edit with p's text, keeping its id, audience,
  * reply and publication time; send Update to whom it reached. */
 int
@@ -1304,6 +1322,8 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 		0)
 		rc = fed_fanout_to(t, a.id, upd, p->vis != ST_VIS_DIRECT,
 		    remote, nremote, &p->queued);
+	if (rc == 0 && p->vis <= ST_VIS_UNLISTED)
+		rc = pass_edit(t, upd, &p->queued);
 	json_decref(note);
 	st_actor_clear(&a);
 	if (rc != 0 && rc != ST_GONE && rc != ST_NOTFOUND &&
@@ -1754,8 +1774,23 @@ hub_follow_answer(struct hub *h, const char *name, const char *who, int accept,
 	return rc;
 }
 
+/* Whether the local member name is one of the hub's admins. */
+static int
+is_admin(struct st_txn *t, const char *name)
+{
+	struct st_actor a;
+	struct err e;
+	int admin;
+
+	if (load_local(t, name, &a, &e) != 0)
+		return 0;
+	admin = a.kind == ST_AK_PERSON && a.role == ST_ROLE_ADMIN;
+	st_actor_clear(&a);
+	return admin;
+}
+
 struct glist_job {
-	const char *group, *what;
+	const char *group, *what, *by;
 	int kind, add;
 	char iri[512]; /* what, as stored */
 	int queued;
@@ -1785,13 +1820,14 @@ glist_apply(struct st_txn *t, void *arg, struct err *e)
 	uint64_t id;
 	int rc;
 
-	if ((rc = load_local(t, j->group, &g, e)) != 0)
+	if ((rc = hub_group_moderator(t, j->group, j->by, &g, e)) != 0)
 		return rc;
-	if (g.kind != ST_AK_GROUP) {
+	if (j->kind == ST_GL_MOD && j->by != NULL && !is_admin(t, j->by)) {
 		st_actor_clear(&g);
-		return err_set(
-			   e, "\"%s\" is a member, not a community", j->group),
-		       HUB_INVALID;
+		return err_set(e,
+			   "only the hub's admins choose a community's "
+			   "moderators: ask one of them"),
+		       HUB_FORBIDDEN;
 	}
 	if (j->kind == ST_GL_BAN_HOST)
 		snprintf(j->iri, sizeof(j->iri), "%s", j->what);
@@ -1804,7 +1840,10 @@ glist_apply(struct st_txn *t, void *arg, struct err *e)
 			st_follow_del(t, x.id, g.id);
 		st_actor_clear(&x);
 	} else
-		rc = (err_set(e, "no one called %s is known here", j->what),
+		rc = (err_set(e,
+			  "no one called %s is known here: give a member's "
+			  "name, an actor's URL or @user@host",
+			  j->what),
 		    ST_NOTFOUND);
 	if (rc == 0)
 		rc = glist_change(t, j, &g);
@@ -1812,12 +1851,50 @@ glist_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
+/* The actor a ban names, as glist_apply looks it up: a handle
+ * (@user@host) becomes the local name, or the remote actor's URL
+ * (WebFinger and a signed GET: it blocks); anything else is kept. */
+static int
+ban_target(
+    struct hub *h, const char *what, char *out, size_t cap, struct err *e)
+{
+	const char *p = what[0] == '@' ? what + 1 : what, *at = strchr(p, '@');
+	char host[256], mine[256];
+	struct st_actor a;
+	int rc;
+
+	snprintf(out, cap, "%s", what);
+	if (at == NULL || at == p || strchr(what, '/') != NULL)
+		return 0;
+	fed_url_host(h->cfg->base_url, mine, sizeof(mine));
+	snprintf(host, sizeof(host), "%s", at + 1);
+	if (!strcasecmp(host, mine)) {
+		snprintf(out, cap, "%.*s", (int)(at - p), p);
+		return 0;
+	}
+	if ((rc = hub_resolve(h, what, &a, e)) != 0)
+		return err_set(e, "cannot find %s: check the handle (%s)", what,
+			   e->msg),
+		       rc == HUB_INVALID ? ST_NOTFOUND : rc;
+	snprintf(out, cap, "%s", a.iri);
+	st_actor_clear(&a);
+	return 0;
+}
+
 int
 hub_group_list(struct hub *h, const char *group, int kind, const char *what,
-    int add, struct err *e)
+    int add, const char *by, struct err *e)
 {
-	struct glist_job j = { group, what, kind, add, "", 0 };
-	int rc = st_write(h->db, glist_apply, &j, e);
+	struct glist_job j = { group, what, by, kind, add, "", 0 };
+	char target[600];
+	int rc;
+
+	if (kind == ST_GL_BAN_ACTOR &&
+	    (rc = ban_target(h, what, target, sizeof(target), e)) != 0)
+		return rc;
+	if (kind == ST_GL_BAN_ACTOR)
+		j.what = target;
+	rc = st_write(h->db, glist_apply, &j, e);
 
 	if (rc == 0)
 		log_msg(LOG_INFO, "community %s: %s %s %s", group,
@@ -1827,7 +1904,7 @@ hub_group_list(struct hub *h, const char *group, int kind, const char *what,
 }
 
 struct remove_job {
-	const char *group, *iri;
+	const char *group, *iri, *by;
 	int queued;
 };
 
@@ -1840,7 +1917,7 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct remove_job *j = arg;
 	char followers[600];
-	struct st_actor g;
+	struct st_actor g, by = { 0 };
 	struct st_obj o, ao;
 	uint64_t note, act, undo;
 	json_t *announce = NULL;
@@ -1848,19 +1925,18 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 	size_t len;
 	int rc;
 
-	if ((rc = load_local(t, j->group, &g, e)) != 0)
+	if ((rc = hub_group_moderator(t, j->group, j->by, &g, e)) != 0)
 		return rc;
-	if (g.kind != ST_AK_GROUP)
-		rc = (err_set(e, "\"%s\" is not a community", j->group),
-		    HUB_INVALID);
-	else if (st_iri_get(t, j->iri, &note) == 0 &&
+	if (st_iri_get(t, j->iri, &note) == 0 &&
 	    st_object_peek(t, note, &o, NULL, NULL) == 0 &&
 	    o.kind == ST_K_NOTE && o.owner == g.id)
 		rc = delete_note(t, note, 0, e); /* its own (anonymous) post */
 	else if (st_iri_get(t, j->iri, &note) != 0 ||
 	    st_object_peek(t, note, &o, NULL, NULL) != 0 ||
 	    st_react_get(t, note, ST_REACT_ANNOUNCE, g.id, &act) != 0)
-		rc = (err_set(e, "that post is not in the community"),
+		rc = (err_set(e,
+			  "that post is not in the community: check the URL "
+			  "(its timeline lists its posts)"),
 		    ST_NOTFOUND);
 	else if ((rc = st_object_peek(t, act, &ao, &js, &len)) == 0 &&
 	    (announce = json_loadb(js, len, 0, NULL)) == NULL)
@@ -1869,23 +1945,31 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 		st_actor_clear(&g);
 		return rc;
 	}
+	/* The Delete is the moderator's, unless they wrote the note: the
+	 * community's then, lest peers read it as the author's own. */
+	if (j->by != NULL &&
+	    load_local(t, j->by, &by, &(struct err){ { 0 } }) == 0 &&
+	    by.id == o.owner)
+		st_actor_clear(&by);
 	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
 	if ((rc = fed_local_activity_aud(t, &g, "Undo", announce,
 		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers), note,
 		 &undo)) == 0 &&
-	    (rc = fed_fanout_to(t, g.id, undo, 1, NULL, 0, &j->queued)) == 0 &&
+	    (rc = fed_group_take_out(t, &g, by.iri != NULL ? &by : NULL, j->iri,
+		 note, undo, &j->queued)) == 0 &&
 	    (rc = st_react_del(t, note, ST_REACT_ANNOUNCE, g.id)) == 0 &&
 	    (rc = st_outbox_del(t, g.id, note)) == 0)
 		rc = fed_home_unfanout(t, g.id, note, o.owner);
+	st_actor_clear(&by);
 	st_actor_clear(&g);
 	return rc;
 }
 
 int
-hub_group_remove(
-    struct hub *h, const char *group, const char *iri, struct err *e)
+hub_group_remove(struct hub *h, const char *group, const char *iri,
+    const char *by, struct err *e)
 {
-	struct remove_job j = { group, iri, 0 };
+	struct remove_job j = { group, iri, by, 0 };
 	int rc = st_write(h->db, remove_apply, &j, e);
 
 	if (rc == 0)

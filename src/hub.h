@@ -137,16 +137,23 @@ int hub_follow_answer(struct hub *h, const char *name, const char *who,
     int accept, int *queued, struct err *e);
 
 /* A community's moderators and bans (kind: ST_GL_MOD, ST_GL_BAN_ACTOR
- * with what a member's name or an actor's URL, ST_GL_BAN_HOST with what
- * a host), added or removed. A ban also ends the membership; banned
- * actors' posts are not announced and their Follows are refused. */
+ * with what a member's name, an actor's URL or a handle @user@host
+ * (looked up: blocks), ST_GL_BAN_HOST with what a host), added or
+ * removed, by the member named by (NULL: the operator): bans by the
+ * community's moderators and the hub's admins, moderators by admins
+ * only. A ban also ends the membership; banned actors' posts are not
+ * announced and their Follows are refused. Returns 0, ST_NOTFOUND (no
+ * such community or actor), HUB_FORBIDDEN or ST_*; e says why. */
 int hub_group_list(struct hub *h, const char *group, int kind, const char *what,
-    int add, struct err *e);
+    int add, const char *by, struct err *e);
 
-/* A moderator removes the post at iri from the community: it is no
- * longer announced (Undo of the community's Announce, to its members). */
-int hub_group_remove(
-    struct hub *h, const char *group, const char *iri, struct err *e);
+/* A moderator (the member named by; NULL: the operator) removes the post
+ * at iri from the community: it is no longer announced (Undo of the
+ * community's Announce for microblog software, Announce{Delete} for
+ * FEP-1b12 software, fed_group_take_out). Returns 0, ST_NOTFOUND,
+ * HUB_FORBIDDEN or ST_*; e says why. */
+int hub_group_remove(struct hub *h, const char *group, const char *iri,
+    const char *by, struct err *e);
 
 /* The actor id of the local actor name. */
 int hub_member_id(struct hub *h, const char *name, uint64_t *id);

@@ -21,6 +21,7 @@
 #include "fed_key.h"
 #include "group.h"
 #include "anon.h"
+#include "group_view.h"
 #include "hub.h"
 #include "log.h"
 #include "st_actor.h"
@@ -64,6 +65,8 @@ static const char usage_text[] =
     "                               moderators start threads;\n"
     "                               --private: members only (locked)\n"
     "  group list                   the communities, with their members\n"
+    "  group joined NAME            the communities member NAME joined\n"
+    "  group timeline GROUP         the community's posts, newest first\n"
     "  group mod add|remove GROUP MEMBER\n"
     "  group ban add|remove GROUP ACTOR-URL|MEMBER|HOST\n"
     "                               a community's moderators and bans\n"
@@ -326,40 +329,112 @@ list_each(void *ctx, const char *name, uint64_t id)
 	return 0;
 }
 
-static int
-group_each(void *ctx, const char *name, uint64_t id)
-{
-	struct st_actor a;
-	uint64_t members = 0, posts = 0;
-	char fl[64];
+static void print_remote(const char *prefix, const char *s);
 
-	if (st_actor_get(ctx, id, &a) != 0)
-		return 0;
-	if (a.kind == ST_AK_GROUP && !(a.flags & ST_AF_DELETED)) {
-		st_follow_count(ctx, id, 1, ST_FOLLOW_ACCEPTED, &members);
-		st_outbox_count(ctx, id, &posts);
-		flags_text(&a, fl, sizeof(fl));
-		printf("%-24s %8llu %8llu  %s%s\n", name,
-		    (unsigned long long)members, (unsigned long long)posts,
-		    a.display_name[0] ? a.display_name : name, fl);
-	}
-	st_actor_clear(&a);
-	return 0;
+/* One line of the directory: name, members, posts, title and flags. */
+static void
+print_dir_item(const json_t *it)
+{
+	static const char *const flags[] = { "locked", "moderated",
+		"restricted", "private" };
+	size_t i;
+
+	printf("%-24s %8lld %8lld  %s",
+	    json_string_value(json_object_get(it, "name")),
+	    (long long)json_integer_value(json_object_get(it, "members")),
+	    (long long)json_integer_value(json_object_get(it, "posts")),
+	    json_string_value(json_object_get(it, "title")));
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (json_is_true(json_object_get(it, flags[i])))
+			printf(" %s", flags[i]);
+	printf("\n");
 }
 
-/* The community directory: members and posts of each. */
+/* The community directory (hub_group_directory, as the API's), in name
+ * order: members, posts and flags of each. */
 static int
 cmd_group_list(struct hub *h)
 {
-	struct st_txn *t;
+	struct err e = { { 0 } };
+	char after[64] = "";
+	const json_t *it;
+	json_t *doc;
+	size_t i;
 	int rc;
 
-	if ((rc = st_read_begin(h->db, &t)) != 0)
-		return code_exit(rc);
 	printf("%-24s %8s %8s  %s\n", "NAME", "MEMBERS", "POSTS", "TITLE");
-	rc = st_name_each(t, group_each, t);
-	st_read_end(t);
-	return code_exit(rc);
+	do {
+		doc = hub_group_directory(
+		    h, 1, after[0] ? after : NULL, HUB_PAGE_MAX, &rc, &e);
+		if (doc == NULL)
+			return fail(rc, &e);
+		json_array_foreach(json_object_get(doc, "items"), i, it)
+		{
+			print_dir_item(it);
+		}
+		after[0] = '\0';
+		if (json_string_value(json_object_get(doc, "next")) != NULL)
+			snprintf(after, sizeof(after), "%s",
+			    json_string_value(json_object_get(doc, "next")));
+		json_decref(doc);
+	} while (after[0]);
+	return EX_OK;
+}
+
+/* hubctl group joined NAME: the communities the member NAME joined. */
+static int
+cmd_group_joined(struct hub *h, const char *name)
+{
+	struct err e = { { 0 } };
+	const json_t *it;
+	json_t *doc;
+	size_t i;
+	int rc;
+
+	if ((doc = hub_group_joined(h, name, &rc, &e)) == NULL)
+		return fail(rc, &e);
+	json_array_foreach(json_object_get(doc, "items"), i, it)
+	{
+		printf("%-40s %-9s %s\n",
+		    json_string_value(json_object_get(it, "handle")),
+		    json_string_value(json_object_get(it, "state")),
+		    json_string_value(json_object_get(it, "id")));
+	}
+	if (json_array_size(json_object_get(doc, "items")) == 0)
+		printf("%s has not joined any community\n", name);
+	json_decref(doc);
+	return EX_OK;
+}
+
+/* hubctl group timeline GROUP: the community's posts, newest first. */
+static int
+cmd_group_timeline(struct hub *h, const char *group)
+{
+	struct err e = { { 0 } };
+	const json_t *it;
+	json_t *doc;
+	size_t i;
+	int rc;
+
+	if ((doc = hub_group_timeline(h, group, NULL, 0, 50, &rc, &e)) == NULL)
+		return fail(rc, &e);
+	json_array_foreach(json_object_get(doc, "items"), i, it)
+	{
+		printf("%s  %s  %s  %lld replies\n",
+		    json_string_value(
+			json_object_get(json_object_get(it, "author"), "id")),
+		    json_string_value(json_object_get(it, "published")),
+		    json_string_value(json_object_get(it, "id")),
+		    (long long)json_integer_value(
+			json_object_get(it, "replies_count")));
+		print_remote(
+		    "  ", json_string_value(json_object_get(it, "excerpt")));
+		printf("\n");
+	}
+	if (json_array_size(json_object_get(doc, "items")) == 0)
+		printf("no posts in %s yet\n", group);
+	json_decref(doc);
+	return EX_OK;
 }
 
 static int
@@ -1133,6 +1208,10 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_actor_add(h, HUB_GROUP, argc - 2, argv + 2);
 	if (!strcmp(cmd, "group") && argc == 2 && !strcmp(argv[1], "list"))
 		return cmd_group_list(h);
+	if (!strcmp(cmd, "group") && argc == 3 && !strcmp(argv[1], "joined"))
+		return cmd_group_joined(h, argv[2]);
+	if (!strcmp(cmd, "group") && argc == 3 && !strcmp(argv[1], "timeline"))
+		return cmd_group_timeline(h, argv[2]);
 	if (!strcmp(cmd, "group") && argc == 3 && !strcmp(argv[1], "pending"))
 		return cmd_pending(h, argv[2]);
 	if (!strcmp(cmd, "group") && argc == 3 && !strcmp(argv[1], "reports"))
@@ -1141,7 +1220,7 @@ run(struct hub *h, int argc, char **argv)
 	    (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject")))
 		return cmd_review(h, argv[1], argv[2], argv[3]);
 	if (!strcmp(cmd, "group") && argc == 4 && !strcmp(argv[1], "remove")) {
-		if ((rc = hub_group_remove(h, argv[2], argv[3], &e)) != 0)
+		if ((rc = hub_group_remove(h, argv[2], argv[3], NULL, &e)) != 0)
 			return fail(rc, &e);
 		printf("removed %s from %s\n", argv[3], argv[2]);
 		return EX_OK;
@@ -1156,7 +1235,7 @@ run(struct hub *h, int argc, char **argv)
 		    : ST_GL_BAN_HOST;
 
 		if ((rc = hub_group_list(h, argv[3], kind, argv[4],
-			 argv[2][0] == 'a', &e)) != 0)
+			 argv[2][0] == 'a', NULL, &e)) != 0)
 			return fail(rc, &e);
 		printf("%s: done\n", argv[3]);
 		return EX_OK;

@@ -43,6 +43,7 @@ struct inbox_job {
 	struct err e;
 	time_t queued;	    /* when a key fetch was asked for */
 	int object_fetched; /* a boosted note was fetched (or tried) */
+	int edited;	    /* it is a new version of a note known here */
 };
 
 static void
@@ -171,6 +172,8 @@ object_wanted(struct inbox_job *j)
 	if (st_read_begin(j->r->srv->hub->db, &t) != 0)
 		return NULL;
 	want = fed_note_wanted(t, &j->act, &j->from);
+	if (want == NULL && (want = fed_note_edited(t, &j->act, &j->from)))
+		j->edited = 1;
 	st_read_end(t);
 	return want;
 }
@@ -192,13 +195,14 @@ known(struct hub *h, const char *iri)
 	return rc == 0;
 }
 
-/* Fetch the note at iri (signed GET), check it and store it; *parent
- * receives the note it replies to ("" when none). */
+/* Fetch the note at iri (signed GET), check it and store it (edit: as
+ * the new version of the one known here); *parent receives the note it
+ * replies to ("" when none). */
 static int
 fetch_note(struct hub *h, const struct fed_fetch_cfg *c, const char *iri,
-    char *parent, size_t cap, struct err *e)
+    int edit, char *parent, size_t cap, struct err *e)
 {
-	struct fed_remote_note n = { 0 };
+	struct fed_remote_note n = { .edit = edit };
 	struct st_actor author = { 0 };
 	const char *irt;
 	json_t *doc;
@@ -292,7 +296,8 @@ embedded_note(struct hub *h, const struct fed_fetch_cfg *c,
  * bounded recursion (DESIGN: never fetch blindly). */
 #define CHAIN_MAX 5
 
-/* On the worker: fetch the note a followed actor boosted, or the notes a
+/* On the worker: fetch the note a followed actor boosted (again, when a
+ * community passed on its edit), or the notes a
  * reply kept here answers (upwards, until one is known here, CHAIN_MAX at
  * most), each with a signed GET, checked and stored; then apply the
  * activity. Whatever fails, the activity is still applied. */
@@ -310,9 +315,14 @@ fetch_object(void *arg)
 	if (want != NULL && strlen(want) < sizeof(iri) &&
 	    hub_fetch_cfg(h, &c, kid, sizeof(kid), ua, sizeof(ua)) == 0) {
 		snprintf(iri, sizeof(iri), "%s", want);
+		/* An edit: its note once, from its origin. */
+		if (j->edited &&
+		    fetch_note(h, &c, iri, 1, next, sizeof(next), &e) != 0)
+			log_msg(LOG_INFO, "cannot fetch the edited note %s: %s",
+			    iri, e.msg);
 		for (depth = 0; depth < CHAIN_MAX && iri[0] && !known(h, iri);
 		     depth++) {
-			if (fetch_note(h, &c, iri, next, sizeof(next), &e) !=
+			if (fetch_note(h, &c, iri, 0, next, sizeof(next), &e) !=
 			    0) {
 				if (depth == 0 &&
 				    embedded_note(h, &c, j, &e) == 0)

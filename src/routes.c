@@ -16,9 +16,11 @@
 #include "fed_as2.h"
 #include "fed_fetch.h"
 #include "fed_deliver.h"
+#include "fed_group.h"
 #include "fed_inbox.h"
 #include "fed_webfinger.h"
 #include "group.h"
+#include "group_view.h"
 #include "http.h"
 #include "hub.h"
 #include "inbox.h"
@@ -1068,22 +1070,16 @@ api_precheck(struct http_req *r)
 static json_t *
 timeline_item(struct st_txn *t, uint64_t id)
 {
-	struct st_actor a;
 	struct st_obj o;
 	const char *js;
 	size_t len;
-	json_t *note;
+	json_t *note, *author;
 
 	if (st_object_peek(t, id, &o, &js, &len) != 0 || o.kind != ST_K_NOTE ||
 	    (note = json_loadb(js, len, 0, NULL)) == NULL)
 		return NULL; /* deleted since, or gone */
-	if (st_actor_get(t, o.owner, &a) == 0) {
-		json_object_set_new(note, "author",
-		    json_pack("{s:s,s:s,s:s}", "id", a.iri, "preferredUsername",
-			a.name, "name",
-			a.display_name[0] ? a.display_name : a.name));
-		st_actor_clear(&a);
-	}
+	if ((author = fed_actor_brief(t, o.owner)) != NULL)
+		json_object_set_new(note, "author", author);
 	json_object_set_new(note, "timeline_id", json_integer((json_int_t)id));
 	return note;
 }
@@ -1167,6 +1163,7 @@ struct api_job {
 	char *a, *b, *c, *d, *g; /* the call's strings (owned) */
 	int kind, vis;
 	int locked, moderated, restricted, private_; /* new communities */
+	int which; /* community moderation: which of the call's keys came */
 	struct hub_post *post; /* notes: prepared on the worker */
 };
 
@@ -1188,7 +1185,13 @@ enum api_kind {
 	API_REPORT,
 	API_ANON_NOTE, /* anonymous posts: submitted, edited, deleted */
 	API_ANON_EDIT,
-	API_ANON_DELETE
+	API_ANON_DELETE,
+	API_GROUP_REMOVE, /* a community's moderators (group_api_*) */
+	API_GROUP_BAN,
+	API_GROUP_UNBAN,
+	API_GROUP_MODS,
+	API_GROUP_APPROVE,
+	API_GROUP_DENY
 };
 
 static void
@@ -1307,6 +1310,8 @@ api_anon_job(struct api_job *j)
 	api_job_free(j);
 }
 
+static void api_group_job(struct api_job *j);
+
 static void
 api_run(void *arg)
 {
@@ -1323,6 +1328,12 @@ api_run(void *arg)
 	case API_ANON_NOTE:
 	case API_ANON_EDIT:
 	case API_ANON_DELETE: api_anon_job(j); return;
+	case API_GROUP_REMOVE:
+	case API_GROUP_BAN:
+	case API_GROUP_UNBAN:
+	case API_GROUP_MODS:
+	case API_GROUP_APPROVE:
+	case API_GROUP_DENY: api_group_job(j); return;
 	case API_HELD_ACCEPT:
 	case API_HELD_REJECT:
 		rc = hub_group_review(j->hub, j->g, j->a,
@@ -1431,6 +1442,24 @@ api_anon_note(struct http_req *r, json_t *body)
 	}
 	j->kind = API_ANON_NOTE;
 	j->vis = vis;
+	return api_defer(r, j);
+}
+
+/* Hand the call kind about a (in community g, or NULL) to the worker;
+ * which: community moderation's key (api_job.which). */
+static int
+api_call(struct http_req *r, int kind, const char *a, const char *g, int which)
+{
+	struct api_job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL || (j->a = strdup(a)) == NULL ||
+	    (g != NULL && (j->g = strdup(g)) == NULL)) {
+		if (j != NULL)
+			api_job_free(j);
+		return http_error(r, 500, "out of memory");
+	}
+	j->kind = kind;
+	j->which = which;
 	return api_defer(r, j);
 }
 
@@ -1545,7 +1574,6 @@ route_api_act(struct http_req *r)
 		{ "/api/hub/approve", API_APPROVE },
 		{ "/api/hub/reject", API_REJECT } };
 	const char *what;
-	struct api_job *j;
 	int bad = 0, rc = MHD_NO, kind = -1, account;
 	size_t i;
 	json_t *body;
@@ -1567,14 +1595,8 @@ route_api_act(struct http_req *r)
 			: account ? "\"account\" must be a handle (@user@host) "
 				    "or an actor's URL"
 				  : "\"id\" must be the URL of a note");
-	else if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->a = strdup(what)) == NULL) {
-		free(j);
-		rc = http_error(r, 500, "out of memory");
-	} else {
-		j->kind = kind;
-		rc = api_defer(r, j);
-	}
+	else
+		rc = api_call(r, kind, what, NULL, 0);
 	json_decref(body);
 	return rc;
 }
@@ -1765,7 +1787,6 @@ static int
 route_api_community_review(struct http_req *r)
 {
 	const char *what;
-	struct api_job *j;
 	char name[64];
 	int bad = 0, rc = MHD_NO;
 	json_t *body;
@@ -1779,17 +1800,11 @@ route_api_community_review(struct http_req *r)
 		rc = http_error(r, 422,
 		    "\"object\" must be the URL of a post waiting for "
 		    "review");
-	else if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->a = strdup(what)) == NULL || (j->g = strdup(name)) == NULL) {
-		if (j != NULL)
-			free(j->a);
-		free(j);
-		rc = http_error(r, 500, "out of memory");
-	} else {
-		j->kind = strstr(r->path, "/accept") != NULL ? API_HELD_ACCEPT
-							     : API_HELD_REJECT;
-		rc = api_defer(r, j);
-	}
+	else
+		rc = api_call(r,
+		    strstr(r->path, "/accept") != NULL ? API_HELD_ACCEPT
+						       : API_HELD_REJECT,
+		    what, name, 0);
 	json_decref(body);
 	return rc;
 }
@@ -1873,6 +1888,221 @@ route_api_anon_change(struct http_req *r)
 	return rc;
 }
 
+/* ---- communities: what members see, and their moderators' calls ---- */
+
+/* ?limit=: 1 to HUB_PAGE_MAX, PAGE_SIZE when absent; -1 when bad. */
+static int
+query_limit(const struct http_req *r)
+{
+	const char *s = http_query(r, "limit");
+	uint64_t n;
+
+	if (s == NULL)
+		return PAGE_SIZE;
+	if (parse_id(s, &n) < 0 || n < 1 || n > HUB_PAGE_MAX)
+		return -1;
+	return (int)n;
+}
+
+/* GET /api/hub/communities?order=newest|name&limit=&after=NAME: this
+ * hub's communities (hub_group_directory, as hubctl group list). */
+static int
+route_api_directory(struct http_req *r)
+{
+	const char *order = http_query(r, "order"), *after;
+	struct err e = { { 0 } };
+	int limit = query_limit(r), by_name, rc;
+	char next[200];
+	json_t *doc;
+
+	after = http_query(r, "after");
+	if (limit < 0)
+		return http_error(
+		    r, 400, "limit must be a number from 1 to 100");
+	if (order != NULL && strcmp(order, "name") && strcmp(order, "newest"))
+		return http_error(r, 400,
+		    "order must be \"newest\" (the default) or \"name\"");
+	by_name = order != NULL && !strcmp(order, "name");
+	if (after != NULL && strlen(after) > 64)
+		return http_error(r, 400,
+		    "after must be a community's name: use the \"next\" of "
+		    "the page before");
+	if ((doc = hub_group_directory(
+		 r->srv->hub, by_name, after, limit, &rc, &e)) == NULL)
+		return http_error(
+		    r, rc == ST_NOTFOUND ? 400 : status_of(rc), e.msg);
+	if (json_string_value(json_object_get(doc, "next")) != NULL) {
+		snprintf(next, sizeof(next),
+		    "/api/hub/communities?order=%s&limit=%d&after=%s",
+		    by_name ? "name" : "newest", limit,
+		    json_string_value(json_object_get(doc, "next")));
+		json_object_set_new(doc, "next", json_string(next));
+	}
+	return http_send_json(r, 200, doc, NULL, NULL);
+}
+
+/* GET /api/hub/communities/joined: the communities the member joined,
+ * here and elsewhere, accepted or pending. */
+static int
+route_api_joined(struct http_req *r)
+{
+	struct err e = { { 0 } };
+	json_t *doc;
+	int rc;
+
+	if ((doc = hub_group_joined(r->srv->hub, r->user, &rc, &e)) == NULL)
+		return http_error(r, status_of(rc), e.msg);
+	return http_send_json(r, 200, doc, NULL, NULL);
+}
+
+/* GET /api/hub/communities/NAME/timeline?limit=&max_id=: what the
+ * community passed on, newest first. */
+static int
+route_api_community_timeline(struct http_req *r)
+{
+	const char *max_s = http_query(r, "max_id");
+	struct err e = { { 0 } };
+	int limit = query_limit(r), rc;
+	char name[64], next[200];
+	uint64_t before = 0;
+	json_t *doc;
+
+	if (path_community(r, name, sizeof(name)) < 0)
+		return http_error(r, 404, "there is no such community");
+	if (limit < 0)
+		return http_error(
+		    r, 400, "limit must be a number from 1 to 100");
+	if (max_s != NULL && parse_id(max_s, &before) < 0)
+		return http_error(r, 400,
+		    "max_id must be a number: use the \"next\" of the page "
+		    "before");
+	if ((doc = hub_group_timeline(
+		 r->srv->hub, name, r->user, before, limit, &rc, &e)) == NULL)
+		return http_error(r, status_of(rc), e.msg);
+	if (json_string_value(json_object_get(doc, "next")) != NULL) {
+		snprintf(next, sizeof(next),
+		    "/api/hub/communities/%s/timeline?limit=%d&max_id=%s", name,
+		    limit, json_string_value(json_object_get(doc, "next")));
+		json_object_set_new(doc, "next", json_string(next));
+	}
+	return http_send_json(r, 200, doc, NULL, NULL);
+}
+
+/* The moderators' calls: POST /api/hub/communities/NAME/CALL with one
+ * of the call's keys (which says what it is about). */
+static const struct group_call {
+	const char *call;
+	int kind;
+	const char *keys[2];
+	const char *help;
+} group_calls[] = {
+	{ "remove", API_GROUP_REMOVE, { "object", NULL },
+	    "send {\"object\": the URL of the post to take out of the "
+	    "community}" },
+	{ "ban", API_GROUP_BAN, { "actor", "host" },
+	    "send {\"actor\": an actor's URL, @user@host or a member's "
+	    "name} or {\"host\": a server's name, like example.org}" },
+	{ "unban", API_GROUP_UNBAN, { "actor", "host" },
+	    "send {\"actor\": an actor's URL, @user@host or a member's "
+	    "name} or {\"host\": a server's name, like example.org}" },
+	{ "mods", API_GROUP_MODS, { "add", "remove" },
+	    "send {\"add\": a member} or {\"remove\": a member} (their name "
+	    "or URL)" },
+	{ "approve", API_GROUP_APPROVE, { "actor", NULL },
+	    "send {\"actor\": the URL of the actor who asked to join}" },
+	{ "deny", API_GROUP_DENY, { "actor", NULL },
+	    "send {\"actor\": the URL of the actor who asked to join}" },
+};
+
+/* A server's name as a host ban takes it: letters, digits, dots,
+ * hyphens and a port. */
+static int
+host_name(const char *s)
+{
+	size_t n = strspn(
+	    s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:");
+
+	return n > 0 && n <= 253 && s[n] == '\0' && s[0] != '.' && s[0] != '-';
+}
+
+/* Which of c's keys body has, alone, as a string (what): 0 or 1, or -1. */
+static int
+call_key(const struct group_call *c, json_t *body, const char **what)
+{
+	const json_t *v0 = json_object_get(body, c->keys[0]);
+	const json_t *v1 =
+	    c->keys[1] ? json_object_get(body, c->keys[1]) : NULL;
+	const json_t *v = v0 ? v0 : v1;
+
+	if ((v0 == NULL) == (v1 == NULL) || !json_is_string(v) ||
+	    json_string_length(v) == 0 || json_string_length(v) > 600)
+		return -1;
+	*what = json_string_value(v);
+	return v0 ? 0 : 1;
+}
+
+/* POST /api/hub/communities/NAME/{remove,ban,unban,mods,approve,deny}:
+ * checked here, done on the worker (api_group_job). */
+static int
+route_api_community_mod(struct http_req *r)
+{
+	const struct group_call *c = NULL;
+	const char *what = NULL, *call = strrchr(r->path, '/') + 1;
+	char name[64];
+	int rc = MHD_NO, which;
+	json_t *body;
+	size_t i;
+
+	for (i = 0; i < sizeof(group_calls) / sizeof(group_calls[0]); i++)
+		if (!strcmp(call, group_calls[i].call))
+			c = &group_calls[i];
+	if (c == NULL || path_community(r, name, sizeof(name)) < 0)
+		return http_error(r, 404, "there is no such API call");
+	if ((body = api_body(r, &rc)) == NULL)
+		return rc;
+	if ((which = call_key(c, body, &what)) < 0)
+		rc = http_error(r, 422, c->help);
+	else if (c->kind <= API_GROUP_UNBAN && which == 1 && !host_name(what))
+		rc = http_error(r, 422,
+		    "\"host\" must be a server's name, like example.org");
+	else
+		rc = api_call(r, c->kind, what, name, which);
+	json_decref(body);
+	return rc;
+}
+
+/* A moderator's call, on the worker, through the functions hubctl's
+ * group commands use. */
+static void
+api_group_job(struct api_job *j)
+{
+	static const char *const done[] = { "removed", "banned", "unbanned",
+		"moderators changed", "approved", "denied" };
+	struct err e = { { 0 } };
+	int rc, queued = 0, k = j->kind;
+
+	if (k == API_GROUP_REMOVE)
+		rc = hub_group_remove(j->hub, j->g, j->a, j->user, &e);
+	else if (k == API_GROUP_BAN || k == API_GROUP_UNBAN)
+		rc = hub_group_list(j->hub, j->g,
+		    j->which ? ST_GL_BAN_HOST : ST_GL_BAN_ACTOR, j->a,
+		    k == API_GROUP_BAN, j->user, &e);
+	else if (k == API_GROUP_MODS)
+		rc = hub_group_list(
+		    j->hub, j->g, ST_GL_MOD, j->a, j->which == 0, j->user, &e);
+	else
+		rc = hub_group_answer(j->hub, j->g, j->a,
+		    k == API_GROUP_APPROVE, j->user, &queued, &e);
+	if (rc == 0) {
+		fed_deliver_kick(j->hub->deliver);
+		api_answer(j->r, 200,
+		    json_pack("{s:s,s:s,s:s}", "community", j->g, "done",
+			done[k - API_GROUP_REMOVE], "about", j->a));
+	} else
+		api_fail(j->r, rc, &e);
+	api_job_free(j);
+}
+
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
  * (12 bytes), plus the other fields. */
 #define NOTE_BODY_MAX (128 * 1024)
@@ -1923,6 +2153,11 @@ const struct http_route routes[] = {
 	    api_precheck },
 	{ "POST", "/api/hub/communities", route_api_communities, 16384,
 	    api_precheck },
+	{ "GET", "/api/hub/communities", route_api_directory, 0, api_precheck },
+	{ "GET", "/api/hub/communities/joined", route_api_joined, 0,
+	    api_precheck },
+	{ "GET", "/api/hub/communities/*/timeline",
+	    route_api_community_timeline, 0, api_precheck },
 	{ "GET", "/api/hub/communities/*/pending", route_api_community_list, 0,
 	    api_precheck },
 	{ "GET", "/api/hub/communities/*/reports", route_api_community_list, 0,
@@ -1931,6 +2166,8 @@ const struct http_route routes[] = {
 	    4096, api_precheck },
 	{ "POST", "/api/hub/communities/*/reject", route_api_community_review,
 	    4096, api_precheck },
+	{ "POST", "/api/hub/communities/*/*", route_api_community_mod, 4096,
+	    api_precheck },
 	{ "POST", "/api/hub/report", route_api_report, 8192, api_precheck },
 	{ "GET", "/api/hub/anonymous", route_api_anon_list, 0, api_precheck },
 	{ "POST", "/api/hub/anonymous/edit", route_api_anon_change,

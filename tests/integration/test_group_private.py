@@ -100,6 +100,26 @@ def main():
            eve.get(note)[0] == 404,
            "alice edits it: it stays members-only (%s)" % r.stderr.strip())
 
+        a.add_user("erin")
+        toks = {n: a.ctl("token", n).stdout.strip() for n in ("alice", "erin")}
+
+        def tl(name):
+            return a.request("GET", "/api/hub/communities/safety/timeline",
+                             headers={"Authorization": "Bearer " +
+                                      toks[name]})
+        r = tl("erin")
+        ok(r.status == 403 and "private" in r.json().get("error", ""),
+           "erin on A, not a member, may not read its timeline (%d)"
+           % r.status)
+        r = tl("alice")
+        ok(r.status == 200 and note in json.dumps(r.json()),
+           "alice, a member, may (%d)" % r.status)
+        d = a.request("GET", "/api/hub/communities", headers={
+            "Authorization": "Bearer " + toks["erin"]}).json()
+        ok(any(i.get("name") == "safety" and i.get("private") is True
+               for i in d.get("items", [])),
+           "the directory lists it as private, so people can ask to join")
+
         # A member's reply from B stays in the community.
         r = b.ctl("post", "bob", "thank you for telling us", "--reply-to",
                   note)
