@@ -796,8 +796,9 @@ wrapped_create(struct st_txn *t, uint64_t note_id, const char *create_iri,
 						   : NULL;
 	if (json_string_value(json_object_get(made, "id")) != NULL)
 		create_iri = json_string_value(json_object_get(made, "id"));
-	snprintf(iri, sizeof(iri), "%s", create_iri ? create_iri : nid);
-	if (create_iri == NULL)
+	if (create_iri != NULL)
+		snprintf(iri, sizeof(iri), "%s", create_iri);
+	else
 		snprintf(iri, sizeof(iri), "%s#create", nid);
 	json_decref(made);
 	doc = json_pack("{s:s,s:s,s:O,s:O*,s:O*,s:O*,s:s,s:o}", "id", iri,
@@ -806,6 +807,18 @@ wrapped_create(struct st_txn *t, uint64_t note_id, const char *create_iri,
 	    json_object_get(note, "to"), "cc", json_object_get(note, "cc"),
 	    "audience", group, "object", note);
 	return doc;
+}
+
+/* Whether the stored note id is addressed to the collection members. */
+static int
+to_members(struct st_txn *t, uint64_t id, const char *members)
+{
+	struct st_obj o;
+	json_t *doc = load_json(t, id, &o);
+	int yes = doc != NULL && fed_note_addressed(doc, members);
+
+	json_decref(doc);
+	return yes;
 }
 
 static int queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped,
@@ -843,9 +856,11 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	/* A private community passes on only what is for its members; a
 	 * public one only what is public. */
 	private_ = (g.flags & ST_AF_PRIVATE) != 0;
+	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
 	if (st_object_peek(t, note_id, &o, NULL, NULL) != 0 ||
-	    private_ != (o.vis > ST_VIS_UNLISTED))
-		goto out;
+	    private_ != (o.vis > ST_VIS_UNLISTED) ||
+	    (private_ && !to_members(t, note_id, followers)))
+		goto out; /* a direct note, say, stays direct */
 	if (!reviewed &&
 	    (rc = fed_group_gate(t, &g, note, note_id, author)) != 0) {
 		rc = rc < 0 ? rc : 0;
@@ -855,7 +870,6 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 		rc = ST_EIO;
 		goto out;
 	}
-	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
 	/* In a private community, only the wrapped form, to its members:
 	 * the boost of a members-only note means nothing to microblogs. */
 	act = 0;
@@ -1860,26 +1874,26 @@ add_inbox(struct st_txn *t, struct inboxes *x, uint64_t id)
 	x->v[x->n++] = box;
 }
 
-/* The distinct inboxes of actor's accepted remote followers (when
- * followers is set) and of the actors extra, sorted. */
+/* The distinct inboxes of the accepted remote followers of the actors
+ * of[0] and of[1] (0: none) and of the actors extra, sorted. */
 static void
-collect_inboxes(struct st_txn *t, uint64_t actor, int followers,
-    const uint64_t *extra, size_t nextra, struct inboxes *x)
+collect_inboxes(struct st_txn *t, const uint64_t of[2], const uint64_t *extra,
+    size_t nextra, struct inboxes *x)
 {
-	uint64_t ids[256], after = 0;
+	uint64_t ids[256], after;
 	size_t k, i;
-	int got, j;
+	int got, j, s;
 
 	memset(x, 0, sizeof(*x));
-	if (followers)
-		do {
+	for (s = 0; s < 2; s++)
+		for (after = 0, got = of[s] ? 256 : 0; got == 256;) {
 			got = st_follow_list(
-			    t, actor, 1, ST_FOLLOW_ACCEPTED, after, ids, 256);
+			    t, of[s], 1, ST_FOLLOW_ACCEPTED, after, ids, 256);
 			for (j = 0; j < got; j++) {
 				after = ids[j];
 				add_inbox(t, x, ids[j]);
 			}
-		} while (got == 256);
+		}
 	for (k = 0; k < nextra; k++)
 		add_inbox(t, x, extra[k]);
 	if (x->n > 1)
@@ -1898,11 +1912,21 @@ int
 fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
     int followers, const uint64_t *extra, size_t nextra, int *queued)
 {
+	return fed_fanout_with(
+	    t, actor, activity, followers, 0, extra, nextra, queued);
+}
+
+int
+fed_fanout_with(struct st_txn *t, uint64_t actor, uint64_t activity,
+    int followers, uint64_t group, const uint64_t *extra, size_t nextra,
+    int *queued)
+{
+	const uint64_t of[2] = { followers ? actor : 0, group };
 	struct inboxes x;
 	size_t i;
 	int rc = 0;
 
-	collect_inboxes(t, actor, followers, extra, nextra, &x);
+	collect_inboxes(t, of, extra, nextra, &x);
 	for (i = 0; i < x.n; i++) {
 		if (rc == 0 && (rc = queue(t, actor, activity, x.v[i])) == 0 &&
 		    queued != NULL)
@@ -1927,7 +1951,7 @@ queue_forms(struct st_txn *t, uint64_t group, uint64_t wrapped, uint64_t boost,
 	size_t i;
 	int rc = 0, n = 0;
 
-	collect_inboxes(t, group, 1, NULL, 0, &x);
+	collect_inboxes(t, (const uint64_t[2]){ group, 0 }, NULL, 0, &x);
 	for (i = 0; i < x.n; i++) {
 		fed_url_host(x.v[i], host, sizeof(host));
 		if (st_instance_get(t, host, &in) != 0)

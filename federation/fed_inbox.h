@@ -172,6 +172,12 @@ int fed_fanout(
  * actors extra (mentioned, replied to), each inbox once. */
 int fed_fanout_to(struct st_txn *t, uint64_t actor, uint64_t activity,
     int followers, const uint64_t *extra, size_t nextra, int *queued);
+/* The same, and to the followers of the local group (0: none) too: a
+ * member's members-only note, its edit or its deletion, to the private
+ * community's members, signed by the member. */
+int fed_fanout_with(struct st_txn *t, uint64_t actor, uint64_t activity,
+    int followers, uint64_t group, const uint64_t *extra, size_t nextra,
+    int *queued);
 
 /* Put note in the home timelines of who's followers on this hub. */
 int fed_home_fanout(struct st_txn *t, uint64_t who, uint64_t note);

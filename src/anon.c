@@ -1,5 +1,6 @@
 #include "anon.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +58,9 @@ id_of_hex(const char *s, unsigned char *id)
 	if (s == NULL || strlen(s) != 2 * ST_ANON_ID)
 		return -1;
 	for (i = 0; i < ST_ANON_ID; i++) {
-		hi = s[2 * i] >= 'a' ? s[2 * i] - 'a' + 10 : s[2 * i] - '0';
-		lo = s[2 * i + 1] >= 'a' ? s[2 * i + 1] - 'a' + 10
-					 : s[2 * i + 1] - '0';
-		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
+		hi = OPENSSL_hexchar2int((unsigned char)s[2 * i]);
+		lo = OPENSSL_hexchar2int((unsigned char)s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return -1;
 		id[i] = (unsigned char)(hi << 4 | lo);
 	}
@@ -223,7 +223,8 @@ publish(struct st_txn *t, struct hub *h, const struct st_actor *g,
 	    (rc = st_iri_put(t, act_iri, act)) == 0 &&
 	    (rc = store_docs(t, &o, act_iri, note)) == 0 &&
 	    (private_ || (rc = st_counter_add(t, "local_posts", 1)) == 0) &&
-	    (rc = st_actor_touch(t, g->id, 1, (uint64_t)now)) == 0 &&
+	    (rc = st_actor_touch(t, g->id, private_ ? 0 : 1, (uint64_t)now)) ==
+		0 &&
 	    (rc = fed_home_fanout(t, g->id, id)) == 0)
 		rc = (create = fed_object_json(t, act, &co)) == NULL
 		    ? ST_EIO

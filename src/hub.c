@@ -560,6 +560,7 @@ struct hub_post {
 	char in_reply_to[600];
 	char audience[512]; /* the community posted into, or "" */
 	char members[560];  /* a private community's followers, or "" */
+	int by_mention;	    /* audience: a community it merely mentions */
 	uint64_t edit;	    /* the note edited; 0: a new note */
 	char iri[600];
 	time_t now;
@@ -760,8 +761,10 @@ resolve_mentions(struct hub_post *p, const char *text, struct text_mention *m,
 		/* A top-level note mentioning a community is posted into
 		 * it (as Mastodon users post into Lemmy's). */
 		if (a.kind == ST_AK_GROUP && !p->audience[0] &&
-		    !p->in_reply_to[0] && p->vis <= ST_VIS_UNLISTED)
+		    !p->in_reply_to[0] && p->vis <= ST_VIS_UNLISTED) {
 			snprintf(p->audience, sizeof(p->audience), "%s", a.iri);
+			p->by_mention = 1;
+		}
 		st_actor_clear(&a);
 	}
 	for (i = 0; i < *nm; i++) /* link each to its actor */
@@ -785,16 +788,49 @@ static int
 to_members(const json_t *doc, const char *aud)
 {
 	char members[560];
-	const json_t *v;
-	size_t i;
 
+	if (aud == NULL)
+		return 0;
 	snprintf(members, sizeof(members), "%s/followers", aud);
-	json_array_foreach(json_object_get(doc, "to"), i, v)
-	{
-		if (json_is_string(v) && !strcmp(json_string_value(v), members))
-			return 1;
+	return fed_note_addressed(doc, members);
+}
+
+/* The local community whose members doc (a note) is to, or 0: its
+ * edit and its deletion go to them as the note did (through it). */
+static uint64_t
+members_of(struct st_txn *t, const json_t *doc)
+{
+	const char *aud = json_string_value(json_object_get(doc, "audience"));
+	struct st_actor g;
+	uint64_t id = 0;
+
+	if (!to_members(doc, aud) || st_actor_by_iri(t, aud, &g) != 0)
+		return 0;
+	if ((g.flags & ST_AF_LOCAL) && g.kind == ST_AK_GROUP)
+		id = g.id;
+	st_actor_clear(&g);
+	return id;
+}
+
+/* Whether the stored note o counts as a post (NodeInfo, the author's
+ * count): all but a private community's members-only ones. */
+static int
+counted(struct st_txn *t, const struct st_obj *o)
+{
+	struct st_obj h;
+	const char *js;
+	json_t *doc;
+	size_t len;
+	int yes = 1;
+
+	if (o->vis == ST_VIS_DIRECT &&
+	    st_object_peek(t, o->id, &h, &js, &len) == 0 &&
+	    (doc = json_loadb(js, len, 0, NULL)) != NULL) {
+		yes = !to_members(
+		    doc, json_string_value(json_object_get(doc, "audience")));
+		json_decref(doc);
 	}
-	return 0;
+	return yes;
 }
 
 /* p stays in the community doc (its parent, or the note it edits) was
@@ -1126,8 +1162,8 @@ reach_addressed(struct st_txn *t, struct hub_post *p, const struct st_actor *a,
 /* Only members (accepted followers) post into a community here; a
  * community elsewhere checks for itself. */
 static int
-community_member(struct st_txn *t, const struct hub_post *p,
-    const struct st_actor *a, struct err *e)
+community_member(struct st_txn *t, struct hub_post *p, const struct st_actor *a,
+    struct err *e)
 {
 	struct st_actor g;
 	int state = -1, private_;
@@ -1212,16 +1248,22 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 
 	if ((rc = post_member(t, p->name, &a, e)) != 0)
 		return rc;
-	if (p->audience[0] && (rc = community_member(t, p, &a, e)) != 0) {
+	if (p->audience[0] && (rc = community_member(t, p, &a, e)) != 0 &&
+	    p->by_mention) {
+		p->audience[0] = '\0'; /* a mention only, not a post into it */
+		rc = 0;
+	}
+	if (rc != 0) {
 		st_actor_clear(&a);
 		return rc;
 	}
 	p->queued = 0;
 	parent_of(t, p, &parent, &parent_owner);
 	if ((rc = store_note(t, p, &a)) == 0 &&
-	    (p->members[0] || /* not a public post: not counted */
+	    (p->members[0] || /* members-only: not counted (counted()) */
 		(rc = st_counter_add(t, "local_posts", 1)) == 0) &&
-	    (rc = st_actor_touch(t, a.id, 1, (uint64_t)p->now)) == 0 &&
+	    (rc = st_actor_touch(
+		 t, a.id, p->members[0] ? 0 : 1, (uint64_t)p->now)) == 0 &&
 	    (rc = st_timeline_add(t, a.id, p->note)) == 0 &&
 	    (parent == 0 || (rc = st_reply_add(t, parent, p->note)) == 0) &&
 	    (rc = reach_addressed(t, p, &a, parent_owner, remote, &nremote)) ==
@@ -1320,8 +1362,8 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 		 json_deep_copy(json_object_get(note, "to")),
 		 json_deep_copy(json_object_get(note, "cc")), p->note, &upd)) ==
 		0)
-		rc = fed_fanout_to(t, a.id, upd, p->vis != ST_VIS_DIRECT,
-		    remote, nremote, &p->queued);
+		rc = fed_fanout_with(t, a.id, upd, p->vis != ST_VIS_DIRECT,
+		    members_of(t, note), remote, nremote, &p->queued);
 	if (rc == 0 && p->vis <= ST_VIS_UNLISTED)
 		rc = pass_edit(t, upd, &p->queued);
 	json_decref(note);
@@ -1486,8 +1528,8 @@ announce_delete(struct st_txn *t, const struct st_obj *note)
 		 json_deep_copy(json_object_get(doc, "to")),
 		 json_deep_copy(json_object_get(doc, "cc")), note->id, &del)) ==
 	    0)
-		rc = fed_fanout_to(
-		    t, a.id, del, note->vis != ST_VIS_DIRECT, remote, n, NULL);
+		rc = fed_fanout_with(t, a.id, del, note->vis != ST_VIS_DIRECT,
+		    members_of(t, doc), remote, n, NULL);
 	json_decref(doc);
 	st_actor_clear(&a);
 	return rc;
@@ -1497,7 +1539,7 @@ static int
 delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 {
 	struct st_obj o, act;
-	int rc;
+	int rc, n;
 
 	if ((rc = st_object_get(t, id, &o, NULL)) != 0)
 		return err_set(e, "no such note"), rc;
@@ -1509,6 +1551,7 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 	if (by != 0 && o.owner != by)
 		return err_set(e, "you can delete only your own notes"),
 		       HUB_FORBIDDEN;
+	n = counted(t, &o);
 	/* The Delete first: it is addressed from the note's audience. */
 	if ((rc = announce_delete(t, &o)) != 0 || (rc = untag(t, id)) != 0 ||
 	    (rc = st_outbox_del(t, o.owner, id)) != 0 ||
@@ -1516,9 +1559,9 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 		return err_set(e, "%s", st_strerror(rc)), rc;
 	act.id = o.parent;
 	if ((rc = tombstone(t, &act, "Create")) != 0 ||
-	    (rc = st_counter_add(t, "local_posts", -1)) != 0)
+	    (rc = st_counter_add(t, "local_posts", -n)) != 0)
 		return err_set(e, "%s", st_strerror(rc)), rc;
-	return st_actor_touch(t, o.owner, -1, 0);
+	return st_actor_touch(t, o.owner, -n, 0);
 }
 
 int
@@ -1872,10 +1915,14 @@ ban_target(
 		snprintf(out, cap, "%.*s", (int)(at - p), p);
 		return 0;
 	}
-	if ((rc = hub_resolve(h, what, &a, e)) != 0)
+	if ((rc = hub_resolve(h, what, &a, e)) != 0) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
 		return err_set(e, "cannot find %s: check the handle (%s)", what,
-			   e->msg),
+			   why),
 		       rc == HUB_INVALID ? ST_NOTFOUND : rc;
+	}
 	snprintf(out, cap, "%s", a.iri);
 	st_actor_clear(&a);
 	return 0;

@@ -280,12 +280,17 @@ embedded_note(struct hub *h, const struct fed_fetch_cfg *c,
 			json_array_foreach(json_object_get(n.note, lists[k]), i,
 			    v) open |= json_is_string(v) &&
 			    !strcmp(json_string_value(v), AS_PUBLIC);
+		char members[600];
+
+		snprintf(members, sizeof(members), "%s/followers", aud);
 		n.author = &author;
-		rc = open ? (err_set(e,
-				 "a public note is fetched from its "
-				 "origin, not taken from a wrapper"),
-				-1)
-			  : st_write(h->db, fed_note_store_apply, &n, e);
+		rc = open || !fed_note_addressed(n.note, members)
+		    ? (err_set(e,
+			   "only a note to the community's members is "
+			   "taken from its wrapper; others come from their "
+			   "origin"),
+			  -1)
+		    : st_write(h->db, fed_note_store_apply, &n, e);
 	}
 	json_decref(n.note);
 	st_actor_clear(&author);

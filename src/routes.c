@@ -743,7 +743,10 @@ follow_items(struct st_txn *t, uint64_t who, int followers, uint64_t after,
 	for (i = 0; i < n && i < FOLLOW_PAGE; i++) {
 		*last = ids[i];
 		if (st_actor_get(t, ids[i], &x) == 0) {
-			json_array_append_new(items, json_string(x.iri));
+			/* Who is in a private community is not shown. */
+			if (!(x.flags & ST_AF_PRIVATE))
+				json_array_append_new(
+				    items, json_string(x.iri));
 			st_actor_clear(&x);
 		}
 	}
@@ -1774,7 +1777,7 @@ route_api_community_list(struct http_req *r)
 
 	if (path_community(r, name, sizeof(name)) < 0)
 		return http_error(r, 404, "there is no such community");
-	doc = strstr(r->path, "/pending") != NULL
+	doc = !strcmp(strrchr(r->path, '/'), "/pending")
 	    ? hub_group_pending(r->srv->hub, name, r->user, &rc, &e)
 	    : hub_group_reports(r->srv->hub, name, r->user, &rc, &e);
 	if (doc == NULL)
@@ -1802,8 +1805,8 @@ route_api_community_review(struct http_req *r)
 		    "review");
 	else
 		rc = api_call(r,
-		    strstr(r->path, "/accept") != NULL ? API_HELD_ACCEPT
-						       : API_HELD_REJECT,
+		    !strcmp(strrchr(r->path, '/'), "/accept") ? API_HELD_ACCEPT
+							      : API_HELD_REJECT,
 		    what, name, 0);
 	json_decref(body);
 	return rc;
@@ -1859,7 +1862,8 @@ route_api_anon_list(struct http_req *r)
 static int
 route_api_anon_change(struct http_req *r)
 {
-	int bad = 0, rc = MHD_NO, edit = strstr(r->path, "/edit") != NULL;
+	int bad = 0, rc = MHD_NO,
+	    edit = !strcmp(strrchr(r->path, '/'), "/edit");
 	const char *handle, *text;
 	struct api_job *j;
 	json_t *body;

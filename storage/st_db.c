@@ -150,7 +150,13 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	}
 	/* Migrations from older versions go here, in this transaction. A
 	 * new named database needs none: it is created above, empty, and
-	 * older programs never open it ("instances" came so). */
+	 * older programs never open it ("instances" came so). 1 -> 2 reads
+	 * the old records as they are: only the version moves, so that
+	 * version 1 programs refuse the data from now on. */
+	if (ver < ST_SCHEMA_VERSION &&
+	    (rc = meta_put_u64(
+		 txn, db->dbi[DBI_META], "schema", ST_SCHEMA_VERSION)) != 0)
+		goto fail;
 	if ((rc = st_txn_commit(db, txn)) != 0)
 		return err_set(e, "cannot commit schema: %s", mdb_strerror(rc)),
 		       st_from_mdb(rc);
@@ -269,8 +275,8 @@ rwlock_init(pthread_rwlock_t *l)
 
 	/* Prefer the remapping thread, or steady reads could starve it. */
 	pthread_rwlockattr_init(&a);
-	pthread_rwlockattr_setkind_np(&a,
-	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlockattr_setkind_np(
+	    &a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(l, &a);
 	pthread_rwlockattr_destroy(&a);
 }
@@ -458,8 +464,8 @@ write_direct(struct st_db *db, st_write_fn fn, void *arg, struct err *e)
 		return rc;
 	}
 	if ((rc = st_txn_commit(db, t.txn)) != 0)
-		return err_set(e, "cannot save the change: %s",
-			   mdb_strerror(rc)),
+		return err_set(
+			   e, "cannot save the change: %s", mdb_strerror(rc)),
 		       st_from_mdb(rc);
 	return 0;
 }
@@ -597,8 +603,7 @@ st_db_backup(struct st_db *db, const char *dir, struct err *e)
 	int fd, dfd, rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return err_set(e, "cannot create %s: %s", dir,
-			   strerror(errno)),
+		return err_set(e, "cannot create %s: %s", dir, strerror(errno)),
 		       ST_EIO;
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	/* The copy holds private keys and password hashes: owner only,
@@ -606,12 +611,13 @@ st_db_backup(struct st_db *db, const char *dir, struct err *e)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
 	    0) {
 		if (errno == EEXIST)
-			return err_set(e, "%s already holds a backup: choose "
-					  "an empty directory",
+			return err_set(e,
+				   "%s already holds a backup: choose "
+				   "an empty directory",
 				   dir),
 			       ST_EXISTS;
-		return err_set(e, "cannot create %s: %s", path,
-			   strerror(errno)),
+		return err_set(
+			   e, "cannot create %s: %s", path, strerror(errno)),
 		       ST_EIO;
 	}
 	/* A read transaction inside: consistent while writers go on. */
@@ -626,8 +632,8 @@ st_db_backup(struct st_db *db, const char *dir, struct err *e)
 	}
 	if (rc != 0) {
 		unlink(path);
-		return err_set(e, "backup to %s failed: %s", dir,
-			   mdb_strerror(rc)),
+		return err_set(
+			   e, "backup to %s failed: %s", dir, mdb_strerror(rc)),
 		       ST_EIO;
 	}
 	return 0;
@@ -653,8 +659,7 @@ map_base(struct st_db *db)
 	if (mdb_env_get_path(db->env, &dir) != 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
-	if (stat(path, &sb) != 0 || (f = fopen("/proc/self/maps", "r")) ==
-	    NULL)
+	if (stat(path, &sb) != 0 || (f = fopen("/proc/self/maps", "r")) == NULL)
 		return NULL;
 	while (base == NULL && fgets(line, sizeof(line), f) != NULL)
 		if (sscanf(line, "%lx-%lx %*s %lx %*s %lu", &start, &end, &off,

@@ -23,7 +23,10 @@ struct st_txn;
 #define ST_NOINIT   (-7) /* no hub data here yet */
 #define ST_GONE	    (-8) /* object or actor deleted */
 
-#define ST_SCHEMA_VERSION 1
+/* 2: reports name their community (40-byte values; 32-byte ones, of 1,
+ * still read), instances keep their software's form of community posts.
+ * A program of version 1 would drop the new reports: it must refuse. */
+#define ST_SCHEMA_VERSION 2
 
 /* st_db_open flags */
 #define ST_CREATE 1 /* make the directory and schema if missing */

@@ -137,6 +137,16 @@ def main():
            "(B refused C's fetch of it, not knowing C is a member's "
            "server: C took the community's wrapped copy)")
 
+        # Deleting a members-only post reaches the members' servers.
+        before = local_posts(a)
+        r = a.ctl("delete", note)
+        ok(r.returncode == 0, "alice deletes her post (%s)" % r.stderr.strip())
+        ok(wait_for(lambda: note not in timeline(c, "carol") and
+                    note not in timeline(b, "bob")),
+           "it goes from bob's and carol's timelines")
+        ok(local_posts(a) == before,
+           "NodeInfo's count does not move: it never counted it")
+
         # Non-members cannot post into it.
         intrusion = {"id": eve.iri + "/notes/1", "type": "Note",
                      "attributedTo": eve.iri, "audience": group,

@@ -239,15 +239,15 @@ test_instances(struct st_db *db)
 	st_read_end(t);
 }
 
+/* Write schema version (uintptr_t)arg. */
 static int
-bump_schema(struct st_txn *t, void *arg, struct err *e)
+set_schema(struct st_txn *t, void *arg, struct err *e)
 {
 	unsigned char v[8];
 	MDB_val k = { 6, "schema" }, d = { 8, v };
 
-	(void)arg;
 	(void)e;
-	st_put_be64(v, ST_SCHEMA_VERSION + 1);
+	st_put_be64(v, (uint64_t)(uintptr_t)arg);
 	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_META), &k, &d, 0));
 }
 
@@ -406,6 +406,7 @@ main(void)
 {
 	struct st_db *db, *db2;
 	char bdir[300], cmd[700];
+	unsigned ver = 0;
 	struct err e;
 
 	snprintf(dir, sizeof(dir), "/tmp/hub-test-storage-%d", getpid());
@@ -427,7 +428,13 @@ main(void)
 	    "backup refuses to "
 	    "overwrite: %s",
 	    e.msg);
-	ok(st_write(db, bump_schema, NULL, NULL) == 0, "write a newer schema");
+	ok(st_write(db, set_schema, (void *)1, NULL) == 0 &&
+		(st_db_close(db), st_db_open(&db, dir, 64 << 20, 0, &e)) == 0 &&
+		st_db_schema(db, &ver) == 0 && ver == ST_SCHEMA_VERSION,
+	    "an older schema (1) is brought up to %d on open",
+	    ST_SCHEMA_VERSION);
+	ok(st_write(db, set_schema, (void *)(ST_SCHEMA_VERSION + 1), NULL) == 0,
+	    "write a newer schema");
 	st_db_close(db);
 	ok(st_db_open(&db2, dir, 64 << 20, 0, &e) == ST_SCHEMA &&
 		strstr(e.msg, "newer") != NULL,
