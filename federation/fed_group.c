@@ -368,15 +368,18 @@ update_each(struct st_txn *t, const char *iri, void *arg)
 {
 	struct update_ctx *c = arg;
 	struct st_actor g;
+	struct st_obj o;
 	uint64_t id = local_group(t, iri), act;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < c->ndone && c->done[i] != id; i++)
 		;
+	/* Not for an author banned since: their edits are not passed on. */
 	if (id == 0 || i < c->ndone || c->ndone == 8 ||
 	    st_react_get(t, c->note, ST_REACT_ANNOUNCE, id, NULL) != 0 ||
-	    st_actor_get(t, id, &g) != 0)
+	    st_object_peek(t, c->note, &o, NULL, NULL) != 0 ||
+	    fed_group_banned(t, id, o.owner) || st_actor_get(t, id, &g) != 0)
 		return 0;
 	c->done[c->ndone++] = id;
 	if ((rc = group_announce(

@@ -158,34 +158,15 @@ index_tags(struct st_txn *t, const json_t *note, uint64_t id, int add)
 	return rc;
 }
 
-/* Store the note (o), its Create (o->parent, at act_iri) and the
- * community's outbox entry, as a member's note is stored. */
+/* Store the note (o), its Create (o->parent, at act_iri), the
+ * community's outbox entry and its tags, as a member's note is stored. */
 static int
 store_docs(
     struct st_txn *t, struct st_obj *o, const char *act_iri, const json_t *note)
 {
-	size_t nl, cl;
-	char *njs = fed_as2_dump(note, &nl), *cjs = NULL;
-	struct st_obj c = *o;
-	int rc = ST_EIO;
+	int rc = hub_note_store(t, o, act_iri, note, 1);
 
-	if (njs == NULL ||
-	    (cjs = fed_as2_create_dump(act_iri,
-		 json_string_value(json_object_get(note, "attributedTo")), note,
-		 njs, nl, &cl)) == NULL)
-		goto out;
-	c.id = o->parent;
-	c.kind = ST_K_ACTIVITY;
-	c.parent = o->id;
-	st_outbox_del(t, o->owner, o->id);
-	if ((rc = st_object_put(t, o, njs, nl)) == 0 &&
-	    (rc = st_object_put(t, &c, cjs, cl)) == 0 &&
-	    (rc = index_tags(t, note, o->id, 1)) == 0)
-		rc = st_outbox_add(t, o->owner, o->id, c.id, o->vis, cjs, cl);
-out:
-	free(njs);
-	free(cjs);
-	return rc;
+	return rc != 0 ? rc : index_tags(t, note, o->id, 1);
 }
 
 /* A moderator accepted d: it becomes g's post now, under an id made now

@@ -1021,16 +1021,13 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	return p;
 }
 
-/* Store the Note, its Create (the Note serialized once, the Create
- * spliced around it) and the outbox entry (the Create's bytes again, so
- * outbox pages are one range scan). */
-static int
-store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
-    const char *act_iri, const json_t *note)
+int
+hub_note_store(struct st_txn *t, struct st_obj *o, const char *act_iri,
+    const json_t *note, int replace)
 {
 	size_t nl, cl;
 	char *njs = fed_as2_dump(note, &nl), *cjs = NULL;
-	uint64_t id = o->id, act = o->parent;
+	struct st_obj c = *o;
 	int rc = ST_EIO;
 
 	if (njs == NULL ||
@@ -1038,21 +1035,25 @@ store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
 		 json_string_value(json_object_get(note, "attributedTo")), note,
 		 njs, nl, &cl)) == NULL)
 		goto out;
-	if ((rc = st_object_put(t, o, njs, nl)) != 0)
-		goto out;
-	o->id = act;
-	o->kind = ST_K_ACTIVITY;
-	o->parent = id;
-	if ((rc = st_object_put(t, o, cjs, cl)) == 0) {
-		if (p->edit)
-			st_outbox_del(t, o->owner, id);
-		rc = st_outbox_add(
-		    t, o->owner, id, act, (uint8_t)p->vis, cjs, cl);
-	}
+	c.id = o->parent;
+	c.kind = ST_K_ACTIVITY;
+	c.parent = o->id;
+	if (replace)
+		st_outbox_del(t, o->owner, o->id);
+	if ((rc = st_object_put(t, o, njs, nl)) == 0 &&
+	    (rc = st_object_put(t, &c, cjs, cl)) == 0)
+		rc = st_outbox_add(t, o->owner, o->id, c.id, o->vis, cjs, cl);
 out:
 	free(njs);
 	free(cjs);
 	return rc;
+}
+
+static int
+store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
+    const char *act_iri, const json_t *note)
+{
+	return hub_note_store(t, o, act_iri, note, p->edit != 0);
 }
 
 /* The Note of p as JSON. */

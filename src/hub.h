@@ -51,11 +51,11 @@ struct hub_actor_new {
 	const char *summary;	  /* plain text, NULL: none */
 	int role;		  /* enum st_role */
 	int locked;
-	int moderated;	/* communities: posts wait for a moderator */
-	int restricted; /* communities: only moderators start threads */
-	int private_;	/* communities: members only (implies locked) */
-	const char *password;		/* NULL: generate (persons only) */
-	int no_login;			/* no password at all (imports) */
+	int moderated;	      /* communities: posts wait for a moderator */
+	int restricted;	      /* communities: only moderators start threads */
+	int private_;	      /* communities: members only (implies locked) */
+	const char *password; /* NULL: generate (persons only) */
+	int no_login;	      /* no password at all (imports) */
 	const char *priv_pem, *pub_pem; /* NULL: make a new key pair */
 };
 
@@ -126,6 +126,14 @@ int hub_text_check(const char *text, const char *cw, struct err *e);
 /* Inside t: delete the local note id as its author would (Delete to
  * whom it reached, Tombstone, 410). */
 int hub_note_delete_tx(struct st_txn *t, uint64_t id, struct err *e);
+/* Store the local note o (its JSON note), its Create (o->parent, at
+ * act_iri: the note serialized once, the Create spliced around it) and
+ * its owner's outbox entry (the Create's bytes again, so outbox pages
+ * are one range scan), replacing the old entry when replace is set. */
+struct st_obj;
+struct json_t;
+int hub_note_store(struct st_txn *t, struct st_obj *o, const char *act_iri,
+    const struct json_t *note, int replace);
 
 /* Delete a local note by its IRI. by: the member asking (their own notes
  * only), or 0 for an admin. */

@@ -308,6 +308,13 @@ def edits(a, b, c, bobs):
            if isinstance(d.get("object"), dict)]
     ok(not ups, "the Mastodon-like server gets no Announce{Update}: %s" %
        ups)
+    r = a.ctl("group", "ban", "add", "sepsis", b.base + "/users/bob")
+    ok(r.returncode == 0, "bob is banned (%s)" % r.stderr.strip())
+    b.ctl("edit", "bob", bobs, "%s buy my shoes" % handle(a, "sepsis"))
+    ok(not wait_for(lambda: "shoes" in timeline(c, "carol"), 3),
+       "a banned author's edit is not passed on")
+    r = a.ctl("group", "ban", "remove", "sepsis", b.base + "/users/bob")
+    ok(r.returncode == 0, "and he is unbanned again")
 
 
 def main():
