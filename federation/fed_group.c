@@ -308,16 +308,30 @@ fed_report_local(struct st_txn *t, const struct st_actor *by, const char *iri,
 
 /* A new Announce by the local group g of object (stolen), addressed as
  * its other Announces are: to Public, cc its followers. */
-static int
-group_announce(struct st_txn *t, const struct st_actor *g, json_t *object,
-    uint64_t parent, uint64_t *id)
+void
+fed_group_address(const struct st_actor *g, json_t **to, json_t **cc)
 {
 	char followers[600];
 
 	snprintf(followers, sizeof(followers), "%s/followers", g->iri);
-	return fed_local_activity_aud(t, g, "Announce", object,
-	    json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers), parent,
-	    id);
+	if (g->flags & ST_AF_PRIVATE) {
+		*to = json_pack("[s]", followers);
+		*cc = NULL;
+	} else {
+		*to = json_pack("[s]", AS_PUBLIC);
+		*cc = json_pack("[s]", followers);
+	}
+}
+
+static int
+group_announce(struct st_txn *t, const struct st_actor *g, json_t *object,
+    uint64_t parent, uint64_t *id)
+{
+	json_t *to, *cc;
+
+	fed_group_address(g, &to, &cc);
+	return fed_local_activity_aud(
+	    t, g, "Announce", object, to, cc, parent, id);
 }
 
 /* The stored local activity id as JSON to embed (no @context). */
@@ -336,15 +350,13 @@ fed_group_take_out(struct st_txn *t, const struct st_actor *g,
     const struct st_actor *by, const char *note_iri, uint64_t note,
     uint64_t undo, int *queued)
 {
-	char followers[600];
 	uint64_t del, ann;
-	json_t *doc;
+	json_t *doc, *to, *cc;
 	int rc;
 
-	snprintf(followers, sizeof(followers), "%s/followers", g->iri);
+	fed_group_address(g, &to, &cc);
 	if ((rc = fed_local_activity_aud(t, by != NULL ? by : g, "Delete",
-		 json_string(note_iri), json_pack("[s]", AS_PUBLIC),
-		 json_pack("[s]", followers), note, &del)) != 0)
+		 json_string(note_iri), to, cc, note, &del)) != 0)
 		return rc;
 	if ((doc = embeddable(t, del)) == NULL)
 		return ST_EIO;

@@ -50,6 +50,9 @@ json_t *fed_report_json(struct st_txn *t, const struct st_report *r);
 int fed_group_mod_announce(struct st_txn *t, const struct st_actor *g,
     const char *member, int add, int *queued);
 
+/* The addressing of what the local group g sends its followers: to
+ * Public, cc its followers; a private one's to its followers only. */
+void fed_group_address(const struct st_actor *g, json_t **to, json_t **cc);
 /* A moderator (by; NULL: the operator, or the note's author) takes the
  * note (note_iri, stored as note) out of the local group g, whose Undo
  * of its boost is stored as undo: g sends Announce{Delete{actor: by or

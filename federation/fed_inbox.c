@@ -839,7 +839,7 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	const char *js;
 	size_t len;
 	uint64_t act, wrapped;
-	json_t *create;
+	json_t *create, *to, *cc;
 	int rc, state, private_;
 
 	if (iri == NULL || st_actor_by_iri(t, iri, &g) != 0)
@@ -873,10 +873,9 @@ relay_into(struct st_txn *t, const char *iri, const json_t *note,
 	/* In a private community, only the wrapped form, to its members:
 	 * the boost of a members-only note means nothing to microblogs. */
 	act = 0;
-	if ((rc = fed_local_activity_aud(t, &g, "Announce", create,
-		 json_pack("[s]", private_ ? followers : AS_PUBLIC),
-		 private_ ? NULL : json_pack("[s]", followers), note_id,
-		 &wrapped)) != 0 ||
+	fed_group_address(&g, &to, &cc);
+	if ((rc = fed_local_activity_aud(
+		 t, &g, "Announce", create, to, cc, note_id, &wrapped)) != 0 ||
 	    (!private_ &&
 		(rc = fed_local_activity_aud(t, &g, "Announce",
 		     json_incref(json_object_get(note, "id")),

@@ -1964,11 +1964,10 @@ static int
 remove_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct remove_job *j = arg;
-	char followers[600];
 	struct st_actor g, by = { 0 };
 	struct st_obj o, ao;
 	uint64_t note, act, undo;
-	json_t *announce = NULL;
+	json_t *announce = NULL, *to, *cc;
 	const char *js;
 	size_t len;
 	int rc;
@@ -1999,10 +1998,9 @@ remove_apply(struct st_txn *t, void *arg, struct err *e)
 	    load_local(t, j->by, &by, &(struct err){ { 0 } }) == 0 &&
 	    by.id == o.owner)
 		st_actor_clear(&by);
-	snprintf(followers, sizeof(followers), "%s/followers", g.iri);
-	if ((rc = fed_local_activity_aud(t, &g, "Undo", announce,
-		 json_pack("[s]", AS_PUBLIC), json_pack("[s]", followers), note,
-		 &undo)) == 0 &&
+	fed_group_address(&g, &to, &cc);
+	if ((rc = fed_local_activity_aud(
+		 t, &g, "Undo", announce, to, cc, note, &undo)) == 0 &&
 	    (rc = fed_group_take_out(t, &g, by.iri != NULL ? &by : NULL, j->iri,
 		 note, undo, &j->queued)) == 0 &&
 	    (rc = st_react_del(t, note, ST_REACT_ANNOUNCE, g.id)) == 0 &&

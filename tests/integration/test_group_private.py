@@ -137,6 +137,12 @@ def main():
            "(B refused C's fetch of it, not knowing C is a member's "
            "server: C took the community's wrapped copy)")
 
+        r = a.ctl("group", "remove", "safety", reply)
+        ok(r.returncode == 0, "a moderator takes bob's reply out (%s)"
+           % r.stderr.strip())
+        ok(wait_for(lambda: reply not in timeline(c, "carol")),
+           "it leaves carol's timeline on C")
+
         # Deleting a members-only post reaches the members' servers.
         before = local_posts(a)
         r = a.ctl("delete", note)
