@@ -1242,10 +1242,56 @@ tombstone(struct st_txn *t, struct st_obj *o, const char *iri)
 	return rc;
 }
 
+struct pass_ctx {
+	struct fed_inbox *f;
+	uint64_t note;
+	uint64_t done[8]; /* communities that passed it on already */
+	size_t ndone;
+};
+
+/* A community here that passed on the note its remote author deleted
+ * passes the Delete on (wrapped, as FEP-1b12 says): its members on other
+ * servers may not follow the author, and in a private community cannot
+ * fetch the note to find it gone. */
+static int
+pass_delete(struct st_txn *t, const char *iri, void *arg)
+{
+	struct pass_ctx *c = arg;
+	struct st_actor g;
+	json_t *inner, *to, *cc;
+	uint64_t ann;
+	size_t i;
+	int rc;
+
+	if (iri == NULL || st_actor_by_iri(t, iri, &g) != 0)
+		return 0;
+	for (i = 0; i < c->ndone && c->done[i] != g.id; i++)
+		;
+	rc = 0;
+	if (!(g.flags & ST_AF_LOCAL) || g.kind != ST_AK_GROUP || i < c->ndone ||
+	    c->ndone == 8 ||
+	    st_react_get(t, c->note, ST_REACT_ANNOUNCE, g.id, NULL) != 0)
+		goto out;
+	c->done[c->ndone++] = g.id;
+	inner = json_deep_copy(c->f->act->doc);
+	json_object_del(inner, "@context");
+	fed_group_address(&g, &to, &cc);
+	if ((rc = fed_local_activity_aud(
+		 t, &g, "Announce", inner, to, cc, c->note, &ann)) == 0)
+		rc = (g.flags & ST_AF_PRIVATE)
+		    ? fed_fanout_to(t, g.id, ann, 1, NULL, 0, &c->f->queued)
+		    : fed_group_forms(t, g.id, ann, 0, &c->f->queued);
+out:
+	st_actor_clear(&g);
+	return rc;
+}
+
 static int
 delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
+	struct pass_ctx c = { 0 };
 	struct st_obj o;
+	json_t *doc;
 	uint64_t id;
 	int rc;
 
@@ -1259,8 +1305,15 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		f->ignored = 1; /* never seen here, or an actor: later */
 		return 0;
 	}
-	return o.kind == ST_K_TOMBSTONE ? 0
-					: tombstone(t, &o, f->act->object_id);
+	if (o.kind == ST_K_TOMBSTONE)
+		return 0;
+	c.f = f;
+	c.note = id;
+	doc = load_json(t, id, &o);
+	if ((rc = tombstone(t, &o, f->act->object_id)) == 0 && doc != NULL)
+		rc = fed_note_groups_each(t, doc, pass_delete, &c);
+	json_decref(doc);
+	return rc;
 }
 
 const char *

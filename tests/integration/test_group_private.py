@@ -143,6 +143,17 @@ def main():
         ok(wait_for(lambda: reply not in timeline(c, "carol")),
            "it leaves carol's timeline on C")
 
+        r = b.ctl("post", "bob", "a second thought", "--reply-to", note)
+        second = r.stdout.strip()
+        ok(r.returncode == 0 and
+           wait_for(lambda: second in timeline(c, "carol")),
+           "bob replies again; carol gets it")
+        r = b.ctl("delete", second)
+        ok(r.returncode == 0 and
+           wait_for(lambda: second not in timeline(c, "carol")),
+           "bob deletes it on B: the community passes his Delete on, and it "
+           "leaves carol's timeline on C")
+
         # Deleting a members-only post reaches the members' servers.
         before = local_posts(a)
         r = a.ctl("delete", note)
