@@ -737,3 +737,23 @@ st_db_stat(
 	st_txn_abort(db, txn);
 	return st_from_mdb(rc);
 }
+
+int
+st_pair_put(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d = { 0, "" };
+
+	st_pair_key(kb, a, b);
+	return st_from_mdb(mdb_put(t->txn, st_dbi(t, which), &k, &d, 0));
+}
+
+int
+st_pair_del(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb };
+
+	st_pair_key(kb, a, b);
+	return st_from_mdb(mdb_del(t->txn, st_dbi(t, which), &k, NULL));
+}

@@ -373,23 +373,15 @@ st_queue_count(struct st_txn *t, uint64_t *n)
 int
 st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note)
 {
-	unsigned char kb[16];
-	MDB_val k = { 16, kb }, d = { 0, "" };
-
-	st_pair_key(kb, owner, note);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_TIMELINE), &k, &d, 0));
+	return st_pair_put(t, DBI_TIMELINE, owner, note);
 }
 
 int
 st_timeline_del(struct st_txn *t, uint64_t owner, uint64_t note)
 {
-	unsigned char kb[16];
-	MDB_val k = { 16, kb };
-	int rc;
+	int rc = st_pair_del(t, DBI_TIMELINE, owner, note);
 
-	st_pair_key(kb, owner, note);
-	rc = mdb_del(t->txn, st_dbi(t, DBI_TIMELINE), &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+	return rc == ST_NOTFOUND ? 0 : rc;
 }
 
 int

@@ -8,19 +8,19 @@
 #include <stdint.h>
 
 enum st_dbi {
-	DBI_META,     /* name -> value: schema, last_id, counters */
-	DBI_IRIS,     /* iri -> be64 object id */
-	DBI_OBJECTS,  /* be64 id -> st_obj header + JSON bytes served */
-	DBI_ACTORS,   /* be64 id -> encoded actor record (no secrets) */
-	DBI_NAMES,    /* lowercase local name -> be64 actor id */
-	DBI_ACCOUNTS, /* be64 id -> password hash, private key */
-	DBI_OUTBOX,   /* be64 actor, be64 ~note id -> activity, vis, JSON */
-	DBI_TAGS,     /* tag NUL be64 ~note id -> (empty) */
-	DBI_TOKENS,   /* sha256(token) -> be64 actor id, be64 created */
-	DBI_STATS,    /* be64 actor id -> be64 posts, be64 last_active */
-	DBI_FOLLOWS,  /* be64 follower, be64 followee -> state, be64 follow */
+	DBI_META,      /* name -> value: schema, last_id, counters */
+	DBI_IRIS,      /* iri -> be64 object id */
+	DBI_OBJECTS,   /* be64 id -> st_obj header + JSON bytes served */
+	DBI_ACTORS,    /* be64 id -> encoded actor record (no secrets) */
+	DBI_NAMES,     /* lowercase local name -> be64 actor id */
+	DBI_ACCOUNTS,  /* be64 id -> password hash, private key */
+	DBI_OUTBOX,    /* be64 actor, be64 ~note id -> activity, vis, JSON */
+	DBI_TAGS,      /* tag NUL be64 ~note id -> (empty) */
+	DBI_TOKENS,    /* sha256(token) -> be64 actor id, be64 created */
+	DBI_STATS,     /* be64 actor id -> be64 posts, be64 last_active */
+	DBI_FOLLOWS,   /* be64 follower, be64 followee -> state, be64 follow */
 	DBI_FOLLOWERS, /* be64 followee, be64 follower -> the same */
-	DBI_SEEN,     /* activity iri -> be64 time first seen */
+	DBI_SEEN,      /* activity iri -> be64 time first seen */
 	DBI_QUEUE,    /* be64 due, be64 job -> signer, activity, tries, inbox */
 	DBI_TIMELINE, /* be64 owner, be64 note id -> (empty): home timelines */
 	DBI_REPLIES,  /* be64 parent, be64 reply -> (empty) */
@@ -30,8 +30,8 @@ enum st_dbi {
 		       time, group */
 	DBI_GLISTS,   /* be64 group, u8 list, bytes -> (empty): mods, bans */
 	DBI_INSTANCES, /* lowercase host -> delivery health (st_instance.h) */
-	DBI_PENDING,  /* be64 group, be64 note -> be64 author, be64 time */
-	DBI_ANON,     /* anonymous posts' drafts and queue (st_anon.c) */
+	DBI_PENDING,   /* be64 group, be64 note -> be64 author, be64 time */
+	DBI_ANON,      /* anonymous posts' drafts and queue (st_anon.c) */
 	DBI_COUNT
 };
 
@@ -75,5 +75,10 @@ st_dbi(struct st_txn *t, enum st_dbi which)
 {
 	return t->db->dbi[which];
 }
+
+/* The pair key (a, b) (st_pair_key) with an empty value in database
+ * which: put it, or delete it (ST_NOTFOUND when it was not there). */
+int st_pair_put(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b);
+int st_pair_del(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b);
 
 #endif

@@ -75,21 +75,13 @@ count_one(void *ctx, const unsigned char *k, const MDB_val *d)
 int
 st_reply_add(struct st_txn *t, uint64_t parent, uint64_t reply)
 {
-	unsigned char kb[16];
-	MDB_val k = { 16, kb }, d = { 0, "" };
-
-	st_pair_key(kb, parent, reply);
-	return st_from_mdb(mdb_put(t->txn, st_dbi(t, DBI_REPLIES), &k, &d, 0));
+	return st_pair_put(t, DBI_REPLIES, parent, reply);
 }
 
 int
 st_reply_del(struct st_txn *t, uint64_t parent, uint64_t reply)
 {
-	unsigned char kb[16];
-	MDB_val k = { 16, kb };
-
-	st_pair_key(kb, parent, reply);
-	return st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_REPLIES), &k, NULL));
+	return st_pair_del(t, DBI_REPLIES, parent, reply);
 }
 
 int
@@ -355,11 +347,7 @@ st_pending_get(
 int
 st_pending_del(struct st_txn *t, uint64_t group, uint64_t note)
 {
-	unsigned char kb[16];
-	MDB_val k = { 16, kb };
-
-	st_pair_key(kb, group, note);
-	return st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_PENDING), &k, NULL));
+	return st_pair_del(t, DBI_PENDING, group, note);
 }
 
 struct pending_page {
