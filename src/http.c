@@ -16,6 +16,7 @@
 #include "err.h"
 #include "log.h"
 #include "page.h"
+#include "web.h"
 
 static uint64_t
 now_ns(void)
@@ -36,6 +37,44 @@ const char *
 http_header(const struct http_req *r, const char *key)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+const char *
+http_cookie(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+void
+http_client_ip(const struct http_req *r, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+	    r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *xff, *last;
+	int loop = 0;
+
+	snprintf(out, cap, "unknown");
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)cap);
+		loop = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)cap);
+		loop = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	/* nginx in front (conf/nginx-hub.conf) appends the client. */
+	xff = loop ? http_header(r, "X-Forwarded-For") : NULL;
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	if (*last != '\0' && strlen(last) < cap &&
+	    strspn(last, "0123456789abcdefABCDEF:.") == strlen(last))
+		snprintf(out, cap, "%s", last);
 }
 
 int
@@ -61,8 +100,8 @@ add_common_headers(struct MHD_Response *resp, const char *type)
 	/* JSON is public or bearer-authenticated (no cookies): any origin
 	 * may read it, as Mastodon allows for its API and ActivityPub. */
 	if (!html)
-		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
-		    "*");
+		MHD_add_response_header(
+		    resp, "Access-Control-Allow-Origin", "*");
 	if (html)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'self'; img-src 'self' "
@@ -108,8 +147,40 @@ int
 http_send(struct http_req *r, unsigned status, const char *type,
     const void *data, size_t len, const char *const *headers)
 {
+	struct MHD_Response *resp = make_response(type, data, len, headers);
+
 	r->bytes = len;
-	return queue(r, status, make_response(type, data, len, headers));
+	/* A page shown to a signed-in member carries their name and a CSRF
+	 * token: never for a shared cache, never for another member. */
+	if (resp != NULL && type != NULL && !strncmp(type, "text/html", 9) &&
+	    http_cookie(r, "hub_session") != NULL) {
+		const char *cc = MHD_get_response_header(resp, "Cache-Control");
+
+		if (cc != NULL)
+			MHD_del_response_header(resp, "Cache-Control", cc);
+		MHD_add_response_header(
+		    resp, "Cache-Control", "private, no-store");
+		MHD_add_response_header(resp, "Vary", "Cookie");
+	}
+	return queue(r, status, resp);
+}
+
+struct MHD_Response *
+http_response_html(const struct buf *b, const char *const *headers, size_t *len)
+{
+	static const char *const none[] = { NULL };
+	const char *const *h = headers ? headers : none;
+	struct MHD_Response *resp;
+
+	if (b->failed)
+		return NULL;
+	if (len != NULL)
+		*len = b->len;
+	resp = make_response(HTML_TYPE, b->data ? b->data : "", b->len, h);
+	if (resp != NULL)
+		MHD_add_response_header(
+		    resp, "Cache-Control", "private, no-store");
+	return resp;
 }
 
 struct MHD_Response *
@@ -149,7 +220,7 @@ http_error(struct http_req *r, unsigned status, const char *msg)
 		return http_send_json(
 		    r, status, json_pack("{s:s}", "error", msg), NULL, NULL);
 	buf_init(&b, 0);
-	page_error(&b, r->srv->cfg, status, msg);
+	page_error(&b, r->srv->cfg, web_viewer(r), status, msg);
 	rc = http_send(
 	    r, status, "text/html; charset=utf-8", b.data, b.len, NULL);
 	buf_free(&b);
@@ -265,6 +336,7 @@ req_free(struct http_req *r)
 		r->ctx_free(r->ctx);
 	if (r->pending != NULL)
 		MHD_destroy_response(r->pending);
+	free(r->web);
 	free(r->event);
 	free(r->target);
 	buf_free(&r->body);
@@ -278,22 +350,23 @@ refuse_early(struct http_req *r, const char *allow)
 	const char *const h[] = { "Allow", allow, NULL };
 
 	if (atomic_load(&r->srv->stopping)) {
-		const char *const h503[] = { "Retry-After", "5",
-			"Connection", "close", NULL };
-		return http_send_json(r, 503, json_pack("{s:s}", "error",
-		    "the hub is restarting: try again in a moment"), NULL,
-		    h503);
+		const char *const h503[] = { "Retry-After", "5", "Connection",
+			"close", NULL };
+		return http_send_json(r, 503,
+		    json_pack("{s:s}", "error",
+			"the hub is restarting: try again in a moment"),
+		    NULL, h503);
 	}
 	if (r->route == NULL && !strcmp(r->method, "OPTIONS") && allow[0])
 		return options(r, allow);
 	if (r->route == NULL && allow[0] != '\0') {
 		if (r->want_html)
-			return http_error(r, 405, "this address does not "
+			return http_error(r, 405,
+			    "this address does not "
 			    "accept that method");
-		snprintf(msg, sizeof(msg), "this address takes only %s",
-		    allow);
-		return http_send_json(r, 405, json_pack("{s:s}", "error",
-		    msg), NULL, h);
+		snprintf(msg, sizeof(msg), "this address takes only %s", allow);
+		return http_send_json(
+		    r, 405, json_pack("{s:s}", "error", msg), NULL, h);
 	}
 	if (r->route == NULL)
 		return http_error(r, 404, "there is nothing at this address");
@@ -307,10 +380,13 @@ body_too_big(struct http_req *r)
 	size_t max = r->route->max_body;
 
 	if (max == 0)
-		return http_error(r, 413, "this address takes no request "
+		return http_error(r, 413,
+		    "this address takes no request "
 		    "body");
-	snprintf(msg, sizeof(msg), "the request body is larger than %zu "
-	    "%s", max >= 1 << 20 ? max >> 20 : max >> 10,
+	snprintf(msg, sizeof(msg),
+	    "the request body is larger than %zu "
+	    "%s",
+	    max >= 1 << 20 ? max >> 20 : max >> 10,
 	    max >= 1 << 20 ? "MiB" : "KiB");
 	return http_error(r, 413, msg);
 }
@@ -331,8 +407,8 @@ first_call(struct MHD_Connection *conn, const char *method, const char *url,
 	r->method = method;
 	r->path = url;
 	r->start_ns = now_ns();
-	r->want_html = wants_html(MHD_lookup_connection_value(conn,
-	    MHD_HEADER_KIND, "Accept"));
+	r->want_html = wants_html(
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept"));
 	*con_cls = r;
 	r->route = find_route(r, allow, sizeof(allow));
 	if ((rc = refuse_early(r, allow)) != HTTP_CONTINUE)
@@ -341,8 +417,8 @@ first_call(struct MHD_Connection *conn, const char *method, const char *url,
 	if (r->route->precheck != NULL &&
 	    (rc = r->route->precheck(r)) != HTTP_CONTINUE)
 		return (enum MHD_Result)rc;
-	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "Content-Length");
+	cl = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl != NULL && strtoull(cl, NULL, 10) > r->route->max_body &&
 	    r->route->max_body > 0) {
 		r->too_big = 1;
@@ -359,8 +435,8 @@ resumed_call(struct http_req *r)
 	r->pending = NULL;
 	if (resp == NULL) { /* the callback could not build one */
 		r->pending_status = 500;
-		resp = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
+		resp = MHD_create_response_from_buffer(
+		    0, NULL, MHD_RESPMEM_PERSISTENT);
 	}
 	return (enum MHD_Result)queue(r, r->pending_status, resp);
 }
@@ -452,14 +528,15 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (log_enabled(LOG_INFO)) {
 		/* A request that never parsed has only its target. */
-		log_safe(r->path ? r->path : r->target ? r->target : "-", path,
-		    sizeof(path));
+		log_safe(r->path    ? r->path
+			: r->target ? r->target
+				    : "-",
+		    path, sizeof(path));
 		log_safe(r->method ? r->method : "-", method, sizeof(method));
 		log_msg(LOG_INFO, "%s %s %u %zu %.3fms%s", method, path,
-		    r->status, r->bytes,
-		    (double)(now_ns() - r->start_ns) / 1e6,
-		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
-								 " (aborted)");
+		    r->status, r->bytes, (double)(now_ns() - r->start_ns) / 1e6,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+							       : " (aborted)");
 		if (r->event != NULL)
 			log_msg(LOG_INFO, "%s", r->event);
 	}

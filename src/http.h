@@ -18,6 +18,7 @@ struct hub;
 struct srv;
 
 #define HTTP_BODY_MAX (1024 * 1024)
+#define HTML_TYPE     "text/html; charset=utf-8"
 
 struct http_route;
 
@@ -39,7 +40,7 @@ struct http_req {
 	unsigned pending_status;
 	int suspended;
 	int resumed;
-	int rerun; /* resumed to run the handler again */
+	int rerun;	  /* resumed to run the handler again */
 	int private_resp; /* not for shared caches */
 	int key_fetched;  /* a signer's key was fetched for this request */
 	char *event;	  /* logged when the request completes (malloc'd) */
@@ -47,7 +48,8 @@ struct http_req {
 	int nargs;	  /* '*' segments matched */
 	const char *argp[4];
 	size_t argl[4];
-	void *ctx; /* the handler's own state */
+	struct web_state *web; /* web.c: the viewer, once looked up */
+	void *ctx;	       /* the handler's own state */
 	void (*ctx_free)(void *);
 };
 
@@ -64,8 +66,8 @@ struct http_route {
 	const char *method;
 	const char *pattern; /* '*' matches one path segment */
 	http_handler fn;
-	size_t max_body;	/* 0: the route takes no body */
-	http_handler precheck;	/* or NULL */
+	size_t max_body;       /* 0: the route takes no body */
+	http_handler precheck; /* or NULL */
 };
 
 struct srv {
@@ -74,9 +76,9 @@ struct srv {
 	struct MHD_Daemon *daemon;
 	const struct http_route *routes;
 	size_t nroutes;
-	_Atomic int stopping;	/* new requests get 503 */
-	_Atomic int inflight;	/* requests begun, not yet completed */
-	_Atomic int suspended;	/* waiting for the writer */
+	_Atomic int stopping;  /* new requests get 503 */
+	_Atomic int inflight;  /* requests begun, not yet completed */
+	_Atomic int suspended; /* waiting for the writer */
 };
 
 /* Start serving routes on cfg->listen. Returns 0 or -1 with e set. */
@@ -89,6 +91,11 @@ int http_path_arg(const struct http_req *r, int segment, char *out, size_t cap);
 /* A query argument, or NULL. */
 const char *http_query(const struct http_req *r, const char *key);
 const char *http_header(const struct http_req *r, const char *key);
+/* A cookie sent with the request, or NULL. */
+const char *http_cookie(const struct http_req *r, const char *name);
+/* The client's address as text: the peer's, or, when the peer is on
+ * loopback (a reverse proxy), the last X-Forwarded-For entry. */
+void http_client_ip(const struct http_req *r, char *out, size_t cap);
 
 /* Queue a response. data is copied. headers: NULL-terminated pairs of
  * name, value (or NULL). */
@@ -105,6 +112,9 @@ int http_error(struct http_req *r, unsigned status, const char *msg);
  * steals doc; *len (may be NULL) receives the body's size. */
 struct MHD_Response *http_response_json(
     json_t *doc, const char *type, const char *const *headers, size_t *len);
+/* An HTML page for later (e.g. from a worker): copies b's bytes. */
+struct MHD_Response *http_response_html(
+    const struct buf *b, const char *const *headers, size_t *len);
 /* Suspend r; call http_resume() with a response from any thread. */
 void http_suspend(struct http_req *r);
 void http_resume(

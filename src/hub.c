@@ -222,8 +222,8 @@ make_password(char *out)
 	return 0;
 }
 
-static char *
-hash_password(const char *pw)
+char *
+hub_password_hash(const char *pw)
 {
 	unsigned char salt[16];
 	char *enc;
@@ -321,7 +321,7 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	} else if (fed_key_generate(&j.priv_pem, &pub, e) < 0)
 		return ST_EIO;
 	if (login &&
-	    (j.pw_hash = hash_password(in->password ? in->password : pw)) ==
+	    (j.pw_hash = hub_password_hash(in->password ? in->password : pw)) ==
 		NULL) {
 		rc = (err_set(e, "cannot hash the password"), ST_EIO);
 		goto out;
@@ -333,7 +333,8 @@ hub_actor_create(struct hub *h, const struct hub_actor_new *in,
 	    (in->locked || in->private_ ? ST_AF_LOCKED : 0) |
 	    (in->moderated ? ST_AF_MODERATED : 0) |
 	    (in->restricted ? ST_AF_RESTRICTED : 0) |
-	    (in->private_ ? ST_AF_PRIVATE : 0);
+	    (in->private_ ? ST_AF_PRIVATE : 0) |
+	    (in->pending ? ST_AF_PENDING | ST_AF_DISABLED : 0);
 	j.a.role = (uint8_t)in->role;
 	j.a.created = j.a.last_active = (uint64_t)time(NULL);
 	j.a.name = name;

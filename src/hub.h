@@ -56,6 +56,7 @@ struct hub_actor_new {
 	int private_;	      /* communities: members only (implies locked) */
 	const char *password; /* NULL: generate (persons only) */
 	int no_login;	      /* no password at all (imports) */
+	int pending; /* members: signed up, waits for an admin (disabled) */
 	const char *priv_pem, *pub_pem; /* NULL: make a new key pair */
 };
 
@@ -65,6 +66,10 @@ struct hub_actor_new {
  * Returns 0, HUB_INVALID, HUB_TAKEN or ST_*. */
 int hub_actor_create(struct hub *h, const struct hub_actor_new *in,
     char *gen_password, size_t cap, struct err *e);
+
+/* An argon2id hash of pw (malloc'd; wipe with fed_secret_free), or NULL
+ * when out of memory or randomness. */
+char *hub_password_hash(const char *pw);
 
 int hub_user_set_role(struct hub *h, const char *name, int role, struct err *e);
 int hub_user_set_disabled(

@@ -4,16 +4,43 @@
 
 #include "buf.h"
 #include "config.h"
+#include "st_actor.h"
 
 static const char css[] =
-    "body{font:17px/1.5 system-ui,sans-serif;max-width:42rem;margin:0 "
+    "body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 "
     "auto;padding:0 1rem;color:#1b1b1b;background:#fff}\n"
     "header,footer{padding:1rem 0;border-bottom:1px solid #ccc}\n"
     "footer{border:0;border-top:1px solid #ccc;color:#555}\n"
-    "a{color:#0b4f9c}a:focus{outline:3px solid #f5a623}\n"
-    "article{border-bottom:1px solid #e2e2e2;padding:.75rem 0}\n"
+    "a{color:#0b4f9c}\n"
+    "a:focus,button:focus,input:focus,textarea:focus,select:focus,"
+    "summary:focus{outline:3px solid #f5a623;outline-offset:2px}\n"
+    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;"
+    "background:#fff;padding:.25rem}\n"
+    ".site{font-weight:700;font-size:1.2rem}\n"
+    "nav ul{list-style:none;padding:0;margin:.5rem 0;display:flex;"
+    "flex-wrap:wrap;gap:.25rem 1rem}\n"
+    ".who{margin:0;color:#555;font-size:.9rem}\n"
+    "article{border-bottom:1px solid #e2e2e2;padding:.75rem 0;"
+    "overflow-wrap:anywhere}\n"
     ".meta{color:#555;font-size:.9rem}\n"
-    ".hashtag{text-decoration:none}\n";
+    ".hashtag{text-decoration:none}\n"
+    "form.inline{display:inline}\n"
+    "button{font:inherit;padding:.35rem .9rem;border:2px solid #0b4f9c;"
+    "border-radius:4px;background:#0b4f9c;color:#fff;cursor:pointer}\n"
+    "form.inline button{padding:0 .4rem;background:#fff;color:#0b4f9c}\n"
+    ".field{margin:0 0 1rem}.field label{display:block;font-weight:600}\n"
+    "input[type=checkbox]+label{display:inline;font-weight:400;"
+    "margin-left:.4rem}\n"
+    "input:not([type=checkbox]),textarea,select{font:inherit;width:100%;"
+    "box-sizing:border-box;padding:.4rem;border:2px solid #555;"
+    "border-radius:3px}\n"
+    ".hint{margin:0;color:#555;font-size:.9rem}\n"
+    ".invalid{border-left:4px solid #b00020;padding-left:.75rem}\n"
+    ".error{margin:0;color:#b00020;font-weight:600}\n"
+    ".problems{border:3px solid #b00020;padding:0 1rem;margin:1rem 0}\n"
+    ".notice{border-left:4px solid #0b4f9c;padding:.25rem .75rem}\n"
+    ".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0)}\n";
 
 const char *
 page_css(void)
@@ -35,8 +62,46 @@ str(const json_t *o, const char *key)
 }
 
 void
-page_begin(struct buf *b, const struct config *cfg, const char *title,
-    const char *alternate_json)
+page_text(struct buf *b, const char *s)
+{
+	text(b, s);
+}
+
+/* The site's navigation: what a visitor or a member can go to. */
+static void
+nav(struct buf *b, const struct page_viewer *v)
+{
+	buf_adds(b, "<nav aria-label=\"Main\"><ul>");
+	buf_adds(b,
+	    "<li><a href=\"/\">Home</a></li>"
+	    "<li><a href=\"/communities\">Communities</a></li>"
+	    "<li><a href=\"/search\">Search</a></li>");
+	if (v == NULL) {
+		buf_adds(b,
+		    "<li><a href=\"/signin\">Sign in</a></li>"
+		    "<li><a href=\"/signup\">Sign up</a></li>"
+		    "</ul></nav>");
+		return;
+	}
+	buf_adds(b,
+	    "<li><a href=\"/write\">Write</a></li>"
+	    "<li><a href=\"/notifications\">Notifications</a></li>");
+	if (v->role >= ST_ROLE_MODERATOR)
+		buf_adds(b, "<li><a href=\"/moderation\">Moderation</a></li>");
+	if (v->role == ST_ROLE_ADMIN)
+		buf_adds(b, "<li><a href=\"/admin\">Admin</a></li>");
+	buf_adds(b, "<li><a href=\"/users/");
+	text(b, v->name);
+	buf_adds(b,
+	    "\">Profile</a></li>"
+	    "<li><a href=\"/settings\">Settings</a></li><li>");
+	page_button(b, "/signout", v->csrf, "Sign out");
+	buf_adds(b, "</li></ul></nav>");
+}
+
+void
+page_begin(struct buf *b, const struct config *cfg, const struct page_viewer *v,
+    const char *title, const char *alternate_json)
 {
 	buf_adds(b,
 	    "<!doctype html>\n<html lang=\"en\"><head>"
@@ -55,9 +120,188 @@ page_begin(struct buf *b, const struct config *cfg, const char *title,
 		text(b, alternate_json);
 		buf_adds(b, "\">");
 	}
-	buf_adds(b, "</head><body><header><a href=\"/\">");
+	buf_adds(b,
+	    "</head><body><a class=\"skip\" href=\"#main\">Skip to "
+	    "content</a><header><a class=\"site\" href=\"/\">");
 	text(b, cfg->instance_name);
-	buf_adds(b, "</a></header><main>");
+	buf_adds(b, "</a>");
+	nav(b, v);
+	if (v != NULL) {
+		buf_adds(b, "<p class=\"who\">Signed in as ");
+		text(b, v->display);
+		buf_adds(b, "</p>");
+	}
+	buf_adds(b, "</header><main id=\"main\">");
+}
+
+/* ---- forms ---- */
+
+void
+page_form_begin(struct buf *b, const char *action, const char *csrf)
+{
+	buf_adds(b, "<form method=\"post\" action=\"");
+	text(b, action);
+	buf_adds(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	text(b, csrf);
+	buf_adds(b, "\">");
+}
+
+void
+page_form_end(struct buf *b, const char *submit)
+{
+	buf_adds(b, "<button type=\"submit\">");
+	text(b, submit);
+	buf_adds(b, "</button></form>");
+}
+
+void
+page_button(
+    struct buf *b, const char *action, const char *csrf, const char *label)
+{
+	buf_adds(b, "<form class=\"inline\" method=\"post\" action=\"");
+	text(b, action);
+	buf_adds(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	text(b, csrf);
+	buf_adds(b, "\"><button type=\"submit\">");
+	text(b, label);
+	buf_adds(b, "</button></form>");
+}
+
+static void
+attr(struct buf *b, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	buf_printf(b, " %s=\"", name);
+	text(b, value);
+	buf_addc(b, '"');
+}
+
+/* The attributes an input shares with a textarea or a select. */
+static void
+field_attrs(struct buf *b, const struct page_field *f)
+{
+	attr(b, "id", f->name);
+	attr(b, "name", f->name);
+	attr(b, "autocomplete", f->autocomplete);
+	if (f->required)
+		buf_adds(b, " required");
+	if (f->maxlength > 0)
+		buf_printf(b, " maxlength=\"%d\"", f->maxlength);
+	if (f->error != NULL || f->hint != NULL) {
+		buf_adds(b, " aria-describedby=\"");
+		if (f->hint != NULL)
+			buf_printf(b, "%s-hint ", f->name);
+		if (f->error != NULL)
+			buf_printf(b, "%s-error", f->name);
+		buf_addc(b, '"');
+	}
+	if (f->error != NULL)
+		buf_adds(b, " aria-invalid=\"true\"");
+}
+
+static void
+field_control(struct buf *b, const struct page_field *f)
+{
+	size_t i;
+
+	if (!strcmp(f->type, "textarea")) {
+		buf_printf(b, "<textarea rows=\"%d\"", f->rows ? f->rows : 6);
+		field_attrs(b, f);
+		buf_addc(b, '>');
+		text(b, f->value);
+		buf_adds(b, "</textarea>");
+	} else if (!strcmp(f->type, "select")) {
+		buf_adds(b, "<select");
+		field_attrs(b, f);
+		buf_addc(b, '>');
+		for (i = 0; f->options && f->options[i]; i += 2) {
+			attr(b, "<option value", f->options[i]);
+			if (f->value && !strcmp(f->value, f->options[i]))
+				buf_adds(b, " selected");
+			buf_addc(b, '>');
+			text(b, f->options[i + 1]);
+			buf_adds(b, "</option>");
+		}
+		buf_adds(b, "</select>");
+	} else {
+		attr(b, "<input type", f->type);
+		field_attrs(b, f);
+		if (!strcmp(f->type, "checkbox")) {
+			buf_adds(b, " value=\"1\"");
+			if (f->value != NULL && f->value[0] != '\0')
+				buf_adds(b, " checked");
+		} else if (strcmp(f->type, "password") != 0)
+			attr(b, "value", f->value ? f->value : "");
+		buf_addc(b, '>');
+	}
+}
+
+void
+page_field(struct buf *b, const struct page_field *f)
+{
+	int box = !strcmp(f->type, "checkbox");
+
+	if (!strcmp(f->type, "hidden")) {
+		attr(b, "<input type", "hidden");
+		attr(b, "name", f->name);
+		attr(b, "value", f->value ? f->value : "");
+		buf_addc(b, '>');
+		return;
+	}
+	buf_adds(b,
+	    f->error ? "<div class=\"field invalid\">"
+		     : "<div class=\"field\">");
+	if (box)
+		field_control(b, f);
+	attr(b, "<label for", f->name);
+	buf_addc(b, '>');
+	text(b, f->label);
+	buf_adds(b, "</label>");
+	if (f->hint != NULL) {
+		buf_adds(b, "<p class=\"hint\" id=\"");
+		text(b, f->name);
+		buf_adds(b, "-hint\">");
+		text(b, f->hint);
+		buf_adds(b, "</p>");
+	}
+	if (f->error != NULL) {
+		buf_adds(b, "<p class=\"error\" id=\"");
+		text(b, f->name);
+		buf_adds(b, "-error\"><span class=\"vh\">Error: </span>");
+		text(b, f->error);
+		buf_adds(b, "</p>");
+	}
+	if (!box)
+		field_control(b, f);
+	buf_adds(b, "</div>");
+}
+
+void
+page_error_summary(struct buf *b, const json_t *errors)
+{
+	const char *k;
+	json_t *m;
+
+	if (json_object_size(errors) == 0)
+		return;
+	buf_adds(b,
+	    "<div class=\"problems\" role=\"alert\" "
+	    "tabindex=\"-1\"><h2>There is a problem</h2><ul>");
+	json_object_foreach((json_t *)errors, k, m)
+	{
+		buf_adds(b, "<li>");
+		if (k[0] != '\0' && k[0] != '_') {
+			buf_adds(b, "<a href=\"#");
+			text(b, k);
+			buf_adds(b, "\">");
+		}
+		text(b, json_string_value(m));
+		if (k[0] != '\0' && k[0] != '_')
+			buf_adds(b, "</a>");
+		buf_adds(b, "</li>");
+	}
+	buf_adds(b, "</ul></div>");
 }
 
 void
@@ -69,10 +313,10 @@ page_end(struct buf *b)
 }
 
 void
-page_error(
-    struct buf *b, const struct config *cfg, unsigned status, const char *msg)
+page_error(struct buf *b, const struct config *cfg, const struct page_viewer *v,
+    unsigned status, const char *msg)
 {
-	page_begin(b, cfg, status == 404 ? "Not found" : "Sorry", NULL);
+	page_begin(b, cfg, v, status == 404 ? "Not found" : "Sorry", NULL);
 	buf_adds(b, "<h1>");
 	text(b,
 	    status == 404 ? "We could not find that page"
@@ -108,14 +352,14 @@ page_note_item(struct buf *b, const json_t *note)
 }
 
 void
-page_actor(struct buf *b, const struct config *cfg, const json_t *actor,
-    const json_t *creates, const char *older_url)
+page_actor(struct buf *b, const struct config *cfg, const struct page_viewer *v,
+    const json_t *actor, const json_t *creates, const char *older_url)
 {
 	const char *name = str(actor, "name");
 	const json_t *c;
 	size_t i;
 
-	page_begin(b, cfg, name, str(actor, "id"));
+	page_begin(b, cfg, v, name, str(actor, "id"));
 	buf_adds(b, "<h1>");
 	text(b, name);
 	buf_adds(b, "</h1><p class=\"meta\">@");
@@ -141,9 +385,10 @@ page_actor(struct buf *b, const struct config *cfg, const json_t *actor,
 }
 
 void
-page_note(struct buf *b, const struct config *cfg, const json_t *note)
+page_note(struct buf *b, const struct config *cfg, const struct page_viewer *v,
+    const json_t *note)
 {
-	page_begin(b, cfg, "Post", str(note, "id"));
+	page_begin(b, cfg, v, "Post", str(note, "id"));
 	buf_adds(b, "<p class=\"meta\">By <a href=\"");
 	text(b, str(note, "attributedTo"));
 	buf_adds(b, "\">");
@@ -154,9 +399,9 @@ page_note(struct buf *b, const struct config *cfg, const json_t *note)
 }
 
 void
-page_gone(struct buf *b, const struct config *cfg)
+page_gone(struct buf *b, const struct config *cfg, const struct page_viewer *v)
 {
-	page_begin(b, cfg, "Deleted", NULL);
+	page_begin(b, cfg, v, "Deleted", NULL);
 	buf_adds(b,
 	    "<h1>This has been deleted</h1><p>Its author or a "
 	    "moderator removed it.</p><p><a href=\"/\">Go to the home "
@@ -165,15 +410,15 @@ page_gone(struct buf *b, const struct config *cfg)
 }
 
 void
-page_tag(struct buf *b, const struct config *cfg, const char *tag,
-    const json_t *notes)
+page_tag(struct buf *b, const struct config *cfg, const struct page_viewer *v,
+    const char *tag, const json_t *notes)
 {
 	const json_t *n;
 	size_t i;
 	char title[200];
 
 	snprintf(title, sizeof(title), "#%s", tag);
-	page_begin(b, cfg, title, NULL);
+	page_begin(b, cfg, v, title, NULL);
 	buf_adds(b, "<h1>");
 	text(b, title);
 	buf_adds(b, "</h1>");
@@ -184,13 +429,13 @@ page_tag(struct buf *b, const struct config *cfg, const char *tag,
 }
 
 void
-page_home(struct buf *b, const struct config *cfg, const json_t *actors,
-    unsigned long long posts)
+page_home(struct buf *b, const struct config *cfg, const struct page_viewer *v,
+    const json_t *actors, unsigned long long posts)
 {
 	const json_t *a;
 	size_t i;
 
-	page_begin(b, cfg, "Home", NULL);
+	page_begin(b, cfg, v, "Home", NULL);
 	buf_adds(b, "<h1>");
 	text(b, cfg->instance_name);
 	buf_adds(b, "</h1><p>");

@@ -30,10 +30,11 @@
 #include "st_follow.h"
 #include "st_object.h"
 #include "st_social.h"
+#include "web.h"
+#include "web_account.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
-#define HTML_TYPE "text/html; charset=utf-8"
 #define PAGE_SIZE 20
 
 /* Map a hub or storage code to an HTTP status. */
@@ -117,7 +118,8 @@ route_home(struct http_req *r)
 		st_read_end(h.t);
 	}
 	buf_init(&b, 0);
-	page_home(&b, r->srv->cfg, h.list, (unsigned long long)posts);
+	page_home(
+	    &b, r->srv->cfg, web_viewer(r), h.list, (unsigned long long)posts);
 	json_decref(h.list);
 	return send_html(r, 200, &b, NULL);
 }
@@ -161,6 +163,10 @@ route_webfinger(struct http_req *r)
 	if (rc == 0)
 		rc = st_actor_get(t, id, &a);
 	st_read_end(t);
+	if (rc == 0 && (a.flags & ST_AF_PENDING)) {
+		st_actor_clear(&a);
+		rc = ST_NOTFOUND;
+	}
 	if (rc != 0)
 		return http_error(r, 404,
 		    "there is no member or community "
@@ -409,7 +415,8 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	    json_string_value(json_object_get(actor, "id")),
 	    (unsigned long long)last);
 	buf_init(&b, 0);
-	page_actor(&b, r->srv->cfg, actor, items, more ? older : NULL);
+	page_actor(
+	    &b, r->srv->cfg, web_viewer(r), actor, items, more ? older : NULL);
 	json_decref(actor);
 	json_decref(items);
 	return send_html(r, 200, &b, h);
@@ -427,12 +434,12 @@ html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 		return html_actor(r, t, o, js, len, etag);
 	buf_init(&b, 0);
 	if (o->kind == ST_K_TOMBSTONE) {
-		page_gone(&b, r->srv->cfg);
+		page_gone(&b, r->srv->cfg, web_viewer(r));
 		return send_html(r, 410, &b, NULL);
 	}
 	doc = json_loadb(js, len, 0, NULL);
 	note = o->kind == ST_K_ACTIVITY ? json_object_get(doc, "object") : doc;
-	page_note(&b, r->srv->cfg, note);
+	page_note(&b, r->srv->cfg, web_viewer(r), note);
 	json_decref(doc);
 	return send_html(r, 200, &b, h);
 }
@@ -499,11 +506,27 @@ members_may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 /* Whether signer (0: anonymous) may read o: public and unlisted objects
  * anyone may; followers-only ones their author and accepted followers;
  * those of a private community its members (and their servers). */
+/* A member who signed up and waits for an admin is not public yet. */
+static int
+waiting(struct st_txn *t, uint64_t id)
+{
+	struct st_actor a;
+	int w;
+
+	if (st_actor_get(t, id, &a) != 0)
+		return 0;
+	w = (a.flags & ST_AF_PENDING) != 0;
+	st_actor_clear(&a);
+	return w;
+}
+
 static int
 may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 {
 	int state;
 
+	if (o->kind == ST_K_ACTOR && waiting(t, o->id))
+		return 0;
 	if (o->vis <= ST_VIS_UNLISTED || o->kind == ST_K_TOMBSTONE)
 		return 1;
 	if (signer != 0 && members_may_read(t, o, signer))
@@ -624,6 +647,10 @@ path_actor(struct http_req *r, struct st_txn *t, struct st_actor *a)
 	if (a->flags & ST_AF_DELETED) {
 		st_actor_clear(a);
 		return ST_GONE;
+	}
+	if (a->flags & ST_AF_PENDING) {
+		st_actor_clear(a);
+		return ST_NOTFOUND;
 	}
 	return 0;
 }
@@ -991,7 +1018,7 @@ route_tag(struct http_req *r)
 		return send_doc(r, doc);
 	}
 	buf_init(&b, 0);
-	page_tag(&b, r->srv->cfg, tag, items);
+	page_tag(&b, r->srv->cfg, web_viewer(r), tag, items);
 	json_decref(items);
 	return send_html(r, 200, &b, NULL);
 }
@@ -2110,9 +2137,17 @@ api_group_job(struct api_job *j)
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
  * (12 bytes), plus the other fields. */
 #define NOTE_BODY_MAX (128 * 1024)
+#define WEB_FORM_MAX  (16 * 1024)
 
 const struct http_route routes[] = {
 	{ "GET", "/", route_home, 0, NULL },
+	{ "GET", "/signin", web_signin_get, 0, NULL },
+	{ "POST", "/signin", web_signin_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/signout", web_signout_post, WEB_FORM_MAX, NULL },
+	{ "GET", "/signup", web_signup_get, 0, NULL },
+	{ "POST", "/signup", web_signup_post, WEB_FORM_MAX, NULL },
+	{ "GET", "/settings/password", web_password_get, 0, NULL },
+	{ "POST", "/settings/password", web_password_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/static/hub.css", route_css, 0, NULL },
 	{ "GET", "/.well-known/webfinger", route_webfinger, 0, NULL },
 	{ "GET", "/.well-known/host-meta", route_host_meta, 0, NULL },

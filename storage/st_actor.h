@@ -27,6 +27,9 @@ enum st_actor_kind {
 /* Communities only: a safe place to discuss: posts go to members only,
  * are served to members' signed fetches only; joining is approved. */
 #define ST_AF_PRIVATE 0x40
+/* Members only: signed up, waiting for an admin's approval (with
+ * ST_AF_DISABLED until then). */
+#define ST_AF_PENDING 0x80
 
 enum st_role {
 	ST_ROLE_MEMBER,

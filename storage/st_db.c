@@ -52,6 +52,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"instances",
 	"group_pending",
 	"anon",
+	"sessions",
 };
 
 const char *

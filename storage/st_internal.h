@@ -32,6 +32,7 @@ enum st_dbi {
 	DBI_INSTANCES, /* lowercase host -> delivery health (st_instance.h) */
 	DBI_PENDING,   /* be64 group, be64 note -> be64 author, be64 time */
 	DBI_ANON,      /* anonymous posts' drafts and queue (st_anon.c) */
+	DBI_SESSIONS,  /* browser sessions (st_session.c) */
 	DBI_COUNT
 };
 

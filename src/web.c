@@ -1,0 +1,425 @@
+#include "web.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "account.h"
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+#include "hub.h"
+#include "page.h"
+#include "text.h"
+
+struct web_state {
+	int looked_up;
+	int signed_in;
+	struct page_viewer v;
+	char token[ACCOUNT_TOKEN_LEN + 1];
+	char visitor_csrf[65];
+};
+
+static struct web_state *
+state(struct http_req *r)
+{
+	if (r->web == NULL)
+		r->web = calloc(1, sizeof(*r->web));
+	return r->web;
+}
+
+static void
+hex(const unsigned char *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+}
+
+/* A session's CSRF token: HMAC-SHA256 keyed by the session token, so it
+ * needs no storage and reveals nothing of the token. */
+static void
+session_csrf(const char *token, char out[65])
+{
+	unsigned char mac[32];
+	unsigned int n = sizeof(mac);
+
+	HMAC(EVP_sha256(), token, (int)strlen(token),
+	    (const unsigned char *)"hub csrf", 8, mac, &n);
+	hex(mac, 32, out);
+}
+
+const char *
+web_session_token(struct http_req *r)
+{
+	const char *c = http_cookie(r, WEB_SESSION_COOKIE);
+
+	return c != NULL && strlen(c) == ACCOUNT_TOKEN_LEN ? c : NULL;
+}
+
+const struct page_viewer *
+web_viewer(struct http_req *r)
+{
+	struct web_state *s = state(r);
+	struct account_who w;
+	const char *tok;
+
+	if (s == NULL)
+		return NULL;
+	if (s->looked_up)
+		return s->signed_in ? &s->v : NULL;
+	s->looked_up = 1;
+	tok = web_session_token(r);
+	if (tok == NULL || account_session_check(r->srv->hub, tok, &w) != 0)
+		return NULL;
+	s->signed_in = 1;
+	snprintf(s->token, sizeof(s->token), "%s", tok);
+	snprintf(s->v.name, sizeof(s->v.name), "%s", w.name);
+	snprintf(s->v.display, sizeof(s->v.display), "%s", w.display);
+	s->v.role = w.role;
+	session_csrf(tok, s->v.csrf);
+	snprintf(r->user, sizeof(r->user), "%s", w.name);
+	return &s->v;
+}
+
+/* ---- forms ---- */
+
+struct form_parse {
+	json_t *form;
+	char key[64];
+	struct buf val;
+	int bad; /* 1: not UTF-8, 2: too many fields */
+};
+
+static void
+form_flush(struct form_parse *p)
+{
+	json_t *s;
+
+	if (p->key[0] == '\0')
+		return;
+	s = json_stringn(p->val.data ? p->val.data : "", p->val.len);
+	if (s == NULL)
+		p->bad = 1;
+	else if (json_object_size(p->form) >= 64)
+		p->bad = 2, json_decref(s);
+	else
+		json_object_set_new(p->form, p->key, s);
+	p->key[0] = '\0';
+	buf_free(&p->val);
+	buf_init(&p->val, 0);
+}
+
+static enum MHD_Result
+form_each(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *type, const char *enc, const char *data,
+    uint64_t off, size_t size)
+{
+	struct form_parse *p = cls;
+
+	(void)kind, (void)type, (void)enc;
+	if (filename != NULL) /* no uploads: avatars are URLs */
+		return MHD_YES;
+	if (off == 0 || strcmp(key, p->key) != 0) {
+		form_flush(p);
+		snprintf(p->key, sizeof(p->key), "%s", key);
+	}
+	buf_add(&p->val, data, size);
+	return MHD_YES;
+}
+
+json_t *
+web_form(struct http_req *r, int *rc)
+{
+	struct form_parse p = { json_object(), "", { 0 }, 0 };
+	struct MHD_PostProcessor *pp;
+
+	buf_init(&p.val, 0);
+	pp = MHD_create_post_processor(r->conn, 4096, form_each, &p);
+	if (pp == NULL) {
+		json_decref(p.form);
+		*rc = http_error(r, 415,
+		    "this address takes a form "
+		    "(application/x-www-form-urlencoded)");
+		return NULL;
+	}
+	if (r->body.len > 0 &&
+	    MHD_post_process(pp, r->body.data, r->body.len) != MHD_YES)
+		p.bad = 3;
+	MHD_destroy_post_processor(pp);
+	form_flush(&p);
+	buf_free(&p.val);
+	if (p.bad) {
+		json_decref(p.form);
+		*rc = http_error(r, 400,
+		    p.bad == 1 ? "the form held text that is not UTF-8: "
+				 "send it again from the page"
+			       : "the form could not be read: send it again "
+				 "from the page");
+		return NULL;
+	}
+	return p.form;
+}
+
+const char *
+web_field(const json_t *form, const char *name)
+{
+	const char *s = json_string_value(json_object_get(form, name));
+
+	return s ? s : "";
+}
+
+/* ---- CSRF ---- */
+
+static int
+visitor_token_ok(const char *c)
+{
+	return c != NULL && strlen(c) == 64 &&
+	    strspn(c, "0123456789abcdef") == 64;
+}
+
+const char *
+web_visitor_csrf(struct http_req *r, char *set_cookie, size_t cap)
+{
+	struct web_state *s = state(r);
+	const char *c = http_cookie(r, WEB_CSRF_COOKIE);
+	unsigned char raw[32];
+
+	if (set_cookie != NULL && cap > 0)
+		set_cookie[0] = '\0';
+	if (s == NULL)
+		return "";
+	if (s->visitor_csrf[0] != '\0')
+		return s->visitor_csrf;
+	if (visitor_token_ok(c)) {
+		snprintf(s->visitor_csrf, sizeof(s->visitor_csrf), "%s", c);
+		return s->visitor_csrf;
+	}
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return "";
+	hex(raw, 32, s->visitor_csrf);
+	if (set_cookie != NULL)
+		snprintf(set_cookie, cap,
+		    WEB_CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s",
+		    s->visitor_csrf,
+		    strncmp(r->srv->cfg->base_url, "https:", 6) ? ""
+								: "; Secure");
+	return s->visitor_csrf;
+}
+
+/* The Origin header, when a browser sends one, must be the hub's. */
+static int
+origin_ok(struct http_req *r)
+{
+	const char *o = http_header(r, "Origin");
+
+	return o == NULL || !strcmp(o, r->srv->cfg->base_url);
+}
+
+int
+web_csrf_ok(struct http_req *r, const json_t *form, int *rc)
+{
+	const struct page_viewer *v = web_viewer(r);
+	const char *sent = web_field(form, "csrf");
+	const char *want;
+
+	if (v != NULL)
+		want = v->csrf;
+	else {
+		want = http_cookie(r, WEB_CSRF_COOKIE);
+		if (!visitor_token_ok(want))
+			want = NULL;
+	}
+	if (origin_ok(r) && want != NULL && strlen(sent) == strlen(want) &&
+	    CRYPTO_memcmp(sent, want, strlen(want)) == 0)
+		return 1;
+	r->want_html = 1;
+	*rc = http_error(r, 403,
+	    "this form has expired or came from another site. Go back, "
+	    "reload the page and send it again.");
+	return 0;
+}
+
+/* ---- responses ---- */
+
+int
+web_send(struct http_req *r, unsigned status, struct buf *b,
+    const char *const *headers)
+{
+	int rc;
+
+	if (b->failed) {
+		buf_free(b);
+		return http_error(r, 500, "the page is too large to show");
+	}
+	rc = http_send(r, status, HTML_TYPE, b->data, b->len, headers);
+	buf_free(b);
+	return rc;
+}
+
+int
+web_local_path(const char *path)
+{
+	return path != NULL && path[0] == '/' && path[1] != '/' &&
+	    path[1] != '\\' && strlen(path) < 512 &&
+	    strcspn(path, "\r\n") == strlen(path);
+}
+
+int
+web_redirect(struct http_req *r, const char *path, const char *const *extra)
+{
+	const char *h[12] = { "Location", web_local_path(path) ? path : "/",
+		"Cache-Control", "no-store" };
+	int i, n = 4;
+
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 10; i += 2) {
+		h[n++] = extra[i];
+		h[n++] = extra[i + 1];
+	}
+	h[n] = NULL;
+	return http_send(r, 303, NULL, NULL, 0, h);
+}
+
+void
+web_session_cookie(
+    const struct http_req *r, const char *token, char *out, size_t cap)
+{
+	const char *secure =
+	    strncmp(r->srv->cfg->base_url, "https:", 6) ? "" : "; Secure";
+
+	if (token == NULL)
+		snprintf(out, cap,
+		    WEB_SESSION_COOKIE
+		    "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0%s",
+		    secure);
+	else
+		snprintf(out, cap,
+		    WEB_SESSION_COOKIE
+		    "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+		    token, ACCOUNT_SESSION_DAYS * 86400, secure);
+}
+
+/* ---- rate limits ----
+ * A fixed table of counters in memory, keyed by a hash of "ip:addr" or
+ * "acct:name": a restart forgets them, which costs an attacker nothing
+ * they could not get by waiting. */
+
+#define LIMIT_SLOTS 4096
+#define LIMIT_PROBE 8
+
+struct limit {
+	uint64_t key;
+	time_t start;
+	unsigned count;
+};
+
+static struct limit limits[LIMIT_SLOTS];
+static pthread_mutex_t limit_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t
+key_hash(const char *kind, const char *s)
+{
+	unsigned char d[32];
+	unsigned int n = sizeof(d);
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint64_t k = 0;
+	int i;
+
+	if (c == NULL)
+		return 0;
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	EVP_DigestUpdate(c, kind, strlen(kind) + 1);
+	EVP_DigestUpdate(c, s, strlen(s));
+	EVP_DigestFinal_ex(c, d, &n);
+	EVP_MD_CTX_free(c);
+	for (i = 0; i < 8; i++)
+		k = k << 8 | d[i];
+	return k | 1; /* 0 marks a free slot */
+}
+
+/* Count one event for key within window seconds; returns 0, or the
+ * seconds left in the window when more than max came. add: count it. */
+static unsigned
+limit_hit(uint64_t key, unsigned max, time_t window, int add)
+{
+	time_t now = time(NULL);
+	struct limit *l, *victim = NULL;
+	unsigned left = 0;
+	int i;
+
+	pthread_mutex_lock(&limit_mu);
+	for (i = 0; i < LIMIT_PROBE; i++) {
+		l = &limits[(key + (uint64_t)i) % LIMIT_SLOTS];
+		if (l->key == key)
+			break;
+		if (victim == NULL || l->key == 0 ||
+		    (victim->key != 0 && l->start < victim->start))
+			victim = l;
+		l = NULL;
+	}
+	if (l == NULL) {
+		l = victim;
+		l->key = key;
+		l->start = now;
+		l->count = 0;
+	}
+	if (now - l->start >= window) {
+		l->start = now;
+		l->count = 0;
+	}
+	if (l->count >= max)
+		left = (unsigned)(window - (now - l->start));
+	else if (add)
+		l->count++;
+	pthread_mutex_unlock(&limit_mu);
+	return left;
+}
+
+#define LOGIN_IP_MAX	  30 /* attempts per address per window */
+#define LOGIN_ACCOUNT_MAX 10 /* failures per account per window */
+#define LOGIN_WINDOW	  (15 * 60)
+#define SIGNUP_IP_MAX	  5
+#define SIGNUP_WINDOW	  (60 * 60)
+
+unsigned
+web_limit_check(struct http_req *r, const char *account)
+{
+	char ip[64];
+	unsigned wait;
+
+	http_client_ip(r, ip, sizeof(ip));
+	wait = limit_hit(
+	    key_hash("acct", account), LOGIN_ACCOUNT_MAX, LOGIN_WINDOW, 0);
+	if (wait == 0)
+		wait = limit_hit(
+		    key_hash("ip", ip), LOGIN_IP_MAX, LOGIN_WINDOW, 1);
+	return wait;
+}
+
+void
+web_limit_fail(struct http_req *r, const char *account)
+{
+	(void)r;
+	limit_hit(
+	    key_hash("acct", account), LOGIN_ACCOUNT_MAX, LOGIN_WINDOW, 1);
+}
+
+unsigned
+web_limit_signup(struct http_req *r)
+{
+	char ip[64];
+
+	http_client_ip(r, ip, sizeof(ip));
+	return limit_hit(
+	    key_hash("signup", ip), SIGNUP_IP_MAX, SIGNUP_WINDOW, 1);
+}

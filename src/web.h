@@ -1,0 +1,60 @@
+/* web.h: what every browser page and form shares: who is signed in
+ * (the session cookie), form bodies, CSRF tokens, login rate limits,
+ * and sending pages and redirects. */
+#ifndef HUB_WEB_H
+#define HUB_WEB_H
+
+#include <jansson.h>
+
+struct buf;
+struct http_req;
+struct page_viewer;
+
+#define WEB_SESSION_COOKIE "hub_session"
+#define WEB_CSRF_COOKIE	   "hub_csrf"
+
+/* The signed-in member reading this request, or NULL for a visitor.
+ * Looked up once per request (one read transaction). */
+const struct page_viewer *web_viewer(struct http_req *r);
+/* The session token of the request's cookie, or NULL. */
+const char *web_session_token(struct http_req *r);
+
+/* The form in the request body (application/x-www-form-urlencoded or
+ * multipart/form-data) as {"name": "value"}; NULL with an error queued
+ * on r (415, 400) and *rc set to what to return. Every value is
+ * checked to be UTF-8 text. */
+json_t *web_form(struct http_req *r, int *rc);
+/* Whether the form's "csrf" field is this request's token (the
+ * session's, or the visitor's cookie) and the Origin, if sent, is the
+ * hub's own. When not, a 403 page is queued and *rc set. */
+int web_csrf_ok(struct http_req *r, const json_t *form, int *rc);
+/* The CSRF token for a visitor's forms (sign in, sign up): the
+ * cookie's, or a new one; *set_cookie (may be NULL) receives the
+ * Set-Cookie header value to send with the page when new. */
+const char *web_visitor_csrf(struct http_req *r, char *set_cookie, size_t cap);
+
+/* A string field of a form, "" when absent. */
+const char *web_field(const json_t *form, const char *name);
+
+/* Send a page (b is freed). Signed-in pages are private, no-store. */
+int web_send(struct http_req *r, unsigned status, struct buf *b,
+    const char *const *headers);
+/* 303 See Other to a path of this hub; extra: header pairs or NULL. */
+int web_redirect(
+    struct http_req *r, const char *path, const char *const *extra);
+/* Whether path is a safe place to send a member after a form: a path
+ * on this hub ("/..." but not "//..." nor "/\\..."). */
+int web_local_path(const char *path);
+/* A Set-Cookie value for the session cookie (token NULL: expire it). */
+void web_session_cookie(
+    const struct http_req *r, const char *token, char *out, size_t cap);
+
+/* Login attempts: web_limit_check returns 0, or how many seconds to
+ * wait, for the client's address and the account name; failures are
+ * counted with web_limit_fail. */
+unsigned web_limit_check(struct http_req *r, const char *account);
+void web_limit_fail(struct http_req *r, const char *account);
+/* Sign-ups from one address: 0, or how many seconds to wait. Counts. */
+unsigned web_limit_signup(struct http_req *r);
+
+#endif
