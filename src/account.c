@@ -143,9 +143,14 @@ static int
 session_put_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct session_job *j = arg;
+	uint64_t now = (uint64_t)time(NULL);
+	int rc;
 
 	(void)e;
-	return st_session_put(t, j->digest, j->actor, (uint64_t)time(NULL));
+	/* Expired sessions of this member go when a new one starts. */
+	rc = st_session_del_actor(
+	    t, j->actor, NULL, now - ACCOUNT_SESSION_DAYS * 86400ull, NULL);
+	return rc ? rc : st_session_put(t, j->digest, j->actor, now);
 }
 
 int
@@ -265,7 +270,7 @@ password_apply(struct st_txn *t, void *arg, struct err *e)
 	rc = st_account_put(t, j->actor, j->hash, priv);
 	fed_secret_free(priv);
 	if (rc == 0)
-		rc = st_session_del_actor(t, j->actor, j->keep, NULL);
+		rc = st_session_del_actor(t, j->actor, j->keep, 0, NULL);
 	return rc;
 }
 

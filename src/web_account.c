@@ -632,6 +632,8 @@ web_password_post(struct http_req *r)
 	struct job *j;
 	struct err e;
 	struct buf b;
+	char msg[120];
+	unsigned wait;
 	uint64_t id;
 	int rc;
 
@@ -661,9 +663,24 @@ web_password_post(struct http_req *r)
 		json_decref(form);
 		return web_send(r, 422, &b, NULL);
 	}
+	if ((wait = web_limit_check(r, v->name)) > 0) {
+		snprintf(msg, sizeof(msg),
+		    "too many wrong passwords: wait %u minutes and try again",
+		    (wait + 59) / 60);
+		json_object_set_new(errors, "current", json_string(msg));
+		s.form = form;
+		s.errors = errors;
+		s.csrf = v->csrf;
+		buf_init(&b, 0);
+		password_form(&b, r->srv->cfg, v, &s);
+		json_decref(errors);
+		json_decref(form);
+		return web_send(r, 429, &b, NULL);
+	}
 	json_decref(errors);
 	if ((j = job_new(J_PASSWORD, form, v->csrf)) == NULL)
 		return http_error(r, 503, "the hub is out of memory");
+	snprintf(j->limit_key, sizeof(j->limit_key), "%s", v->name);
 	j->v = *v;
 	j->actor = id;
 	snprintf(j->token, sizeof(j->token), "%s", web_session_token(r));

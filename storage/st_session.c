@@ -84,9 +84,21 @@ st_session_del(struct st_txn *t, const unsigned char *digest)
 	return rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
 
+/* Whether the session at sk was created at or after before. */
+static int
+recent(struct st_txn *t, MDB_val *sk, uint64_t before)
+{
+	MDB_val d;
+
+	if (before == 0 || mdb_get(t->txn, st_dbi(t, DBI_SESSIONS), sk, &d) ||
+	    d.mv_size != 16)
+		return 0;
+	return st_get_be64((const unsigned char *)d.mv_data + 8) >= before;
+}
+
 int
-st_session_del_actor(
-    struct st_txn *t, uint64_t actor, const unsigned char *keep, unsigned *n)
+st_session_del_actor(struct st_txn *t, uint64_t actor,
+    const unsigned char *keep, uint64_t before, unsigned *n)
 {
 	unsigned char ak[A_KEY], at[A_KEY], sk[S_KEY];
 	MDB_val k = { 9, ak }, d, k2 = { S_KEY, sk }, k3 = { A_KEY, at };
@@ -101,11 +113,13 @@ st_session_del_actor(
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
 	while (rc == 0 && k.mv_size == A_KEY && !memcmp(k.mv_data, ak, 9)) {
 		memcpy(at, k.mv_data, A_KEY);
-		if (keep != NULL && !memcmp(at + 9, keep, ST_SESSION_DIGEST)) {
+		s_key(sk, at + 9);
+		if ((keep != NULL &&
+			!memcmp(at + 9, keep, ST_SESSION_DIGEST)) ||
+		    recent(t, &k2, before)) {
 			rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
 			continue;
 		}
-		s_key(sk, at + 9);
 		/* Deleting through the transaction, then seeking past the
 		 * deleted key, keeps the cursor valid whatever LMDB does
 		 * with a cursor whose item was deleted. */

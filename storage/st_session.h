@@ -18,9 +18,10 @@ int st_session_get(struct st_txn *t, const unsigned char *digest,
     uint64_t *actor, uint64_t *created);
 /* End one session (ST_NOTFOUND if there was none). */
 int st_session_del(struct st_txn *t, const unsigned char *digest);
-/* End every session of actor except keep (NULL: all of them); *n (may
- * be NULL) receives how many ended. */
-int st_session_del_actor(
-    struct st_txn *t, uint64_t actor, const unsigned char *keep, unsigned *n);
+/* End every session of actor except keep (NULL: none kept) and, when
+ * before is not 0, except those created at or after before; *n (may be
+ * NULL) receives how many ended. */
+int st_session_del_actor(struct st_txn *t, uint64_t actor,
+    const unsigned char *keep, uint64_t before, unsigned *n);
 
 #endif

@@ -14,6 +14,7 @@
 #include "st_instance.h"
 #include "st_internal.h"
 #include "st_object.h"
+#include "st_session.h"
 #include "st_social.h"
 #include "tap.h"
 
@@ -394,6 +395,50 @@ test_moderation(struct st_db *db)
 	ok(got[5], "and another community's is empty");
 }
 
+/* Sessions: put, get, end one, end all but one, end the old ones. */
+static int
+session_write(struct st_txn *t, void *arg, struct err *e)
+{
+	unsigned char d[4][ST_SESSION_DIGEST];
+	int *got = arg, i;
+	uint64_t who, when;
+	unsigned n = 0;
+
+	(void)e;
+	for (i = 0; i < 4; i++) {
+		memset(d[i], 'a' + i, ST_SESSION_DIGEST);
+		if (st_session_put(t, d[i], i < 3 ? 7 : 8, 100 + i) != 0)
+			return -1;
+	}
+	got[0] = st_session_get(t, d[1], &who, &when) == 0 && who == 7 &&
+	    when == 101 && st_session_put(t, d[1], 7, 1) == ST_EXISTS;
+	got[1] = st_session_del(t, d[0]) == 0 &&
+	    st_session_get(t, d[0], &who, NULL) == ST_NOTFOUND &&
+	    st_session_del(t, d[0]) == ST_NOTFOUND;
+	/* d[1] (101) is older than 102: it goes; d[2] stays. */
+	got[2] = st_session_del_actor(t, 7, NULL, 102, &n) == 0 && n == 1 &&
+	    st_session_get(t, d[1], &who, NULL) == ST_NOTFOUND &&
+	    st_session_get(t, d[2], &who, NULL) == 0;
+	got[3] = st_session_put(t, d[0], 7, 200) == 0 &&
+	    st_session_del_actor(t, 7, d[2], 0, &n) == 0 && n == 1 &&
+	    st_session_get(t, d[2], &who, NULL) == 0 &&
+	    st_session_get(t, d[0], &who, NULL) == ST_NOTFOUND &&
+	    st_session_get(t, d[3], &who, NULL) == 0 && who == 8;
+	return 0;
+}
+
+static void
+test_sessions(struct st_db *db)
+{
+	int got[4] = { 0 };
+
+	ok(st_write(db, session_write, got, NULL) == 0, "sessions written");
+	ok(got[0], "a session is found by its digest, and only once");
+	ok(got[1], "ending a session forgets it");
+	ok(got[2], "a member's sessions older than a time end, newer stay");
+	ok(got[3], "all but one of a member's sessions end; others' stay");
+}
+
 static void
 report(void *ctx, const char *msg)
 {
@@ -419,6 +464,7 @@ main(void)
 	test_instances(db);
 	test_seen(db);
 	test_moderation(db);
+	test_sessions(db);
 	ok(st_check(db, report, NULL) > 0,
 	    "check reports an outbox whose "
 	    "notes are missing");
