@@ -1089,6 +1089,41 @@ private_gate(struct st_txn *t, const struct fed_inbox *f, struct err *e)
 	return 0;
 }
 
+/* Index (add) or unindex the hashtags of the remote note id, as local
+ * notes' are (lowercase ASCII, without '#'), so that tag pages and
+ * feeds list remote notes too. Names too long to be a hashtag here
+ * (64 bytes), or holding '/', are not indexed. */
+static int
+index_tags(struct st_txn *t, const json_t *note, uint64_t id, int add)
+{
+	const char *type, *name;
+	const json_t *tag;
+	char low[65];
+	size_t i, k;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(note, "tag"), i, tag)
+	{
+		type = json_string_value(json_object_get(tag, "type"));
+		name = json_string_value(json_object_get(tag, "name"));
+		if (type == NULL || strcmp(type, "Hashtag") != 0 ||
+		    name == NULL)
+			continue;
+		name += name[0] == '#';
+		for (k = 0; name[k] != '\0' && k < sizeof(low) - 1; k++)
+			low[k] = name[k] >= 'A' && name[k] <= 'Z'
+			    ? (char)(name[k] - 'A' + 'a')
+			    : name[k];
+		low[k] = '\0';
+		if (k == 0 || name[k] != '\0' || strchr(low, '/') != NULL)
+			continue;
+		if ((rc = add ? st_tag_add(t, low, id)
+			      : st_tag_del(t, low, id)))
+			return rc;
+	}
+	return 0;
+}
+
 static int
 create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
@@ -1129,7 +1164,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		    ? st_object_put(t, &o, f->act->note_js, f->act->note_len)
 		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
-		if ((rc = thread_and_notify(t, from, note, o.id, o.vis)) == 0)
+		if ((rc = index_tags(t, note, o.id, 1)) == 0 &&
+		    (rc = thread_and_notify(t, from, note, o.id, o.vis)) == 0)
 			rc = fed_group_relay(
 			    t, note, o.id, from->id, f->act->id, &f->queued);
 	}
@@ -1202,6 +1238,19 @@ pass_update(
 	return rc;
 }
 
+/* The hashtags of the stored note id become those of note, its new
+ * version. */
+static int
+retag(struct st_txn *t, const json_t *note, uint64_t id)
+{
+	struct st_obj o;
+	json_t *old = load_json(t, id, &o);
+	int rc = old != NULL ? index_tags(t, old, id, 0) : 0;
+
+	json_decref(old);
+	return rc != 0 ? rc : index_tags(t, note, id, 1);
+}
+
 static int
 update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 {
@@ -1221,7 +1270,8 @@ update_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	}
 	if ((note = cleaned(f, e)) == NULL)
 		return FED_IN_INVALID;
-	if ((rc = store_edit(t, &o, note, f->from->iri)) == 0 &&
+	if ((rc = retag(t, note, id)) == 0 &&
+	    (rc = store_edit(t, &o, note, f->from->iri)) == 0 &&
 	    o.vis <= ST_VIS_UNLISTED)
 		rc = pass_update(t, f, note, id);
 	json_decref(note);
@@ -1310,6 +1360,10 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	c.f = f;
 	c.note = id;
 	doc = load_json(t, id, &o);
+	if (doc != NULL && (rc = index_tags(t, doc, id, 0)) != 0) {
+		json_decref(doc);
+		return rc;
+	}
 	if ((rc = tombstone(t, &o, f->act->object_id)) == 0 && doc != NULL)
 		rc = fed_note_groups_each(t, doc, pass_delete, &c);
 	json_decref(doc);
@@ -1380,10 +1434,13 @@ store_fetched_edit(
     struct st_txn *t, const struct fed_remote_note *n, uint64_t id)
 {
 	struct st_obj o;
+	int rc;
 
 	if (st_object_peek(t, id, &o, NULL, NULL) != 0 || o.kind != ST_K_NOTE ||
 	    (o.flags & ST_OF_LOCAL) || o.owner != n->author->id)
 		return 0;
+	if ((rc = retag(t, n->note, id)) != 0)
+		return rc;
 	return store_edit(t, &o, n->note, n->author->iri);
 }
 
@@ -1408,6 +1465,7 @@ fed_note_store_apply(struct st_txn *t, void *arg, struct err *e)
 	if ((rc = st_id_next(t, &o.id)) == 0 &&
 	    (rc = st_iri_put(t, iri, o.id)) == 0 &&
 	    (rc = fed_store_json(t, &o, n->note)) == 0 &&
+	    (rc = index_tags(t, n->note, o.id, 1)) == 0 &&
 	    (parent = parent_note(t, n->note, &po)) != 0)
 		rc = st_reply_add(t, parent, o.id);
 	return rc;

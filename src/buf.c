@@ -113,6 +113,77 @@ buf_add_html(struct buf *b, const char *s, size_t n)
 	return buf_add(b, s + start, n - start);
 }
 
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0:
+ * RFC 3629 section 4, no overlong forms, no surrogates. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int
+buf_add_xml(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, len;
+	const char *rep;
+
+	while (i < n) {
+		len = 1;
+		switch (u[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		case '\t':
+		case '\n':
+		case '\r': rep = NULL; break;
+		default:
+			if (u[i] < 0x20 || u[i] == 0x7f)
+				rep = ""; /* not an XML 1.0 Char */
+			else if ((len = utf8_len(u + i, n - i)) == 0) {
+				rep = "\xef\xbf\xbd"; /* U+FFFD */
+				len = 1;
+			} else if (len == 3 && u[i] == 0xef &&
+			    u[i + 1] == 0xbf && u[i + 2] >= 0xbe)
+				rep = ""; /* U+FFFE, U+FFFF */
+			else
+				rep = NULL;
+		}
+		if (rep != NULL) {
+			buf_add(b, s + start, i - start);
+			buf_adds(b, rep);
+			start = i + len;
+		}
+		i += len;
+	}
+	return buf_add(b, s + start, n - start);
+}
+
 char *
 buf_steal(struct buf *b, size_t *len)
 {

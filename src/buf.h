@@ -26,6 +26,14 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append s escaped for HTML text and attribute values (& < > " '). */
 int buf_add_html(struct buf *b, const char *s, size_t n);
+/* Append s escaped for XML 1.0 character data and attribute values (&
+ * < > " ' as entities). What XML 1.0 does not allow (section 2.2,
+ * Char) is left out: control characters other than tab, newline and
+ * carriage return, and U+FFFE and U+FFFF (and DEL, which it
+ * discourages); a byte that is not part of
+ * valid UTF-8 becomes U+FFFD. The output is well-formed whatever s
+ * holds. */
+int buf_add_xml(struct buf *b, const char *s, size_t n);
 /* Take the data out: the caller owns it (free()), the buffer is reset.
  * Returns NULL when the buffer failed. */
 char *buf_steal(struct buf *b, size_t *len);

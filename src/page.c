@@ -61,6 +61,38 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* <link rel="alternate"> to the RSS and Atom feeds at feed_base
+ * ".rss" and ".atom", for browsers and feed readers to find. */
+static void
+feed_links(struct buf *b, const char *title, const char *feed_base)
+{
+	static const char *const fmt[][2] = {
+		{ "application/rss+xml", ".rss" },
+		{ "application/atom+xml", ".atom" },
+	};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		buf_printf(b, "<link rel=\"alternate\" type=\"%s\" title=\"",
+		    fmt[i][0]);
+		text(b, title);
+		buf_printf(b, " (%s)\" href=\"", i == 0 ? "RSS" : "Atom");
+		text(b, feed_base);
+		buf_printf(b, "%s\">", fmt[i][1]);
+	}
+}
+
+/* The visible links to the same feeds. */
+static void
+feed_anchors(struct buf *b, const char *feed_base)
+{
+	buf_adds(b, "<p class=\"meta\">Follow in a feed reader: <a href=\"");
+	text(b, feed_base);
+	buf_adds(b, ".rss\">RSS</a> · <a href=\"");
+	text(b, feed_base);
+	buf_adds(b, ".atom\">Atom</a></p>");
+}
+
 void
 page_text(struct buf *b, const char *s)
 {
@@ -103,6 +135,14 @@ void
 page_begin(struct buf *b, const struct config *cfg, const struct page_viewer *v,
     const char *title, const char *alternate_json)
 {
+	page_begin_feeds(b, cfg, v, title, alternate_json, NULL);
+}
+
+void
+page_begin_feeds(struct buf *b, const struct config *cfg,
+    const struct page_viewer *v, const char *title, const char *alternate_json,
+    const char *feed_base)
+{
 	buf_adds(b,
 	    "<!doctype html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
@@ -120,6 +160,8 @@ page_begin(struct buf *b, const struct config *cfg, const struct page_viewer *v,
 		text(b, alternate_json);
 		buf_adds(b, "\">");
 	}
+	if (feed_base != NULL)
+		feed_links(b, title, feed_base);
 	buf_adds(b,
 	    "</head><body><a class=\"skip\" href=\"#main\">Skip to "
 	    "content</a><header><a class=\"site\" href=\"/\">");
@@ -353,13 +395,14 @@ page_note_item(struct buf *b, const json_t *note)
 
 void
 page_actor(struct buf *b, const struct config *cfg, const struct page_viewer *v,
-    const json_t *actor, const json_t *creates, const char *older_url)
+    const json_t *actor, const json_t *creates, const char *older_url,
+    const char *feed_base)
 {
 	const char *name = str(actor, "name");
 	const json_t *c;
 	size_t i;
 
-	page_begin(b, cfg, v, name, str(actor, "id"));
+	page_begin_feeds(b, cfg, v, name, str(actor, "id"), feed_base);
 	buf_adds(b, "<h1>");
 	text(b, name);
 	buf_adds(b, "</h1><p class=\"meta\">@");
@@ -371,6 +414,8 @@ page_actor(struct buf *b, const struct config *cfg, const struct page_viewer *v,
 	buf_adds(b, "</p>");
 	if (str(actor, "summary") != NULL)
 		buf_adds(b, str(actor, "summary"));
+	if (feed_base != NULL)
+		feed_anchors(b, feed_base);
 	buf_adds(b, "<h2>Posts</h2>");
 	if (json_array_size(creates) == 0)
 		buf_adds(b, "<p>Nothing shared here yet.</p>");
@@ -411,17 +456,19 @@ page_gone(struct buf *b, const struct config *cfg, const struct page_viewer *v)
 
 void
 page_tag(struct buf *b, const struct config *cfg, const struct page_viewer *v,
-    const char *tag, const json_t *notes)
+    const char *tag, const json_t *notes, const char *feed_base)
 {
 	const json_t *n;
 	size_t i;
 	char title[200];
 
 	snprintf(title, sizeof(title), "#%s", tag);
-	page_begin(b, cfg, v, title, NULL);
+	page_begin_feeds(b, cfg, v, title, NULL, feed_base);
 	buf_adds(b, "<h1>");
 	text(b, title);
 	buf_adds(b, "</h1>");
+	if (feed_base != NULL)
+		feed_anchors(b, feed_base);
 	if (json_array_size(notes) == 0)
 		buf_adds(b, "<p>Nothing shared with this tag yet.</p>");
 	json_array_foreach(notes, i, n) page_note_item(b, n);

@@ -19,6 +19,7 @@
 #include "fed_group.h"
 #include "fed_inbox.h"
 #include "fed_webfinger.h"
+#include "feed.h"
 #include "group.h"
 #include "group_view.h"
 #include "http.h"
@@ -393,6 +394,25 @@ send_doc(struct http_req *r, json_t *doc)
 	return rc;
 }
 
+/* Where the feeds of the local actor id are ("IRI/feed"), in out; NULL
+ * when it has none: the instance actor, disabled members, private
+ * communities (route_feed answers 404 for those). */
+static const char *
+actor_feed_base(struct st_txn *t, uint64_t id, char *out, size_t cap)
+{
+	struct st_actor a;
+	int yes;
+
+	if (st_actor_get(t, id, &a) != 0)
+		return NULL;
+	yes = !(a.flags & ST_AF_DELETED) &&
+	    ((a.kind == ST_AK_PERSON && !(a.flags & ST_AF_DISABLED)) ||
+		(a.kind == ST_AK_GROUP && !(a.flags & ST_AF_PRIVATE)));
+	snprintf(out, cap, "%s/feed", a.iri);
+	st_actor_clear(&a);
+	return yes ? out : NULL;
+}
+
 /* The HTML page of an actor object: its document and recent posts. */
 static int
 html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
@@ -402,7 +422,7 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	json_t *actor = json_loadb(js, len, 0, NULL), *items;
 	uint64_t last = 0;
 	struct buf raw, b;
-	char older[700];
+	char older[700], feed[600];
 	int more = 0;
 
 	buf_init(&raw, 0);
@@ -415,8 +435,8 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	    json_string_value(json_object_get(actor, "id")),
 	    (unsigned long long)last);
 	buf_init(&b, 0);
-	page_actor(
-	    &b, r->srv->cfg, web_viewer(r), actor, items, more ? older : NULL);
+	page_actor(&b, r->srv->cfg, web_viewer(r), actor, items,
+	    more ? older : NULL, actor_feed_base(t, o->id, feed, sizeof(feed)));
 	json_decref(actor);
 	json_decref(items);
 	return send_html(r, 200, &b, h);
@@ -989,8 +1009,9 @@ route_tag(struct http_req *r)
 	struct st_obj o;
 	json_t *items, *doc;
 	size_t len, i;
+	struct feed f;
 	struct buf b;
-	int n, more, k;
+	int n, more, k, has_feed;
 
 	if (http_path_arg(r, 0, raw, sizeof(raw)) < 0)
 		return http_error(r, 404, "there is nothing at this address");
@@ -1003,6 +1024,8 @@ route_tag(struct http_req *r)
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	n = st_tag_page(t, tag, id, ids, PAGE_SIZE, &more);
+	/* The page links to the tag's feeds when they have posts. */
+	has_feed = r->want_html && feed_tag(t, &f, tag) > 0;
 	items = json_array();
 	for (k = 0; k < n; k++)
 		if (st_object_peek(t, ids[k], &o, &js, &len) == 0 &&
@@ -1018,9 +1041,141 @@ route_tag(struct http_req *r)
 		return send_doc(r, doc);
 	}
 	buf_init(&b, 0);
-	page_tag(&b, r->srv->cfg, web_viewer(r), tag, items);
+	snprintf(
+	    self, sizeof(self), "%s/tags/%s/feed", r->srv->cfg->base_url, tag);
+	page_tag(
+	    &b, r->srv->cfg, web_viewer(r), tag, items, has_feed ? self : NULL);
 	json_decref(items);
 	return send_html(r, 200, &b, NULL);
+}
+
+/* ---- RSS and Atom feeds ---- */
+
+/* What a feed's channel says, with room for it. */
+struct feed_text {
+	char title[400], link[600], self[700], desc[700];
+};
+
+/* A member's or a public community's feed. Disabled members and
+ * private communities have none (a feed is read unsigned, by anyone). */
+static int
+actor_feed(struct http_req *r, struct st_txn *t, struct st_actor *a,
+    struct feed *f, struct feed_text *x)
+{
+	const struct config *cfg = r->srv->cfg;
+	const char *name;
+	int rc, group;
+
+	if ((rc = path_actor(r, t, a)) != 0)
+		return rc;
+	group = a->kind == ST_AK_GROUP;
+	if (a->flags & (group ? ST_AF_PRIVATE : ST_AF_DISABLED))
+		return ST_NOTFOUND;
+	name = a->display_name[0] ? a->display_name : a->name;
+	if (group)
+		snprintf(x->title, sizeof(x->title), "%s", name);
+	else
+		snprintf(x->title, sizeof(x->title), "%s (@%s@%s)", name,
+		    a->name, cfg->host);
+	snprintf(x->link, sizeof(x->link), "%s", a->iri);
+	snprintf(x->self, sizeof(x->self), "%s%s", cfg->base_url, r->path);
+	if (a->summary != NULL && a->summary[0] != '\0')
+		snprintf(x->desc, sizeof(x->desc), "%s", a->summary);
+	else
+		snprintf(x->desc, sizeof(x->desc), "%s %s on %s",
+		    group ? "Posts shared in the community" : "Public posts by",
+		    name, cfg->instance_name);
+	f->since = a->created;
+	feed_outbox(t, f, a->id, !group);
+	return 0;
+}
+
+/* The feed of the public posts tagged with the path's tag; a tag with
+ * none is not known here (ST_NOTFOUND). */
+static int
+tag_feed(
+    struct http_req *r, struct st_txn *t, struct feed *f, struct feed_text *x)
+{
+	const struct config *cfg = r->srv->cfg;
+	char tag[200];
+	size_t i;
+
+	if (http_path_arg(r, 0, tag, sizeof(tag)) < 0 || tag[0] == '\0')
+		return ST_NOTFOUND;
+	for (i = 0; tag[i] != '\0'; i++)
+		tag[i] = (char)tolower((unsigned char)tag[i]);
+	if (feed_tag(t, f, tag) == 0)
+		return ST_NOTFOUND;
+	snprintf(
+	    x->title, sizeof(x->title), "#%s · %s", tag, cfg->instance_name);
+	snprintf(x->link, sizeof(x->link), "%s/tags/%s", cfg->base_url, tag);
+	snprintf(x->self, sizeof(x->self), "%s/tags/%s/%s", cfg->base_url, tag,
+	    strrchr(r->path, '/') + 1);
+	snprintf(x->desc, sizeof(x->desc), "Public posts tagged #%s on %s", tag,
+	    cfg->instance_name);
+	return 0;
+}
+
+/* A feed's ETag: FNV-1a of its bytes, so it changes whenever anything
+ * it shows does (a post, an edit, an author's name). */
+static void
+feed_etag(const struct buf *b, int format, char *out, size_t cap)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		h = (h ^ (unsigned char)b->data[i]) * 0x100000001b3ULL;
+	snprintf(out, cap, "\"%016llx-%c\"", (unsigned long long)h,
+	    format == FEED_ATOM ? 'a' : 'r');
+}
+
+/* /users/N/feed.{rss,atom}, /c/N/feed.{rss,atom}, /tags/T/feed.{...} */
+static int
+route_feed(struct http_req *r)
+{
+	struct feed f = { 0 };
+	struct feed_text x;
+	struct st_actor a = { 0 };
+	struct st_txn *t;
+	struct buf b;
+	char etag[40];
+	int rc, tag = !strncmp(r->path, "/tags/", 6);
+
+	f.format =
+	    !strcmp(strrchr(r->path, '.'), ".atom") ? FEED_ATOM : FEED_RSS;
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	rc = tag ? tag_feed(r, t, &f, &x) : actor_feed(r, t, &a, &f, &x);
+	if (rc == 0) {
+		f.title = x.title;
+		f.link = x.link;
+		f.self = x.self;
+		f.description = x.desc;
+		buf_init(&b, 0);
+		feed_write(t, &f, &b);
+	}
+	st_read_end(t);
+	st_actor_clear(&a);
+	if (rc != 0 && tag)
+		return http_error(r, 404,
+		    "nobody has shared public posts with that tag here");
+	if (rc != 0)
+		return collection_error(r, rc);
+	if (b.failed) {
+		buf_free(&b);
+		return http_error(r, 500, "the feed is too large to serve");
+	}
+	feed_etag(&b, f.format, etag, sizeof(etag));
+	{
+		const char *const h[] = { "ETag", etag, "Cache-Control",
+			"public, max-age=60", NULL };
+		rc = not_modified(r, etag)
+		    ? http_send(r, 304, NULL, NULL, 0, h)
+		    : http_send(r, 200, feed_type(f.format), b.data, b.len, h);
+	}
+	buf_free(&b);
+	return rc;
 }
 
 /* ---- the member API: POST /api/hub/notes ---- */
@@ -2214,6 +2369,12 @@ const struct http_route routes[] = {
 	{ "POST", "/api/hub/anonymous/delete", route_api_anon_change, 4096,
 	    api_precheck },
 	{ "POST", "/api/hub/*", route_api_act, 4096, api_precheck },
+	{ "GET", "/users/*/feed.rss", route_feed, 0, NULL },
+	{ "GET", "/users/*/feed.atom", route_feed, 0, NULL },
+	{ "GET", "/c/*/feed.rss", route_feed, 0, NULL },
+	{ "GET", "/c/*/feed.atom", route_feed, 0, NULL },
+	{ "GET", "/tags/*/feed.rss", route_feed, 0, NULL },
+	{ "GET", "/tags/*/feed.atom", route_feed, 0, NULL },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
