@@ -1,6 +1,9 @@
 #include "st_check.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
 
 #include "st_db.h"
 #include "st_enc.h"
@@ -76,6 +79,45 @@ count_users(MDB_txn *txn, struct st_db *db, uint64_t *users)
 	return 0;
 }
 
+/* Whether a direct note went to a community's members only (its
+ * audience's followers collection): such notes are not counted as
+ * local posts (hub.c counted()), so the check must not count them. */
+static int
+members_only(struct st_txn *t, uint64_t note)
+{
+	char members[600];
+	const char *js, *aud;
+	struct st_obj o;
+	json_t *doc, *v;
+	size_t len, i;
+	int yes = 0;
+	static const char *const keys[] = { "to", "cc" };
+
+	if (st_object_peek(t, note, &o, &js, &len) != 0 ||
+	    o.vis != ST_VIS_DIRECT ||
+	    (doc = json_loadb(js, len, 0, NULL)) == NULL)
+		return 0;
+	aud = json_string_value(json_object_get(doc, "audience"));
+	if (aud != NULL) {
+		snprintf(members, sizeof(members), "%s/followers", aud);
+		for (i = 0; i < 2 && !yes; i++) {
+			json_t *to = json_object_get(doc, keys[i]);
+			size_t k;
+
+			if (json_is_string(to))
+				yes = !strcmp(json_string_value(to), members);
+			json_array_foreach(to, k, v)
+			{
+				if (json_is_string(v) &&
+				    !strcmp(json_string_value(v), members))
+					yes = 1;
+			}
+		}
+	}
+	json_decref(doc);
+	return yes;
+}
+
 static int
 check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
     unsigned long long *entries)
@@ -103,7 +145,7 @@ check_outbox(MDB_txn *txn, struct st_db *db, struct checker *c,
 		 * since): only its Announce must be there. */
 		boost = st_object_get(&t, note, &o, NULL) == 0 &&
 		    o.owner != st_get_be64(k.mv_data);
-		if (!boost)
+		if (!boost && !members_only(&t, note))
 			(*entries)++;
 		if (!boost &&
 		    (st_object_get(&t, note, &o, NULL) != 0 ||
