@@ -7,13 +7,16 @@
 
 static const char css[] =
     "body{font:17px/1.5 system-ui,sans-serif;max-width:42rem;margin:0 "
-    "auto;padding:0 1rem;color:#1b1b1b;background:#fff}\n"
+    "auto;padding:0 1rem;color:#1b1b1b;background:#fff;"
+    "overflow-wrap:break-word}\n"
     "header,footer{padding:1rem 0;border-bottom:1px solid #ccc}\n"
     "footer{border:0;border-top:1px solid #ccc;color:#555}\n"
-    "a{color:#0b4f9c}a:focus{outline:3px solid #f5a623}\n"
+    "a{color:#0b4f9c}\n"
+    /* WCAG 2.2 2.4.7 and 1.4.11: a focus ring on everything that takes
+     * focus, with 3:1 contrast or more against the page. */
+    ":focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}\n"
     "article{border-bottom:1px solid #e2e2e2;padding:.75rem 0}\n"
-    ".meta{color:#555;font-size:.9rem}\n"
-    ".hashtag{text-decoration:none}\n";
+    ".meta{color:#555;font-size:.9rem}\n";
 
 const char *
 page_css(void)
@@ -131,7 +134,12 @@ page_actor(struct buf *b, const struct config *cfg, const json_t *actor,
 	if (json_array_size(creates) == 0)
 		buf_adds(b, "<p>Nothing shared here yet.</p>");
 	json_array_foreach(creates, i, c)
-	    page_note_item(b, json_object_get(c, "object"));
+	{
+		/* An Announce of a note this hub does not hold has only its
+		 * IRI: nothing to show, and no empty link. */
+		if (json_is_object(json_object_get(c, "object")))
+			page_note_item(b, json_object_get(c, "object"));
+	}
 	if (older_url != NULL) {
 		buf_adds(b, "<p><a href=\"");
 		text(b, older_url);
@@ -144,7 +152,7 @@ void
 page_note(struct buf *b, const struct config *cfg, const json_t *note)
 {
 	page_begin(b, cfg, "Post", str(note, "id"));
-	buf_adds(b, "<p class=\"meta\">By <a href=\"");
+	buf_adds(b, "<h1>Post</h1><p class=\"meta\">By <a href=\"");
 	text(b, str(note, "attributedTo"));
 	buf_adds(b, "\">");
 	text(b, str(note, "attributedTo"));
