@@ -177,7 +177,9 @@ export async function focusWalk(page, max = 200) {
 		const contrast = outline
 			? Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100
 			: null;
-		const id = e.dataset.hubFocus || String(Math.random());
+		const id =
+			e.dataset.hubFocus ||
+			String((window.__hubFocusN = (window.__hubFocusN || 0) + 1));
 		e.dataset.hubFocus = id;
 		return {
 			id,
