@@ -9,10 +9,12 @@ set -eu
 cd "$(dirname "$0")"
 top=$(pwd)
 
+# chromium: the browser tests (tests/e2e) drive Debian's build, headless;
+# nothing may download a browser of its own.
 PKGS="build-essential autoconf automake libtool pkg-config
 libmicrohttpd-dev liblmdb-dev lmdb-utils libjansson-dev libcurl4-openssl-dev
 libssl-dev libargon2-dev libgumbo-dev python3 python3-feedparser curl clang
-libclang-rt-14-dev"
+libclang-rt-14-dev chromium"
 
 install_missing() {
 	missing=""
@@ -50,6 +52,15 @@ build() {
 		(cd "$dir" && "$top/configure" -q "$@")
 	fi
 	make --no-print-directory -s -C "$dir" -j"$(nproc)"
+}
+
+# The browser tests' npm packages (playwright-core, axe-core), once for
+# both builds. If this fails the suite still runs, and test_web_a11y.py
+# fails saying why (it calls install.sh again, a no-op once installed).
+install_e2e() {
+	sh tests/e2e/install.sh ||
+	    echo "setup: tests/e2e/install.sh failed; the browser tests" \
+		"will fail" >&2
 }
 
 run_suite() {
@@ -104,11 +115,13 @@ start)
 test)
 	install_missing
 	build build
+	install_e2e
 	run_suite build
 	;;
 test-sanitizers)
 	install_missing
 	build build-asan CC=clang --enable-sanitizers
+	install_e2e
 	run_suite build-asan
 	;;
 *)

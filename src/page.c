@@ -8,12 +8,14 @@
 
 static const char css[] =
     "body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 "
-    "auto;padding:0 1rem;color:#1b1b1b;background:#fff}\n"
+    "auto;padding:0 1rem;color:#1b1b1b;background:#fff;"
+    "overflow-wrap:break-word}\n"
     "header,footer{padding:1rem 0;border-bottom:1px solid #ccc}\n"
     "footer{border:0;border-top:1px solid #ccc;color:#555}\n"
     "a{color:#0b4f9c}\n"
-    "a:focus,button:focus,input:focus,textarea:focus,select:focus,"
-    "summary:focus{outline:3px solid #f5a623;outline-offset:2px}\n"
+    /* WCAG 2.2 2.4.7 and 1.4.11: a focus ring on everything that takes
+     * focus, with 3:1 contrast or more against the page. */
+    ":focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}\n"
     ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;"
     "background:#fff;padding:.25rem}\n"
     ".site{font-weight:700;font-size:1.2rem}\n"
@@ -23,7 +25,6 @@ static const char css[] =
     "article{border-bottom:1px solid #e2e2e2;padding:.75rem 0;"
     "overflow-wrap:anywhere}\n"
     ".meta{color:#555;font-size:.9rem}\n"
-    ".hashtag{text-decoration:none}\n"
     "form.inline{display:inline}\n"
     "button{font:inherit;padding:.35rem .9rem;border:2px solid #0b4f9c;"
     "border-radius:4px;background:#0b4f9c;color:#fff;cursor:pointer}\n"
@@ -420,7 +421,12 @@ page_actor(struct buf *b, const struct config *cfg, const struct page_viewer *v,
 	if (json_array_size(creates) == 0)
 		buf_adds(b, "<p>Nothing shared here yet.</p>");
 	json_array_foreach(creates, i, c)
-	    page_note_item(b, json_object_get(c, "object"));
+	{
+		/* An Announce of a note this hub does not hold has only its
+		 * IRI: nothing to show, and no empty link. */
+		if (json_is_object(json_object_get(c, "object")))
+			page_note_item(b, json_object_get(c, "object"));
+	}
 	if (older_url != NULL) {
 		buf_adds(b, "<p><a href=\"");
 		text(b, older_url);
@@ -434,7 +440,7 @@ page_note(struct buf *b, const struct config *cfg, const struct page_viewer *v,
     const json_t *note)
 {
 	page_begin(b, cfg, v, "Post", str(note, "id"));
-	buf_adds(b, "<p class=\"meta\">By <a href=\"");
+	buf_adds(b, "<h1>Post</h1><p class=\"meta\">By <a href=\"");
 	text(b, str(note, "attributedTo"));
 	buf_adds(b, "\">");
 	text(b, str(note, "attributedTo"));

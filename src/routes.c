@@ -413,6 +413,31 @@ actor_feed_base(struct st_txn *t, uint64_t id, char *out, size_t cap)
 	return yes ? out : NULL;
 }
 
+/* A community's outbox holds Announces of notes by IRI: embed each note
+ * that is stored here, not deleted, and public or unlisted, so that the
+ * page can show it. */
+static void
+embed_announced(struct st_txn *t, json_t *items)
+{
+	json_t *a, *note;
+	struct st_obj o;
+	const char *iri, *js;
+	uint64_t id;
+	size_t i, len;
+
+	json_array_foreach(items, i, a)
+	{
+		iri = json_string_value(json_object_get(a, "object"));
+		if (iri == NULL || st_iri_get(t, iri, &id) != 0 ||
+		    st_object_peek(t, id, &o, &js, &len) != 0 ||
+		    (o.flags & ST_OF_DELETED) || o.vis > ST_VIS_UNLISTED)
+			continue;
+		note = json_loadb(js, len, 0, NULL);
+		if (note != NULL)
+			json_object_set_new(a, "object", note);
+	}
+}
+
 /* The HTML page of an actor object: its document and recent posts. */
 static int
 html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
@@ -431,6 +456,7 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	buf_addc(&raw, ']');
 	items = json_loadb(raw.data, raw.len, 0, NULL);
 	buf_free(&raw);
+	embed_announced(t, items);
 	snprintf(older, sizeof(older), "%s/outbox?page=true&max_id=%llu",
 	    json_string_value(json_object_get(actor, "id")),
 	    (unsigned long long)last);
