@@ -11,7 +11,7 @@ top=$(pwd)
 
 PKGS="build-essential autoconf automake libtool pkg-config
 libmicrohttpd-dev liblmdb-dev lmdb-utils libjansson-dev libcurl4-openssl-dev
-libssl-dev libargon2-dev libgumbo-dev python3 curl clang libclang-rt-14-dev"
+libssl-dev libargon2-dev libgumbo-dev libcmark-dev python3 curl clang libclang-rt-14-dev"
 
 install_missing() {
 	missing=""
