@@ -23,9 +23,10 @@
 #include "web.h"
 #include "worker.h"
 
-#define THREAD_UP    8	/* parents shown above a note */
-#define THREAD_DEPTH 4	/* levels of replies shown below */
-#define REPLIES_MAX  50 /* replies shown per note */
+#define THREAD_UP    8	 /* parents shown above a note */
+#define THREAD_DEPTH 4	 /* levels of replies shown below */
+#define REPLIES_MAX  50	 /* replies shown per note */
+#define REPLIES_ALL  300 /* replies shown on one page */
 
 static const char *
 str(const json_t *o, const char *key)
@@ -91,6 +92,7 @@ struct view {
 	const struct page_viewer *v;
 	uint64_t me; /* the viewer's actor id, 0 for a visitor */
 	struct buf *b;
+	int shown; /* replies shown: a long thread stops at REPLIES_ALL */
 };
 
 static uint64_t
@@ -134,6 +136,12 @@ actor_link(struct view *w, const char *iri, int community)
 	char host[256];
 
 	if (iri == NULL || st_actor_by_iri(w->t, iri, &a) != 0) {
+		if (iri == NULL ||
+		    (strncmp(iri, "https://", 8) != 0 &&
+			strncmp(iri, "http://", 7) != 0)) {
+			page_text(w->b, iri); /* no link to what is not web */
+			return;
+		}
 		buf_adds(w->b, "<a href=\"");
 		page_text(w->b, iri);
 		buf_adds(w->b, "\">");
@@ -354,12 +362,13 @@ replies(struct view *w, uint64_t id, int depth)
 	int n, i, more = 0, shown = 0;
 
 	n = st_reply_page(w->t, id, 0, ids, REPLIES_MAX, &more);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && w->shown < REPLIES_ALL; i++) {
 		if (st_object_peek(w->t, ids[i], &o, &js, &len) != 0 ||
 		    o.kind != ST_K_NOTE || !routes_may_read(w->t, &o, w->me) ||
 		    (doc = json_loadb(js, len, 0, NULL)) == NULL)
 			continue;
 		buf_adds(w->b, shown++ ? "<li>" : "<ol class=\"replies\"><li>");
+		w->shown++;
 		note_article(w, &o, doc, 0);
 		json_decref(doc);
 		if (depth > 1)
@@ -390,7 +399,7 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len)
 {
 	const struct page_viewer *v = web_viewer(r);
-	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL };
+	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0 };
 	struct st_obj no = *o;
 	json_t *doc, *note;
 	struct buf b;
@@ -470,7 +479,12 @@ member(struct http_req *r, int *rc)
 	if (v == NULL) {
 		buf_init(&to, 0);
 		buf_adds(&to, "/signin?next=");
-		url_encode(&to, r->path);
+		/* Back to the same page, its query (reply_to) too. */
+		url_encode(&to,
+		    r->target && r->target[0] == '/' &&
+			    !strcmp(r->method, "GET")
+			? r->target
+			: r->path);
 		*rc = web_redirect(r, to.data, NULL);
 		buf_free(&to);
 	}
@@ -622,7 +636,7 @@ compose_page(struct buf *b, struct hub *h, const struct config *cfg,
     const struct page_viewer *v, const struct compose *c)
 {
 	const char *reply = value(c, "reply_to", c->reply_to);
-	struct view w = { NULL, cfg, v, 0, b };
+	struct view w = { NULL, cfg, v, 0, b, 0 };
 	const char *action = c->edit ? "/edit" : "/write";
 
 	page_begin(
@@ -769,7 +783,11 @@ post_done(void *ctx, int rc, const struct err *e)
 	struct buf p;
 
 	if (rc != 0) {
-		again(j, status_of(rc), e->msg);
+		/* On the writer thread: no reads here, a plain page. */
+		buf_init(&p, 0);
+		page_error(&p, j->r->srv->cfg, &j->v, status_of(rc),
+		    e->msg[0] ? e->msg : "the post was not saved: try again");
+		answer_page(j->r, status_of(rc), &p);
 		job_free(j);
 		return;
 	}
@@ -1090,7 +1108,7 @@ web_delete_get(struct http_req *r)
 {
 	const struct page_viewer *v;
 	struct st_obj o = { 0 };
-	struct view w = { NULL, r->srv->cfg, NULL, 0, NULL };
+	struct view w = { NULL, r->srv->cfg, NULL, 0, NULL, 0 };
 	const char *js;
 	json_t *note;
 	struct buf b, p;
