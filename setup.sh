@@ -13,8 +13,8 @@ top=$(pwd)
 # nothing may download a browser of its own.
 PKGS="build-essential autoconf automake libtool pkg-config
 libmicrohttpd-dev liblmdb-dev lmdb-utils libjansson-dev libcurl4-openssl-dev
-libssl-dev libargon2-dev libgumbo-dev python3 python3-feedparser curl clang
-libclang-rt-14-dev chromium"
+libssl-dev libargon2-dev libgumbo-dev libcmark-dev python3 python3-feedparser
+curl clang libclang-rt-14-dev chromium"
 
 install_missing() {
 	missing=""

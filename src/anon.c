@@ -15,6 +15,7 @@
 #include "fed_inbox.h"
 #include "group.h"
 #include "hub.h"
+#include "markdown.h"
 #include "st_actor.h"
 #include "st_anon.h"
 #include "st_db.h"
@@ -117,7 +118,8 @@ note_doc(struct hub *h, const struct st_actor *g, const char *iri,
 		tagp[i] = tags[i];
 	snprintf(followers, sizeof(followers), "%s/followers", g->iri);
 	buf_init(&b, 256 * 1024);
-	if (text_to_html(text, h->cfg->base_url, &b) < 0 || b.data == NULL) {
+	if (markdown_to_safe_html(text, h->cfg->base_url, NULL, 0, &b) < 0 ||
+	    b.data == NULL) {
 		buf_free(&b);
 		return NULL;
 	}

@@ -25,6 +25,7 @@
 #include "fed_webfinger.h"
 #include "group.h"
 #include "log.h"
+#include "markdown.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_follow.h"
@@ -551,6 +552,7 @@ struct hub_post {
 	char name[32];
 	char *html;
 	char *cw;
+	char *source; /* the member's Markdown */
 	int vis;
 	int ntags;
 	char tags[TEXT_MAX_TAGS][TEXT_TAG_MAX + 1];
@@ -576,6 +578,7 @@ hub_post_free(struct hub_post *p)
 		return;
 	free(p->html);
 	free(p->cw);
+	free(p->source);
 	free(p);
 }
 
@@ -1010,10 +1013,15 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	link_mentions(p, m, nm);
 	p->ntags = text_hashtags(text, p->tags, TEXT_MAX_TAGS);
 	buf_init(&b, 256 * 1024);
-	text_to_html_m(text, h->cfg->base_url, m, nm, &b);
+	/* Every local note is Markdown, from the web, the API and hubctl
+	 * alike, rendered once, here (DESIGN rule 6). */
+	if (markdown_to_safe_html(text, h->cfg->base_url, m, nm, &b) != 0)
+		b.failed = 1;
 	p->html = buf_steal(&b, NULL);
 	p->cw = opts->cw && *opts->cw ? strdup(opts->cw) : NULL;
-	if (p->html == NULL || (opts->cw && *opts->cw && p->cw == NULL)) {
+	p->source = strdup(text);
+	if (p->html == NULL || p->source == NULL ||
+	    (opts->cw && *opts->cw && p->cw == NULL)) {
 		hub_post_free(p);
 		*rc = ST_EIO;
 		err_set(e, "out of memory");
@@ -1064,6 +1072,7 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 	const char *tags[TEXT_MAX_TAGS], *miri[MENTIONS_MAX],
 	    *mname[MENTIONS_MAX];
 	char followers[560];
+	json_t *note;
 	int i;
 
 	snprintf(followers, sizeof(followers), "%s/followers", a->iri);
@@ -1073,7 +1082,7 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 		miri[i] = p->mention_iri[i];
 		mname[i] = p->mention_name[i];
 	}
-	return fed_as2_note(&(struct fed_note){ .id = p->iri,
+	note = fed_as2_note(&(struct fed_note){ .id = p->iri,
 	    .url = p->iri,
 	    .attributed_to = a->iri,
 	    .followers = followers,
@@ -1091,6 +1100,13 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 	    .published = published,
 	    .updated = p->edit ? p->now : 0,
 	    .vis = p->vis });
+	/* The Markdown it was written in, as Mastodon and Misskey keep it
+	 * (AS2 "source"): what the edit form shows again. */
+	if (note != NULL && p->source != NULL)
+		json_object_set_new(note, "source",
+		    json_pack("{s:s,s:s}", "content", p->source, "mediaType",
+			"text/markdown"));
+	return note;
 }
 
 /* Store the Note and its Create under fresh ids. */

@@ -41,7 +41,12 @@ static const char css[] =
     ".problems{border:3px solid #b00020;padding:0 1rem;margin:1rem 0}\n"
     ".notice{border-left:4px solid #0b4f9c;padding:.25rem .75rem}\n"
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
-    "clip:rect(0 0 0 0)}\n";
+    "clip:rect(0 0 0 0)}\n"
+    /* posts (web_post.c): threads as nested lists */
+    ".thread,.replies{list-style:none;margin:0;padding:0}\n"
+    ".replies .replies{padding-left:1rem;border-left:3px solid #e2e2e2}\n"
+    ".handle{color:#555}.actions{margin:.5rem 0}\n"
+    ".preview{border:2px dashed #555;padding:0 1rem;margin:1rem 0}\n";
 
 const char *
 page_css(void)

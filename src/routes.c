@@ -33,6 +33,7 @@
 #include "st_social.h"
 #include "web.h"
 #include "web_account.h"
+#include "web_post.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -483,6 +484,10 @@ html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 		page_gone(&b, r->srv->cfg, web_viewer(r));
 		return send_html(r, 410, &b, NULL);
 	}
+	if (o->kind == ST_K_NOTE || o->kind == ST_K_ACTIVITY) {
+		buf_free(&b);
+		return web_note_page(r, t, o, js, len);
+	}
 	doc = json_loadb(js, len, 0, NULL);
 	note = o->kind == ST_K_ACTIVITY ? json_object_get(doc, "object") : doc;
 	page_note(&b, r->srv->cfg, web_viewer(r), note);
@@ -584,6 +589,12 @@ may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 		state == ST_FOLLOW_ACCEPTED);
 }
 
+int
+routes_may_read(struct st_txn *t, const struct st_obj *o, uint64_t reader)
+{
+	return may_read(t, o, reader);
+}
+
 /* Who reads: a signature is checked only when it matters (need: a
  * followers-only object; or authorized fetch), never for what is open to
  * all, such as actor documents: fetching a signer's key must not need a
@@ -647,6 +658,10 @@ route_object(struct http_req *r)
 	/* Followers-only notes: to their followers' signed fetches. */
 	if (rc == 0 && o.vis > ST_VIS_UNLISTED)
 		r->private_resp = 1;
+	/* Pages: to the signed-in member what they may read (web_post). */
+	if (rc == 0 && r->want_html && signer == 0 && web_viewer(r) != NULL &&
+	    st_name_get(t, web_viewer(r)->name, &signer) != 0)
+		signer = 0;
 	if (rc != 0 || !may_read(t, &o, signer)) {
 		st_read_end(t);
 		return http_error(r, 404, "there is nothing at this address");
@@ -654,7 +669,8 @@ route_object(struct http_req *r)
 	etag_of(&o, r->want_html, etag, sizeof(etag));
 	if (r->want_html && o.kind == ST_K_ACTOR)
 		actor_page_etag(t, &o, etag, sizeof(etag));
-	if (not_modified(r, etag)) {
+	/* A note's page changes with its replies, counts and reader. */
+	if (!(r->want_html && o.kind != ST_K_ACTOR) && not_modified(r, etag)) {
 		const char *const h[] = { "ETag", etag, "Vary", "Accept",
 			NULL };
 		st_read_end(t);
@@ -2329,6 +2345,18 @@ const struct http_route routes[] = {
 	{ "POST", "/signup", web_signup_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/settings/password", web_password_get, 0, NULL },
 	{ "POST", "/settings/password", web_password_post, WEB_FORM_MAX, NULL },
+	/* Writing and reading posts (web_post.c). */
+	{ "GET", "/write", web_write_get, 0, NULL },
+	{ "POST", "/write", web_write_post, NOTE_BODY_MAX, NULL },
+	{ "GET", "/edit", web_edit_get, 0, NULL },
+	{ "POST", "/edit", web_edit_post, NOTE_BODY_MAX, NULL },
+	{ "GET", "/delete", web_delete_get, 0, NULL },
+	{ "POST", "/delete", web_delete_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/like", web_react_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/unlike", web_react_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/boost", web_react_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/unboost", web_react_post, WEB_FORM_MAX, NULL },
+	{ "GET", "/notes", web_notes_get, 0, NULL },
 	{ "GET", "/static/hub.css", route_css, 0, NULL },
 	{ "GET", "/.well-known/webfinger", route_webfinger, 0, NULL },
 	{ "GET", "/.well-known/host-meta", route_host_meta, 0, NULL },

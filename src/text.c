@@ -294,11 +294,45 @@ linked_mention(const char *text, size_t i, const struct text_mention *m, int nm,
 	return 0;
 }
 
+/* One run of text: hashtags, mentions and URLs linked, the rest
+ * escaped. */
+static size_t
+text_piece(const char *text, size_t i, const char *base_url,
+    const struct text_mention *m, int nm, struct buf *out)
+{
+	size_t n;
+
+	if (text[i] == '#' && (n = tag_at(text, i)) > 0) {
+		add_tag(out, text + i + 1, n, base_url);
+		return n + 1;
+	}
+	if (text[i] == '@' && (n = linked_mention(text, i, m, nm, out)) > 0)
+		return n;
+	if ((n = url_at(text, i)) > 0) {
+		add_url(out, text + i, n);
+		return n;
+	}
+	n = plain_run(text + i);
+	buf_add_html(out, text + i, n);
+	return n;
+}
+
+int
+text_inline_html(const char *text, const char *base_url,
+    const struct text_mention *m, int nm, struct buf *out)
+{
+	size_t i = 0;
+
+	while (text[i] != '\0')
+		i += text_piece(text, i, base_url, m, nm, out);
+	return out->failed ? -1 : 0;
+}
+
 int
 text_to_html_m(const char *text, const char *base_url,
     const struct text_mention *m, int nm, struct buf *out)
 {
-	size_t i = 0, n;
+	size_t i = 0;
 	int para, open = 0;
 
 	while (text[i] == '\n' || text[i] == '\r' || text[i] == ' ')
@@ -317,20 +351,8 @@ text_to_html_m(const char *text, const char *base_url,
 				open = 0;
 			} else
 				buf_adds(out, "<br>");
-		} else if (text[i] == '#' && (n = tag_at(text, i)) > 0) {
-			add_tag(out, text + i + 1, n, base_url);
-			i += n + 1;
-		} else if (text[i] == '@' &&
-		    (n = linked_mention(text, i, m, nm, out)) > 0) {
-			i += n;
-		} else if ((n = url_at(text, i)) > 0) {
-			add_url(out, text + i, n);
-			i += n;
-		} else {
-			n = plain_run(text + i);
-			buf_add_html(out, text + i, n);
-			i += n;
-		}
+		} else
+			i += text_piece(text, i, base_url, m, nm, out);
 	}
 	if (open)
 		buf_adds(out, "</p>");

@@ -39,5 +39,9 @@ int text_to_html(const char *text, const char *base_url, struct buf *out);
 /* The same, with the mentions of m that have an href linked to it. */
 int text_to_html_m(const char *text, const char *base_url,
     const struct text_mention *m, int nm, struct buf *out);
+/* One run of inline text (no paragraphs: newlines stay as they are),
+ * escaped, with hashtags, URLs and the mentions of m linked. */
+int text_inline_html(const char *text, const char *base_url,
+    const struct text_mention *m, int nm, struct buf *out);
 
 #endif
