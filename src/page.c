@@ -40,7 +40,14 @@ static const char css[] =
     ".problems{border:3px solid #b00020;padding:0 1rem;margin:1rem 0}\n"
     ".notice{border-left:4px solid #0b4f9c;padding:.25rem .75rem}\n"
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
-    "clip:rect(0 0 0 0)}\n";
+    "clip:rect(0 0 0 0)}\n"
+    /* people (web_social.c) */
+    ".avatar{float:right;border-radius:8px;max-width:30vw;height:auto}\n"
+    ".counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;"
+    "gap:.25rem 1.5rem}\n"
+    ".people,.notifications{list-style:none;padding:0}\n"
+    ".people li,.notification{border-bottom:1px solid #e2e2e2;"
+    "padding:.5rem 0;overflow-wrap:anywhere}\n";
 
 const char *
 page_css(void)
