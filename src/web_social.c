@@ -130,14 +130,6 @@ member(struct http_req *r, int *rc)
 	return v;
 }
 
-static int
-send_page(struct http_req *r, unsigned status, struct buf *b, const char *etag)
-{
-	const char *const h[] = { "ETag", etag, "Vary", "Accept", NULL };
-
-	return web_send(r, status, b, etag != NULL ? h : h + 2);
-}
-
 /* ---- profiles ---- */
 
 /* What a profile shows, local or remote. */
@@ -308,8 +300,10 @@ web_profile_local(struct http_req *r, struct st_txn *t, uint64_t id,
 	struct person p = { 0 };
 	struct st_actor a;
 	uint64_t before = 0, me = 0;
+	char tag[160];
+	const char *h[] = { "Vary", "Accept", "ETag", tag, NULL };
+	const char *inm = http_header(r, "If-None-Match");
 	struct buf b;
-	int rc;
 
 	if (parse_id(http_query(r, "max_id"), &before) < 0)
 		before = 0;
@@ -325,6 +319,19 @@ web_profile_local(struct http_req *r, struct st_txn *t, uint64_t id,
 	st_follow_count(t, id, 0, ST_FOLLOW_ACCEPTED, &p.following);
 	if (v != NULL)
 		st_name_get(t, v->name, &me);
+	/* The page shows counts the object's ETag does not follow: add
+	 * them. A member's page (their follow state) gets none. */
+	snprintf(tag, sizeof(tag), "%.*s-%llx-%llx-%llx\"",
+	    (int)(etag ? strlen(etag) - 1 : 0), etag ? etag : "",
+	    (unsigned long long)p.followers, (unsigned long long)p.following,
+	    (unsigned long long)before);
+	if (v != NULL || etag == NULL)
+		h[2] = NULL;
+	else if (inm != NULL && strstr(inm, tag) != NULL) {
+		json_decref(doc);
+		st_actor_clear(&a);
+		return http_send(r, 304, NULL, NULL, 0, h);
+	}
 	buf_init(&b, 0);
 	page_begin(&b, r->srv->cfg, v,
 	    a.display_name[0] ? a.display_name : a.name, a.iri);
@@ -339,9 +346,7 @@ web_profile_local(struct http_req *r, struct st_txn *t, uint64_t id,
 	page_end(&b);
 	json_decref(doc);
 	st_actor_clear(&a);
-	/* A member's page shows their own follow state: no shared ETag. */
-	rc = send_page(r, 200, &b, v == NULL ? etag : NULL);
-	return rc;
+	return web_send(r, 200, &b, h);
 }
 
 /* Notes of them in the viewer's home timeline (the posts of a remote
