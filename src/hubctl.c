@@ -24,6 +24,7 @@
 #include "group_view.h"
 #include "hub.h"
 #include "log.h"
+#include "profile.h"
 #include "st_actor.h"
 #include "st_check.h"
 #include "st_db.h"
@@ -56,6 +57,8 @@ static const char usage_text[] =
     "  user show NAME               show one member\n"
     "  user disable NAME | user enable NAME\n"
     "  user role NAME ROLE          ROLE: member moderator editor admin\n"
+    "  user set NAME [--display-name S] [--summary S] [--avatar URL]\n"
+    "       [--locked | --unlocked]  change a profile (sends Update)\n"
     "  user delete NAME             delete a member and their notes\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
     "           [--moderated] [--restricted] [--private]\n"
@@ -156,8 +159,8 @@ usage_error(const char *msg)
 /* --key VALUE options after the positional arguments. */
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
-	const char *visibility, *cw, *reply_to, *group;
-	int locked, moderated, restricted, private_, anonymous;
+	const char *visibility, *cw, *reply_to, *group, *avatar;
+	int locked, moderated, restricted, private_, anonymous, unlocked;
 };
 
 static int
@@ -165,14 +168,15 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 {
 	static const char *const keys[] = { "--password-file", "--role",
 		"--display-name", "--summary", "--title", "--visibility",
-		"--cw", "--reply-to", "--group", NULL };
+		"--cw", "--reply-to", "--group", "--avatar", NULL };
 	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
 		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to,
-		&o->group };
+		&o->group, &o->avatar };
 	static const char *const flags[] = { "--locked", "--moderated",
-		"--restricted", "--private", "--anonymous", NULL };
+		"--restricted", "--private", "--anonymous", "--unlocked",
+		NULL };
 	int *on[] = { &o->locked, &o->moderated, &o->restricted, &o->private_,
-		&o->anonymous };
+		&o->anonymous, &o->unlocked };
 	int i, k;
 
 	memset(o, 0, sizeof(*o));
@@ -486,6 +490,32 @@ cmd_user_show(struct hub *h, const char *name)
 	return EX_OK;
 }
 
+/* user set NAME --display-name ... : the same change as the settings
+ * page, with its Update{Person} queued to the member's followers. */
+static int
+cmd_user_set(struct hub *h, const char *name, int argc, char **argv)
+{
+	struct hub_profile p = { .locked = -1 };
+	struct err e = { { 0 } };
+	char bad[200];
+	struct opts o;
+	int rc, queued = 0;
+
+	if (parse_opts(argc, argv, &o, bad, sizeof(bad)) < 0)
+		return usage_error(bad);
+	if (o.locked && o.unlocked)
+		return usage_error("give --locked or --unlocked, not both");
+	p.display_name = o.display_name;
+	p.summary = o.summary;
+	p.avatar = o.avatar;
+	if (o.locked || o.unlocked)
+		p.locked = o.locked;
+	if ((rc = hub_profile_set(h, name, &p, &queued, &e)) != 0)
+		return fail(rc, &e);
+	printf("%s: done (%d deliveries queued)\n", name, queued);
+	return EX_OK;
+}
+
 static int
 cmd_user(struct hub *h, int argc, char **argv)
 {
@@ -498,6 +528,8 @@ cmd_user(struct hub *h, int argc, char **argv)
 		return cmd_actor_add(h, HUB_PERSON, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "list") && argc == 1)
 		return cmd_user_list(h);
+	if (!strcmp(argv[0], "set") && argc >= 2)
+		return cmd_user_set(h, argv[1], argc - 2, argv + 2);
 	if (argc != 2 && !(argc == 3 && !strcmp(argv[0], "role")))
 		return usage_error("wrong number of arguments for user");
 	if (!strcmp(argv[0], "show"))

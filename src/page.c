@@ -46,7 +46,14 @@ static const char css[] =
     ".thread,.replies{list-style:none;margin:0;padding:0}\n"
     ".replies .replies{padding-left:1rem;border-left:3px solid #e2e2e2}\n"
     ".handle{color:#555}.actions{margin:.5rem 0}\n"
-    ".preview{border:2px dashed #555;padding:0 1rem;margin:1rem 0}\n";
+    ".preview{border:2px dashed #555;padding:0 1rem;margin:1rem 0}\n"
+    /* people (web_social.c) */
+    ".avatar{float:right;border-radius:8px;max-width:30vw;height:auto}\n"
+    ".counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;"
+    "gap:.25rem 1.5rem}\n"
+    ".people,.notifications{list-style:none;padding:0}\n"
+    ".people li,.notification{border-bottom:1px solid #e2e2e2;"
+    "padding:.5rem 0;overflow-wrap:anywhere}\n";
 
 const char *
 page_css(void)
@@ -88,9 +95,8 @@ feed_links(struct buf *b, const char *title, const char *feed_base)
 	}
 }
 
-/* The visible links to the same feeds. */
-static void
-feed_anchors(struct buf *b, const char *feed_base)
+void
+page_feed_anchors(struct buf *b, const char *feed_base)
 {
 	buf_adds(b, "<p class=\"meta\">Follow in a feed reader: <a href=\"");
 	text(b, feed_base);
@@ -421,7 +427,7 @@ page_actor(struct buf *b, const struct config *cfg, const struct page_viewer *v,
 	if (str(actor, "summary") != NULL)
 		buf_adds(b, str(actor, "summary"));
 	if (feed_base != NULL)
-		feed_anchors(b, feed_base);
+		page_feed_anchors(b, feed_base);
 	buf_adds(b, "<h2>Posts</h2>");
 	if (json_array_size(creates) == 0)
 		buf_adds(b, "<p>Nothing shared here yet.</p>");
@@ -479,7 +485,7 @@ page_tag(struct buf *b, const struct config *cfg, const struct page_viewer *v,
 	text(b, title);
 	buf_adds(b, "</h1>");
 	if (feed_base != NULL)
-		feed_anchors(b, feed_base);
+		page_feed_anchors(b, feed_base);
 	if (json_array_size(notes) == 0)
 		buf_adds(b, "<p>Nothing shared with this tag yet.</p>");
 	json_array_foreach(notes, i, n) page_note_item(b, n);

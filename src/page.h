@@ -47,6 +47,8 @@ void page_begin_feeds(struct buf *b, const struct config *cfg,
     const struct page_viewer *v, const char *title, const char *alternate_json,
     const char *feed_base);
 void page_end(struct buf *b);
+/* Visible links to the RSS and Atom feeds at feed_base. */
+void page_feed_anchors(struct buf *b, const char *feed_base);
 void page_error(struct buf *b, const struct config *cfg,
     const struct page_viewer *v, unsigned status, const char *msg);
 

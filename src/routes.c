@@ -34,6 +34,7 @@
 #include "web.h"
 #include "web_account.h"
 #include "web_post.h"
+#include "web_social.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -451,6 +452,10 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	char older[700], feed[600];
 	int more = 0;
 
+	if (web_profile_is_person(js, len)) { /* people: web_social.c */
+		json_decref(actor);
+		return web_profile_local(r, t, o->id, js, len, etag);
+	}
 	buf_init(&raw, 0);
 	buf_addc(&raw, '[');
 	outbox_items(t, o->id, 0, &raw, &last, &more);
@@ -863,6 +868,9 @@ route_collection(struct http_req *r)
 	struct st_txn *t;
 	json_t *doc, *items = NULL, *mods = NULL;
 
+	/* A member's lists, for browsers: web_social.c */
+	if (r->want_html && follows && !strncmp(r->path, "/users/", 7))
+		return web_follow_list(r);
 	r->want_html = 0;
 	if (reader(r, 0, &signer, &rc))
 		return rc;
@@ -2429,6 +2437,17 @@ const struct http_route routes[] = {
 	{ "GET", "/c/*/feed.atom", route_feed, 0, NULL },
 	{ "GET", "/tags/*/feed.rss", route_feed, 0, NULL },
 	{ "GET", "/tags/*/feed.atom", route_feed, 0, NULL },
+	/* people: profiles, follows, notifications, settings (web_social) */
+	{ "GET", "/profile", web_profile_remote, 0, NULL },
+	{ "GET", "/notifications", web_notifications, 0, NULL },
+	{ "POST", "/follow", web_follow_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/unfollow", web_follow_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/follow-requests/approve", web_follow_post, WEB_FORM_MAX,
+	    NULL },
+	{ "POST", "/follow-requests/reject", web_follow_post, WEB_FORM_MAX,
+	    NULL },
+	{ "GET", "/settings", web_settings_get, 0, NULL },
+	{ "POST", "/settings", web_settings_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
