@@ -40,7 +40,13 @@ static const char css[] =
     ".problems{border:3px solid #b00020;padding:0 1rem;margin:1rem 0}\n"
     ".notice{border-left:4px solid #0b4f9c;padding:.25rem .75rem}\n"
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
-    "clip:rect(0 0 0 0)}\n";
+    "clip:rect(0 0 0 0)}\n"
+    /* web_home.c: badges, plain lists, the sort switch */
+    ".badge{font-size:.8rem;border:1px solid #555;border-radius:3px;"
+    "padding:0 .3rem;color:#333}\n"
+    ".plain{list-style:none;padding:0}\n"
+    ".sort ul{list-style:none;padding:0;display:flex;gap:1rem}\n"
+    "[aria-current=page]{font-weight:700}\n";
 
 const char *
 page_css(void)
