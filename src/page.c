@@ -53,7 +53,13 @@ static const char css[] =
     "gap:.25rem 1.5rem}\n"
     ".people,.notifications{list-style:none;padding:0}\n"
     ".people li,.notification{border-bottom:1px solid #e2e2e2;"
-    "padding:.5rem 0;overflow-wrap:anywhere}\n";
+    "padding:.5rem 0;overflow-wrap:anywhere}\n"
+    /* web_home.c: badges, plain lists, the sort switch */
+    ".badge{font-size:.8rem;border:1px solid #555;border-radius:3px;"
+    "padding:0 .3rem;color:#333}\n"
+    ".plain{list-style:none;padding:0}\n"
+    ".sort ul{list-style:none;padding:0;display:flex;gap:1rem}\n"
+    "[aria-current=page]{font-weight:700}\n";
 
 const char *
 page_css(void)

@@ -35,6 +35,7 @@
 #include "web_account.h"
 #include "web_post.h"
 #include "web_social.h"
+#include "web_home.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -80,51 +81,6 @@ route_css(struct http_req *r)
 
 	return http_send(r, 200, "text/css; charset=utf-8", page_css(),
 	    strlen(page_css()), h);
-}
-
-/* ---- home ---- */
-
-struct home_ctx {
-	struct st_txn *t;
-	json_t *list;
-};
-
-static int
-home_each(void *ctx, const char *name, uint64_t id)
-{
-	struct home_ctx *h = ctx;
-	struct st_actor a;
-
-	if (json_array_size(h->list) >= 200)
-		return 1;
-	if (st_actor_get(h->t, id, &a) != 0)
-		return 0;
-	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED)))
-		json_array_append_new(h->list,
-		    json_pack("{s:s,s:s,s:b}", "url", a.iri, "name",
-			a.display_name[0] ? a.display_name : a.name, "group",
-			a.kind == ST_AK_GROUP));
-	st_actor_clear(&a);
-	return 0;
-}
-
-static int
-route_home(struct http_req *r)
-{
-	struct home_ctx h = { NULL, json_array() };
-	uint64_t posts = 0;
-	struct buf b;
-
-	if (st_read_begin(r->srv->hub->db, &h.t) == 0) {
-		st_name_each(h.t, home_each, &h);
-		posts = st_counter_get(h.t, "local_posts");
-		st_read_end(h.t);
-	}
-	buf_init(&b, 0);
-	page_home(
-	    &b, r->srv->cfg, web_viewer(r), h.list, (unsigned long long)posts);
-	json_decref(h.list);
-	return send_html(r, 200, &b, NULL);
 }
 
 /* ---- WebFinger, host-meta, NodeInfo ---- */
@@ -446,16 +402,17 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len, const char *etag)
 {
 	const char *const h[] = { "ETag", etag, "Vary", "Accept", NULL };
-	json_t *actor = json_loadb(js, len, 0, NULL), *items;
+	json_t *actor, *items;
 	uint64_t last = 0;
 	struct buf raw, b;
 	char older[700], feed[600];
 	int more = 0;
 
-	if (web_profile_is_person(js, len)) { /* people: web_social.c */
-		json_decref(actor);
+	if (web_is_community(t, o->id)) /* web_home.c */
+		return web_community_page(r, t, o->id);
+	if (web_profile_is_person(js, len)) /* people: web_social.c */
 		return web_profile_local(r, t, o->id, js, len, etag);
-	}
+	actor = json_loadb(js, len, 0, NULL);
 	buf_init(&raw, 0);
 	buf_addc(&raw, '[');
 	outbox_items(t, o->id, 0, &raw, &last, &more);
@@ -1063,6 +1020,8 @@ route_tag(struct http_req *r)
 	struct buf b;
 	int n, more, k, has_feed;
 
+	if (r->want_html)
+		return web_tag(r); /* web_home.c */
 	if (http_path_arg(r, 0, raw, sizeof(raw)) < 0)
 		return http_error(r, 404, "there is nothing at this address");
 	for (i = 0; raw[i] != '\0'; i++)
@@ -2345,7 +2304,7 @@ api_group_job(struct api_job *j)
 #define WEB_FORM_MAX  (16 * 1024)
 
 const struct http_route routes[] = {
-	{ "GET", "/", route_home, 0, NULL },
+	{ "GET", "/", web_home, 0, NULL },
 	{ "GET", "/signin", web_signin_get, 0, NULL },
 	{ "POST", "/signin", web_signin_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/signout", web_signout_post, WEB_FORM_MAX, NULL },
@@ -2448,6 +2407,11 @@ const struct http_route routes[] = {
 	    NULL },
 	{ "GET", "/settings", web_settings_get, 0, NULL },
 	{ "POST", "/settings", web_settings_post, WEB_FORM_MAX, NULL },
+	/* The home page, communities, tags and search (web_home.c). */
+	{ "GET", "/communities", web_communities, 0, NULL },
+	{ "POST", "/join", web_join_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/leave", web_join_post, WEB_FORM_MAX, NULL },
+	{ "GET", "/search", web_search, 0, NULL },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,1455 @@
+#include "web_home.h"
+
+#include <ctype.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+#include "fed_deliver.h"
+#include "fed_fetch.h"
+#include "fed_webfinger.h"
+#include "group.h"
+#include "group_view.h"
+#include "http.h"
+#include "hub.h"
+#include "page.h"
+#include "st_actor.h"
+#include "st_db.h"
+#include "st_follow.h"
+#include "st_object.h"
+#include "st_social.h"
+#include "web.h"
+#include "worker.h"
+
+#define PAGE	     20	 /* items of a page */
+#define ACTIVE_SCAN  500 /* a community's newest posts ranked by activity */
+#define SEARCH_SCAN  500 /* newest public posts a search reads */
+#define SEARCH_MAX   200 /* characters of a query */
+#define SEARCH_NAMES 20	 /* members and communities shown */
+
+/* ---- small pieces ---- */
+
+static const char *
+str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* s percent-encoded for a query value (RFC 3986 unreserved kept). */
+static void
+urlenc(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
+			buf_addc(b, *s);
+		else
+			buf_printf(b, "%%%02X", (unsigned char)*s);
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	*out = strtoull(s, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+/* Where a browser reads an actor: a local one's own page, a remote
+ * one's copy here (/profile?id=). */
+static void
+actor_href(struct buf *b, const struct st_actor *a)
+{
+	if (a->flags & ST_AF_LOCAL)
+		page_text(b, a->iri);
+	else {
+		buf_adds(b, "/profile?id=");
+		urlenc(b, a->iri);
+	}
+}
+
+static void
+actor_link(struct buf *b, const struct st_actor *a)
+{
+	buf_adds(b, "<a href=\"");
+	actor_href(b, a);
+	buf_adds(b, "\">");
+	page_text(b, a->display_name[0] ? a->display_name : a->name);
+	buf_adds(b, "</a>");
+}
+
+static void
+when(struct buf *b, uint64_t secs)
+{
+	char iso[32], shown[48];
+	time_t tt = (time_t)secs;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(shown, sizeof(shown), "%e %b %Y, %H:%M UTC", &tm);
+	buf_printf(b, "<time datetime=\"%s\">%s</time>", iso,
+	    shown[0] == ' ' ? shown + 1 : shown);
+}
+
+static void
+count(struct buf *b, uint64_t n, const char *one, const char *many)
+{
+	buf_printf(b, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+/* Whether the stored note JSON answers another note (a reply, not a
+ * thread of its own): its inReplyTo is a string. */
+static int
+is_reply(const char *js, size_t len)
+{
+	static const char key[] = "\"inReplyTo\"";
+	const char *p = memmem(js, len, key, sizeof(key) - 1), *end = js + len;
+
+	if (p == NULL)
+		return 0;
+	for (p += sizeof(key) - 1; p < end && (*p == ' ' || *p == ':'); p++)
+		;
+	return p < end && *p == '"';
+}
+
+/* ---- a post, as every list shows it ---- */
+
+/* The community a note was posted in (its audience), into *g. */
+static int
+community_of(struct st_txn *t, const json_t *note, struct st_actor *g)
+{
+	const char *aud = str(note, "audience");
+
+	if (aud == NULL || st_actor_by_iri(t, aud, g) != 0)
+		return -1;
+	if (g->kind != ST_AK_GROUP) {
+		st_actor_clear(g);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+item_head(
+    struct buf *b, struct st_txn *t, const struct st_obj *o, const json_t *note)
+{
+	struct st_actor a, g;
+	char host[256];
+
+	buf_adds(b, "<article><p class=\"meta\">");
+	if (st_actor_get(t, o->owner, &a) == 0) {
+		actor_link(b, &a);
+		fed_url_host(a.iri, host, sizeof(host));
+		buf_adds(b, " <span>@");
+		page_text(b, a.name);
+		buf_addc(b, '@');
+		page_text(b, host);
+		buf_adds(b, "</span>");
+		st_actor_clear(&a);
+	} else
+		buf_adds(b, "Someone");
+	if (community_of(t, note, &g) == 0) {
+		buf_adds(b, " in ");
+		actor_link(b, &g);
+		st_actor_clear(&g);
+	}
+	buf_adds(b, "</p>");
+}
+
+static void
+item_foot(
+    struct buf *b, struct st_txn *t, const struct st_obj *o, const json_t *note)
+{
+	uint64_t replies = 0, likes = 0, boosts = 0;
+
+	st_reply_count(t, o->id, &replies);
+	st_react_count(t, o->id, ST_REACT_LIKE, &likes);
+	st_react_count(t, o->id, ST_REACT_ANNOUNCE, &boosts);
+	buf_adds(b, "<p class=\"meta\"><a href=\"");
+	if (o->flags & ST_OF_LOCAL)
+		page_text(b, str(note, "id"));
+	else {
+		buf_adds(b, "/notes?id=");
+		urlenc(b, str(note, "id") ? str(note, "id") : "");
+	}
+	buf_adds(b, "\">");
+	when(b, o->published);
+	buf_adds(b, "</a> · ");
+	count(b, replies, "reply", "replies");
+	buf_adds(b, " · ");
+	count(b, likes, "like", "likes");
+	buf_adds(b, " · ");
+	count(b, boosts, "boost", "boosts");
+	buf_adds(b, "</p></article>");
+}
+
+/* The note id as an article: author, community, content warning,
+ * content (stored sanitized HTML), time and counts. Returns 0, or -1
+ * (nothing added) when it is not a note one with max_vis may see. */
+static int
+post_item(struct buf *b, struct st_txn *t, uint64_t id, int max_vis)
+{
+	const char *js, *cw;
+	struct st_obj o;
+	json_t *note;
+	size_t len;
+
+	if (st_object_peek(t, id, &o, &js, &len) != 0 || o.kind != ST_K_NOTE ||
+	    o.vis > max_vis || (note = json_loadb(js, len, 0, NULL)) == NULL)
+		return -1;
+	item_head(b, t, &o, note);
+	if ((cw = str(note, "summary")) != NULL && cw[0] != '\0') {
+		buf_adds(b, "<details><summary>");
+		page_text(b, cw);
+		buf_adds(b, "</summary>");
+	}
+	/* Rendered by the hub from escaped text, or sanitized on ingest
+	 * (DESIGN.md: sanitize at the border). */
+	if (str(note, "content") != NULL)
+		buf_adds(b, str(note, "content"));
+	if (cw != NULL && cw[0] != '\0')
+		buf_adds(b, "</details>");
+	item_foot(b, t, &o, note);
+	json_decref(note);
+	return 0;
+}
+
+static void
+older_link(struct buf *b, const char *base, uint64_t before)
+{
+	buf_adds(b, "<p><a rel=\"next\" href=\"");
+	page_text(b, base);
+	buf_printf(b, "%sbefore=%llu\">Older posts</a></p>",
+	    strchr(base, '?') ? "&amp;" : "?", (unsigned long long)before);
+}
+
+/* ---- the local public feed: a merge of local actors' outboxes ---- */
+
+/* There is no index of all local public posts: the feed merges, newest
+ * first by note id (ids grow with time), the outboxes of the local
+ * members who have posted and of the public communities (whose
+ * outboxes hold what they passed on, remote members' posts too). Cost:
+ * one range read of up to FEED_BATCH entries per such actor, then one
+ * object header per post taken; for a hub of a few hundred posting
+ * members that is well under a millisecond. */
+#define FEED_BATCH 21
+
+struct source {
+	uint64_t actor;
+	int group;
+	uint64_t ids[FEED_BATCH];
+	int n, at, more;
+};
+
+struct feed {
+	struct st_txn *t;
+	struct source *s;
+	size_t n, cap;
+	uint64_t last;	     /* the last note id given */
+	json_t *communities; /* [{name, title, iri, private}] or NULL */
+	int failed;
+};
+
+static void
+source_fill(struct feed *f, struct source *s)
+{
+	struct st_outbox_item it[FEED_BATCH];
+	uint64_t before = s->n > 0 ? s->ids[s->n - 1] : f->last;
+	int i, n;
+
+	n = st_outbox_page(
+	    f->t, s->actor, before, ST_VIS_PUBLIC, it, FEED_BATCH, &s->more);
+	for (i = 0; i < n; i++)
+		s->ids[i] = it[i].note;
+	s->n = n < 0 ? 0 : n;
+	s->at = 0;
+	if (n <= 0)
+		s->more = 0;
+}
+
+static void
+feed_add(struct feed *f, const struct st_actor *a)
+{
+	struct source *v;
+
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		if ((v = realloc(f->s, f->cap * sizeof(*v))) == NULL) {
+			f->failed = 1;
+			return;
+		}
+		f->s = v;
+	}
+	f->s[f->n] =
+	    (struct source){ .actor = a->id, .group = a->kind == ST_AK_GROUP };
+	source_fill(f, &f->s[f->n]);
+	f->n++;
+}
+
+static int
+feed_each(void *arg, const char *name, uint64_t id)
+{
+	struct feed *f = arg;
+	struct st_actor a;
+	int group;
+
+	(void)name;
+	if (st_actor_get(f->t, id, &a) != 0)
+		return 0;
+	group = a.kind == ST_AK_GROUP;
+	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING))) {
+		if (group && f->communities != NULL)
+			json_array_append_new(f->communities,
+			    json_pack("{s:s,s:s,s:s,s:b}", "name", a.name,
+				"title",
+				a.display_name[0] ? a.display_name : a.name,
+				"iri", a.iri, "private",
+				!!(a.flags & ST_AF_PRIVATE)));
+		if (group ? !(a.flags & ST_AF_PRIVATE) : a.posts > 0)
+			feed_add(f, &a);
+	}
+	st_actor_clear(&a);
+	return f->failed;
+}
+
+/* The feed of posts older than before (0: the newest). */
+static void
+feed_open(struct feed *f, struct st_txn *t, uint64_t before, json_t *comms)
+{
+	memset(f, 0, sizeof(*f));
+	f->t = t;
+	f->last = before;
+	f->communities = comms;
+	st_name_each(t, feed_each, f);
+}
+
+/* The next public post, newest first: a member's own (not what they
+ * boosted) or one a public community passed on. 0 at the end. */
+static uint64_t
+feed_next(struct feed *f)
+{
+	struct source *best;
+	struct st_obj o;
+	const char *js;
+	uint64_t id;
+	size_t i, len;
+
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < f->n; i++) {
+			if (f->s[i].at == f->s[i].n && f->s[i].more)
+				source_fill(f, &f->s[i]);
+			if (f->s[i].at < f->s[i].n &&
+			    (best == NULL ||
+				f->s[i].ids[f->s[i].at] > best->ids[best->at]))
+				best = &f->s[i];
+		}
+		if (best == NULL)
+			return 0;
+		id = best->ids[best->at++];
+		if (id == f->last) /* in a member's and a community's */
+			continue;
+		f->last = id;
+		if (st_object_peek(f->t, id, &o, &js, &len) == 0 &&
+		    o.kind == ST_K_NOTE && o.vis == ST_VIS_PUBLIC &&
+		    (best->group || o.owner == best->actor))
+			return id;
+	}
+}
+
+static void
+feed_close(struct feed *f)
+{
+	free(f->s);
+}
+
+/* ---- home ---- */
+
+static void
+community_links(struct buf *b, const json_t *comms, int max)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_array_size(comms) == 0) {
+		buf_adds(b, "<p>There are no communities here yet.</p>");
+		return;
+	}
+	buf_adds(b, "<ul>");
+	json_array_foreach(comms, i, c)
+	{
+		if ((int)i >= max)
+			break;
+		buf_adds(b, "<li><a href=\"");
+		page_text(b, str(c, "iri"));
+		buf_adds(b, "\">");
+		page_text(b, str(c, "title"));
+		buf_adds(b, "</a>");
+		if (json_is_true(json_object_get(c, "private")))
+			buf_adds(b, " <span class=\"badge\">private</span>");
+		buf_adds(b, "</li>");
+	}
+	buf_adds(b, "</ul><p><a href=\"/communities\">All communities</a></p>");
+}
+
+/* A visitor's home: the hub, its latest public learning, what is
+ * featured, its communities. */
+static void
+home_visitor(
+    struct buf *b, struct st_txn *t, const struct config *cfg, uint64_t before)
+{
+	json_t *comms = json_array();
+	struct feed f;
+	uint64_t id, last = 0;
+	int n = 0;
+
+	feed_open(&f, t, before, comms);
+	buf_adds(b, "<h1>");
+	page_text(b, cfg->instance_name);
+	buf_adds(b, "</h1><p>");
+	page_text(b, cfg->instance_description);
+	buf_adds(b,
+	    "</p><p><a href=\"/signin\">Sign in</a> or <a "
+	    "href=\"/signup\">create an account</a> to share what you "
+	    "learn.</p><h2>Latest learning</h2>");
+	while (n < PAGE && (id = feed_next(&f)) != 0)
+		if (post_item(b, t, id, ST_VIS_PUBLIC) == 0) {
+			n++;
+			last = id;
+		}
+	if (n == 0)
+		buf_adds(b, "<p>Nothing has been shared in public yet.</p>");
+	if (n == PAGE && feed_next(&f) != 0)
+		older_link(b, "/", last);
+	/* Featured items: the instance's featured collection is not kept
+	 * in storage yet (it is served empty). */
+	buf_adds(b,
+	    "<h2>Featured</h2><p>Nothing is featured here yet.</p>"
+	    "<h2>Communities</h2>");
+	community_links(b, comms, 20);
+	feed_close(&f);
+	json_decref(comms);
+}
+
+/* A member's home: their timeline (who they follow, the communities
+ * they joined), newest first. */
+static void
+home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
+    uint64_t before)
+{
+	uint64_t ids[PAGE], me;
+	json_t *comms;
+	struct feed f;
+	int n = 0, i, more = 0;
+
+	buf_adds(b,
+	    "<h1>Your home</h1><p><a href=\"/write\">Write</a> to share "
+	    "something you learned.</p>");
+	if (st_name_get(t, v->name, &me) == 0)
+		n = st_timeline_page(t, me, before, ids, PAGE, &more);
+	for (i = 0; i < n; i++)
+		post_item(b, t, ids[i], ST_VIS_DIRECT);
+	if (n > 0 && more)
+		older_link(b, "/", ids[n - 1]);
+	if (n > 0 || before != 0)
+		return;
+	buf_adds(b,
+	    "<p>Your timeline is empty. Follow people and join "
+	    "communities to see what they share here.</p>"
+	    "<h2>Communities you could join</h2>");
+	comms = json_array();
+	feed_open(&f, t, 0, comms);
+	feed_close(&f);
+	community_links(b, comms, 10);
+	json_decref(comms);
+}
+
+int
+web_home(struct http_req *r)
+{
+	const struct page_viewer *v = web_viewer(r);
+	const char *before_s = http_query(r, "before");
+	uint64_t before = 0;
+	struct st_txn *t;
+	struct buf b;
+
+	r->want_html = 1;
+	if (before_s != NULL && parse_u64(before_s, &before) < 0)
+		return http_error(r, 400,
+		    "that page address is not right: go back to the home "
+		    "page and follow its links");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	buf_init(&b, 0);
+	page_begin(&b, r->srv->cfg, v, "Home", NULL);
+	if (v == NULL)
+		home_visitor(&b, t, r->srv->cfg, before);
+	else
+		home_member(&b, t, v, before);
+	st_read_end(t);
+	page_end(&b);
+	return web_send(r, 200, &b, NULL);
+}
+
+/* ---- the directory of communities ---- */
+
+static void
+badges(struct buf *b, int locked, int private_)
+{
+	buf_adds(b, " <span class=\"badge\">");
+	buf_adds(b, private_ ? "private" : locked ? "closed" : "open");
+	buf_adds(b, "</span>");
+}
+
+static void
+directory_item(struct buf *b, const json_t *c)
+{
+	json_int_t members = json_integer_value(json_object_get(c, "members"));
+	json_int_t posts = json_integer_value(json_object_get(c, "posts"));
+
+	buf_adds(b, "<li><h2><a href=\"");
+	page_text(b, str(c, "id"));
+	buf_adds(b, "\">");
+	page_text(b, str(c, "title"));
+	buf_adds(b, "</a>");
+	badges(b, json_is_true(json_object_get(c, "locked")),
+	    json_is_true(json_object_get(c, "private")));
+	buf_adds(b, "</h2>");
+	if (str(c, "summary") != NULL && str(c, "summary")[0] != '\0') {
+		buf_adds(b, "<p>");
+		page_text(b, str(c, "summary"));
+		buf_adds(b, "</p>");
+	}
+	buf_adds(b, "<p class=\"meta\">");
+	count(b, (uint64_t)members, "member", "members");
+	buf_adds(b, " · ");
+	count(b, (uint64_t)posts, "post", "posts");
+	buf_adds(b, "</p></li>");
+}
+
+int
+web_communities(struct http_req *r)
+{
+	const struct page_viewer *v = web_viewer(r);
+	const char *after = http_query(r, "after");
+	struct err e = { { 0 } };
+	const json_t *c;
+	json_t *doc;
+	struct buf b;
+	size_t i;
+	int rc;
+
+	r->want_html = 1;
+	if (after != NULL && strlen(after) > 64)
+		return http_error(
+		    r, 404, "there is no such page of communities");
+	/* The same list as /api/hub/communities (one read transaction). */
+	if ((doc = hub_group_directory(r->srv->hub, 0, after, PAGE, &rc, &e)) ==
+	    NULL)
+		return http_error(r, rc == ST_NOTFOUND ? 404 : 503,
+		    rc == ST_NOTFOUND ? "there is no such page of communities: "
+					"start from the first page"
+				      : e.msg);
+	buf_init(&b, 0);
+	page_begin(&b, r->srv->cfg, v, "Communities", NULL);
+	buf_adds(&b,
+	    "<h1>Communities</h1><p>Communities are where people share "
+	    "learning about one topic. Open ones take anyone who joins; "
+	    "closed ones ask their moderators first; private ones show "
+	    "their posts to members only.</p>");
+	if (json_array_size(json_object_get(doc, "items")) == 0)
+		buf_adds(&b, "<p>There are no communities here yet.</p>");
+	else
+		buf_adds(&b, "<ul class=\"plain\">");
+	json_array_foreach(json_object_get(doc, "items"), i, c)
+	    directory_item(&b, c);
+	if (json_array_size(json_object_get(doc, "items")) > 0)
+		buf_adds(&b, "</ul>");
+	if (str(doc, "next") != NULL) {
+		buf_adds(&b, "<p><a rel=\"next\" href=\"/communities?after=");
+		urlenc(&b, str(doc, "next"));
+		buf_adds(&b, "\">More communities</a></p>");
+	}
+	page_end(&b);
+	json_decref(doc);
+	return web_send(r, 200, &b, NULL);
+}
+
+/* ---- a community's page ---- */
+
+int
+web_is_community(struct st_txn *t, unsigned long long id)
+{
+	struct st_actor a;
+	int yes;
+
+	if (st_actor_get(t, (uint64_t)id, &a) != 0)
+		return 0;
+	yes = a.kind == ST_AK_GROUP && (a.flags & ST_AF_LOCAL) &&
+	    !(a.flags & ST_AF_DELETED);
+	st_actor_clear(&a);
+	return yes;
+}
+
+struct mods {
+	struct st_txn *t;
+	struct buf *b;
+	int n;
+};
+
+static int
+mod_each(void *arg, const char *what, size_t len)
+{
+	struct mods *m = arg;
+	struct st_actor a;
+	char iri[1024];
+
+	if (len >= sizeof(iri))
+		return 0;
+	memcpy(iri, what, len);
+	iri[len] = '\0';
+	buf_adds(m->b, m->n++ ? "<li>" : "<ul><li>");
+	if (st_actor_by_iri(m->t, iri, &a) == 0) {
+		actor_link(m->b, &a);
+		st_actor_clear(&a);
+	} else
+		page_text(m->b, iri);
+	buf_adds(m->b, "</li>");
+	return 0;
+}
+
+/* The viewer's membership of g: -1 none, else ST_FOLLOW_*. */
+static int
+membership(struct st_txn *t, const struct page_viewer *v, uint64_t g)
+{
+	uint64_t me;
+	int state;
+
+	if (v == NULL || st_name_get(t, v->name, &me) != 0 ||
+	    st_follow_get(t, me, g, &state, NULL) != 0)
+		return -1;
+	return state;
+}
+
+static void
+member_form(struct buf *b, const char *action, const char *csrf,
+    const char *name, const char *label)
+{
+	page_form_begin(b, action, csrf);
+	page_field(b,
+	    &(struct page_field){
+		.name = "community", .type = "hidden", .value = name });
+	page_form_end(b, label);
+}
+
+static void
+join_part(struct buf *b, const struct page_viewer *v, const struct st_actor *g,
+    int state)
+{
+	if (v == NULL) {
+		buf_adds(b, "<p><a href=\"/signin?next=/c/");
+		page_text(b, g->name);
+		buf_adds(b, "\">Sign in</a> to join this community.</p>");
+	} else if (state == ST_FOLLOW_ACCEPTED) {
+		buf_adds(b, "<p>You are a member.</p>");
+		member_form(b, "/leave", v->csrf, g->name, "Leave");
+	} else if (state >= 0) {
+		buf_adds(b,
+		    "<p><strong>Requested.</strong> Its moderators will "
+		    "look at your request to join.</p>");
+		member_form(b, "/leave", v->csrf, g->name, "Cancel request");
+	} else
+		member_form(b, "/join", v->csrf, g->name,
+		    (g->flags & ST_AF_LOCKED) ? "Ask to join" : "Join");
+}
+
+static void
+community_about(struct buf *b, struct st_txn *t, const struct st_actor *g)
+{
+	struct mods m = { t, b, 0 };
+	uint64_t members = 0;
+
+	buf_adds(b, "<h1>");
+	page_text(b, g->display_name[0] ? g->display_name : g->name);
+	buf_adds(b, "</h1><p class=\"meta\">Community");
+	badges(b, !!(g->flags & ST_AF_LOCKED), !!(g->flags & ST_AF_PRIVATE));
+	st_follow_count(t, g->id, 1, ST_FOLLOW_ACCEPTED, &members);
+	buf_adds(b, " · ");
+	count(b, members, "member", "members");
+	buf_adds(b, "</p>");
+	if (g->summary != NULL && g->summary[0] != '\0') {
+		buf_adds(b, "<p>");
+		page_text(b, g->summary); /* plain text for local actors */
+		buf_adds(b, "</p>");
+	}
+	buf_adds(b, "<h2>Moderators</h2>");
+	st_glist_each(t, g->id, ST_GL_MOD, mod_each, &m);
+	buf_adds(b, m.n ? "</ul>" : "<p>The hub's admins look after it.</p>");
+}
+
+/* Newest threads (not replies) before note id before. */
+static void
+threads_newest(struct buf *b, struct st_txn *t, const struct st_actor *g,
+    int max_vis, uint64_t before)
+{
+	struct st_outbox_item it[PAGE];
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	int n, i, shown = 0, more = 1;
+	char base[120];
+
+	while (shown < PAGE && more) {
+		n = st_outbox_page(t, g->id, before, max_vis, it, PAGE, &more);
+		if (n <= 0)
+			break;
+		for (i = 0; i < n && shown < PAGE; i++) {
+			before = it[i].note;
+			if (st_object_peek(t, it[i].note, &o, &js, &len) == 0 &&
+			    !is_reply(js, len) &&
+			    post_item(b, t, it[i].note, max_vis) == 0)
+				shown++;
+		}
+		more = more || i < n;
+	}
+	if (shown == 0)
+		buf_adds(b, "<p>Nothing has been posted here yet.</p>");
+	snprintf(base, sizeof(base), "/c/%s", g->name);
+	if (more && shown > 0)
+		older_link(b, base, before);
+}
+
+struct ranked {
+	uint64_t id, replies;
+};
+
+static int
+cmp_active(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+
+	if (a->replies != b->replies)
+		return a->replies < b->replies ? 1 : -1;
+	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+}
+
+/* The newest ACTIVE_SCAN threads ranked by replies (then newest
+ * first). Cost, in the page's read transaction: ACTIVE_SCAN outbox
+ * entries, one object header and one reply count each (a range count),
+ * about 3 µs a thread: a page of a busy community in under 2 ms. Older
+ * threads are not ranked. */
+static int
+active_rank(struct st_txn *t, uint64_t g, int max_vis, struct ranked *v)
+{
+	struct st_outbox_item it[100];
+	uint64_t before = 0;
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	int n, i, k = 0, more = 1;
+
+	while (k < ACTIVE_SCAN && more) {
+		n = st_outbox_page(t, g, before, max_vis, it, 100, &more);
+		for (i = 0; i < n && k < ACTIVE_SCAN; i++) {
+			before = it[i].note;
+			if (st_object_peek(t, it[i].note, &o, &js, &len) != 0 ||
+			    o.kind != ST_K_NOTE || is_reply(js, len))
+				continue;
+			v[k].id = it[i].note;
+			v[k].replies = 0;
+			st_reply_count(t, it[i].note, &v[k].replies);
+			k++;
+		}
+		if (n <= 0)
+			break;
+	}
+	qsort(v, (size_t)k, sizeof(*v), cmp_active);
+	return k;
+}
+
+static void
+threads_active(struct buf *b, struct st_txn *t, const struct st_actor *g,
+    int max_vis, uint64_t page)
+{
+	struct ranked *v = malloc(ACTIVE_SCAN * sizeof(*v));
+	int k, i, shown = 0;
+
+	k = v ? active_rank(t, g->id, max_vis, v) : 0;
+	for (i = (int)(page * PAGE); i >= 0 && i < k && shown < PAGE; i++)
+		if (post_item(b, t, v[i].id, max_vis) == 0)
+			shown++;
+	if (shown == 0)
+		buf_adds(b, "<p>Nothing has been posted here yet.</p>");
+	if (i < k && page < ACTIVE_SCAN) {
+		buf_adds(b, "<p><a rel=\"next\" href=\"/c/");
+		page_text(b, g->name);
+		buf_printf(b,
+		    "?sort=active&amp;page=%llu\">More threads</a></p>",
+		    (unsigned long long)page + 1);
+	}
+	free(v);
+}
+
+static void
+sort_switch(struct buf *b, const char *name, int active)
+{
+	buf_adds(b, "<nav aria-label=\"Sort threads\" class=\"sort\"><ul><li>");
+	buf_adds(b, "<a href=\"/c/");
+	page_text(b, name);
+	buf_adds(b, active ? "\">" : "\" aria-current=\"page\">");
+	buf_adds(b, "Newest first</a></li><li><a href=\"/c/");
+	page_text(b, name);
+	buf_adds(b,
+	    active ? "?sort=active\" aria-current=\"page\">"
+		   : "?sort=active\">");
+	buf_adds(b, "Most active</a></li></ul></nav>");
+}
+
+int
+web_community_page(struct http_req *r, struct st_txn *t, unsigned long long id)
+{
+	const struct page_viewer *v = web_viewer(r);
+	const char *sort = http_query(r, "sort");
+	uint64_t before = 0, page = 0;
+	struct st_actor g;
+	struct buf b;
+	char feed[600];
+	int state, active, max_vis;
+
+	active = sort != NULL && !strcmp(sort, "active");
+	if ((sort != NULL && !active && strcmp(sort, "newest") != 0) ||
+	    (http_query(r, "before") != NULL &&
+		parse_u64(http_query(r, "before"), &before) < 0) ||
+	    (http_query(r, "page") != NULL &&
+		parse_u64(http_query(r, "page"), &page) < 0))
+		return http_error(r, 400,
+		    "that page address is not right: go back to the "
+		    "community and follow its links");
+	if (st_actor_get(t, (uint64_t)id, &g) != 0)
+		return http_error(r, 404, "there is no such community");
+	state = membership(t, v, g.id);
+	buf_init(&b, 0);
+	snprintf(feed, sizeof(feed), "%s/feed", g.iri);
+	page_begin_feeds(&b, r->srv->cfg, v,
+	    g.display_name[0] ? g.display_name : g.name, g.iri,
+	    (g.flags & ST_AF_PRIVATE) ? NULL : feed);
+	community_about(&b, t, &g);
+	if (!(g.flags & ST_AF_PRIVATE))
+		page_feed_anchors(&b, feed);
+	join_part(&b, v, &g, state);
+	buf_adds(&b, "<h2>Threads</h2>");
+	max_vis = (g.flags & ST_AF_PRIVATE) ? ST_VIS_DIRECT : ST_VIS_UNLISTED;
+	if ((g.flags & ST_AF_PRIVATE) && state != ST_FOLLOW_ACCEPTED)
+		buf_adds(&b,
+		    "<p>This community is private: its threads are for its "
+		    "members only. Ask to join it to read them.</p>");
+	else {
+		sort_switch(&b, g.name, active);
+		if (active)
+			threads_active(&b, t, &g, max_vis, page);
+		else
+			threads_newest(&b, t, &g, max_vis, before);
+	}
+	page_end(&b);
+	st_actor_clear(&g);
+	return web_send(r, 200, &b, NULL);
+}
+
+/* ---- work on the api_worker: joining, leaving, remote lookups ---- */
+
+enum job_kind { J_JOIN, J_LEAVE, J_RESOLVE };
+
+struct job {
+	struct http_req *r;
+	struct hub *hub;
+	int kind;
+	struct page_viewer v;
+	char what[SEARCH_MAX * 4 + 8]; /* a community's IRI, or the query */
+	char back[96];		       /* where to go after joining */
+};
+
+static void
+answer_page(struct http_req *r, unsigned status, struct buf *b)
+{
+	http_resume(r, status, http_response_html(b, NULL, &r->bytes));
+	buf_free(b);
+}
+
+static void
+answer_error(struct job *j, unsigned status, const char *msg)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	page_error(
+	    &b, j->r->srv->cfg, j->v.name[0] ? &j->v : NULL, status, msg);
+	answer_page(j->r, status, &b);
+}
+
+static void
+join_job(struct job *j)
+{
+	const char *const h[] = { "Location", j->back, "Cache-Control",
+		"no-store", NULL };
+	struct MHD_Response *resp;
+	struct err e = { { 0 } };
+	int already = 0, rc, i;
+
+	rc = hub_follow(
+	    j->hub, j->v.name, j->what, j->kind == J_LEAVE, &already, &e);
+	if (rc != 0) {
+		answer_error(j, rc == HUB_FORBIDDEN ? 403 : 503,
+		    e.msg[0] ? e.msg : "that did not work: try again");
+		return;
+	}
+	if (!already)
+		fed_deliver_kick(j->hub->deliver);
+	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	for (i = 0; resp != NULL && h[i] != NULL; i += 2)
+		MHD_add_response_header(resp, h[i], h[i + 1]);
+	http_resume(j->r, 303, resp);
+}
+
+static void resolve_job(struct job *j);
+
+static void
+job_run(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->kind == J_RESOLVE)
+		resolve_job(j);
+	else
+		join_job(j);
+	free(j);
+}
+
+static int
+defer(struct http_req *r, struct job *j)
+{
+	j->r = r;
+	j->hub = r->srv->hub;
+	http_suspend(r);
+	if (worker_submit(r->srv->hub->api_worker, job_run, j) != 0) {
+		answer_error(j, 503, "the hub is restarting: try again");
+		free(j);
+	}
+	return HTTP_SUSPENDED;
+}
+
+/* POST /join, POST /leave: community=NAME. */
+int
+web_join_post(struct http_req *r)
+{
+	const struct page_viewer *v = web_viewer(r);
+	char name[32], to[600];
+	struct st_actor g;
+	struct st_txn *t;
+	struct job *j;
+	json_t *form;
+	int rc;
+
+	r->want_html = 1;
+	if (v == NULL) {
+		snprintf(to, sizeof(to), "/signin?next=%s", "/communities");
+		return web_redirect(r, to, NULL);
+	}
+	if ((form = web_form(r, &rc)) == NULL)
+		return rc;
+	if (!web_csrf_ok(r, form, &rc)) {
+		json_decref(form);
+		return rc;
+	}
+	rc = fed_name_normalize(
+		 web_field(form, "community"), name, sizeof(name)) < 0
+	    ? ST_NOTFOUND
+	    : 0;
+	json_decref(form);
+	if (rc == 0 && (rc = st_read_begin(r->srv->hub->db, &t)) == 0) {
+		rc = hub_named(t, name, &g);
+		st_read_end(t);
+	}
+	if (rc == 0 && (g.kind != ST_AK_GROUP || (g.flags & ST_AF_DELETED))) {
+		st_actor_clear(&g);
+		rc = ST_NOTFOUND;
+	}
+	if (rc != 0)
+		return http_error(r, 404,
+		    "there is no community by that name here: see the "
+		    "list of communities");
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		st_actor_clear(&g);
+		return http_error(r, 503, "the hub is out of memory");
+	}
+	j->kind = !strcmp(r->path, "/leave") ? J_LEAVE : J_JOIN;
+	j->v = *v;
+	snprintf(j->what, sizeof(j->what), "%s", g.iri);
+	snprintf(j->back, sizeof(j->back), "/c/%s", g.name);
+	st_actor_clear(&g);
+	return defer(r, j);
+}
+
+/* ---- tag pages ---- */
+
+int
+web_tag(struct http_req *r)
+{
+	const struct page_viewer *v = web_viewer(r);
+	const char *before_s = http_query(r, "before");
+	char raw[200], tag[200], title[210], feed[700];
+	uint64_t ids[PAGE], before = 0;
+	struct st_txn *t;
+	struct buf b, items;
+	int n, i, more = 0, shown = 0;
+
+	if (http_path_arg(r, 0, raw, sizeof(raw)) < 0 || raw[0] == '\0')
+		return http_error(r, 404, "there is no such tag");
+	for (i = 0; raw[i] != '\0'; i++)
+		tag[i] = (char)tolower((unsigned char)raw[i]);
+	tag[i] = '\0';
+	if (before_s != NULL && parse_u64(before_s, &before) < 0)
+		return http_error(r, 400,
+		    "that page address is not right: follow the links of "
+		    "the tag's page");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	snprintf(title, sizeof(title), "#%s", tag);
+	buf_init(&items, 0);
+	n = st_tag_page(t, tag, before, ids, PAGE, &more);
+	for (i = 0; i < n; i++)
+		if (post_item(&items, t, ids[i], ST_VIS_PUBLIC) == 0)
+			shown++;
+	st_read_end(t);
+	/* The tag's feeds exist once it has a public post (route_feed). */
+	snprintf(
+	    feed, sizeof(feed), "%s/tags/%s/feed", r->srv->cfg->base_url, tag);
+	buf_init(&b, 0);
+	page_begin_feeds(
+	    &b, r->srv->cfg, v, title, NULL, shown > 0 ? feed : NULL);
+	buf_adds(&b, "<h1>");
+	page_text(&b, title);
+	buf_adds(&b, "</h1>");
+	if (shown > 0)
+		page_feed_anchors(&b, feed);
+	buf_add(&b, items.data ? items.data : "", items.len);
+	buf_free(&items);
+	if (shown == 0 && n <= 0)
+		buf_adds(
+		    &b, "<p>Nothing has been shared with this tag yet.</p>");
+	if (n > 0 && more) {
+		buf_adds(&b, "<p><a rel=\"next\" href=\"/tags/");
+		urlenc(&b, tag);
+		buf_printf(&b, "?before=%llu\">Older posts</a></p>",
+		    (unsigned long long)ids[n - 1]);
+	}
+	page_end(&b);
+	return web_send(r, 200, &b, NULL);
+}
+
+/* ---- search ---- */
+
+static void
+search_form(struct buf *b, const char *q, const char *error)
+{
+	buf_adds(b, "<form method=\"get\" action=\"/search\" role=\"search\">");
+	page_field(b,
+	    &(struct page_field){ .name = "q",
+		.label = "Search",
+		.type = "search",
+		.value = q,
+		.error = error,
+		.hint = "A name, a #tag, some words, @name@server or the web "
+			"address of a profile or a post.",
+		.maxlength = SEARCH_MAX });
+	buf_adds(b, "<button type=\"submit\">Search</button></form>");
+}
+
+static void
+search_begin(struct buf *b, const struct config *cfg,
+    const struct page_viewer *v, const char *q, const char *error)
+{
+	page_begin(b, cfg, v, "Search", NULL);
+	buf_adds(b, "<h1>Search</h1>");
+	search_form(b, q, error);
+}
+
+/* Case-insensitive: whether every word of words (space separated)
+ * is in text. */
+static int
+all_words(const char *text, const char *words)
+{
+	char w[SEARCH_MAX * 4 + 1];
+	const char *p = words;
+	size_t n;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 1;
+		for (n = 0; p[n] != '\0' && p[n] != ' ' && n < sizeof(w) - 1;
+		     n++)
+			w[n] = p[n];
+		w[n] = '\0';
+		p += n;
+		if (strcasestr(text, w) == NULL)
+			return 0;
+	}
+}
+
+/* The plain text of stored (sanitized) HTML: tags dropped, the
+ * entities the hub writes decoded. */
+static void
+plain_text(struct buf *out, const char *html)
+{
+	static const struct {
+		const char *ent, *ch;
+	} ents[] = { { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&#39;", "'" }, { "&#x27;", "'" } };
+	size_t i;
+
+	while (*html != '\0') {
+		if (*html == '<') {
+			buf_addc(out, ' ');
+			while (*html != '\0' && *html != '>')
+				html++;
+			html += *html == '>';
+			continue;
+		}
+		for (i = 0; *html == '&' && i < sizeof(ents) / sizeof(ents[0]);
+		     i++)
+			if (!strncmp(html, ents[i].ent, strlen(ents[i].ent)))
+				break;
+		if (*html == '&' && i < sizeof(ents) / sizeof(ents[0])) {
+			buf_adds(out, ents[i].ch);
+			html += strlen(ents[i].ent);
+		} else
+			buf_addc(out, *html++);
+	}
+}
+
+struct names {
+	struct st_txn *t;
+	struct buf *b;
+	const char *q;
+	int n;
+};
+
+static int
+name_each(void *arg, const char *name, uint64_t id)
+{
+	struct names *c = arg;
+	struct st_actor a;
+
+	if (st_actor_get(c->t, id, &a) != 0)
+		return 0;
+	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) &&
+	    (strcasestr(name, c->q) != NULL ||
+		strcasestr(a.display_name, c->q) != NULL)) {
+		buf_adds(c->b, c->n++ ? "<li>" : "<ul><li>");
+		actor_link(c->b, &a);
+		buf_adds(c->b, " <span class=\"meta\">@");
+		page_text(c->b, a.name);
+		buf_adds(c->b,
+		    a.kind == ST_AK_GROUP ? " · community</span></li>"
+					  : " · member</span></li>");
+	}
+	st_actor_clear(&a);
+	return c->n >= SEARCH_NAMES;
+}
+
+/* Members and communities of this hub whose name or display name has
+ * q in it. Remote actors cached here are not searched: they have no
+ * index by name yet. */
+static void
+search_names(struct buf *b, struct st_txn *t, const char *q)
+{
+	struct names c = { t, b, q, 0 };
+
+	buf_adds(b, "<h2>Members and communities</h2>");
+	q += *q == '@';
+	if (*q != '\0' && strchr(q, ' ') == NULL)
+		st_name_each(t, name_each, &c);
+	buf_adds(b, c.n ? "</ul>" : "<p>No members or communities found.</p>");
+}
+
+/* The tag q names (with or without '#'), when something has it. */
+static void
+search_tag(struct buf *b, struct st_txn *t, const char *q)
+{
+	char tag[SEARCH_MAX * 4 + 1];
+	uint64_t id;
+	int more, i;
+
+	buf_adds(b, "<h2>Tags</h2>");
+	q += *q == '#';
+	for (i = 0; q[i] != '\0' && q[i] != ' ' && i < (int)sizeof(tag) - 1;
+	     i++)
+		tag[i] = (char)tolower((unsigned char)q[i]);
+	tag[i] = '\0';
+	if (q[i] != '\0' || i == 0 ||
+	    st_tag_page(t, tag, 0, &id, 1, &more) != 1) {
+		buf_adds(b, "<p>No tags found.</p>");
+		return;
+	}
+	buf_adds(b, "<ul><li><a href=\"/tags/");
+	urlenc(b, tag);
+	buf_adds(b, "\">#");
+	page_text(b, tag);
+	buf_adds(b, "</a></li></ul>");
+}
+
+/* A simple bounded scan: the newest SEARCH_SCAN public posts of the
+ * local feed whose plain text (and content warning) has every word of
+ * q. A full-text index comes in a later issue; until then older posts
+ * are not found. */
+static void
+search_posts(struct buf *b, struct st_txn *t, const char *q)
+{
+	struct buf text;
+	struct feed f;
+	struct st_obj o;
+	const char *js;
+	json_t *note;
+	uint64_t id;
+	size_t len;
+	int seen = 0, shown = 0;
+
+	buf_adds(b, "<h2>Posts</h2>");
+	feed_open(&f, t, 0, NULL);
+	while (
+	    shown < PAGE && seen++ < SEARCH_SCAN && (id = feed_next(&f)) != 0) {
+		if (st_object_peek(t, id, &o, &js, &len) != 0 ||
+		    (note = json_loadb(js, len, 0, NULL)) == NULL)
+			continue;
+		buf_init(&text, 0);
+		plain_text(
+		    &text, str(note, "content") ? str(note, "content") : "");
+		buf_addc(&text, ' ');
+		buf_adds(
+		    &text, str(note, "summary") ? str(note, "summary") : "");
+		if (!text.failed && all_words(text.data, q) &&
+		    post_item(b, t, id, ST_VIS_PUBLIC) == 0)
+			shown++;
+		buf_free(&text);
+		json_decref(note);
+	}
+	feed_close(&f);
+	if (shown == 0)
+		buf_adds(b, "<p>No posts found.</p>");
+}
+
+/* What to look up elsewhere: a web address, or @name@host of another
+ * server. */
+static int
+remote_query(const struct config *cfg, const char *q)
+{
+	const char *at;
+
+	if (!strncmp(q, "https://", 8) || !strncmp(q, "http://", 7))
+		return strchr(q, ' ') == NULL;
+	if (*q != '@' || (at = strchr(q + 1, '@')) == NULL || at == q + 1 ||
+	    strchr(q, ' ') != NULL)
+		return 0;
+	return strcasecmp(at + 1, cfg->host) != 0;
+}
+
+static int
+is_actor_type(const char *type)
+{
+	static const char *const types[] = { "Person", "Group", "Service",
+		"Application", "Organization", NULL };
+	int i;
+
+	for (i = 0; type != NULL && types[i] != NULL; i++)
+		if (!strcmp(type, types[i]))
+			return 1;
+	return 0;
+}
+
+/* A remote post at url (not stored): its type, when it is one. */
+static int
+remote_post(
+    struct hub *h, const char *url, char *iri, size_t cap, struct err *e)
+{
+	static const char *const types[] = { "Note", "Article", "Page",
+		"Question", NULL };
+	char key_id[320], ua[400];
+	struct fed_fetch_cfg c;
+	const char *type;
+	json_t *doc;
+	int i, rc = -1;
+
+	if (hub_fetch_cfg(h, &c, key_id, sizeof(key_id), ua, sizeof(ua)) != 0)
+		return err_set(e, "this hub is not set up to fetch"), -1;
+	if ((doc = fed_fetch_json(&c, url, e)) != NULL) {
+		type = str(doc, "type");
+		for (i = 0; type != NULL && types[i] != NULL; i++)
+			if (!strcmp(type, types[i]) && str(doc, "id") != NULL)
+				rc = snprintf(iri, cap, "%s", str(doc, "id")) <
+					(int)cap
+				    ? 0
+				    : -1;
+		if (is_actor_type(type))
+			rc = 1;
+		json_decref(doc);
+	}
+	EVP_PKEY_free(c.key);
+	return rc;
+}
+
+/* On the worker: the remote actor or post the query names. */
+static void
+resolve_job(struct job *j)
+{
+	const struct page_viewer *v = j->v.name[0] ? &j->v : NULL;
+	struct err e = { { 0 } };
+	struct st_actor a;
+	char iri[1024], host[256];
+	struct buf b;
+	int rc = -1, url = j->what[0] != '@';
+
+	if (url)
+		rc = remote_post(j->hub, j->what, iri, sizeof(iri), &e);
+	buf_init(&b, 0);
+	search_begin(&b, j->r->srv->cfg, v, j->what, NULL);
+	buf_adds(&b, "<h2>Found elsewhere</h2>");
+	if (rc == 0) {
+		buf_adds(&b, "<ul><li><a href=\"/notes?id=");
+		urlenc(&b, iri);
+		buf_adds(&b, "\">A post at ");
+		page_text(&b, iri);
+		buf_adds(&b, "</a></li></ul>");
+	} else if ((!url || rc == 1) &&
+	    hub_resolve(j->hub, j->what, &a, &e) == 0) {
+		fed_url_host(a.iri, host, sizeof(host));
+		buf_adds(&b, "<ul><li><a href=\"/profile?id=");
+		urlenc(&b, a.iri);
+		buf_adds(&b, "\">");
+		page_text(&b, a.display_name[0] ? a.display_name : a.name);
+		buf_adds(&b, "</a> <span class=\"meta\">@");
+		page_text(&b, a.name);
+		buf_addc(&b, '@');
+		page_text(&b, host);
+		buf_adds(&b,
+		    a.kind == ST_AK_GROUP ? " · community</span></li></ul>"
+					  : "</span></li></ul>");
+		st_actor_clear(&a);
+	} else {
+		buf_adds(&b,
+		    "<p>We could not find anyone or any post there. Check "
+		    "the address or handle and try again.</p>");
+		if (e.msg[0] != '\0') {
+			buf_adds(&b, "<p class=\"meta\">");
+			page_text(&b, e.msg);
+			buf_adds(&b, "</p>");
+		}
+	}
+	page_end(&b);
+	answer_page(j->r, rc == 0 || e.msg[0] == '\0' ? 200 : 404, &b);
+}
+
+/* A known object at the URL q, shown from storage: 1 when found. */
+static int
+search_known(struct buf *b, struct st_txn *t, const char *q)
+{
+	struct st_actor a;
+	struct st_obj o;
+	const char *js;
+	uint64_t id;
+	size_t len;
+
+	if (st_iri_get(t, q, &id) != 0 ||
+	    st_object_peek(t, id, &o, &js, &len) != 0)
+		return 0;
+	if (o.kind == ST_K_ACTOR && st_actor_get(t, id, &a) == 0) {
+		buf_adds(b, "<h2>Found</h2><ul><li>");
+		actor_link(b, &a);
+		buf_adds(b, "</li></ul>");
+		st_actor_clear(&a);
+		return 1;
+	}
+	if (o.kind == ST_K_NOTE && o.vis == ST_VIS_PUBLIC) {
+		buf_adds(b, "<h2>Found</h2>");
+		return post_item(b, t, id, ST_VIS_PUBLIC) == 0;
+	}
+	return 0;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* GET /search?q=: members and communities, tags, posts; a handle of
+ * another server or a web address is looked up on the worker. */
+int
+web_search(struct http_req *r)
+{
+	const struct page_viewer *v = web_viewer(r);
+	const char *q = http_query(r, "q");
+	struct st_txn *t;
+	struct job *j;
+	struct buf b;
+
+	r->want_html = 1;
+	while (q != NULL && *q == ' ')
+		q++;
+	buf_init(&b, 0);
+	if (q != NULL && utf8_chars(q) > SEARCH_MAX) {
+		search_begin(&b, r->srv->cfg, v, q,
+		    "your search is too long: use at most 200 characters");
+		page_end(&b);
+		return web_send(r, 422, &b, NULL);
+	}
+	if (q == NULL || *q == '\0') {
+		search_begin(&b, r->srv->cfg, v, "", NULL);
+		if (q != NULL)
+			buf_adds(&b,
+			    "<p>Type what you are looking for, then choose "
+			    "Search.</p>");
+		page_end(&b);
+		return web_send(r, 200, &b, NULL);
+	}
+	if (st_read_begin(r->srv->hub->db, &t) != 0) {
+		buf_free(&b);
+		return http_error(r, 503, "storage is not available");
+	}
+	search_begin(&b, r->srv->cfg, v, q, NULL);
+	if (remote_query(r->srv->cfg, q) && !search_known(&b, t, q)) {
+		st_read_end(t);
+		buf_free(&b);
+		if ((j = calloc(1, sizeof(*j))) == NULL)
+			return http_error(r, 503, "the hub is out of memory");
+		j->kind = J_RESOLVE;
+		if (v != NULL)
+			j->v = *v;
+		snprintf(j->what, sizeof(j->what), "%s", q);
+		return defer(r, j);
+	}
+	buf_adds(&b, "<p class=\"meta\">Results for “");
+	page_text(&b, q);
+	buf_adds(&b, "”</p>");
+	search_names(&b, t, q);
+	search_tag(&b, t, q);
+	search_posts(&b, t, q);
+	st_read_end(t);
+	page_end(&b);
+	return web_send(r, 200, &b, NULL);
+}

@@ -1,0 +1,32 @@
+/* web_home.h: the pages people land on — the home page (a visitor's
+ * latest public learning, a member's home timeline), the directory of
+ * communities and each community's page with Join and Leave, tag pages
+ * and search. Each page reads in one LMDB read transaction; what needs
+ * the network or a commit (joining, resolving a remote handle) runs on
+ * the api_worker while the request waits suspended. */
+#ifndef HUB_WEB_HOME_H
+#define HUB_WEB_HOME_H
+
+struct http_req;
+struct st_txn;
+
+/* GET /: ?before=ID pages to older posts. */
+int web_home(struct http_req *r);
+/* GET /communities: ?after=NAME pages on. */
+int web_communities(struct http_req *r);
+/* Whether the actor id is one of this hub's communities (then its HTML
+ * page is web_community_page's). */
+int web_is_community(struct st_txn *t, unsigned long long id);
+/* The HTML page of the local community id, read in t (the caller's
+ * transaction): ?sort=newest|active, ?before=ID (newest) or ?page=N
+ * (active). */
+int web_community_page(
+    struct http_req *r, struct st_txn *t, unsigned long long id);
+/* POST /join and /leave (field "community": its name). */
+int web_join_post(struct http_req *r);
+/* GET /tags/NAME as HTML: ?before=ID pages on. */
+int web_tag(struct http_req *r);
+/* GET /search?q=... */
+int web_search(struct http_req *r);
+
+#endif
