@@ -32,6 +32,7 @@
 #include "st_social.h"
 #include "web.h"
 #include "web_account.h"
+#include "web_admin.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -2214,6 +2215,14 @@ const struct http_route routes[] = {
 	{ "POST", "/api/hub/anonymous/delete", route_api_anon_change, 4096,
 	    api_precheck },
 	{ "POST", "/api/hub/*", route_api_act, 4096, api_precheck },
+	/* moderation and administration (web_admin.c) */
+	{ "GET", "/moderation", web_moderation_get, 0, NULL },
+	{ "POST", "/moderation/*", web_moderation_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/moderation/c/*/*", web_moderation_post, WEB_FORM_MAX,
+	    NULL },
+	{ "GET", "/admin", web_admin_get, 0, NULL },
+	{ "POST", "/admin/*", web_admin_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/admin/users/*/*", web_admin_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
