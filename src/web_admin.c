@@ -752,9 +752,7 @@ static void
 instance_row(struct buf *b, const char *host, const json_t *it)
 {
 	static const char *const sw[] = { "not asked yet",
-		"FEP-1b12 (Lemmy, "
-		"hubs)",
-		"microblog (Mastodon)", "not known" };
+		"FEP-1b12 (Lemmy, hubs)", "microblog (Mastodon)", "not known" };
 	const json_t *in = json_object_get(it, "in");
 	json_int_t n = json_integer_value(json_object_get(it, "n"));
 
