@@ -18,6 +18,7 @@
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_follow.h"
+#include "st_block.h"
 #include "st_instance.h"
 #include "st_object.h"
 
@@ -230,7 +231,11 @@ host_get(struct fed_deliver *d, struct st_txn *t, const char *name)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	snprintf(h->name, sizeof(h->name), "%s", name);
-	h->unavailable = st_instance_get(t, name, &in) == 0 && in.unavailable;
+	/* A blocked host (st_block.h) is as an unavailable one: its jobs
+	 * are dropped. */
+	h->unavailable =
+	    (st_instance_get(t, name, &in) == 0 && in.unavailable) ||
+	    st_block_get(t, name, NULL) == 0;
 	h->next = *b;
 	*b = h;
 	return h;
@@ -990,7 +995,8 @@ fed_deliver_unavailable(struct st_txn *t, const char *inbox)
 	char host[256];
 
 	fed_url_host(inbox, host, sizeof(host));
-	return st_instance_get(t, host, &in) == 0 && in.unavailable;
+	return (st_instance_get(t, host, &in) == 0 && in.unavailable) ||
+	    st_block_get(t, host, NULL) == 0;
 }
 
 int

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "block.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
@@ -407,7 +408,7 @@ hub_init(struct hub *h, struct err *e)
 struct actor_change {
 	struct hub *h;
 	const char *name;
-	int what; /* 0 role, 1 disabled, 2 delete */
+	int what; /* 0 role, 1 disabled, 2 delete, 3 approve */
 	int value;
 };
 
@@ -500,6 +501,12 @@ change_apply(struct st_txn *t, void *arg, struct err *e)
 	else if (c->what == 1)
 		a.flags = (uint8_t)(c->value ? a.flags | ST_AF_DISABLED
 					     : a.flags & ~ST_AF_DISABLED);
+	else if (c->what == 3 && !(a.flags & ST_AF_PENDING)) {
+		st_actor_clear(&a);
+		return err_set(e, "%s is not waiting for approval", c->name),
+		       HUB_INVALID;
+	} else if (c->what == 3)
+		a.flags &= (uint8_t) ~(ST_AF_PENDING | ST_AF_DISABLED);
 	if (c->what == 2)
 		rc = tombstone_actor(t, c->h, &a, e);
 	else
@@ -512,7 +519,7 @@ static int
 change(struct hub *h, const char *name, int what, int value, struct err *e)
 {
 	static const char *const done[] = { "role set to",
-		"disabled:", "deleted" };
+		"disabled:", "deleted", "approved" };
 	struct actor_change c = { h, name, what, value };
 	int rc = st_write(h->db, change_apply, &c, e);
 
@@ -541,6 +548,12 @@ int
 hub_user_delete(struct hub *h, const char *name, struct err *e)
 {
 	return change(h, name, 2, 0, e);
+}
+
+int
+hub_user_approve(struct hub *h, const char *name, struct err *e)
+{
+	return change(h, name, 3, 0, e);
 }
 
 /* ---- notes ---- */
@@ -2193,6 +2206,23 @@ hub_fetch_cfg(struct hub *h, struct fed_fetch_cfg *c, char *key_id, size_t kcap,
 	return 0;
 }
 
+/* Whether the host of url is blocked (block.h): nothing is fetched
+ * from it. */
+static int
+blocked(struct hub *h, const char *url, struct err *e)
+{
+	struct st_txn *t;
+	int b;
+
+	if (st_read_begin(h->db, &t) != 0)
+		return 0;
+	b = hub_url_blocked(t, url);
+	st_read_end(t);
+	if (b)
+		err_set(e, "this hub has blocked the server of %s", url);
+	return b;
+}
+
 int
 hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c, const char *iri,
     struct st_actor *a, struct err *e)
@@ -2203,6 +2233,8 @@ hub_fetch_actor(struct hub *h, const struct fed_fetch_cfg *c, const char *iri,
 	int rc;
 
 	memset(a, 0, sizeof(*a));
+	if (blocked(h, iri, e))
+		return HUB_FORBIDDEN;
 	/* A key id is often <actor>#main-key: the document is the actor. */
 	snprintf(url, sizeof(url), "%.*s", (int)strcspn(iri, "#"), iri);
 	if ((doc = fed_fetch_json(c, url, e)) == NULL)
@@ -2243,6 +2275,9 @@ hub_resolve(struct hub *h, const char *what, struct st_actor *a, struct err *e)
 		rc = snprintf(iri, sizeof(iri), "%s", what) >= (int)sizeof(iri)
 		    ? err_set(e, "the URL is too long")
 		    : 0;
+	else if (strchr(what + 1, '@') != NULL &&
+	    blocked(h, strchr(what + 1, '@') + 1, e))
+		rc = -1;
 	else
 		rc = fed_webfinger_resolve(&c, what, iri, sizeof(iri), e);
 	if (rc == 0)

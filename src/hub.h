@@ -77,6 +77,10 @@ int hub_user_set_disabled(
 /* Delete a local actor: its documents become Tombstones (410), its
  * notes are deleted, its name stays taken. */
 int hub_user_delete(struct hub *h, const char *name, struct err *e);
+/* Approve a member who signed up and waits (ST_AF_PENDING): both
+ * ST_AF_PENDING and ST_AF_DISABLED are cleared, so they can sign in.
+ * HUB_INVALID when they are not waiting. */
+int hub_user_approve(struct hub *h, const char *name, struct err *e);
 
 /* How a note is published. */
 struct hub_post_opts {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "block.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
@@ -27,6 +28,7 @@
 #include "profile.h"
 #include "st_actor.h"
 #include "st_check.h"
+#include "st_block.h"
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_instance.h"
@@ -60,6 +62,8 @@ static const char usage_text[] =
     "  user set NAME [--display-name S] [--summary S] [--avatar URL]\n"
     "       [--locked | --unlocked]  change a profile (sends Update)\n"
     "  user delete NAME             delete a member and their notes\n"
+    "  user approve NAME            let a member who signed up (and\n"
+    "                               waits for approval) sign in\n"
     "  group create NAME [--title TEXT] [--summary TEXT] [--locked]\n"
     "           [--moderated] [--restricted] [--private]\n"
     "                               --locked: joining needs approval;\n"
@@ -117,6 +121,10 @@ static const char usage_text[] =
     "                               forget its failures (revives it)\n"
     "  instances                    remote instances known: what form of\n"
     "                               community posts each reads, health\n"
+    "  block HOST [--reason TEXT]   defederate from a server: refuse its\n"
+    "                               activities, send and fetch nothing,\n"
+    "                               end its follows with members here\n"
+    "  unblock HOST | blocks        lift a block; list the blocks\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -539,6 +547,8 @@ cmd_user(struct hub *h, int argc, char **argv)
 		    h, argv[1], !strcmp(argv[0], "disable"), &e);
 	else if (!strcmp(argv[0], "delete"))
 		rc = hub_user_delete(h, argv[1], &e);
+	else if (!strcmp(argv[0], "approve"))
+		rc = hub_user_approve(h, argv[1], &e);
 	else if (!strcmp(argv[0], "role") && argc == 3) {
 		if ((role = hub_role_parse(argv[2])) < 0)
 			return usage_error("ROLE must be member, moderator, "
@@ -1178,6 +1188,50 @@ cmd_instances(struct hub *h)
 	return rc == 0 ? EX_OK : code_exit(rc);
 }
 
+static int
+block_line(void *ctx, const char *host, const struct st_block *b)
+{
+	char when[32];
+
+	(void)ctx;
+	strftime(when, sizeof(when), "%Y-%m-%d",
+	    gmtime(&(time_t){ (time_t)b->since }));
+	printf("%-32s %s  %s\n", host, when, b->reason);
+	return 0;
+}
+
+/* hubctl block HOST [--reason TEXT], unblock HOST, blocks. */
+static int
+cmd_block(struct hub *h, int argc, char **argv)
+{
+	struct err e = { { 0 } };
+	struct st_txn *t;
+	char host[256];
+	int rc, dropped = 0, ended = 0;
+
+	if (!strcmp(argv[0], "blocks")) {
+		if ((rc = st_read_begin(h->db, &t)) != 0)
+			return code_exit(rc);
+		rc = st_block_each(t, block_line, NULL);
+		st_read_end(t);
+		return code_exit(rc);
+	}
+	if (hub_block_host(argv[1], host, sizeof(host), &e) != 0)
+		return fail(HUB_INVALID, &e);
+	if (!strcmp(argv[0], "unblock")) {
+		if ((rc = hub_unblock(h, host, &e)) != 0)
+			return fail(rc, &e);
+		printf("%s: unblocked\n", host);
+		return EX_OK;
+	}
+	if ((rc = hub_block(h, host, argc == 4 ? argv[3] : NULL, &dropped,
+		 &ended, &e)) != 0)
+		return fail(rc, &e);
+	printf("%s: blocked; %d deliveries dropped, %d follows ended\n", host,
+	    dropped, ended);
+	return EX_OK;
+}
+
 /* The home timeline of name, newest first, as text. */
 static int
 cmd_timeline(struct hub *h, const char *name)
@@ -1324,6 +1378,11 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_queue(h, argc == 3 ? argv[2] : NULL);
 	if (!strcmp(cmd, "instances") && argc == 1)
 		return cmd_instances(h);
+	if ((!strcmp(cmd, "blocks") && argc == 1) ||
+	    (!strcmp(cmd, "unblock") && argc == 2) ||
+	    (!strcmp(cmd, "block") &&
+		(argc == 2 || (argc == 4 && !strcmp(argv[2], "--reason")))))
+		return cmd_block(h, argc, argv);
 	if (!strcmp(cmd, "timeline") && argc == 2)
 		return cmd_timeline(h, argv[1]);
 	if ((!strcmp(cmd, "followers") || !strcmp(cmd, "following")) &&

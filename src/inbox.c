@@ -9,11 +9,13 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "block.h"
 #include "config.h"
 #include "err.h"
 #include "fed_as2.h"
@@ -611,6 +613,37 @@ inbox_owner(struct http_req *r, uint64_t *owner)
 	return rc;
 }
 
+/* Whether the signer's server is blocked (block.h): the host of the key
+ * id of the Signature or Authorization header (keyId="...") or of RFC
+ * 9421's Signature-Input (keyid="..."). Cheap: one read, before the
+ * body is read or any signature checked. */
+static int
+signer_blocked(struct http_req *r)
+{
+	static const char *const hdrs[] = { "Signature", "Authorization",
+		"Signature-Input" };
+	const char *v, *p;
+	char url[600];
+	struct st_txn *t;
+	size_t i, n;
+	int b = 0;
+
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]) && !b; i++) {
+		if ((v = http_header(r, hdrs[i])) == NULL ||
+		    ((p = strstr(v, "keyId=\"")) == NULL &&
+			(p = strstr(v, "keyid=\"")) == NULL))
+			continue;
+		p += 7;
+		n = strcspn(p, "\"");
+		snprintf(url, sizeof(url), "%.*s", (int)n, p);
+		if (st_read_begin(r->srv->hub->db, &t) != 0)
+			return 0;
+		b = hub_url_blocked(t, url);
+		st_read_end(t);
+	}
+	return b;
+}
+
 int
 inbox_precheck(struct http_req *r)
 {
@@ -631,6 +664,9 @@ inbox_precheck(struct http_req *r)
 		return http_error(r, 401,
 		    "sign the request (HTTP "
 		    "Signatures)");
+	if (signer_blocked(r))
+		return http_error(r, 403,
+		    "this hub does not accept activities from your server");
 	if (inbox_owner(r, &owner) != 0)
 		return http_error(r, 404, "there is no such inbox here");
 	return HTTP_CONTINUE;

@@ -36,6 +36,7 @@
 #include "web_post.h"
 #include "web_social.h"
 #include "web_home.h"
+#include "web_admin.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -2412,6 +2413,14 @@ const struct http_route routes[] = {
 	{ "POST", "/join", web_join_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/leave", web_join_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/search", web_search, 0, NULL },
+	/* moderation and administration (web_admin.c) */
+	{ "GET", "/moderation", web_moderation_get, 0, NULL },
+	{ "POST", "/moderation/*", web_moderation_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/moderation/c/*/*", web_moderation_post, WEB_FORM_MAX,
+	    NULL },
+	{ "GET", "/admin", web_admin_get, 0, NULL },
+	{ "POST", "/admin/*", web_admin_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/admin/users/*/*", web_admin_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

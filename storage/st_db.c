@@ -53,6 +53,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"group_pending",
 	"anon",
 	"sessions",
+	"blocks",
 };
 
 const char *

@@ -33,6 +33,7 @@ enum st_dbi {
 	DBI_PENDING,   /* be64 group, be64 note -> be64 author, be64 time */
 	DBI_ANON,      /* anonymous posts' drafts and queue (st_anon.c) */
 	DBI_SESSIONS,  /* browser sessions (st_session.c) */
+	DBI_BLOCKS,    /* host -> be64 since, reason: domain blocks */
 	DBI_COUNT
 };
 
