@@ -605,7 +605,9 @@ web_is_community(struct st_txn *t, unsigned long long id)
 struct mods {
 	struct st_txn *t;
 	struct buf *b;
+	const char *me; /* the viewer's name, or NULL */
 	int n;
+	int mine; /* the viewer is one of them */
 };
 
 static int
@@ -622,6 +624,9 @@ mod_each(void *arg, const char *what, size_t len)
 	buf_adds(m->b, m->n++ ? "<li>" : "<ul><li>");
 	if (st_actor_by_iri(m->t, iri, &a) == 0) {
 		actor_link(m->b, &a);
+		if (m->me != NULL && (a.flags & ST_AF_LOCAL) &&
+		    !strcmp(a.name, m->me))
+			m->mine = 1;
 		st_actor_clear(&a);
 	} else
 		page_text(m->b, iri);
@@ -675,9 +680,10 @@ join_part(struct buf *b, const struct page_viewer *v, const struct st_actor *g,
 }
 
 static void
-community_about(struct buf *b, struct st_txn *t, const struct st_actor *g)
+community_about(struct buf *b, struct st_txn *t, const struct st_actor *g,
+    const struct page_viewer *v)
 {
-	struct mods m = { t, b, 0 };
+	struct mods m = { t, b, v ? v->name : NULL, 0, 0 };
 	uint64_t members = 0;
 
 	buf_adds(b, "<h1>");
@@ -696,6 +702,12 @@ community_about(struct buf *b, struct st_txn *t, const struct st_actor *g)
 	buf_adds(b, "<h2>Moderators</h2>");
 	st_glist_each(t, g->id, ST_GL_MOD, mod_each, &m);
 	buf_adds(b, m.n ? "</ul>" : "<p>The hub's admins look after it.</p>");
+	/* The navigation links to moderation for the hub's moderators
+	 * only: a community's own moderators find it here. */
+	if (m.mine || (v != NULL && v->role >= ST_ROLE_MODERATOR))
+		buf_adds(b,
+		    "<p><a href=\"/moderation\">Moderate this "
+		    "community</a></p>");
 }
 
 /* Newest threads (not replies) before note id before. */
@@ -844,7 +856,7 @@ web_community_page(struct http_req *r, struct st_txn *t, unsigned long long id)
 	page_begin_feeds(&b, r->srv->cfg, v,
 	    g.display_name[0] ? g.display_name : g.name, g.iri,
 	    (g.flags & ST_AF_PRIVATE) ? NULL : feed);
-	community_about(&b, t, &g);
+	community_about(&b, t, &g, v);
 	if (!(g.flags & ST_AF_PRIVATE))
 		page_feed_anchors(&b, feed);
 	join_part(&b, v, &g, state);
