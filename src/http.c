@@ -153,7 +153,8 @@ http_send(struct http_req *r, unsigned status, const char *type,
 	/* A page shown to a signed-in member carries their name and a CSRF
 	 * token: never for a shared cache, never for another member. */
 	if (resp != NULL && type != NULL && !strncmp(type, "text/html", 9) &&
-	    http_cookie(r, "hub_session") != NULL) {
+	    (http_cookie(r, "hub_session") != NULL ||
+		http_cookie(r, "__Host-hub_session") != NULL)) {
 		const char *cc = MHD_get_response_header(resp, "Cache-Control");
 
 		if (cc != NULL)

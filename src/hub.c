@@ -31,6 +31,7 @@
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_session.h"
 #include "st_social.h"
 #include "text.h"
 
@@ -48,6 +49,12 @@ word_index(const char *const *words, const char *s)
 		if (!strcmp(words[i], s))
 			return i;
 	return -1;
+}
+
+int
+hub_role_moderates(int role)
+{
+	return role == ST_ROLE_MODERATOR || role == ST_ROLE_ADMIN;
 }
 
 const char *
@@ -511,6 +518,10 @@ change_apply(struct st_txn *t, void *arg, struct err *e)
 		rc = tombstone_actor(t, c->h, &a, e);
 	else
 		rc = st_actor_put(t, &a);
+	/* A disabled or deleted member is signed out everywhere: enabling
+	 * the account again must not bring old sessions back. */
+	if (rc == 0 && (c->what == 2 || (c->what == 1 && c->value)))
+		rc = st_session_del_actor(t, a.id, NULL, 0, NULL);
 	st_actor_clear(&a);
 	return rc;
 }

@@ -32,6 +32,9 @@ struct hub {
 	struct fed_deliver *deliver; /* hubd only: the delivery worker */
 	struct worker *fetcher;	     /* hubd only: blocking fetches */
 	struct worker *api_worker;   /* hubd only: members' blocking calls */
+	/* hubd only: web pages' lookups of people and posts elsewhere, so
+	 * a slow server never holds up sign-ins and posts. */
+	struct worker *lookup_worker;
 	void *instance_key; /* EVP_PKEY, parsed once when first needed */
 };
 
@@ -210,6 +213,9 @@ int hub_follow(struct hub *h, const char *name, const char *what, int undo,
 
 /* Names of roles and visibilities, and their parsers (-1 when unknown). */
 const char *hub_role_name(int role);
+/* Whether a member with role moderates the hub: moderators and admins
+ * (editors review learning, they do not moderate). */
+int hub_role_moderates(int role);
 int hub_role_parse(const char *s);
 const char *hub_vis_name(int vis);
 int hub_vis_parse(const char *s);

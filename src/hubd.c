@@ -134,6 +134,8 @@ start_federation(struct hub *hub, struct err *e)
 	 * them waiting. */
 	if ((hub->api_worker = worker_start()) == NULL)
 		return err_set(e, "cannot start the API worker");
+	if ((hub->lookup_worker = worker_start()) == NULL)
+		return err_set(e, "cannot start the lookup worker");
 	/* ua is copied by pointer: keep it for the process's life. */
 	static char agent[400];
 	memcpy(agent, ua, sizeof(agent));
@@ -229,6 +231,7 @@ main(int argc, char **argv)
 	/* Suspended requests are answered: now the workers can go. */
 	worker_stop(hub.fetcher);
 	worker_stop(hub.api_worker);
+	worker_stop(hub.lookup_worker);
 	fed_deliver_stop(hub.deliver);
 	inbox_keys_free();
 	if (warming)

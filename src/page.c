@@ -136,7 +136,7 @@ nav(struct buf *b, const struct page_viewer *v)
 	buf_adds(b,
 	    "<li><a href=\"/write\">Write</a></li>"
 	    "<li><a href=\"/notifications\">Notifications</a></li>");
-	if (v->role >= ST_ROLE_MODERATOR)
+	if (v->role == ST_ROLE_MODERATOR || v->role == ST_ROLE_ADMIN)
 		buf_adds(b, "<li><a href=\"/moderation\">Moderation</a></li>");
 	if (v->role == ST_ROLE_ADMIN)
 		buf_adds(b, "<li><a href=\"/admin\">Admin</a></li>");

@@ -545,6 +545,10 @@ may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 		return 1;
 	if (signer != 0 && members_may_read(t, o, signer))
 		return 1;
+	/* A local member reads what reached their home timeline: the
+	 * direct notes addressed to them, among others. */
+	if (signer != 0 && st_timeline_has(t, signer, o->id))
+		return 1;
 	if (signer == 0 || o->vis != ST_VIS_FOLLOWERS)
 		return 0;
 	return signer == o->owner ||
@@ -995,6 +999,10 @@ route_at(struct http_req *r)
 	if (rc == 0)
 		rc = st_actor_get(t, id, &a);
 	st_read_end(t);
+	if (rc == 0 && (a.flags & ST_AF_PENDING)) {
+		st_actor_clear(&a);
+		rc = ST_NOTFOUND;
+	}
 	if (rc != 0)
 		return http_error(r, 404,
 		    "there is no member or community by "
@@ -1750,6 +1758,25 @@ route_api_edit(struct http_req *r)
 	return api_note(r, 1);
 }
 
+/* Whether the member r->user may read the note at iri, when it is
+ * stored here (an unknown one is fetched by the call): reacting to a
+ * hidden note would tell that it exists. */
+static int
+member_reads(struct http_req *r, const char *iri)
+{
+	struct st_txn *t;
+	struct st_obj o;
+	uint64_t id, me = 0;
+	int ok = 1;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return 0;
+	if (st_iri_get(t, iri, &id) == 0 && st_object_get(t, id, &o, NULL) == 0)
+		ok = st_name_get(t, r->user, &me) == 0 && may_read(t, &o, me);
+	st_read_end(t);
+	return ok;
+}
+
 /* POST /api/hub/{like,unlike,boost,unboost,delete} {"id": URL},
  * /api/hub/{follow,unfollow} {"account": "@user@host" or URL} and
  * /api/hub/{approve,reject} {"account": URL} (follow requests). */
@@ -1790,6 +1817,9 @@ route_api_act(struct http_req *r)
 			: account ? "\"account\" must be a handle (@user@host) "
 				    "or an actor's URL"
 				  : "\"id\" must be the URL of a note");
+	else if (kind >= API_LIKE && kind <= API_UNBOOST &&
+	    !member_reads(r, what))
+		rc = http_error(r, 404, "there is no such note here");
 	else
 		rc = api_call(r, kind, what, NULL, 0);
 	json_decref(body);

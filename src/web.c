@@ -1,5 +1,6 @@
 #include "web.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -28,6 +29,27 @@ struct web_state {
 	char token[ACCOUNT_TOKEN_LEN + 1];
 	char visitor_csrf[65];
 };
+
+/* On https the cookies take the __Host- prefix: a browser then accepts
+ * them only from this very host, Secure, for the whole site, so a
+ * sibling subdomain cannot plant a session or a CSRF cookie. */
+static int
+secure(const struct http_req *r)
+{
+	return strncmp(r->srv->cfg->base_url, "https:", 6) == 0;
+}
+
+static const char *
+session_name(const struct http_req *r)
+{
+	return secure(r) ? "__Host-" WEB_SESSION_COOKIE : WEB_SESSION_COOKIE;
+}
+
+static const char *
+csrf_name(const struct http_req *r)
+{
+	return secure(r) ? "__Host-" WEB_CSRF_COOKIE : WEB_CSRF_COOKIE;
+}
 
 static struct web_state *
 state(struct http_req *r)
@@ -62,7 +84,7 @@ session_csrf(const char *token, char out[65])
 const char *
 web_session_token(struct http_req *r)
 {
-	const char *c = http_cookie(r, WEB_SESSION_COOKIE);
+	const char *c = http_cookie(r, session_name(r));
 
 	return c != NULL && strlen(c) == ACCOUNT_TOKEN_LEN ? c : NULL;
 }
@@ -192,7 +214,7 @@ const char *
 web_visitor_csrf(struct http_req *r, char *set_cookie, size_t cap)
 {
 	struct web_state *s = state(r);
-	const char *c = http_cookie(r, WEB_CSRF_COOKIE);
+	const char *c = http_cookie(r, csrf_name(r));
 	unsigned char raw[32];
 
 	if (set_cookie != NULL && cap > 0)
@@ -210,10 +232,8 @@ web_visitor_csrf(struct http_req *r, char *set_cookie, size_t cap)
 	hex(raw, 32, s->visitor_csrf);
 	if (set_cookie != NULL)
 		snprintf(set_cookie, cap,
-		    WEB_CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s",
-		    s->visitor_csrf,
-		    strncmp(r->srv->cfg->base_url, "https:", 6) ? ""
-								: "; Secure");
+		    "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", csrf_name(r),
+		    s->visitor_csrf, secure(r) ? "; Secure" : "");
 	return s->visitor_csrf;
 }
 
@@ -236,7 +256,7 @@ web_csrf_ok(struct http_req *r, const json_t *form, int *rc)
 	if (v != NULL)
 		want = v->csrf;
 	else {
-		want = http_cookie(r, WEB_CSRF_COOKIE);
+		want = http_cookie(r, csrf_name(r));
 		if (!visitor_token_ok(want))
 			want = NULL;
 	}
@@ -270,9 +290,18 @@ web_send(struct http_req *r, unsigned status, struct buf *b,
 int
 web_local_path(const char *path)
 {
-	return path != NULL && path[0] == '/' && path[1] != '/' &&
-	    path[1] != '\\' && strlen(path) < 512 &&
-	    strcspn(path, "\r\n") == strlen(path);
+	const char *p;
+
+	/* Browsers drop tabs and line breaks from URLs and read '\\' as
+	 * '/': allow none of them, nor any other control or space, so no
+	 * path can turn into "//elsewhere". */
+	if (path == NULL || path[0] != '/' || path[1] == '/' ||
+	    strlen(path) >= 512)
+		return 0;
+	for (p = path; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+	return 1;
 }
 
 int
@@ -294,63 +323,110 @@ void
 web_session_cookie(
     const struct http_req *r, const char *token, char *out, size_t cap)
 {
-	const char *secure =
-	    strncmp(r->srv->cfg->base_url, "https:", 6) ? "" : "; Secure";
+	const char *sec = secure(r) ? "; Secure" : "";
 
 	if (token == NULL)
 		snprintf(out, cap,
-		    WEB_SESSION_COOKIE
-		    "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0%s",
-		    secure);
+		    "%s=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0%s",
+		    session_name(r), sec);
 	else
 		snprintf(out, cap,
-		    WEB_SESSION_COOKIE
-		    "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
-		    token, ACCOUNT_SESSION_DAYS * 86400, secure);
+		    "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+		    session_name(r), token, ACCOUNT_SESSION_DAYS * 86400, sec);
 }
 
 /* ---- rate limits ----
- * A fixed table of counters in memory, keyed by a hash of "ip:addr" or
- * "acct:name": a restart forgets them, which costs an attacker nothing
- * they could not get by waiting. */
+ * A fixed table of counters in memory, keyed by a keyed hash (a random
+ * key per process, so slots cannot be aimed at) of "ip:addr" or
+ * "acct:name". Checking never inserts; only counting does, and it never
+ * evicts a counter that is over its limit: when no slot is free the
+ * answer is "wait" (fail closed). A restart forgets the counters, which
+ * costs an attacker nothing they could not get by waiting. */
 
-#define LIMIT_SLOTS 4096
-#define LIMIT_PROBE 8
+#define LIMIT_SLOTS 8192
+#define LIMIT_PROBE 16
 
 struct limit {
 	uint64_t key;
 	time_t start;
 	unsigned count;
+	unsigned max;
+	time_t window;
 };
 
 static struct limit limits[LIMIT_SLOTS];
 static pthread_mutex_t limit_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char limit_secret[32];
+static pthread_once_t limit_once = PTHREAD_ONCE_INIT;
+
+static void
+limit_init(void)
+{
+	if (RAND_bytes(limit_secret, sizeof(limit_secret)) != 1)
+		memset(limit_secret, 0x6b, sizeof(limit_secret));
+}
 
 static uint64_t
 key_hash(const char *kind, const char *s)
 {
 	unsigned char d[32];
 	unsigned int n = sizeof(d);
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	char msg[400];
 	uint64_t k = 0;
 	int i;
 
-	if (c == NULL)
-		return 0;
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	EVP_DigestUpdate(c, kind, strlen(kind) + 1);
-	EVP_DigestUpdate(c, s, strlen(s));
-	EVP_DigestFinal_ex(c, d, &n);
-	EVP_MD_CTX_free(c);
+	pthread_once(&limit_once, limit_init);
+	snprintf(msg, sizeof(msg), "%s:%s", kind, s);
+	HMAC(EVP_sha256(), limit_secret, sizeof(limit_secret),
+	    (const unsigned char *)msg, strlen(msg), d, &n);
 	for (i = 0; i < 8; i++)
 		k = k << 8 | d[i];
 	return k | 1; /* 0 marks a free slot */
 }
 
-/* Count one event for key within window seconds; returns 0, or the
- * seconds left in the window when more than max came. add: count it. */
+static int
+expired(const struct limit *l, time_t now)
+{
+	return l->key == 0 || now - l->start >= l->window;
+}
+
+/* The slot of key, or NULL. Called with limit_mu held. */
+static struct limit *
+limit_find(uint64_t key)
+{
+	struct limit *l;
+	int i;
+
+	for (i = 0; i < LIMIT_PROBE; i++) {
+		l = &limits[(key + (uint64_t)i) % LIMIT_SLOTS];
+		if (l->key == key)
+			return l;
+	}
+	return NULL;
+}
+
+/* Seconds to wait before key may try again (0: it may), without
+ * counting anything. */
 static unsigned
-limit_hit(uint64_t key, unsigned max, time_t window, int add)
+limit_wait(uint64_t key)
+{
+	time_t now = time(NULL);
+	struct limit *l;
+	unsigned left = 0;
+
+	pthread_mutex_lock(&limit_mu);
+	l = limit_find(key);
+	if (l != NULL && !expired(l, now) && l->count >= l->max)
+		left = (unsigned)(l->window - (now - l->start));
+	pthread_mutex_unlock(&limit_mu);
+	return left;
+}
+
+/* Count one event for key (at most max in window seconds). Returns 0,
+ * or the seconds to wait when key is over its limit or no slot could
+ * be found for it (then nothing is counted). */
+static unsigned
+limit_add(uint64_t key, unsigned max, time_t window)
 {
 	time_t now = time(NULL);
 	struct limit *l, *victim = NULL;
@@ -358,31 +434,55 @@ limit_hit(uint64_t key, unsigned max, time_t window, int add)
 	int i;
 
 	pthread_mutex_lock(&limit_mu);
-	for (i = 0; i < LIMIT_PROBE; i++) {
-		l = &limits[(key + (uint64_t)i) % LIMIT_SLOTS];
-		if (l->key == key)
-			break;
-		if (victim == NULL || l->key == 0 ||
-		    (victim->key != 0 && l->start < victim->start))
-			victim = l;
-		l = NULL;
-	}
-	if (l == NULL) {
+	if ((l = limit_find(key)) == NULL)
+		for (i = 0; i < LIMIT_PROBE; i++) {
+			struct limit *c =
+			    &limits[(key + (uint64_t)i) % LIMIT_SLOTS];
+
+			if (expired(c, now)) {
+				victim = c;
+				break;
+			}
+			/* Under its limit and least used: may go. */
+			if (c->count < c->max &&
+			    (victim == NULL || c->count < victim->count))
+				victim = c;
+		}
+	if (l == NULL && victim != NULL) {
 		l = victim;
 		l->key = key;
-		l->start = now;
 		l->count = 0;
-	}
-	if (now - l->start >= window) {
 		l->start = now;
-		l->count = 0;
 	}
-	if (l->count >= max)
-		left = (unsigned)(window - (now - l->start));
-	else if (add)
-		l->count++;
+	if (l == NULL)
+		left = (unsigned)window; /* every slot is busy: fail closed */
+	else {
+		l->max = max;
+		l->window = window;
+		if (expired(l, now)) {
+			l->start = now;
+			l->count = 0;
+		}
+		if (l->count >= max)
+			left = (unsigned)(window - (now - l->start));
+		else
+			l->count++;
+	}
 	pthread_mutex_unlock(&limit_mu);
 	return left;
+}
+
+/* The client's address, IPv6 grouped by /64 (one host's usual share). */
+static void
+client_key(struct http_req *r, char *out, size_t cap)
+{
+	unsigned char a[16];
+
+	http_client_ip(r, out, cap);
+	if (strchr(out, ':') != NULL && inet_pton(AF_INET6, out, a) == 1) {
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, out, (socklen_t)cap);
+	}
 }
 
 #define LOGIN_IP_MAX	  30 /* attempts per address per window */
@@ -390,6 +490,8 @@ limit_hit(uint64_t key, unsigned max, time_t window, int add)
 #define LOGIN_WINDOW	  (15 * 60)
 #define SIGNUP_IP_MAX	  5
 #define SIGNUP_WINDOW	  (60 * 60)
+#define LOOKUP_IP_MAX	  30 /* remote lookups per address per window */
+#define LOOKUP_WINDOW	  (10 * 60)
 
 unsigned
 web_limit_check(struct http_req *r, const char *account)
@@ -397,12 +499,11 @@ web_limit_check(struct http_req *r, const char *account)
 	char ip[64];
 	unsigned wait;
 
-	http_client_ip(r, ip, sizeof(ip));
-	wait = limit_hit(
-	    key_hash("acct", account), LOGIN_ACCOUNT_MAX, LOGIN_WINDOW, 0);
+	client_key(r, ip, sizeof(ip));
+	wait = limit_wait(key_hash("acct", account));
 	if (wait == 0)
-		wait = limit_hit(
-		    key_hash("ip", ip), LOGIN_IP_MAX, LOGIN_WINDOW, 1);
+		wait =
+		    limit_add(key_hash("ip", ip), LOGIN_IP_MAX, LOGIN_WINDOW);
 	return wait;
 }
 
@@ -410,8 +511,7 @@ void
 web_limit_fail(struct http_req *r, const char *account)
 {
 	(void)r;
-	limit_hit(
-	    key_hash("acct", account), LOGIN_ACCOUNT_MAX, LOGIN_WINDOW, 1);
+	limit_add(key_hash("acct", account), LOGIN_ACCOUNT_MAX, LOGIN_WINDOW);
 }
 
 unsigned
@@ -419,7 +519,15 @@ web_limit_signup(struct http_req *r)
 {
 	char ip[64];
 
-	http_client_ip(r, ip, sizeof(ip));
-	return limit_hit(
-	    key_hash("signup", ip), SIGNUP_IP_MAX, SIGNUP_WINDOW, 1);
+	client_key(r, ip, sizeof(ip));
+	return limit_add(key_hash("signup", ip), SIGNUP_IP_MAX, SIGNUP_WINDOW);
+}
+
+unsigned
+web_limit_lookup(struct http_req *r)
+{
+	char ip[64];
+
+	client_key(r, ip, sizeof(ip));
+	return limit_add(key_hash("lookup", ip), LOOKUP_IP_MAX, LOOKUP_WINDOW);
 }

@@ -56,5 +56,8 @@ unsigned web_limit_check(struct http_req *r, const char *account);
 void web_limit_fail(struct http_req *r, const char *account);
 /* Sign-ups from one address: 0, or how many seconds to wait. Counts. */
 unsigned web_limit_signup(struct http_req *r);
+/* Remote lookups (a fetch from another server) from one address: 0, or
+ * how many seconds to wait. Counts. */
+unsigned web_limit_lookup(struct http_req *r);
 
 #endif

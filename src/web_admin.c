@@ -28,6 +28,7 @@
 #include "st_object.h"
 #include "st_social.h"
 #include "web.h"
+#include "web_post.h"
 #include "worker.h"
 
 #define LIST_MAX   50  /* items of one list shown */
@@ -208,7 +209,7 @@ actor_link(struct buf *b, struct st_txn *t, const char *iri)
  * moderators when it is a local note. */
 static void
 reported_object(struct buf *b, struct st_txn *t, const char *iri,
-    const char *csrf, int hub_mod)
+    const char *csrf, int hub_mod, uint64_t reporter)
 {
 	struct st_obj o;
 	uint64_t id;
@@ -223,7 +224,19 @@ reported_object(struct buf *b, struct st_txn *t, const char *iri,
 		buf_adds(b, "</a></p>");
 		return;
 	}
-	if (o.kind == ST_K_NOTE) {
+	/* A report shows moderators only what its reporter may read: a
+	 * report must not be a way to read someone's followers-only or
+	 * direct posts, or a private community's. */
+	if (o.kind == ST_K_NOTE && o.vis > ST_VIS_UNLISTED &&
+	    !routes_may_read(t, &o, reporter)) {
+		buf_adds(b,
+		    "<p>About a post the reporter cannot see: <a "
+		    "href=\"");
+		page_text(b, iri);
+		buf_adds(b, "\">");
+		page_text(b, iri);
+		buf_adds(b, "</a></p>");
+	} else if (o.kind == ST_K_NOTE) {
 		page_note_item(b, note);
 		if (hub_mod && (o.flags & ST_OF_LOCAL))
 			button(b, "/moderation/delete", csrf, "object", iri,
@@ -255,8 +268,8 @@ report_item(struct buf *b, struct st_txn *t, const struct st_report *rep,
 	json_array_foreach(json_object_get(it, "objects"), i, o)
 	{
 		if (json_is_string(o))
-			reported_object(
-			    b, t, json_string_value(o), csrf, hub_mod);
+			reported_object(b, t, json_string_value(o), csrf,
+			    hub_mod, rep->reporter);
 	}
 	buf_adds(b, "</li>");
 	json_decref(it);
@@ -523,7 +536,7 @@ moderation_page(struct buf *b, struct hub *h, const struct page_viewer *v,
 	}
 	m.me = me.id;
 	m.admin = me.role == ST_ROLE_ADMIN;
-	hub_mod = me.role >= ST_ROLE_MODERATOR;
+	hub_mod = hub_role_moderates(me.role);
 	st_actor_clear(&me);
 	st_name_each(m.t, mods_each, &m);
 	if (!hub_mod && m.n == 0) {
@@ -905,8 +918,8 @@ member_of(struct hub *h, const char *name, int *role, int *flags)
 	return rc;
 }
 
-/* A hub moderator disables a member: not an admin, nor a moderator
- * unless an admin asks. */
+/* A hub moderator disables a member; only an admin disables anyone
+ * with a role. */
 static int
 disable(struct job *j, const char *name, struct err *e)
 {
@@ -918,7 +931,7 @@ disable(struct job *j, const char *name, struct err *e)
 			   "the name",
 			   name),
 		       ST_NOTFOUND;
-	if (role >= j->v.role && j->v.role != ST_ROLE_ADMIN)
+	if (j->v.role != ST_ROLE_ADMIN && role != ST_ROLE_MEMBER)
 		return err_set(e,
 			   "only an admin may disable a %s's account: ask "
 			   "one",
@@ -1149,7 +1162,7 @@ precheck(const struct job *j, const struct page_viewer *v, const char **msg)
 
 	if ((j->a->admin && v->role != ST_ROLE_ADMIN) ||
 	    (!j->a->admin && j->a->kind >= A_DELETE &&
-		v->role < ST_ROLE_MODERATOR))
+		!hub_role_moderates(v->role)))
 		return *msg = "only the hub's moderators and admins may do "
 			      "this. Ask an admin if you should be one.",
 		       403;

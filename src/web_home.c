@@ -704,7 +704,7 @@ community_about(struct buf *b, struct st_txn *t, const struct st_actor *g,
 	buf_adds(b, m.n ? "</ul>" : "<p>The hub's admins look after it.</p>");
 	/* The navigation links to moderation for the hub's moderators
 	 * only: a community's own moderators find it here. */
-	if (m.mine || (v != NULL && v->role >= ST_ROLE_MODERATOR))
+	if (m.mine || (v != NULL && hub_role_moderates(v->role)))
 		buf_adds(b,
 		    "<p><a href=\"/moderation\">Moderate this "
 		    "community</a></p>");
@@ -953,7 +953,9 @@ defer(struct http_req *r, struct job *j)
 	j->r = r;
 	j->hub = r->srv->hub;
 	http_suspend(r);
-	if (worker_submit(r->srv->hub->api_worker, job_run, j) != 0) {
+	if (worker_submit(j->kind == J_RESOLVE ? r->srv->hub->lookup_worker
+					       : r->srv->hub->api_worker,
+		job_run, j) != 0) {
 		answer_error(j, 503, "the hub is restarting: try again");
 		free(j);
 	}
@@ -1386,6 +1388,12 @@ search_known(struct buf *b, struct st_txn *t, const char *q)
 	    st_object_peek(t, id, &o, &js, &len) != 0)
 		return 0;
 	if (o.kind == ST_K_ACTOR && st_actor_get(t, id, &a) == 0) {
+		/* Not those waiting for approval, disabled or deleted. */
+		if (a.flags &
+		    (ST_AF_PENDING | ST_AF_DISABLED | ST_AF_DELETED)) {
+			st_actor_clear(&a);
+			return 1;
+		}
 		buf_adds(b, "<h2>Found</h2><ul><li>");
 		actor_link(b, &a);
 		buf_adds(b, "</li></ul>");
@@ -1419,6 +1427,7 @@ web_search(struct http_req *r)
 	struct st_txn *t;
 	struct job *j;
 	struct buf b;
+	int lookup;
 
 	r->want_html = 1;
 	while (q != NULL && *q == ' ')
@@ -1444,9 +1453,19 @@ web_search(struct http_req *r)
 		return http_error(r, 503, "storage is not available");
 	}
 	search_begin(&b, r->srv->cfg, v, q, NULL);
-	if (remote_query(r->srv->cfg, q) && !search_known(&b, t, q)) {
+	lookup = remote_query(r->srv->cfg, q) && !search_known(&b, t, q);
+	if (lookup && v == NULL)
+		buf_adds(&b,
+		    "<p class=\"notice\"><a href=\"/signin?next=/search\">Sign "
+		    "in</a> to look up people and posts on other "
+		    "servers.</p>");
+	else if (lookup) {
 		st_read_end(t);
 		buf_free(&b);
+		if (web_limit_lookup(r) > 0)
+			return http_error(r, 429,
+			    "you have looked up many people and posts on "
+			    "other servers: wait a few minutes and try again");
 		if ((j = calloc(1, sizeof(*j))) == NULL)
 			return http_error(r, 503, "the hub is out of memory");
 		j->kind = J_RESOLVE;

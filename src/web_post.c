@@ -1173,6 +1173,24 @@ web_delete_post(struct http_req *r)
 
 /* ---- likes and boosts ---- */
 
+/* Whether the member v may read the note at iri (stored here). */
+static int
+readable(struct http_req *r, const struct page_viewer *v, const char *iri)
+{
+	struct st_txn *t;
+	struct st_obj o;
+	uint64_t id, me = 0;
+	int ok;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return 0;
+	ok = st_name_get(t, v->name, &me) == 0 &&
+	    st_iri_get(t, iri, &id) == 0 &&
+	    st_object_get(t, id, &o, NULL) == 0 && routes_may_read(t, &o, me);
+	st_read_end(t);
+	return ok;
+}
+
 int
 web_react_post(struct http_req *r)
 {
@@ -1199,6 +1217,12 @@ web_react_post(struct http_req *r)
 		return http_error(r, 422,
 		    "the form did not say which post: go back to the post "
 		    "and try again");
+	}
+	/* Only a post the member may read can be liked or boosted: else
+	 * the answer would tell that a hidden post exists. */
+	if (!readable(r, v, iri)) {
+		json_decref(form);
+		return http_error(r, 404, "there is no such post here");
 	}
 	buf_init(&back, 0);
 	note_path(&back, r->srv->cfg, iri);

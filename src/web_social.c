@@ -583,7 +583,9 @@ defer(struct http_req *r, struct job *j)
 	j->r = r;
 	j->hub = r->srv->hub;
 	http_suspend(r);
-	if (worker_submit(r->srv->hub->api_worker, job_run, j) != 0) {
+	if (worker_submit(j->kind == J_RESOLVE ? r->srv->hub->lookup_worker
+					       : r->srv->hub->api_worker,
+		job_run, j) != 0) {
 		answer_error(j, 503, "the hub is restarting: try again");
 		json_decref(j->form);
 		free(j);
@@ -698,6 +700,10 @@ web_profile_remote(struct http_req *r)
 				"to look them up."
 			      : "that person is not known here yet. Search "
 				"for their handle (name@server) instead.");
+	if (web_limit_lookup(r) > 0)
+		return http_error(r, 429,
+		    "you have looked up many people and posts on other "
+		    "servers: wait a few minutes and try again");
 	if ((j = job_new(J_RESOLVE, v, acct)) == NULL)
 		return http_error(r, 503, "the hub is out of memory");
 	return defer(r, j);

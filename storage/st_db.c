@@ -751,6 +751,16 @@ st_pair_put(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b)
 }
 
 int
+st_pair_has(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d;
+
+	st_pair_key(kb, a, b);
+	return mdb_get(t->txn, st_dbi(t, which), &k, &d) == 0;
+}
+
+int
 st_pair_del(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b)
 {
 	unsigned char kb[16];

@@ -377,6 +377,12 @@ st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note)
 }
 
 int
+st_timeline_has(struct st_txn *t, uint64_t owner, uint64_t note)
+{
+	return st_pair_has(t, DBI_TIMELINE, owner, note);
+}
+
+int
 st_timeline_del(struct st_txn *t, uint64_t owner, uint64_t note)
 {
 	int rc = st_pair_del(t, DBI_TIMELINE, owner, note);

@@ -76,6 +76,8 @@ int st_queue_count(struct st_txn *t, uint64_t *n);
 /* Home timelines: note ids per local actor, newest first on reading. */
 int st_timeline_add(struct st_txn *t, uint64_t owner, uint64_t note);
 int st_timeline_del(struct st_txn *t, uint64_t owner, uint64_t note);
+/* Whether note is on owner's home timeline (1) or not (0). */
+int st_timeline_has(struct st_txn *t, uint64_t owner, uint64_t note);
 /* Up to max note ids of owner's timeline older than before (0: newest).
  * Returns the count or a negative code; *more when older ones remain. */
 int st_timeline_page(struct st_txn *t, uint64_t owner, uint64_t before,

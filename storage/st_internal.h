@@ -82,5 +82,7 @@ st_dbi(struct st_txn *t, enum st_dbi which)
  * which: put it, or delete it (ST_NOTFOUND when it was not there). */
 int st_pair_put(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b);
 int st_pair_del(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b);
+/* Whether the pair is there (1) or not (0). */
+int st_pair_has(struct st_txn *t, enum st_dbi which, uint64_t a, uint64_t b);
 
 #endif

@@ -3,6 +3,7 @@ in LMDB behind HttpOnly SameSite cookies, CSRF tokens on every form,
 rate limits, password changes, and bad input answered kindly."""
 import os
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from hubtest import Hub, done, ok, stop_and_check  # noqa: E402
@@ -102,6 +103,12 @@ def signin(h, pw):
                     {"name": "ann", "password": pw, "next": "//evil.example"})
     ok(r.status == 303 and r.header("Location") == "/",
        "a next address off the hub is ignored: %s" % r.header("Location"))
+    for bad in ("/\t/evil.example", "/\\evil.example", "/ /evil.example",
+                "/%09/x\r\nSet-Cookie: a=b"):
+        r = evil.get("/signin?next=" + urllib.parse.quote(bad))
+        ok(r.status == 303 and r.header("Location") == "/",
+           "so is %r, which a browser would read as another site: %s" %
+           (bad, r.header("Location")))
     return w, tok
 
 
@@ -213,6 +220,37 @@ def password_change(h, pw):
        "a visitor is sent to sign in first")
 
 
+def rate_limit_flood(h):
+    w = Web(h)
+    for i in range(10):
+        w.submit("/signin", "/signin",
+                 {"name": "zoe", "password": "guess %d" % i},
+                 headers={"X-Forwarded-For": "10.0.0.1"})
+    r = w.submit("/signin", "/signin", {"name": "zoe", "password": "x" * 10},
+                 headers={"X-Forwarded-For": "10.0.0.1"})
+    ok(r.status == 429, "zoe's account is paused after ten failures")
+    codes = set()
+    for i in range(120):
+        codes.add(w.post("/signin", {"name": "n%d" % i, "password": "p",
+                                     "csrf": w.cookies["hub_csrf"]},
+                         headers={"X-Forwarded-For": "10.0.0.2"}).status)
+    ok(429 in codes, "a flood of names from one address is paused too")
+    r = Web(h).submit("/signin", "/signin",
+                      {"name": "zoe", "password": "x" * 10},
+                      headers={"X-Forwarded-For": "10.0.0.3"})
+    ok(r.status == 429, "and does not wipe zoe's pause: %d" % r.status)
+
+
+def disabled_sessions(h, pw):
+    w = Web(h)
+    ok(w.signin("ann", pw).status == 303, "ann signs in")
+    h.ctl("user", "disable", "ann")
+    h.ctl("user", "enable", "ann")
+    ok("Signed in as" not in w.get("/").text,
+       "disabling an account ends its sessions, enabling does not "
+       "bring them back")
+
+
 def rate_limit(h):
     w = Web(h)
     codes = [w.submit("/signin", "/signin",
@@ -255,6 +293,7 @@ def main():
     with Hub("registrations = open\n") as h:
         pw = h.add_user("ann", "--display-name", "Ann Example")
         h.add_user("eve")
+        h.add_user("zoe")
         h.start()
         signin_page(h)
         csrf_refused(h, pw)
@@ -269,6 +308,8 @@ def main():
            "a session survives kill -9 of the hub")
         password_change(h, pw)
         rate_limit(h)
+        rate_limit_flood(h)
+        disabled_sessions(h, "new password 1")
         bad_input(h)
         secrets_stay_secret(h, tok)
         stop_and_check(h)
