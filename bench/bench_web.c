@@ -13,8 +13,8 @@
  *     and follows three other members;
  *   - NOTES notes: one "hot" note by m0 first, 40 replies to it, then the
  *     rest round-robin over the members, every fourth of each member's
- *     posted into the author's community; each has two hashtags (#patientsafety and
- *     #topicN) and the words "handover" or "insulin";
+ *     posted into the author's community; each has two hashtags (#patientsafety
+ * and #topicN) and the words "handover" or "insulin";
  *   - REMOTE remote actors (stored as if fetched) with 20 public notes
  *     each, on reader's timeline, tagged, some replying to the hot note.
  *
@@ -89,8 +89,8 @@ num_arg(const char *s, long min)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < min) {
-		fprintf(stderr, "bench_web: \"%s\" is not a number >= %ld\n",
-		    s, min);
+		fprintf(stderr, "bench_web: \"%s\" is not a number >= %ld\n", s,
+		    min);
 		exit(2);
 	}
 	return v;
@@ -135,8 +135,8 @@ note_text(char *out, size_t cap, long i)
 	};
 
 	snprintf(out, cap,
-	    "Note %ld: %s What did your team try? #patientsafety #topic%ld",
-	    i, lines[i % 5], i % 50);
+	    "Note %ld: %s What did your team try? #patientsafety #topic%ld", i,
+	    lines[i % 5], i % 50);
 }
 
 /* ---- parallel blocking calls: actors and follows ---- */
@@ -183,8 +183,9 @@ par_run(struct bench *b, const char *what, long count,
 		pthread_join(th[i], NULL);
 	printf("%s: %ld in %.2f s\n", what, (long)p.made, now_sec() - t0);
 	if (p.failed > 0 || p.made < count) {
-		fprintf(stderr, "bench_web: %s: %ld of %ld done; first error: "
-				"%s\n",
+		fprintf(stderr,
+		    "bench_web: %s: %ld of %ld done; first error: "
+		    "%s\n",
 		    what, (long)p.made, count,
 		    p.failed > 0 ? p.first.msg : "time limit (-T)");
 		return -1;
@@ -229,8 +230,8 @@ follow(struct bench *b, const char *who, int group, long i, struct err *e)
 	int already;
 
 	snprintf(name, sizeof(name), "%s%ld", group ? "c" : "m", i);
-	hub_actor_iri(&b->h, group ? HUB_GROUP : HUB_PERSON, name, iri,
-	    sizeof(iri));
+	hub_actor_iri(
+	    &b->h, group ? HUB_GROUP : HUB_PERSON, name, iri, sizeof(iri));
 	return hub_follow(&b->h, who, iri, 0, &already, e);
 }
 
@@ -381,11 +382,12 @@ seed_notes(struct bench *b, long total)
 	pthread_mutex_unlock(&s.mu);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
-	printf("notes: %ld in %.2f s (%.0f notes/s)\n", s.done,
-	    now_sec() - t0, (double)s.done / (now_sec() - t0));
+	printf("notes: %ld in %.2f s (%.0f notes/s)\n", s.done, now_sec() - t0,
+	    (double)s.done / (now_sec() - t0));
 	if (s.failed > 0 || s.done < total)
-		fprintf(stderr, "bench_web: notes: %ld of %ld; first error: %s\n",
-		    s.done, total, s.failed ? s.first.msg : "time limit (-T)");
+		fprintf(stderr,
+		    "bench_web: notes: %ld of %ld; first error: %s\n", s.done,
+		    total, s.failed ? s.first.msg : "time limit (-T)");
 	pthread_cond_destroy(&s.cv);
 	pthread_mutex_destroy(&s.mu);
 	return s.failed > 0 || s.done < total ? -1 : 0;
@@ -394,8 +396,8 @@ seed_notes(struct bench *b, long total)
 /* ---- remote actors and their notes, in one write transaction ---- */
 
 static int
-remote_note(struct st_txn *t, struct bench *b, const struct st_actor *a,
-    long k, uint64_t reader, uint64_t hot)
+remote_note(struct st_txn *t, struct bench *b, const struct st_actor *a, long k,
+    uint64_t reader, uint64_t hot)
 {
 	char iri[256], js[1024], text[NOTE_MAX];
 	struct st_obj o = { .kind = ST_K_NOTE,
@@ -441,8 +443,7 @@ remote_apply(struct st_txn *t, void *arg, struct err *e)
 	int rc = 0;
 
 	if (st_name_get(t, "reader", &reader) != 0 ||
-	    st_iri_get(t, b->hot, &hot) != 0)
-		{
+	    st_iri_get(t, b->hot, &hot) != 0) {
 		err_set(e, "reader or the hot note is missing");
 		return ST_EIO;
 	}
