@@ -281,9 +281,9 @@ build_bench_tool() {
 	cc -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -D_GNU_SOURCE \
 	    -I "$top_dir/src" -I "$top_dir/federation" -I "$top_dir/storage" \
-	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto gumbo) \
+	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto gumbo libcmark) \
 	    -o "$2" "$bench_dir/$1.c" "$BUILD/libhub.a" \
-	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto gumbo) \
+	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto gumbo libcmark) \
 	    -llmdb -largon2 -pthread
 }
 

@@ -187,19 +187,17 @@ token_ok(const char *token)
 }
 
 int
-account_session_check(struct hub *h, const char *token, struct account_who *w)
+account_session_check_tx(
+    struct st_txn *t, const char *token, struct account_who *w)
 {
 	unsigned char d[ST_SESSION_DIGEST];
 	struct st_actor a;
-	struct st_txn *t;
 	uint64_t actor, created;
 	int rc;
 
 	if (!token_ok(token))
 		return ST_NOTFOUND;
 	digest_of(token, d);
-	if ((rc = st_read_begin(h->db, &t)) != 0)
-		return rc;
 	rc = st_session_get(t, d, &actor, &created);
 	if (rc == 0 &&
 	    created + ACCOUNT_SESSION_DAYS * 86400ull < (uint64_t)time(NULL))
@@ -211,6 +209,20 @@ account_session_check(struct hub *h, const char *token, struct account_who *w)
 			who_of(&a, w);
 		st_actor_clear(&a);
 	}
+	return rc;
+}
+
+int
+account_session_check(struct hub *h, const char *token, struct account_who *w)
+{
+	struct st_txn *t;
+	int rc;
+
+	if (!token_ok(token))
+		return ST_NOTFOUND;
+	if ((rc = st_read_begin(h->db, &t)) != 0)
+		return rc;
+	rc = account_session_check_tx(t, token, w);
 	st_read_end(t);
 	return rc;
 }

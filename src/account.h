@@ -38,6 +38,11 @@ int account_session_new(struct hub *h, uint64_t actor,
  * (unknown, expired, or the member is disabled or deleted). */
 int account_session_check(
     struct hub *h, const char *token, struct account_who *w);
+/* The same inside the read (or write) transaction t, so that a page
+ * reads its viewer and its data in one transaction. */
+struct st_txn;
+int account_session_check_tx(
+    struct st_txn *t, const char *token, struct account_who *w);
 /* End a session (sign out); 0 also when there was none. */
 int account_session_end(struct hub *h, const char *token);
 /* Change actor's password after checking the current one; every other

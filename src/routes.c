@@ -604,6 +604,8 @@ route_object(struct http_req *r)
 		return http_error(r, 404, "there is nothing at this address");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
+	if (r->want_html) /* the page's viewer, in its transaction */
+		web_viewer_tx(r, t);
 	rc = st_iri_get(t, iri, &id);
 	if (rc == 0)
 		rc = st_object_peek(t, id, &o, &js, &len);

@@ -89,20 +89,24 @@ web_session_token(struct http_req *r)
 	return c != NULL && strlen(c) == ACCOUNT_TOKEN_LEN ? c : NULL;
 }
 
-const struct page_viewer *
-web_viewer(struct http_req *r)
+static const struct page_viewer *
+viewer_lookup(struct http_req *r, struct st_txn *t)
 {
 	struct web_state *s = state(r);
 	struct account_who w;
 	const char *tok;
+	int rc;
 
 	if (s == NULL)
 		return NULL;
 	if (s->looked_up)
 		return s->signed_in ? &s->v : NULL;
 	s->looked_up = 1;
-	tok = web_session_token(r);
-	if (tok == NULL || account_session_check(r->srv->hub, tok, &w) != 0)
+	if ((tok = web_session_token(r)) == NULL)
+		return NULL;
+	rc = t != NULL ? account_session_check_tx(t, tok, &w)
+		       : account_session_check(r->srv->hub, tok, &w);
+	if (rc != 0)
 		return NULL;
 	s->signed_in = 1;
 	snprintf(s->token, sizeof(s->token), "%s", tok);
@@ -112,6 +116,18 @@ web_viewer(struct http_req *r)
 	session_csrf(tok, s->v.csrf);
 	snprintf(r->user, sizeof(r->user), "%s", w.name);
 	return &s->v;
+}
+
+const struct page_viewer *
+web_viewer(struct http_req *r)
+{
+	return viewer_lookup(r, NULL);
+}
+
+const struct page_viewer *
+web_viewer_tx(struct http_req *r, struct st_txn *t)
+{
+	return viewer_lookup(r, t);
 }
 
 /* ---- forms ---- */

@@ -16,6 +16,10 @@ struct page_viewer;
 /* The signed-in member reading this request, or NULL for a visitor.
  * Looked up once per request (one read transaction). */
 const struct page_viewer *web_viewer(struct http_req *r);
+/* web_viewer() read inside the page's read transaction t (one
+ * transaction per page); later web_viewer() calls reuse the answer. */
+struct st_txn;
+const struct page_viewer *web_viewer_tx(struct http_req *r, struct st_txn *t);
 /* The session token of the request's cookie, or NULL. */
 const char *web_session_token(struct http_req *r);
 

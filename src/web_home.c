@@ -234,144 +234,115 @@ older_link(struct buf *b, const char *base, uint64_t before)
 	    strchr(base, '?') ? "&amp;" : "?", (unsigned long long)before);
 }
 
-/* ---- the local public feed: a merge of local actors' outboxes ---- */
+/* ---- the local public feed ---- */
 
-/* There is no index of all local public posts: the feed merges, newest
- * first by note id (ids grow with time), the outboxes of the local
- * members who have posted and of the public communities (whose
- * outboxes hold what they passed on, remote members' posts too). Cost:
- * one range read of up to FEED_BATCH entries per such actor, then one
- * object header per post taken; for a hub of a few hundred posting
- * members that is well under a millisecond. */
-#define FEED_BATCH 21
-
-struct source {
-	uint64_t actor;
-	int group;
-	uint64_t ids[FEED_BATCH];
-	int n, at, more;
-};
+/* The feed reads storage's index of public outbox entries (note, actor)
+ * newest first, a range scan, and keeps a local member's own posts (not
+ * what they boosted) and what a public community passed on (remote
+ * members' posts too). Cost: one range read per FEED_BATCH entries, one
+ * object header and one actor per entry, whatever the size of the hub. */
+#define FEED_BATCH 32
 
 struct feed {
 	struct st_txn *t;
-	struct source *s;
-	size_t n, cap;
-	uint64_t last;	     /* the last note id given */
-	json_t *communities; /* [{name, title, iri, private}] or NULL */
-	int failed;
+	struct st_public_item it[FEED_BATCH];
+	int n, at, more;
+	uint64_t pos, pos_actor; /* where the next batch starts */
+	uint64_t last;		 /* the last note id given */
 };
 
-static void
-source_fill(struct feed *f, struct source *s)
-{
-	struct st_outbox_item it[FEED_BATCH];
-	uint64_t before = s->n > 0 ? s->ids[s->n - 1] : f->last;
-	int i, n;
-
-	n = st_outbox_page(
-	    f->t, s->actor, before, ST_VIS_PUBLIC, it, FEED_BATCH, &s->more);
-	for (i = 0; i < n; i++)
-		s->ids[i] = it[i].note;
-	s->n = n < 0 ? 0 : n;
-	s->at = 0;
-	if (n <= 0)
-		s->more = 0;
-}
-
-static void
-feed_add(struct feed *f, const struct st_actor *a)
-{
-	struct source *v;
-
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 64;
-		if ((v = realloc(f->s, f->cap * sizeof(*v))) == NULL) {
-			f->failed = 1;
-			return;
-		}
-		f->s = v;
-	}
-	f->s[f->n] =
-	    (struct source){ .actor = a->id, .group = a->kind == ST_AK_GROUP };
-	source_fill(f, &f->s[f->n]);
-	f->n++;
-}
-
+/* Whether the entry (note, actor) belongs in the feed. */
 static int
-feed_each(void *arg, const char *name, uint64_t id)
+feed_keep(struct st_txn *t, const struct st_public_item *p)
 {
-	struct feed *f = arg;
 	struct st_actor a;
-	int group;
+	struct st_obj o;
+	const char *js;
+	size_t len;
+	int ok;
 
-	(void)name;
-	if (st_actor_get(f->t, id, &a) != 0)
+	if (st_object_peek(t, p->note, &o, &js, &len) != 0 ||
+	    o.kind != ST_K_NOTE || o.vis != ST_VIS_PUBLIC ||
+	    st_actor_get(t, p->actor, &a) != 0)
 		return 0;
-	group = a.kind == ST_AK_GROUP;
-	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING))) {
-		if (group && f->communities != NULL)
-			json_array_append_new(f->communities,
-			    json_pack("{s:s,s:s,s:s,s:b}", "name", a.name,
-				"title",
-				a.display_name[0] ? a.display_name : a.name,
-				"iri", a.iri, "private",
-				!!(a.flags & ST_AF_PRIVATE)));
-		if (group ? !(a.flags & ST_AF_PRIVATE) : a.posts > 0)
-			feed_add(f, &a);
-	}
+	ok = (a.flags & ST_AF_LOCAL) &&
+	    !(a.flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) &&
+	    (a.kind == ST_AK_GROUP ? !(a.flags & ST_AF_PRIVATE)
+				   : o.owner == a.id);
 	st_actor_clear(&a);
-	return f->failed;
+	return ok;
 }
 
 /* The feed of posts older than before (0: the newest). */
 static void
-feed_open(struct feed *f, struct st_txn *t, uint64_t before, json_t *comms)
+feed_open(struct feed *f, struct st_txn *t, uint64_t before)
 {
 	memset(f, 0, sizeof(*f));
 	f->t = t;
-	f->last = before;
-	f->communities = comms;
-	st_name_each(t, feed_each, f);
+	f->pos = before;
+	f->more = 1;
 }
 
-/* The next public post, newest first: a member's own (not what they
- * boosted) or one a public community passed on. 0 at the end. */
+/* The next public post, newest first. 0 at the end. */
 static uint64_t
 feed_next(struct feed *f)
 {
-	struct source *best;
-	struct st_obj o;
-	const char *js;
-	uint64_t id;
-	size_t i, len;
+	const struct st_public_item *p;
+	int n;
 
 	for (;;) {
-		best = NULL;
-		for (i = 0; i < f->n; i++) {
-			if (f->s[i].at == f->s[i].n && f->s[i].more)
-				source_fill(f, &f->s[i]);
-			if (f->s[i].at < f->s[i].n &&
-			    (best == NULL ||
-				f->s[i].ids[f->s[i].at] > best->ids[best->at]))
-				best = &f->s[i];
+		if (f->at == f->n) {
+			if (!f->more)
+				return 0;
+			n = st_public_page(f->t, f->pos, f->pos_actor, f->it,
+			    FEED_BATCH, &f->more);
+			if (n <= 0)
+				return 0;
+			f->n = n;
+			f->at = 0;
+			f->pos = f->it[n - 1].note;
+			f->pos_actor = f->it[n - 1].actor;
 		}
-		if (best == NULL)
-			return 0;
-		id = best->ids[best->at++];
-		if (id == f->last) /* in a member's and a community's */
-			continue;
-		f->last = id;
-		if (st_object_peek(f->t, id, &o, &js, &len) == 0 &&
-		    o.kind == ST_K_NOTE && o.vis == ST_VIS_PUBLIC &&
-		    (best->group || o.owner == best->actor))
-			return id;
+		p = &f->it[f->at++];
+		if (p->note != f->last && feed_keep(f->t, p)) {
+			f->last = p->note; /* a member's and a community's */
+			return p->note;
+		}
 	}
 }
 
-static void
-feed_close(struct feed *f)
+/* The hub's communities, in name order: [{name, title, iri, private}]. */
+struct comm_list {
+	struct st_txn *t;
+	json_t *comms;
+};
+
+static int
+community_each(void *arg, const char *name, uint64_t id)
 {
-	free(f->s);
+	struct comm_list *l = arg;
+	struct st_actor a;
+
+	(void)name;
+	if (st_actor_get(l->t, id, &a) != 0)
+		return 0;
+	if (a.kind == ST_AK_GROUP &&
+	    !(a.flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)))
+		json_array_append_new(l->comms,
+		    json_pack("{s:s,s:s,s:s,s:b}", "name", a.name, "title",
+			a.display_name[0] ? a.display_name : a.name, "iri",
+			a.iri, "private", !!(a.flags & ST_AF_PRIVATE)));
+	st_actor_clear(&a);
+	return 0;
+}
+
+static json_t *
+communities_list(struct st_txn *t)
+{
+	struct comm_list l = { t, json_array() };
+
+	st_name_each(t, community_each, &l);
+	return l.comms;
 }
 
 /* ---- home ---- */
@@ -409,12 +380,12 @@ static void
 home_visitor(
     struct buf *b, struct st_txn *t, const struct config *cfg, uint64_t before)
 {
-	json_t *comms = json_array();
+	json_t *comms = communities_list(t);
 	struct feed f;
 	uint64_t id, last = 0;
 	int n = 0;
 
-	feed_open(&f, t, before, comms);
+	feed_open(&f, t, before);
 	buf_adds(b, "<h1>");
 	page_text(b, cfg->instance_name);
 	buf_adds(b, "</h1><p>");
@@ -438,7 +409,6 @@ home_visitor(
 	    "<h2>Featured</h2><p>Nothing is featured here yet.</p>"
 	    "<h2>Communities</h2>");
 	community_links(b, comms, 20);
-	feed_close(&f);
 	json_decref(comms);
 }
 
@@ -450,7 +420,6 @@ home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 {
 	uint64_t ids[PAGE], me;
 	json_t *comms;
-	struct feed f;
 	int n = 0, i, more = 0;
 
 	buf_adds(b,
@@ -468,9 +437,7 @@ home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	    "<p>Your timeline is empty. Follow people and join "
 	    "communities to see what they share here.</p>"
 	    "<h2>Communities you could join</h2>");
-	comms = json_array();
-	feed_open(&f, t, 0, comms);
-	feed_close(&f);
+	comms = communities_list(t);
 	community_links(b, comms, 10);
 	json_decref(comms);
 }
@@ -478,7 +445,7 @@ home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 int
 web_home(struct http_req *r)
 {
-	const struct page_viewer *v = web_viewer(r);
+	const struct page_viewer *v;
 	const char *before_s = http_query(r, "before");
 	uint64_t before = 0;
 	struct st_txn *t;
@@ -491,6 +458,7 @@ web_home(struct http_req *r)
 		    "page and follow its links");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
+	v = web_viewer_tx(r, t); /* one read transaction for the page */
 	buf_init(&b, 0);
 	page_begin(&b, r->srv->cfg, v, "Home", NULL);
 	if (v == NULL)
@@ -1019,7 +987,7 @@ web_join_post(struct http_req *r)
 int
 web_tag(struct http_req *r)
 {
-	const struct page_viewer *v = web_viewer(r);
+	const struct page_viewer *v;
 	const char *before_s = http_query(r, "before");
 	char raw[200], tag[200], title[210], feed[700];
 	uint64_t ids[PAGE], before = 0;
@@ -1038,6 +1006,7 @@ web_tag(struct http_req *r)
 		    "the tag's page");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
+	v = web_viewer_tx(r, t);
 	snprintf(title, sizeof(title), "#%s", tag);
 	buf_init(&items, 0);
 	n = st_tag_page(t, tag, before, ids, PAGE, &more);
@@ -1241,7 +1210,7 @@ search_posts(struct buf *b, struct st_txn *t, const char *q)
 	int seen = 0, shown = 0;
 
 	buf_adds(b, "<h2>Posts</h2>");
-	feed_open(&f, t, 0, NULL);
+	feed_open(&f, t, 0);
 	while (
 	    shown < PAGE && seen++ < SEARCH_SCAN && (id = feed_next(&f)) != 0) {
 		if (st_object_peek(t, id, &o, &js, &len) != 0 ||
@@ -1259,7 +1228,6 @@ search_posts(struct buf *b, struct st_txn *t, const char *q)
 		buf_free(&text);
 		json_decref(note);
 	}
-	feed_close(&f);
 	if (shown == 0)
 		buf_adds(b, "<p>No posts found.</p>");
 }
@@ -1422,7 +1390,7 @@ utf8_chars(const char *s)
 int
 web_search(struct http_req *r)
 {
-	const struct page_viewer *v = web_viewer(r);
+	const struct page_viewer *v;
 	const char *q = http_query(r, "q");
 	struct st_txn *t;
 	struct job *j;
@@ -1432,14 +1400,20 @@ web_search(struct http_req *r)
 	r->want_html = 1;
 	while (q != NULL && *q == ' ')
 		q++;
+	/* One read transaction for the viewer and the results. */
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	v = web_viewer_tx(r, t);
 	buf_init(&b, 0);
 	if (q != NULL && utf8_chars(q) > SEARCH_MAX) {
+		st_read_end(t);
 		search_begin(&b, r->srv->cfg, v, q,
 		    "your search is too long: use at most 200 characters");
 		page_end(&b);
 		return web_send(r, 422, &b, NULL);
 	}
 	if (q == NULL || *q == '\0') {
+		st_read_end(t);
 		search_begin(&b, r->srv->cfg, v, "", NULL);
 		if (q != NULL)
 			buf_adds(&b,
@@ -1447,10 +1421,6 @@ web_search(struct http_req *r)
 			    "Search.</p>");
 		page_end(&b);
 		return web_send(r, 200, &b, NULL);
-	}
-	if (st_read_begin(r->srv->hub->db, &t) != 0) {
-		buf_free(&b);
-		return http_error(r, 503, "storage is not available");
 	}
 	search_begin(&b, r->srv->cfg, v, q, NULL);
 	lookup = remote_query(r->srv->cfg, q) && !search_known(&b, t, q);

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "st_enc.h"
 #include "st_internal.h"
+#include "st_object.h"
 
 /* Largest number of callers' units of work in one transaction. */
 #define BATCH_MAX 1024
@@ -54,6 +55,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"anon",
 	"sessions",
 	"blocks",
+	"public",
 };
 
 const char *
@@ -109,6 +111,37 @@ meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t v)
 	return mdb_put(txn, dbi, &k, &d, 0);
 }
 
+/* Schema 3: one "public" entry (note, actor) per public outbox entry,
+ * as st_outbox_add() keeps them from now on. */
+static int
+public_backfill(MDB_txn *txn, struct st_db *db)
+{
+	MDB_val k, d, pk, pd = { 0, "" };
+	unsigned char kb[16];
+	MDB_cursor *c;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, db->dbi[DBI_OUTBOX], &c)) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
+	while (rc == 0) {
+		const unsigned char *kp = k.mv_data, *dp = d.mv_data;
+
+		if (k.mv_size == 16 && d.mv_size >= 9 &&
+		    dp[8] == ST_VIS_PUBLIC) {
+			memcpy(kb, kp + 8, 8); /* note, then actor */
+			memcpy(kb + 8, kp, 8);
+			pk = (MDB_val){ 16, kb };
+			if ((rc = mdb_put(
+				 txn, db->dbi[DBI_PUBLIC], &pk, &pd, 0)) != 0)
+				break;
+		}
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* Open every named database and check or create the schema version. */
 static int
 open_schema(struct st_db *db, int flags, struct err *e)
@@ -154,7 +187,10 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	 * new named database needs none: it is created above, empty, and
 	 * older programs never open it ("instances" came so). 1 -> 2 reads
 	 * the old records as they are: only the version moves, so that
-	 * version 1 programs refuse the data from now on. */
+	 * version 1 programs refuse the data from now on. 2 -> 3 fills the
+	 * "public" index from the outboxes. */
+	if (ver < 3 && (rc = public_backfill(txn, db)) != 0)
+		goto fail;
 	if (ver < ST_SCHEMA_VERSION &&
 	    (rc = meta_put_u64(
 		 txn, db->dbi[DBI_META], "schema", ST_SCHEMA_VERSION)) != 0)

@@ -34,6 +34,8 @@ enum st_dbi {
 	DBI_ANON,      /* anonymous posts' drafts and queue (st_anon.c) */
 	DBI_SESSIONS,  /* browser sessions (st_session.c) */
 	DBI_BLOCKS,    /* host -> be64 since, reason: domain blocks */
+	DBI_PUBLIC,    /* be64 note, be64 actor -> (empty): the public outbox
+			  entries of every actor, for the local feed */
 	DBI_COUNT
 };
 

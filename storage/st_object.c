@@ -150,7 +150,9 @@ st_outbox_add(struct st_txn *t, uint64_t actor, uint64_t note,
 	st_put_be64(d.mv_data, activity);
 	((unsigned char *)d.mv_data)[8] = vis;
 	memcpy((unsigned char *)d.mv_data + 9, json, len);
-	return 0;
+	/* The feed's index, in the same transaction as the entry. */
+	return vis == ST_VIS_PUBLIC ? st_pair_put(t, DBI_PUBLIC, note, actor)
+				    : 0;
 }
 
 int
@@ -158,9 +160,46 @@ st_outbox_del(struct st_txn *t, uint64_t actor, uint64_t note)
 {
 	unsigned char kb[16];
 	MDB_val k = { 16, kb };
+	int rc, prc;
 
 	outbox_key(kb, actor, note);
-	return st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_OUTBOX), &k, NULL));
+	rc = st_from_mdb(mdb_del(t->txn, st_dbi(t, DBI_OUTBOX), &k, NULL));
+	prc = st_pair_del(t, DBI_PUBLIC, note, actor);
+	return rc != 0 ? rc : prc == ST_NOTFOUND ? 0 : prc;
+}
+
+int
+st_public_page(struct st_txn *t, uint64_t before, uint64_t before_actor,
+    struct st_public_item *items, int max, int *more)
+{
+	unsigned char kb[16];
+	MDB_val k = { 16, kb }, d;
+	MDB_cursor *c;
+	int rc, n = 0;
+
+	*more = 0;
+	st_pair_key(kb, before == 0 ? UINT64_MAX : before,
+	    before == 0 ? UINT64_MAX : before_actor);
+	if ((rc = mdb_cursor_open(t->txn, st_dbi(t, DBI_PUBLIC), &c)) != 0)
+		return st_from_mdb(rc);
+	/* The first key >= the position, then step back below it. */
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	rc =
+	    mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+	while (rc == 0 && k.mv_size == 16) {
+		if (n == max) {
+			*more = 1;
+			break;
+		}
+		items[n].note = st_get_be64(k.mv_data);
+		items[n].actor = st_get_be64((unsigned char *)k.mv_data + 8);
+		n++;
+		rc = mdb_cursor_get(c, &k, &d, MDB_PREV);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return st_from_mdb(rc);
+	return n;
 }
 
 int
@@ -178,8 +217,8 @@ st_outbox_page(struct st_txn *t, uint64_t actor, uint64_t before,
 		return st_from_mdb(rc);
 	/* The first key >= (actor, before), then step back below it. */
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-	rc = mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST :
-								MDB_PREV);
+	rc =
+	    mdb_cursor_get(c, &k, &d, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
 	while (rc == 0) {
 		const unsigned char *kp = k.mv_data, *dp = d.mv_data;
 		if (k.mv_size != 16 || st_get_be64(kp) != actor)
@@ -268,8 +307,8 @@ st_tag_del(struct st_txn *t, const char *tag, uint64_t note)
 }
 
 int
-st_tag_page(struct st_txn *t, const char *tag, uint64_t before,
-    uint64_t *notes, int max, int *more)
+st_tag_page(struct st_txn *t, const char *tag, uint64_t before, uint64_t *notes,
+    int max, int *more)
 {
 	unsigned char kb[256];
 	size_t tl = strlen(tag);

@@ -82,6 +82,19 @@ struct st_outbox_item {
  * remain. */
 int st_outbox_page(struct st_txn *t, uint64_t actor, uint64_t before,
     uint8_t max_vis, struct st_outbox_item *items, int max, int *more);
+/* The public outbox entries of every actor, newest note first: the
+ * local feed's index, kept by st_outbox_add/del. A note boosted or
+ * passed on by several actors has one item per actor; readers check
+ * the note and the actor (deleted, disabled, private community). */
+struct st_public_item {
+	uint64_t note, actor;
+};
+/* Up to max items before the position (before, before_actor), that is
+ * note < before, or note == before and actor < before_actor; before 0:
+ * from the newest. Returns the count (>= 0) or a negative ST_* code;
+ * *more is set when older items remain. */
+int st_public_page(struct st_txn *t, uint64_t before, uint64_t before_actor,
+    struct st_public_item *items, int max, int *more);
 /* Count of entries for actor (all visibilities). */
 int st_outbox_count(struct st_txn *t, uint64_t actor, uint64_t *n);
 
