@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "block.h"
 #include "err.h"
 #include "fed_as2.h"
 #include "fed_deliver.h"
@@ -677,6 +678,12 @@ web_profile_remote(struct http_req *r)
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	rc = known_actor(t, id, acct, &a);
+	if (rc == 0 && !(a.flags & ST_AF_LOCAL) && hub_url_blocked(t, a.iri)) {
+		st_read_end(t);
+		st_actor_clear(&a);
+		return http_error(
+		    r, 404, "this hub has blocked that person's server");
+	}
 	if (rc == 0 && (a.flags & ST_AF_LOCAL)) {
 		st_read_end(t);
 		rc = web_redirect(r, a.iri, NULL);
@@ -885,6 +892,20 @@ notify_item(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	buf_adds(b, "</li>");
 }
 
+/* Whether a notification is about a blocked server's actor or note: it
+ * is not shown (block.h; nothing is deleted, so an unblock brings it
+ * back). */
+static int
+from_blocked(struct st_txn *t, const struct st_notification *n)
+{
+	struct st_obj o;
+
+	return hub_actor_blocked(t, n->actor) ||
+	    (n->object != 0 &&
+		st_object_peek(t, n->object, &o, NULL, NULL) == 0 &&
+		hub_actor_blocked(t, o.owner));
+}
+
 int
 web_notifications(struct http_req *r)
 {
@@ -919,7 +940,8 @@ web_notifications(struct http_req *r)
 	else
 		buf_adds(&b, "<ul class=\"notifications\">");
 	for (i = 0; i < k; i++)
-		notify_item(&b, t, v, &n[i], me, my_iri);
+		if (!from_blocked(t, &n[i]))
+			notify_item(&b, t, v, &n[i], me, my_iri);
 	if (k > 0)
 		buf_adds(&b, "</ul>");
 	if (more && k > 0)

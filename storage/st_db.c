@@ -154,7 +154,9 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	 * new named database needs none: it is created above, empty, and
 	 * older programs never open it ("instances" came so). 1 -> 2 reads
 	 * the old records as they are: only the version moves, so that
-	 * version 1 programs refuse the data from now on. */
+	 * version 1 programs refuse the data from now on. 2 -> 3 likewise:
+	 * version 2 programs would serve the content of blocked servers
+	 * (st_block.h) on pages, so they must refuse the data. */
 	if (ver < ST_SCHEMA_VERSION &&
 	    (rc = meta_put_u64(
 		 txn, db->dbi[DBI_META], "schema", ST_SCHEMA_VERSION)) != 0)

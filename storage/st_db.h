@@ -25,8 +25,10 @@ struct st_txn;
 
 /* 2: reports name their community (40-byte values; 32-byte ones, of 1,
  * still read), instances keep their software's form of community posts.
- * A program of version 1 would drop the new reports: it must refuse. */
-#define ST_SCHEMA_VERSION 2
+ * A program of version 1 would drop the new reports: it must refuse.
+ * 3: pages hide the content of blocked servers; a version 2 program
+ * would show it, so it must refuse. */
+#define ST_SCHEMA_VERSION 3
 
 /* st_db_open flags */
 #define ST_CREATE 1 /* make the directory and schema if missing */
