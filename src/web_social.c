@@ -393,7 +393,15 @@ remote_page(struct buf *b, struct http_req *r, struct st_txn *t,
     const struct page_viewer *v, const struct st_actor *a)
 {
 	struct person p = { .a = a, .locked = (a->flags & ST_AF_LOCKED) != 0 };
+	const char *page = a->url != NULL && a->url[0] ? a->url : a->iri;
 	uint64_t me = 0;
+
+	/* Sanitized once, on ingest (fed_actor_from_json), and the avatar
+	 * is an https URL with nothing that breaks out of an attribute. */
+	if (a->summary != NULL && a->summary[0] != '\0')
+		p.summary_html = a->summary;
+	if (a->icon != NULL && a->icon[0] != '\0')
+		p.avatar = a->icon;
 	struct buf next;
 
 	if (v != NULL)
@@ -412,7 +420,7 @@ remote_page(struct buf *b, struct http_req *r, struct st_txn *t,
 	    (unsigned long long)p.followers, p.followers == 1 ? "" : "s",
 	    (unsigned long long)p.following);
 	buf_adds(b, "<a href=\"");
-	page_text(b, a->iri);
+	page_text(b, page);
 	buf_adds(b, "\">Their profile on their own server</a></p>");
 	follow_buttons(b, t, v, me, a, next.failed ? "/" : next.data);
 	buf_free(&next);
