@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "err.h"
+#include "fed_html.h"
 #include "fed_sig.h"
 #include "st_actor.h"
 
@@ -668,6 +671,54 @@ dup_str(const json_t *v, size_t max)
 	return s != NULL && strlen(s) <= max ? strdup(s) : strdup("");
 }
 
+#define BIO_MAX 8000 /* bytes of a remote bio, as sent and as kept */
+
+/* A remote actor's bio: its summary sanitized once, here (DESIGN rule
+ * 6); "" when it has none, or one too long or that cannot be parsed. */
+static char *
+bio_of(const json_t *doc)
+{
+	const char *s = json_string_value(json_object_get(doc, "summary"));
+	struct buf b;
+	char *out;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > BIO_MAX)
+		return strdup("");
+	buf_init(&b, BIO_MAX);
+	if (fed_html_sanitize(s, strlen(s), &b) != 0 ||
+	    (out = buf_steal(&b, NULL)) == NULL) {
+		buf_free(&b);
+		return strdup("");
+	}
+	return out;
+}
+
+/* A URL of v, a string or a Link or Image object ("href", "url"; the
+ * first of a list), kept when it is of scheme (https:// or http(s)://),
+ * short and holds nothing that could break out of an attribute. */
+static char *
+link_of(const json_t *v, int https_only)
+{
+	const char *u;
+
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (json_is_object(v))
+		v = json_object_get(
+		    v, json_object_get(v, "href") ? "href" : "url");
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (json_is_object(v))
+		v = json_object_get(v, "href");
+	u = json_string_value(v);
+	if (u == NULL || strlen(u) > ST_ACTOR_URL_MAX ||
+	    strcspn(u, " \t\r\n\"'<>\\`") != strlen(u) ||
+	    (strncasecmp(u, "https://", 8) != 0 &&
+		(https_only || strncasecmp(u, "http://", 7) != 0)))
+		return strdup("");
+	return strdup(u);
+}
+
 static int
 check_key(const json_t *pk, const char *id, const char *org, struct err *e)
 {
@@ -731,12 +782,15 @@ fed_actor_from_json(
 	a->pubkey_pem = dup_str(json_object_get(pk, "publicKeyPem"), 16384);
 	a->name = dup_str(json_object_get(doc, "preferredUsername"), 255);
 	a->display_name = dup_str(json_object_get(doc, "name"), 255);
-	a->summary = strdup(""); /* remote HTML waits for the sanitizer */
+	a->summary = bio_of(doc);
+	a->icon = link_of(json_object_get(doc, "icon"), 1);
+	a->url = link_of(json_object_get(doc, "url"), 0);
 	a->created = a->fetched = (uint64_t)time(NULL);
 	if (json_is_true(json_object_get(doc, "manuallyApprovesFollowers")))
 		a->flags |= ST_AF_LOCKED;
 	if (!a->iri || !a->inbox || !a->shared_inbox || !a->key_id ||
-	    !a->pubkey_pem || !a->name || !a->display_name || !a->summary) {
+	    !a->pubkey_pem || !a->name || !a->display_name || !a->summary ||
+	    !a->icon || !a->url) {
 		st_actor_clear(a);
 		return err_set(e, "out of memory");
 	}

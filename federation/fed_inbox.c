@@ -13,6 +13,7 @@
 #include "fed_group.h"
 #include "fed_html.h"
 #include "st_actor.h"
+#include "st_block.h"
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_instance.h"
@@ -1370,6 +1371,33 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	return rc;
 }
 
+/* Whether the host of url is blocked (st_block.h): nothing is fetched
+ * from it and none of its notes is taken, even passed on by others. */
+static int
+host_blocked(struct st_txn *t, const char *url)
+{
+	char host[256];
+
+	if (url == NULL)
+		return 0;
+	fed_url_host(url, host, sizeof(host));
+	return host[0] != '\0' && st_block_get(t, host, NULL) == 0;
+}
+
+/* Whether actor id is a remote one of a blocked host. */
+static int
+actor_blocked(struct st_txn *t, uint64_t id)
+{
+	struct st_actor a;
+	int b;
+
+	if (st_actor_get(t, id, &a) != 0)
+		return 0;
+	b = !(a.flags & ST_AF_LOCAL) && host_blocked(t, a.iri);
+	st_actor_clear(&a);
+	return b;
+}
+
 const char *
 fed_note_wanted(
     struct st_txn *t, const struct fed_activity *a, const struct st_actor *from)
@@ -1381,6 +1409,7 @@ fed_note_wanted(
 		return NULL;
 	if (!strcmp(a->type, "Announce"))
 		return http_iri(a->object_id) &&
+			!host_blocked(t, a->object_id) &&
 			(a->inner_type == NULL ||
 			    !strcmp(a->inner_type, "Create") ||
 			    !strcmp(a->inner_type, "Update")) &&
@@ -1394,7 +1423,8 @@ fed_note_wanted(
 	/* Only for senders someone here follows: a stranger who merely
 	 * addresses a member must not make the hub fetch threads. */
 	irt = json_string_value(json_object_get(a->note, "inReplyTo"));
-	return http_iri(irt) && st_iri_get(t, irt, &id) != 0 &&
+	return http_iri(irt) && !host_blocked(t, irt) &&
+		st_iri_get(t, irt, &id) != 0 &&
 		st_follow_list(t, from->id, 1, ST_FOLLOW_ACCEPTED, 0, &one, 1) >
 		    0
 	    ? irt
@@ -1410,7 +1440,8 @@ fed_note_edited(
 
 	if (a->type == NULL || strcmp(a->type, "Announce") ||
 	    a->inner_type == NULL || strcmp(a->inner_type, "Update") ||
-	    !http_iri(a->object_id) || st_iri_get(t, a->object_id, &id) != 0 ||
+	    !http_iri(a->object_id) || host_blocked(t, a->object_id) ||
+	    st_iri_get(t, a->object_id, &id) != 0 ||
 	    st_object_peek(t, id, &o, NULL, NULL) != 0 || o.kind != ST_K_NOTE ||
 	    (o.flags & ST_OF_LOCAL))
 		return NULL;
@@ -1453,9 +1484,11 @@ fed_note_store_apply(struct st_txn *t, void *arg, struct err *e)
 	uint64_t id, parent;
 	int rc;
 
-	(void)e;
 	if (iri == NULL)
 		return ST_INVAL;
+	if (host_blocked(t, iri) || host_blocked(t, n->author->iri))
+		return err_set(e, "this hub has blocked the note's server"),
+		       FED_IN_FORBIDDEN;
 	if (st_iri_get(t, iri, &id) == 0)
 		return n->edit ? store_fetched_edit(t, n, id) : 0;
 	o.kind = ST_K_NOTE;
@@ -1546,7 +1579,10 @@ react_in(struct st_txn *t, struct fed_inbox *f, int type, struct err *e)
 	uint64_t note, act;
 	int rc;
 
-	if (object_note(t, f->act->object_id, &note, &o) != 0) {
+	/* A reaction to a blocked server's note, passed on by another
+	 * server, is taken and not kept (st_block.h). */
+	if (object_note(t, f->act->object_id, &note, &o) != 0 ||
+	    host_blocked(t, f->act->object_id) || actor_blocked(t, o.owner)) {
 		f->ignored = 1;
 		return 0;
 	}

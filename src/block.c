@@ -40,6 +40,19 @@ hub_url_blocked(struct st_txn *t, const char *url)
 	return st_block_get(t, host, NULL) == 0;
 }
 
+int
+hub_actor_blocked(struct st_txn *t, uint64_t id)
+{
+	struct st_actor a;
+	int b;
+
+	if (id == 0 || st_actor_get(t, id, &a) != 0)
+		return 0;
+	b = !(a.flags & ST_AF_LOCAL) && hub_url_blocked(t, a.iri);
+	st_actor_clear(&a);
+	return b;
+}
+
 struct block_job {
 	const char *host, *reason;
 	int dropped, unfollowed;

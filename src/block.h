@@ -6,6 +6,7 @@
 #define HUB_BLOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct err;
 struct hub;
@@ -29,5 +30,9 @@ int hub_unblock(struct hub *h, const char *host, struct err *e);
 
 /* Whether the host of url is blocked (one read in t). */
 int hub_url_blocked(struct st_txn *t, const char *url);
+/* Whether actor id is a remote actor of a blocked host (two reads in t;
+ * nothing cached, so an unblock shows at once). 0 for local actors and
+ * unknown ids. Pages use it to hide a blocked server's content. */
+int hub_actor_blocked(struct st_txn *t, uint64_t id);
 
 #endif

@@ -197,6 +197,20 @@ known(struct hub *h, const char *iri)
 	return rc == 0;
 }
 
+/* Whether the host of url is blocked (one read). */
+static int
+url_blocked(struct hub *h, const char *url)
+{
+	struct st_txn *t;
+	int b = 0;
+
+	if (st_read_begin(h->db, &t) == 0) {
+		b = hub_url_blocked(t, url);
+		st_read_end(t);
+	}
+	return b;
+}
+
 /* Fetch the note at iri (signed GET), check it and store it (edit: as
  * the new version of the one known here); *parent receives the note it
  * replies to ("" when none). */
@@ -211,6 +225,8 @@ fetch_note(struct hub *h, const struct fed_fetch_cfg *c, const char *iri,
 	int rc = -1;
 
 	parent[0] = '\0';
+	if (url_blocked(h, iri)) /* nothing is fetched from it (block.h) */
+		return err_set(e, "this hub has blocked that server"), -1;
 	if ((doc = fed_fetch_json(c, iri, e)) != NULL &&
 	    (rc = note_author(h, c, doc, &author, e)) == 0 &&
 	    (n.note = fed_note_clean(doc, &author, e)) != NULL) {

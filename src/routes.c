@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "anon.h"
+#include "block.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
@@ -559,7 +560,8 @@ may_read(struct st_txn *t, const struct st_obj *o, uint64_t signer)
 int
 routes_may_read(struct st_txn *t, const struct st_obj *o, uint64_t reader)
 {
-	return may_read(t, o, reader);
+	/* Pages hide what a blocked server's actors said (block.h). */
+	return may_read(t, o, reader) && !hub_actor_blocked(t, o->owner);
 }
 
 /* Who reads: a signature is checked only when it matters (need: a

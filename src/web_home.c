@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "block.h"
 #include "err.h"
 #include "fed_deliver.h"
 #include "fed_fetch.h"
@@ -196,7 +197,8 @@ item_foot(
 
 /* The note id as an article: author, community, content warning,
  * content (stored sanitized HTML), time and counts. Returns 0, or -1
- * (nothing added) when it is not a note one with max_vis may see. */
+ * (nothing added) when it is not a note one with max_vis may see, or
+ * its author's server is blocked (block.h). */
 static int
 post_item(struct buf *b, struct st_txn *t, uint64_t id, int max_vis)
 {
@@ -206,7 +208,8 @@ post_item(struct buf *b, struct st_txn *t, uint64_t id, int max_vis)
 	size_t len;
 
 	if (st_object_peek(t, id, &o, &js, &len) != 0 || o.kind != ST_K_NOTE ||
-	    o.vis > max_vis || (note = json_loadb(js, len, 0, NULL)) == NULL)
+	    o.vis > max_vis || hub_actor_blocked(t, o.owner) ||
+	    (note = json_loadb(js, len, 0, NULL)) == NULL)
 		return -1;
 	item_head(b, t, &o, note);
 	if ((cw = str(note, "summary")) != NULL && cw[0] != '\0') {
@@ -1269,10 +1272,17 @@ remote_post(
 		"Question", NULL };
 	char key_id[320], ua[400];
 	struct fed_fetch_cfg c;
+	struct st_txn *t;
 	const char *type;
 	json_t *doc;
 	int i, rc = -1;
 
+	if (st_read_begin(h->db, &t) != 0)
+		return err_set(e, "storage is not available"), -1;
+	i = hub_url_blocked(t, url);
+	st_read_end(t);
+	if (i) /* nothing is fetched from a blocked server (block.h) */
+		return err_set(e, "this hub has blocked that server"), -1;
 	if (hub_fetch_cfg(h, &c, key_id, sizeof(key_id), ua, sizeof(ua)) != 0)
 		return err_set(e, "this hub is not set up to fetch"), -1;
 	if ((doc = fed_fetch_json(&c, url, e)) != NULL) {
@@ -1354,6 +1364,8 @@ search_known(struct buf *b, struct st_txn *t, const char *q)
 
 	if (st_iri_get(t, q, &id) != 0 ||
 	    st_object_peek(t, id, &o, &js, &len) != 0)
+		return 0;
+	if (hub_actor_blocked(t, id))
 		return 0;
 	if (o.kind == ST_K_ACTOR && st_actor_get(t, id, &a) == 0) {
 		/* Not those waiting for approval, disabled or deleted. */

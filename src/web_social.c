@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "block.h"
 #include "err.h"
 #include "fed_as2.h"
 #include "fed_deliver.h"
@@ -392,7 +393,15 @@ remote_page(struct buf *b, struct http_req *r, struct st_txn *t,
     const struct page_viewer *v, const struct st_actor *a)
 {
 	struct person p = { .a = a, .locked = (a->flags & ST_AF_LOCKED) != 0 };
+	const char *page = a->url != NULL && a->url[0] ? a->url : a->iri;
 	uint64_t me = 0;
+
+	/* Sanitized once, on ingest (fed_actor_from_json), and the avatar
+	 * is an https URL with nothing that breaks out of an attribute. */
+	if (a->summary != NULL && a->summary[0] != '\0')
+		p.summary_html = a->summary;
+	if (a->icon != NULL && a->icon[0] != '\0')
+		p.avatar = a->icon;
 	struct buf next;
 
 	if (v != NULL)
@@ -411,7 +420,7 @@ remote_page(struct buf *b, struct http_req *r, struct st_txn *t,
 	    (unsigned long long)p.followers, p.followers == 1 ? "" : "s",
 	    (unsigned long long)p.following);
 	buf_adds(b, "<a href=\"");
-	page_text(b, a->iri);
+	page_text(b, page);
 	buf_adds(b, "\">Their profile on their own server</a></p>");
 	follow_buttons(b, t, v, me, a, next.failed ? "/" : next.data);
 	buf_free(&next);
@@ -679,6 +688,12 @@ web_profile_remote(struct http_req *r)
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	rc = known_actor(t, id, acct, &a);
+	if (rc == 0 && !(a.flags & ST_AF_LOCAL) && hub_url_blocked(t, a.iri)) {
+		st_read_end(t);
+		st_actor_clear(&a);
+		return http_error(
+		    r, 404, "this hub has blocked that person's server");
+	}
 	if (rc == 0 && (a.flags & ST_AF_LOCAL)) {
 		st_read_end(t);
 		rc = web_redirect(r, a.iri, NULL);
@@ -891,6 +906,20 @@ notify_item(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	buf_adds(b, "</li>");
 }
 
+/* Whether a notification is about a blocked server's actor or note: it
+ * is not shown (block.h; nothing is deleted, so an unblock brings it
+ * back). */
+static int
+from_blocked(struct st_txn *t, const struct st_notification *n)
+{
+	struct st_obj o;
+
+	return hub_actor_blocked(t, n->actor) ||
+	    (n->object != 0 &&
+		st_object_peek(t, n->object, &o, NULL, NULL) == 0 &&
+		hub_actor_blocked(t, o.owner));
+}
+
 int
 web_notifications(struct http_req *r)
 {
@@ -925,7 +954,8 @@ web_notifications(struct http_req *r)
 	else
 		buf_adds(&b, "<ul class=\"notifications\">");
 	for (i = 0; i < k; i++)
-		notify_item(&b, t, v, &n[i], me, my_iri);
+		if (!from_blocked(t, &n[i]))
+			notify_item(&b, t, v, &n[i], me, my_iri);
 	if (k > 0)
 		buf_adds(&b, "</ul>");
 	if (more && k > 0)

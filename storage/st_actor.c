@@ -10,19 +10,24 @@
 
 /* Record layout: version byte, kind, flags, role, 4 reserved, created,
  * fetched (be64 each), then eight strings as be32 length + bytes: name,
- * display_name, summary, iri, pubkey_pem, inbox, shared_inbox, key_id.
+ * display_name, summary, iri, pubkey_pem, inbox, shared_inbox, key_id;
+ * then, since schema 3, two more the same way: icon, url. A record that
+ * ends after the eight (written before) reads with both empty; older
+ * programs read the eight and skip the rest.
  * The counters that change with every post (posts, last_active) live apart
  * in the stats database, so a post rewrites 16 bytes there, not this
  * record with its key. */
 #define REC_VERSION 3
 #define FIXED	    24
 #define NSTR	    8
+#define NALL	    10 /* with icon and url */
 
 static const char *
 str_of(const struct st_actor *a, int i)
 {
-	const char *s[NSTR] = { a->name, a->display_name, a->summary, a->iri,
-		a->pubkey_pem, a->inbox, a->shared_inbox, a->key_id };
+	const char *s[NALL] = { a->name, a->display_name, a->summary, a->iri,
+		a->pubkey_pem, a->inbox, a->shared_inbox, a->key_id, a->icon,
+		a->url };
 
 	return s[i] ? s[i] : "";
 }
@@ -33,7 +38,7 @@ st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap)
 	size_t need = FIXED, off, n;
 	int i;
 
-	for (i = 0; i < NSTR; i++)
+	for (i = 0; i < NALL; i++)
 		need += 4 + strlen(str_of(a, i));
 	if (need > cap)
 		return need;
@@ -45,7 +50,7 @@ st_actor_encode(const struct st_actor *a, unsigned char *p, size_t cap)
 	st_put_be64(p + 8, a->created);
 	st_put_be64(p + 16, a->fetched);
 	off = FIXED;
-	for (i = 0; i < NSTR; i++) {
+	for (i = 0; i < NALL; i++) {
 		n = strlen(str_of(a, i));
 		st_put_be32(p + off, (uint32_t)n);
 		memcpy(p + off + 4, str_of(a, i), n);
@@ -65,6 +70,8 @@ st_actor_clear(struct st_actor *a)
 	free(a->inbox);
 	free(a->shared_inbox);
 	free(a->key_id);
+	free(a->icon);
+	free(a->url);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -72,9 +79,9 @@ int
 st_actor_decode(
     const unsigned char *p, size_t n, uint64_t id, struct st_actor *a)
 {
-	char **dst[NSTR] = { &a->name, &a->display_name, &a->summary,
-		&a->iri, &a->pubkey_pem, &a->inbox, &a->shared_inbox,
-		&a->key_id };
+	char **dst[NALL] = { &a->name, &a->display_name, &a->summary, &a->iri,
+		&a->pubkey_pem, &a->inbox, &a->shared_inbox, &a->key_id,
+		&a->icon, &a->url };
 	size_t off = FIXED, len;
 	int i;
 
@@ -87,7 +94,13 @@ st_actor_decode(
 	a->role = p[3];
 	a->created = st_get_be64(p + 8);
 	a->fetched = st_get_be64(p + 16);
-	for (i = 0; i < NSTR; i++) {
+	for (i = 0; i < NALL; i++) {
+		if (i == NSTR && off == n) { /* a record of schema 2 */
+			if ((a->icon = strdup("")) == NULL ||
+			    (a->url = strdup("")) == NULL)
+				goto fail;
+			break;
+		}
 		if (n - off < 4)
 			goto fail;
 		len = st_get_be32(p + off);
@@ -148,8 +161,8 @@ st_actor_put(struct st_txn *t, const struct st_actor *a)
 }
 
 int
-st_actor_touch(struct st_txn *t, uint64_t id, int64_t posts_delta,
-    uint64_t active)
+st_actor_touch(
+    struct st_txn *t, uint64_t id, int64_t posts_delta, uint64_t active)
 {
 	uint64_t posts, last;
 
@@ -187,9 +200,9 @@ iri_to(struct st_txn *t, const char *iri, uint64_t id)
 	if (k.mv_size == 0 || k.mv_size > 511)
 		return ST_INVAL;
 	if (mdb_get(t->txn, st_dbi(t, DBI_IRIS), &k, &d) == 0)
-		return d.mv_size == 8 && st_get_be64(d.mv_data) == id ?
-			   0 :
-			   ST_EXISTS;
+		return d.mv_size == 8 && st_get_be64(d.mv_data) == id
+		    ? 0
+		    : ST_EXISTS;
 	st_put_be64(b, id);
 	d.mv_size = 8;
 	d.mv_data = b;
@@ -213,9 +226,9 @@ st_actor_upsert_remote(struct st_txn *t, struct st_actor *a)
 		/* The IRI may be another actor's key id: never overwrite
 		 * another actor, nor a local one. */
 		rc = (old.flags & ST_AF_LOCAL) || old.iri == NULL ||
-			     strcmp(old.iri, a->iri) != 0 ?
-			 ST_EXISTS :
-			 0;
+			strcmp(old.iri, a->iri) != 0
+		    ? ST_EXISTS
+		    : 0;
 		a->created = old.created;
 		a->posts = old.posts;
 		a->last_active = old.last_active;

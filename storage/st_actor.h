@@ -55,7 +55,14 @@ struct st_actor {
 	char *shared_inbox; /* "" when the actor has none */
 	char *key_id;	    /* publicKey.id, "<actor>#main-key" */
 	uint64_t fetched;   /* remote actors: when the document was read */
+	/* Remote actors (NULL or "" when unknown): their avatar (an https
+	 * URL, at most ST_ACTOR_URL_MAX bytes) and their profile page's URL
+	 * (url). Their summary is HTML, sanitized on ingest. */
+	char *icon;
+	char *url;
 };
+
+#define ST_ACTOR_URL_MAX 500
 
 /* Free the strings of a (and zero it). */
 void st_actor_clear(struct st_actor *a);

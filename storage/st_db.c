@@ -188,7 +188,9 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	 * older programs never open it ("instances" came so). 1 -> 2 reads
 	 * the old records as they are: only the version moves, so that
 	 * version 1 programs refuse the data from now on. 2 -> 3 fills the
-	 * "public" index from the outboxes. */
+	 * "public" index from the outboxes; version 2 programs would miss
+	 * it and serve the content of blocked servers (st_block.h) on
+	 * pages, so they must refuse the data. */
 	if (ver < 3 && (rc = public_backfill(txn, db)) != 0)
 		goto fail;
 	if (ver < ST_SCHEMA_VERSION &&

@@ -25,7 +25,11 @@ struct st_txn;
 
 /* 2: reports name their community (40-byte values; 32-byte ones, of 1,
  * still read), instances keep their software's form of community posts.
- * A program of version 1 would drop the new reports: it must refuse. */
+ * A program of version 1 would drop the new reports: it must refuse.
+ * 3: a "public" index of local public posts for the home page, filled
+ * from the outboxes on upgrade; and pages hide the content of blocked
+ * servers: a version 2 program would miss new posts in the index and
+ * show blocked content, so it must refuse. */
 #define ST_SCHEMA_VERSION 3
 
 /* st_db_open flags */

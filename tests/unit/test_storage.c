@@ -187,6 +187,24 @@ test_actor_encoding(struct st_db *db)
 	st_actor_clear(&b);
 	ok(st_actor_decode(buf, n - 1, 3, &b) != 0, "truncated record refused");
 	ok(st_actor_decode(buf, 10, 3, &b) != 0, "short record refused");
+	/* A record of schema 2 ends after the eight strings (both extra
+	 * ones empty here: 4 + 4 bytes): it reads with icon and url "". */
+	ok(st_actor_decode(buf, n - 8, 3, &b) == 0 && b.icon != NULL &&
+		b.icon[0] == '\0' && b.url != NULL && b.url[0] == '\0' &&
+		!strcmp(b.pubkey_pem, sample.pubkey_pem),
+	    "an actor record without icon and url still reads");
+	st_actor_clear(&b);
+	{
+		struct st_actor c = sample;
+
+		c.icon = "https://img.example/a.png";
+		c.url = "https://social.example/@a";
+		n = st_actor_encode(&c, buf, sizeof(buf));
+		ok(n <= sizeof(buf) && st_actor_decode(buf, n, 3, &b) == 0 &&
+			!strcmp(b.icon, c.icon) && !strcmp(b.url, c.url),
+		    "icon and url round trip");
+		st_actor_clear(&b);
+	}
 	ok(st_write(db, actor_write, NULL, NULL) == 0,
 	    "actor and counters "
 	    "written");
