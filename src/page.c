@@ -59,7 +59,13 @@ static const char css[] =
     "padding:0 .3rem;color:#333}\n"
     ".plain{list-style:none;padding:0}\n"
     ".sort ul{list-style:none;padding:0;display:flex;gap:1rem}\n"
-    "[aria-current=page]{font-weight:700}\n";
+    "[aria-current=page]{font-weight:700}\n"
+    /* tables (web_admin.c) scroll in their own box on a phone; it
+     * holds the visually hidden (absolute) labels in them too */
+    ".scroll{overflow-x:auto;max-width:100%;position:relative}\n"
+    "table{border-collapse:collapse}\n"
+    "th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;"
+    "border-bottom:1px solid #e2e2e2}\n";
 
 const char *
 page_css(void)
