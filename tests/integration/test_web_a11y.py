@@ -284,7 +284,9 @@ def member_pages(a, b, d):
         ("moderation", "admin", "/moderation", 200, "Moderation", None,
          ["Unkind, please look", "Our audit of falls"], None),
         ("admin", "admin", "/admin", 200, "Admin", None, [], None),
-        ("403", "alice", "/admin", 403, "", None, [], None),
+        ("403", "alice", "/admin", 403, "Not allowed",
+         "You do not have permission for this", ["only the hub's admins"],
+         None),
         ("410", None, d["gone"], 410, "Deleted", "This has been deleted",
          [], None),
     ]
