@@ -59,7 +59,13 @@ static const char css[] =
     "padding:0 .3rem;color:#333}\n"
     ".plain{list-style:none;padding:0}\n"
     ".sort ul{list-style:none;padding:0;display:flex;gap:1rem}\n"
-    "[aria-current=page]{font-weight:700}\n";
+    "[aria-current=page]{font-weight:700}\n"
+    /* tables (web_admin.c) scroll in their own box on a phone; it
+     * holds the visually hidden (absolute) labels in them too */
+    ".scroll{overflow-x:auto;max-width:100%;position:relative}\n"
+    "table{border-collapse:collapse}\n"
+    "th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;"
+    "border-bottom:1px solid #e2e2e2}\n";
 
 const char *
 page_css(void)
@@ -372,15 +378,28 @@ page_end(struct buf *b)
 	    "patient safety.</footer></body></html>\n");
 }
 
+/* An error page's title and heading: the title names what happened
+ * (WCAG 2.2 2.4.2), the heading says it kindly. */
+static const struct {
+	unsigned status;
+	const char *title, *heading;
+} errors[] = {
+	{ 403, "Not allowed", "You do not have permission for this" },
+	{ 404, "Not found", "We could not find that page" },
+	{ 0, "Sorry", "That did not work" },
+};
+
 void
 page_error(struct buf *b, const struct config *cfg, const struct page_viewer *v,
     unsigned status, const char *msg)
 {
-	page_begin(b, cfg, v, status == 404 ? "Not found" : "Sorry", NULL);
+	size_t i = 0;
+
+	while (errors[i].status != 0 && errors[i].status != status)
+		i++;
+	page_begin(b, cfg, v, errors[i].title, NULL);
 	buf_adds(b, "<h1>");
-	text(b,
-	    status == 404 ? "We could not find that page"
-			  : "That did not work");
+	text(b, errors[i].heading);
 	buf_adds(b, "</h1><p>");
 	text(b, msg);
 	buf_adds(b, "</p><p><a href=\"/\">Go to the home page</a></p>");

@@ -136,11 +136,35 @@ export async function axeCheck(page) {
 }
 
 // Whether the page fits the viewport's width: no horizontal scrolling.
+// wide: up to 3 of the innermost elements that reach past the right
+// edge (what to fix when it does not fit).
 export async function horizontalOverflow(page) {
-	return page.evaluate(() => ({
-		scrollWidth: document.scrollingElement.scrollWidth,
-		clientWidth: document.scrollingElement.clientWidth,
-	}));
+	return page.evaluate(() => {
+		const w = document.scrollingElement.clientWidth;
+		const clipped = (e) => {
+			for (let p = e.parentElement; p; p = p.parentElement)
+				if (getComputedStyle(p).overflowX !== 'visible')
+					return p !== document.body &&
+						p !== document.documentElement;
+			return false;
+		};
+		const wide = [...document.body.querySelectorAll('*')]
+			.filter((e) => e.getBoundingClientRect().right > w + 0.5)
+			.filter((e) => !clipped(e))
+			.filter(
+				(e) =>
+					![...e.children].some(
+						(c) => c.getBoundingClientRect().right > w + 0.5
+					)
+			)
+			.slice(0, 3)
+			.map((e) => e.outerHTML.slice(0, 120));
+		return {
+			scrollWidth: document.scrollingElement.scrollWidth,
+			clientWidth: w,
+			wide,
+		};
+	});
 }
 
 // Tabs through the page from the top and reports every element that
@@ -214,4 +238,89 @@ export async function focusWalk(page, max = 200) {
 			.map((e) => `${e.tagName.toLowerCase()} "${e.textContent.trim()}"`);
 	});
 	return { stops: stops.map(({ id, ...rest }) => rest), unreached };
+}
+
+// The page's form errors as a screen reader meets them: the summary
+// (role=alert), where its links go, and each invalid field with the
+// element its aria-describedby names. Returns { summaries, links:
+// [{ href, target }], invalid: [{ field, describedby, errorText }],
+// shownErrors } where target is whether the link's #id exists and
+// errorText is the text of the described-by elements ("" when none
+// exists); shownErrors counts the visible error messages (p.error).
+export async function formErrors(page) {
+	return page.evaluate(() => {
+		const summaries = [...document.querySelectorAll('[role=alert]')];
+		const links = summaries.flatMap((s) =>
+			[...s.querySelectorAll('a[href^="#"]')].map((a) => ({
+				href: a.getAttribute('href'),
+				target: !!document.getElementById(
+					a.getAttribute('href').slice(1)
+				),
+			}))
+		);
+		const invalid = [
+			...document.querySelectorAll('[aria-invalid=true]'),
+		].map((e) => {
+			const ids = (e.getAttribute('aria-describedby') || '')
+				.split(/\s+/)
+				.filter(Boolean);
+			return {
+				field: e.id || e.name,
+				describedby: ids.join(' '),
+				errorText: ids
+					.map((id) => document.getElementById(id))
+					.filter(Boolean)
+					.map((x) => x.textContent.trim())
+					.join(' | '),
+			};
+		});
+		return {
+			summaries: summaries.length,
+			links,
+			invalid,
+			shownErrors: document.querySelectorAll('.error').length,
+		};
+	});
+}
+
+// Images without a text alternative (no alt attribute at all; alt=""
+// marks a decorative image and is fine).
+export async function imagesWithoutAlt(page) {
+	return page.evaluate(() =>
+		[...document.querySelectorAll('img:not([alt])')].map((i) =>
+			i.getAttribute('src')
+		)
+	);
+}
+
+// Signs in with the keyboard alone: Tab from the top of the sign-in
+// page until the name field has the focus, type the name, Tab, type the
+// password, Enter. Returns { tabs, url, status, text } of the page the
+// form led to (tabs: the Tab presses before the name field; -1 when
+// Tab never got there).
+export async function keyboardSignin(page, url, name, password) {
+	await page.goto(url, { waitUntil: 'load' });
+	let tabs = -1;
+	for (let i = 1; i <= 40; i++) {
+		await page.keyboard.press('Tab');
+		const id = await page.evaluate(() => document.activeElement.id);
+		if (id === 'name') {
+			tabs = i;
+			break;
+		}
+	}
+	if (tabs < 0) return { tabs, url: page.url(), status: 0, text: '' };
+	await page.keyboard.type(name);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(password);
+	const [resp] = await Promise.all([
+		page.waitForNavigation({ waitUntil: 'load' }),
+		page.keyboard.press('Enter'),
+	]);
+	return {
+		tabs,
+		url: page.url(),
+		status: resp ? resp.status() : 0,
+		text: await page.evaluate(() => document.body.innerText),
+	};
 }

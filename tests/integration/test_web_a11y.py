@@ -3,13 +3,26 @@ playwright-core (tests/e2e: package.json, package-lock.json, installed by
 tests/e2e/install.sh) through tests/e2e/check_pages.mjs, against a real
 hubd with a demo admin, a member, a community and posts with hashtags.
 
-For the home page, a member's profile, a note, a community, a tag and an
-unknown address (a friendly 404 page), at a desktop width and at a
-phone's (375 px): the status and a title; no serious or critical
-axe-core violations; no console errors, uncaught exceptions or CSP
-violations, and no request off loopback; no horizontal scrolling on the
-phone; and every element that Tab reaches shows a focus ring with 3:1
-contrast, and Tab reaches every focusable element.
+For a visitor's pages (home, a member's profile, a note, a community, a
+tag, an unknown address: a friendly 404) and every page type a member,
+a moderator or an admin meets, signed in by the sign-in form (the
+browser is given the hub_session cookie): sign-in, sign-up (open, and
+with approval), home, write (empty, with a preview, with errors), a
+thread with nested replies and like/boost buttons, edit, delete, own
+and a locked member's profile (Requested), a remote profile, followers
+and following, notifications with a follow request, settings with
+errors, communities, a community joined, not joined and private,
+search with and without results, a tag, moderation with a report and a
+held post, admin, a 403 and a 410 page. Each at a desktop width and
+narrowed to a phone's (375 px): the status, a title naming the page,
+exactly one h1; no serious or critical axe-core violations (contrast
+included); images with alt text; no console errors, uncaught exceptions
+or CSP violations, and no request off loopback; no horizontal scrolling
+on the phone; every element that Tab reaches shows a focus ring with
+3:1 contrast, and Tab reaches every focusable element; form errors are
+announced (a role=alert summary linking to the fields, aria-invalid
+fields described by their error). And the sign-in form is filled and
+sent with the keyboard alone (Tab, type, Enter).
 
 Needs node (20 or newer), npm and /usr/bin/chromium (./setup.sh installs
 them); when the install fails the test fails, saying why.
@@ -19,10 +32,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from hubtest import Hub, diag, done, ok  # noqa: E402
+from webtest import Web  # noqa: E402
 
 SRC = os.environ.get("HUB_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -77,10 +93,11 @@ def browse(d, base, paths):
 
 
 def demo(h):
-    """The demo data: returns the note's path."""
-    h.add_user("admin", "--role", "admin", "--display-name", "Hub admin",
-               "--summary", "The demo administrator of this hub.")
-    h.add_user("alice", "--display-name", "Alice Nurse")
+    """The demo data: returns the note's path and {name: password}."""
+    pw = {"admin": h.add_user("admin", "--role", "admin", "--display-name",
+                              "Hub admin", "--summary",
+                              "The demo administrator of this hub."),
+          "alice": h.add_user("alice", "--display-name", "Alice Nurse")}
     h.ctl("group", "create", "patient_safety", "--title",
           "Patient safety learning", "--summary",
           "A demo community for sharing learning about patient safety.")
@@ -90,7 +107,7 @@ def demo(h):
            "#PatientSafety #HandHygiene "
            "#AntimicrobialStewardshipAndInfectionPreventionLearning" %
            LONG_URL)
-    return note[len(h.base):]
+    return note[len(h.base):], pw
 
 
 def community_post(h):
@@ -118,7 +135,8 @@ def no_errors(name, v):
 def fits_and_focus(name, v):
     ph = v["phone"]["width"]
     ok(ph["scrollWidth"] <= PHONE, "%s: fits a %d px phone, no sideways "
-       "scrolling (scrollWidth %d)" % (name, PHONE, ph["scrollWidth"]))
+       "scrolling (scrollWidth %d) %s" % (name, PHONE, ph["scrollWidth"],
+                                       ph.get("wide", [])))
     f = v["desktop"]["focus"]
     ok(f["stops"] and not f["unreached"], "%s: Tab reaches every "
        "focusable element (%d stops; missed %s)" %
@@ -149,6 +167,215 @@ def check_page(name, v, status, title, heading, text):
     fits_and_focus(name, v)
 
 
+def wait_for(cond, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+
+
+def members(a, b, note):
+    """The signed-in pages' data on hub a (sign-ups need approval) and b
+    (open): a thread, a locked member with a follow request, a moderated
+    and a private community with a held post and a report, a deleted
+    post, a remote member. Returns {name: path} of what the pages need.
+    """
+    host = "@" + a.host
+    out = {"note": note}
+    for who, what in (("admin", "@alice" + host),
+                      ("alice", "@bob" + host),
+                      ("alice", "@quality" + host)):
+        a.ctl("follow", who, what)
+    ok(wait_for(lambda: "pending" in a.ctl("following", "alice").stdout
+                and "quality" in a.ctl("following", "alice").stdout),
+       "alice asks to follow bob (locked) and joins quality")
+    reply = a.post("alice", "We saw the same on our ward.",
+                   "--reply-to", a.base + note)
+    a.post("admin", "Thank you, what helped?", "--reply-to", reply)
+    a.ctl("like", "alice", a.base + note)
+    out["own"] = a.post("alice", "A draft of our *handover* checklist.")
+    gone = a.post("carol", "Posted by mistake.")
+    a.ctl("delete", gone)
+    out["gone"] = gone[len(a.base):]
+    rude = a.post("carol", "Something unkind about a colleague.")
+    tok = a.ctl("token", "alice").stdout.strip()
+    r = a.request("POST", "/api/hub/report", body=json.dumps(
+        {"object": rude, "comment": "Unkind, please look"}), headers={
+        "Content-Type": "application/json",
+        "Authorization": "Bearer " + tok})
+    held = a.post("alice", "Our audit of falls at night", "--group",
+                  "quality")
+    ok(r.status == 200 and held, "alice reports a post (%d) and her post "
+       "to quality waits for a moderator" % r.status)
+    out["remote"] = "/profile?id=" + urllib.parse.quote(
+        b.base + "/users/remo", safe="")
+    a.ctl("resolve", b.base + "/users/remo")
+    return out
+
+
+def sessions(a, passwords):
+    """{name: hub_session cookie} for each member, signed in by the
+    sign-in form."""
+    out = {}
+    for name, pw in passwords.items():
+        w = Web(a)
+        r = w.signin(name, pw)
+        out[name] = w.cookies.get("hub_session")
+        ok(r.status == 303 and out[name], "%s signs in (%d)" %
+           (name, r.status))
+    return out
+
+
+# (key, viewer, path, status, title, h1, shown text, form to send).
+# A form is (fields, button): the page checked is the one it leads to.
+def member_pages(a, b, d):
+    own = urllib.parse.quote(d["own"], safe="")
+    return [
+        ("sign-in", None, "/signin", 200, "Sign in", "Sign in", [], None),
+        ("sign-up (approval)", None, "/signup", 200, "Sign up",
+         None, ["looks at each new account"], None),
+        ("sign-up (open)", None, b.base + "/signup", 200, "Sign up",
+         None, [], None),
+        ("home (member)", "alice", "/", 200, "Home", None,
+         ["Signed in as"], None),
+        ("write", "alice", "/write", 200, "Write", None, [], None),
+        ("write (preview)", "alice", "/write", 200, "Write", None,
+         ["A bold start"],
+         ({"#text": "A **bold** start #PatientSafety"}, "Preview")),
+        ("write (errors)", "alice", "/write", 422, "Write", None,
+         ["There is a problem"], ({"#text": "   "}, "Publish")),
+        ("thread", "alice", d["note"], 200, "Post", None,
+         ["We saw the same", "Thank you, what helped?"], None),
+        ("edit", "alice", "/edit?id=" + own, 200, "Edit", None,
+         ["Edit your post"], None),
+        ("delete", "alice", "/delete?id=" + own, 200, "Delete", None,
+         ["handover"], None),
+        ("profile (own)", "alice", "/users/alice", 200, "Alice Nurse",
+         "Alice Nurse", [], None),
+        ("profile (locked, requested)", "alice", "/users/bob", 200,
+         "Bob", None, ["Requested"], None),
+        ("remote profile", "alice", d["remote"], 200, "Remote Nurse",
+         None, ["Remote Nurse"], None),
+        ("followers", "alice", "/users/alice/followers", 200, "Followers",
+         None, ["Hub admin"], None),
+        ("following", "alice", "/users/admin/following", 200, "Followed by",
+         None, ["Alice Nurse"], None),
+        ("notifications", "bob", "/notifications", 200, "Notifications",
+         None, ["Alice Nurse"], None),
+        ("settings (errors)", "alice", "/settings", 422, "Settings", None,
+         ["There is a problem"],
+         ({"#avatar": "http://pictures.example/me.png"}, "Save profile")),
+        ("communities", "alice", "/communities", 200, "Communities", None,
+         ["Patient safety learning"], None),
+        ("community (joined)", "alice", "/c/patient_safety", 200,
+         "Patient safety learning", None, ["Leave"], None),
+        ("community (not joined)", "carol", "/c/patient_safety", 200,
+         "Patient safety learning", None, ["Join"], None),
+        ("community (private)", "alice", "/c/secret", 200, "Secret", None,
+         [], None),
+        ("search", "alice", "/search?q=near+miss", 200, "Search", None,
+         ["near miss"], None),
+        ("search (nothing)", "alice", "/search?q=zebra", 200, "Search",
+         None, [], None),
+        ("tag (member)", "alice", "/tags/handhygiene", 200,
+         "#handhygiene", "#handhygiene", [], None),
+        ("moderation", "admin", "/moderation", 200, "Moderation", None,
+         ["Unkind, please look", "Our audit of falls"], None),
+        ("admin", "admin", "/admin", 200, "Admin", None, [], None),
+        ("403", "alice", "/admin", 403, "Not allowed",
+         "You do not have permission for this", ["only the hub's admins"],
+         None),
+        ("410", None, d["gone"], 410, "Deleted", "This has been deleted",
+         [], None),
+    ]
+
+
+def forms_announced(name, v):
+    """The form errors reach a screen reader: the summary is an alert
+    whose links go to the fields, each invalid field is described by its
+    error."""
+    f = v["desktop"]["forms"]
+    invalid = f["invalid"]
+    if f["shownErrors"] == 0 and not invalid:
+        return
+    ok(f["summaries"] == 1 and f["links"] and
+       all(x["target"] for x in f["links"]),
+       "%s: the error summary has role=alert and links to the fields %s"
+       % (name, f["links"]))
+    ok(invalid and all(x["errorText"].startswith("Error") or
+                       "Error:" in x["errorText"] for x in invalid),
+       "%s: invalid fields have aria-invalid and aria-describedby "
+       "pointing at their error %s" % (name, invalid))
+
+
+def check_member_page(name, v, status, title, heading, text):
+    d = v["desktop"]
+    ok(d["status"] == status and d["contentType"].startswith("text/html"),
+       "%s: %d, HTML (%d %s)" % (name, status, d["status"],
+                                 d["contentType"]))
+    ok(d["title"].startswith(title) and " · " in d["title"] and
+       d["lang"] == "en", "%s: a title naming the page, %r (%r)" %
+       (name, title, d["title"]))
+    ok(len(d["h1"]) == 1 and heading in (None, d["h1"][0]),
+       "%s: exactly one h1 %s (%s)" % (name, heading or "", d["h1"]))
+    ok(all(t in d["text"] for t in text), "%s: shows %s (%r)" %
+       (name, text, d["text"][:300]))
+    ok(not d["noAlt"], "%s: every image has alt text %s" %
+       (name, d["noAlt"]))
+    forms_announced(name, v)
+    no_errors(name, v)
+    fits_and_focus(name, v)
+
+
+def spec_browse(d, spec):
+    with tempfile.NamedTemporaryFile("w", suffix=".json",
+                                     delete=False) as f:
+        json.dump(spec, f)
+    try:
+        r = subprocess.run(["node", os.path.join(d, "check_pages.mjs"),
+                            "--spec", f.name], cwd=d, capture_output=True,
+                           text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        diag("check_pages.mjs: %r" % e)
+        return None
+    finally:
+        os.unlink(f.name)
+    if r.returncode != 0:
+        diag("check_pages.mjs exited %d:\n%s" % (r.returncode,
+                                                 r.stderr[-3000:]))
+        return None
+    return json.loads(r.stdout)
+
+
+def visitor_pages(note):
+    return [("home", "/", 200, "Home", "the hub",
+             ["Hub admin", "Patient safety learning"]),
+            ("profile", "/users/admin", 200, "Hub admin", "Hub admin",
+             ["The demo administrator", "#PatientSafety"]),
+            ("note", note, 200, "Post", "Post",
+             ["Welcome to the hub", "#PatientSafety"]),
+            ("community", "/c/patient_safety", 200,
+             "Patient safety learning", "Patient safety learning",
+             ["Checklists before every transfer"]),
+            ("tag", "/tags/patientsafety", 200, "#patientsafety",
+             "#patientsafety", ["Welcome to the hub", "near miss"]),
+            ("unknown", "/no/such/page", 404, "Not found",
+             "We could not find that page", ["Go to the home page"])]
+
+
+def keyboard_signin(s):
+    ok(s["tabs"] > 0 and s["status"] == 200 and
+       s["url"].endswith("/") and "Signed in as" in s["text"],
+       "the sign-in form is filled and sent with the keyboard alone "
+       "(%d Tabs to the name; then %d at %s)" % (s["tabs"], s["status"],
+                                                s["url"]))
+    bad = s["console"] + s["errors"] + s["csp"]
+    ok(not bad, "and without console errors or CSP violations %s" %
+       bad[:3])
+
+
 def main():
     if os.environ.get("HUB_SKIP_E2E") == "1" and not os.environ.get("CI"):
         print("1..0 # SKIP HUB_SKIP_E2E=1", flush=True)
@@ -160,42 +387,53 @@ def main():
               "installed (tests/e2e/install.sh)"):
         diag(out)
         done()
-    with Hub() as h:
-        note = demo(h)
+    with Hub("registrations = approval\n") as h, Hub() as b:
+        note, pw = demo(h)
+        pw["bob"] = h.add_user("bob", "--locked", "--display-name", "Bob")
+        pw["carol"] = h.add_user("carol", "--display-name", "Carol")
+        h.ctl("group", "create", "quality", "--title", "Quality",
+              "--moderated")
+        h.ctl("group", "mod", "add", "quality", "admin")
+        h.ctl("group", "create", "secret", "--title", "Secret",
+              "--private")
+        b.add_user("remo", "--display-name", "Remote Nurse")
         h.start()
+        b.start()
         community_post(h)
-        pages = [("home", "/", 200, "Home", "the hub",
-                  ["Hub admin", "Patient safety learning"]),
-                 ("profile", "/users/admin", 200, "Hub admin", "Hub admin",
-                  ["The demo administrator", "#PatientSafety"]),
-                 ("note", note, 200, "Post", "Post",
-                  ["Welcome to the hub", "#PatientSafety"]),
-                 ("community", "/c/patient_safety", 200,
-                  "Patient safety learning", "Patient safety learning",
-                  ["Checklists before every transfer"]),
-                 ("tag", "/tags/patientsafety", 200, "#patientsafety",
-                  "#patientsafety", ["Welcome to the hub", "near miss"]),
-                 ("unknown", "/no/such/page", 404, "Not found",
-                  "We could not find that page", ["Go to the home page"])]
+        data = members(h, b, note)
+        cookies = sessions(h, pw)
+        pages = visitor_pages(note)
+        mpages = member_pages(h, b, data)
+        spec = {"base": h.base,
+                "pages": [{"key": p[0], "url": p[1]} for p in pages] +
+                [{"key": m[0], "url": m[2], "session": cookies.get(m[1]),
+                  "fill": m[7][0] if m[7] else None,
+                  "click": m[7][1] if m[7] else None} for m in mpages],
+                "signin": {"url": "/signin", "name": "alice",
+                           "password": pw["alice"]}}
         t1 = time.time()
-        report = browse(d, h.base, [p[1] for p in pages])
-        if not ok(report is not None, "chromium visited %d pages" %
-                  len(pages)):
+        report = spec_browse(d, spec)
+        n = len(spec["pages"])
+        if not ok(report is not None, "chromium visited %d pages" % n):
             diag("hubd's log:\n" + h.read_log()[-3000:])
         else:
             diag("chromium %s: started in %d ms, %d pages at two widths "
-                 "in %.1f s" % (report["browser"], report["launchMs"],
-                                len(pages), time.time() - t1))
+                 "in %.1f s" % (report["browser"], report["launchMs"], n,
+                                time.time() - t1))
             for name, path, status, title, heading, text in pages:
-                check_page(name, report["pages"][path], status, title,
+                check_page(name, report["pages"][name], status, title,
                            heading, text)
-            nf = report["pages"]["/no/such/page"]["desktop"]
+            nf = report["pages"]["unknown"]["desktop"]
             ok(nf["documentStatus"] >= 1 and
                'a "Go to the home page"' in [s["what"] for s in
                                              nf["focus"]["stops"]],
                "unknown: chromium saw the 404, and the page's link home "
                "is reachable by Tab")
-        ok(h.stop() == 0, "hubd stops cleanly")
+            for m in mpages:
+                check_member_page(m[0], report["pages"][m[0]], m[3], m[4],
+                                  m[5], m[6])
+            keyboard_signin(report["signin"])
+        ok(h.stop() == 0 and b.stop() == 0, "the hubs stop cleanly")
     diag("test_web_a11y: %.1f s in all" % (time.time() - t0))
     done()
 
