@@ -235,7 +235,7 @@ host_get(struct fed_deliver *d, struct st_txn *t, const char *name)
 	 * are dropped. */
 	h->unavailable =
 	    (st_instance_get(t, name, &in) == 0 && in.unavailable) ||
-	    st_block_get(t, name, NULL) == 0;
+	    st_block_covers(t, name);
 	h->next = *b;
 	*b = h;
 	return h;
@@ -996,7 +996,7 @@ fed_deliver_unavailable(struct st_txn *t, const char *inbox)
 
 	fed_url_host(inbox, host, sizeof(host));
 	return (st_instance_get(t, host, &in) == 0 && in.unavailable) ||
-	    st_block_get(t, host, NULL) == 0;
+	    st_block_covers(t, inbox);
 }
 
 int

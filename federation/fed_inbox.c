@@ -1376,12 +1376,7 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 static int
 host_blocked(struct st_txn *t, const char *url)
 {
-	char host[256];
-
-	if (url == NULL)
-		return 0;
-	fed_url_host(url, host, sizeof(host));
-	return host[0] != '\0' && st_block_get(t, host, NULL) == 0;
+	return url != NULL && st_block_covers(t, url);
 }
 
 /* Whether actor id is a remote one of a blocked host. */

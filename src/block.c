@@ -22,7 +22,7 @@ hub_block_host(const char *what, char *out, size_t cap, struct err *e)
 {
 	size_t n;
 
-	fed_url_host(what ? what : "", out, cap);
+	st_block_host(what ? what : "", out, cap);
 	n = strspn(out, "abcdefghijklmnopqrstuvwxyz0123456789.-:[]");
 	if (n == 0 || n > 253 || out[n] != '\0' || out[0] == '.' ||
 	    out[0] == '-')
@@ -34,10 +34,7 @@ hub_block_host(const char *what, char *out, size_t cap, struct err *e)
 int
 hub_url_blocked(struct st_txn *t, const char *url)
 {
-	char host[256];
-
-	fed_url_host(url, host, sizeof(host));
-	return st_block_get(t, host, NULL) == 0;
+	return st_block_covers(t, url);
 }
 
 int
@@ -71,9 +68,14 @@ drop_each(void *arg, const struct st_job *j)
 	struct drop *dr = arg;
 	struct st_job *nj;
 	char host[256];
+	size_t hl, bl = strlen(dr->host);
 
-	fed_url_host(j->inbox, host, sizeof(host));
-	if (strcmp(host, dr->host) != 0)
+	st_block_host(j->inbox, host, sizeof(host));
+	hl = strlen(host);
+	/* The host itself, or a subdomain of it (st_block_covers). */
+	if (strcmp(host, dr->host) != 0 &&
+	    (hl <= bl || host[hl - bl - 1] != '.' ||
+		strcmp(host + hl - bl, dr->host) != 0))
 		return 0;
 	if (dr->n == dr->cap) {
 		dr->cap = dr->cap ? dr->cap * 2 : 64;

@@ -1,5 +1,7 @@
 #include "st_block.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "st_db.h"
@@ -92,4 +94,60 @@ st_block_each(struct st_txn *t,
 	}
 	mdb_cursor_close(c);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
+}
+
+void
+st_block_host(const char *url, char *out, size_t cap)
+{
+	const char *p = strstr(url, "://"), *at;
+	char host[256], *port;
+	size_t n, i;
+	int https = !strncmp(url, "https://", 8), bare = p == NULL;
+
+	p = p ? p + 3 : url;
+	n = strcspn(p, "/?#");
+	at = memchr(p, '@', n);
+	while (at != NULL) { /* user info: the host follows the last '@' */
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+		at = memchr(p, '@', n);
+	}
+	if (n >= sizeof(host))
+		n = sizeof(host) - 1;
+	for (i = 0; i < n; i++)
+		host[i] = (char)tolower((unsigned char)p[i]);
+	host[n] = '\0';
+	port = host[0] == '[' ? strstr(host, "]:") : strrchr(host, ':');
+	if (port != NULL && host[0] == '[')
+		port++;
+	if (port != NULL &&
+	    (((https || bare) && !strcmp(port, ":443")) ||
+		(!https && !strcmp(port, ":80"))))
+		*port = '\0';
+	n = strlen(host);
+	if (n > 1 && host[n - 1] == '.')
+		host[n - 1] = '\0';
+	snprintf(out, cap, "%s", host);
+}
+
+int
+st_block_covers(struct st_txn *t, const char *url)
+{
+	char host[256];
+	const char *p;
+
+	st_block_host(url, host, sizeof(host));
+	if (host[0] == '\0')
+		return 0;
+	if (st_block_get(t, host, NULL) == 0)
+		return 1;
+	/* A blocked domain covers its subdomains, as on Mastodon. */
+	if (strchr(host, ':') != NULL ||
+	    strspn(host, "0123456789.") == strlen(host))
+		return 0;
+	for (p = strchr(host, '.'); p != NULL; p = strchr(p + 1, '.'))
+		if (strchr(p + 1, '.') != NULL &&
+		    st_block_get(t, p + 1, NULL) == 0)
+			return 1;
+	return 0;
 }

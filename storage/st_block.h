@@ -6,6 +6,7 @@
 #ifndef HUB_ST_BLOCK_H
 #define HUB_ST_BLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct st_txn;
@@ -26,6 +27,15 @@ int st_block_put(
 int st_block_get(struct st_txn *t, const char *host, struct st_block *b);
 /* Unblock host; ST_NOTFOUND when it was not blocked. */
 int st_block_del(struct st_txn *t, const char *host);
+/* The host of url (or a bare host) as blocks name it: lowercase,
+ * without user info, without the default port (443 for https, 80 for
+ * http; either for a bare host), without a trailing dot; so that
+ * "https://u@Evil.example.:443/x" is "evil.example". Other ports stay:
+ * two servers on one address differ by port. */
+void st_block_host(const char *url, char *out, size_t cap);
+/* Whether the host of url (or a bare host) is blocked, itself or as a
+ * subdomain of a blocked domain (not for IP literals or ports). */
+int st_block_covers(struct st_txn *t, const char *url);
 /* Call cb for every block, in host order; stop when cb returns nonzero.
  * Both pointers are valid during the call only. */
 int st_block_each(struct st_txn *t,

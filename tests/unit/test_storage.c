@@ -15,6 +15,7 @@
 #include "st_internal.h"
 #include "st_object.h"
 #include "st_session.h"
+#include "st_block.h"
 #include "st_social.h"
 #include "tap.h"
 
@@ -457,6 +458,53 @@ test_sessions(struct st_db *db)
 	ok(got[3], "all but one of a member's sessions end; others' stay");
 }
 
+/* Blocks match the host however a URL spells it, and subdomains. */
+static int
+block_write(struct st_txn *t, void *arg, struct err *e)
+{
+	static const char *const in[] = { "https://u@Evil.example.:443/k",
+		"https://evil.example:443/users/x#main-key",
+		"https://a.b.evil.example/x", "evil.example", "EVIL.example." };
+	static const char *const out[] = { "http://127.0.0.1:8080/x",
+		"https://evil.example:8443/x", "https://notevil.example/x",
+		"https://example/x", "https://evil.example.org/x" };
+	int *got = arg, i, all = 1;
+	char h[64];
+
+	(void)e;
+	st_block_host("https://u@Evil.example.:443/x", h, sizeof(h));
+	got[0] = !strcmp(h, "evil.example");
+	st_block_host("http://[::1]:80/x", h, sizeof(h));
+	got[0] = got[0] && !strcmp(h, "[::1]");
+	st_block_host("http://127.0.0.1:8080/x", h, sizeof(h));
+	got[0] = got[0] && !strcmp(h, "127.0.0.1:8080");
+	if (st_block_put(t, "evil.example", "spam", 1) != 0 ||
+	    st_block_put(t, "127.0.0.1:9090", NULL, 1) != 0)
+		return -1;
+	for (i = 0; i < 5; i++)
+		all = all && st_block_covers(t, in[i]);
+	got[1] = all;
+	for (i = 0, all = 1; i < 5; i++)
+		all = all && !st_block_covers(t, out[i]);
+	got[2] = all && st_block_covers(t, "http://127.0.0.1:9090/inbox");
+	return 0;
+}
+
+static void
+test_blocks(struct st_db *db)
+{
+	int got[3] = { 0 };
+
+	ok(st_write(db, block_write, got, NULL) == 0, "blocks written");
+	ok(got[0],
+	    "a URL's host is named without user info, default port, "
+	    "case or trailing dot");
+	ok(got[1],
+	    "a blocked host is matched however a URL spells it, and "
+	    "its subdomains too");
+	ok(got[2], "other hosts, other ports and look-alikes are not");
+}
+
 static void
 report(void *ctx, const char *msg)
 {
@@ -483,6 +531,7 @@ main(void)
 	test_seen(db);
 	test_moderation(db);
 	test_sessions(db);
+	test_blocks(db);
 	ok(st_check(db, report, NULL) > 0,
 	    "check reports an outbox whose "
 	    "notes are missing");
