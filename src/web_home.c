@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fed_deliver.h"
 #include "fed_fetch.h"
+#include "fed_group.h"
 #include "fed_webfinger.h"
 #include "group.h"
 #include "group_view.h"
@@ -674,6 +675,22 @@ join_part(struct buf *b, const struct page_viewer *v, const struct st_actor *g,
 		    (g->flags & ST_AF_LOCKED) ? "Ask to join" : "Join");
 }
 
+/* A community's moderators (and the hub's) get a way to its moderation
+ * page: the site's navigation links to it only for the hub's roles. */
+static void
+moderation_link(
+    struct buf *b, struct st_txn *t, const struct page_viewer *v, uint64_t g)
+{
+	uint64_t me;
+
+	if (v == NULL || st_name_get(t, v->name, &me) != 0 ||
+	    (v->role < ST_ROLE_MODERATOR && !fed_group_is_mod(t, g, me)))
+		return;
+	buf_adds(b,
+	    "<p>You moderate this community: its reports, removals and "
+	    "bans are on the <a href=\"/moderation\">moderation page</a>.</p>");
+}
+
 static void
 community_about(struct buf *b, struct st_txn *t, const struct st_actor *g)
 {
@@ -848,6 +865,7 @@ web_community_page(struct http_req *r, struct st_txn *t, unsigned long long id)
 	if (!(g.flags & ST_AF_PRIVATE))
 		page_feed_anchors(&b, feed);
 	join_part(&b, v, &g, state);
+	moderation_link(&b, t, v, g.id);
 	buf_adds(&b, "<h2>Threads</h2>");
 	max_vis = (g.flags & ST_AF_PRIVATE) ? ST_VIS_DIRECT : ST_VIS_UNLISTED;
 	if ((g.flags & ST_AF_PRIVATE) && state != ST_FOLLOW_ACCEPTED)
