@@ -16,6 +16,7 @@
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_group.h"
+#include "fed_inbox.h"
 #include "fed_webfinger.h"
 #include "group.h"
 #include "group_view.h"
@@ -976,7 +977,8 @@ web_join_post(struct http_req *r)
 	struct st_txn *t;
 	struct job *j;
 	json_t *form;
-	int rc;
+	uint64_t me;
+	int rc, banned = 0;
 
 	r->want_html = 1;
 	if (v == NULL) {
@@ -996,7 +998,18 @@ web_join_post(struct http_req *r)
 	json_decref(form);
 	if (rc == 0 && (rc = st_read_begin(r->srv->hub->db, &t)) == 0) {
 		rc = hub_named(t, name, &g);
+		banned = rc == 0 && strcmp(r->path, "/join") == 0 &&
+		    st_name_get(t, v->name, &me) == 0 &&
+		    fed_group_banned(t, g.id, me);
 		st_read_end(t);
+	}
+	/* A remote banned actor's Follow is refused in fed_inbox.c; a
+	 * member of this hub joins through hub_follow(), so ask here. */
+	if (banned) {
+		st_actor_clear(&g);
+		return http_error(r, 403,
+		    "you are banned from this community, so you cannot join "
+		    "it again");
 	}
 	if (rc == 0 && (g.kind != ST_AK_GROUP || (g.flags & ST_AF_DELETED))) {
 		st_actor_clear(&g);
