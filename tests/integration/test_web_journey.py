@@ -32,8 +32,11 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from hubtest import Hub, diag, done, ok, stop_and_check, free_port  # noqa
 from test_follow import Player, wait_for  # noqa: E402
-from test_web_a11y import BUILD, E2E, install  # noqa: E402
 
+SRC = os.environ.get("HUB_SRCDIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("HUB_BUILDDIR") or os.path.join(SRC, "build")
+E2E = os.path.join(SRC, "tests", "e2e")
 FILES = ("package.json", "package-lock.json", "install.sh", "harness.mjs",
          "journey.mjs")
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -53,8 +56,8 @@ ATTACK = ('<!doctype html><html><body><form method="post" action="%s/write">'
 
 
 def e2e_dir():
-    """As test_web_a11y.py's: a copy in the build tree when the source
-    tree is read-only (distcheck)."""
+    """tests/e2e, as in test_web_a11y.py; a copy in the build tree when
+    the source tree is read-only (distcheck)."""
     if os.access(E2E, os.W_OK):
         return E2E
     d = os.path.join(BUILD, "tests", "e2e")
@@ -62,6 +65,17 @@ def e2e_dir():
     for f in FILES:
         shutil.copyfile(os.path.join(E2E, f), os.path.join(d, f))
     return d
+
+
+def install(d):
+    """Runs install.sh in d (as test_web_a11y.py does); returns
+    (ok, output)."""
+    try:
+        r = subprocess.run(["sh", os.path.join(d, "install.sh")],
+                           capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, str(e)
+    return r.returncode == 0, r.stdout + r.stderr
 
 
 def attacker(a):
