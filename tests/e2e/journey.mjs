@@ -10,13 +10,20 @@
 // Everything is done as a person does it: links and buttons are found by
 // role and name and fields by their labels, so the journeys also prove
 // the forms are labelled.
-import { axeCheck, launchBrowser, newPage } from './harness.mjs';
+import { axeCheck, focusWalk, launchBrowser, newPage } from './harness.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const A = cfg.a;
 const B = cfg.b;
 const NINA = { name: 'nina', password: 'a long password for nina' };
-const report = { steps: [], axe: {}, dialogs: [], people: {}, ms: {} };
+const report = {
+	steps: [],
+	axe: {},
+	keyboard: {},
+	dialogs: [],
+	people: {},
+	ms: {},
+};
 let journey = '';
 
 function step(what, cond, detail = '') {
@@ -47,6 +54,16 @@ async function axe(page, kind) {
 	report.axe[kind] = {
 		path: new URL(page.url()).pathname,
 		violations: await axeCheck(page),
+	};
+}
+
+// For the pages with forms: Tab reaches every field and button.
+async function keys(page, kind) {
+	const f = await focusWalk(page);
+	report.keyboard[kind] = {
+		path: new URL(page.url()).pathname,
+		stops: f.stops.length,
+		unreached: f.unreached,
 	};
 }
 
@@ -109,6 +126,7 @@ async function newcomer(nina, bob, s) {
 	await nina.goto(A + '/');
 	await nav(nina, 'Sign up').click();
 	await axe(nina, 'sign-up');
+	await keys(nina, 'sign-up');
 	await nina.getByLabel('Name', { exact: true }).fill(NINA.name);
 	await nina
 		.getByLabel('Display name (optional)')
@@ -146,6 +164,7 @@ async function newcomer(nina, bob, s) {
 		await text(nina)
 	);
 	await axe(nina, 'write (with preview)');
+	await keys(nina, 'write (with preview)');
 	await nina.getByRole('button', { name: 'Publish' }).click();
 	await nina.waitForURL((u) => !u.pathname.startsWith('/write'));
 	s.post = nina.url();
@@ -314,6 +333,7 @@ async function moderate(browser) {
 	await cmod.getByRole('link', { name: 'Safety learning' }).click();
 	await cmod.getByRole('link', { name: 'moderation page' }).click();
 	await axe(cmod, 'moderation');
+	await keys(cmod, 'moderation');
 	// The post's page is /users/carl/statuses/N; its id is that address.
 	const iri = A + new URL(post).pathname;
 	await cmod.getByLabel('Remove a post from safety').fill(iri);
@@ -371,6 +391,7 @@ async function block(browser, nina, bob) {
 	await signin(ada, A, 'ada', cfg.pw.ada);
 	await nav(ada, 'Admin').click();
 	await axe(ada, 'admin');
+	await keys(ada, 'admin');
 	await ada.getByLabel('Block a server').fill(cfg.bHost);
 	await ada.getByLabel(/Reason/).fill('Testing a block');
 	await ada.getByRole('button', { name: 'Block server' }).click();
@@ -472,9 +493,11 @@ async function security(browser, nina) {
 	);
 	await nina.goto(A + '/settings');
 	await axe(nina, 'settings');
+	await keys(nina, 'settings');
 	await nina.getByRole('button', { name: 'Sign out' }).click();
 	await nav(nina, 'Sign in').click();
 	await axe(nina, 'sign-in');
+	await keys(nina, 'sign-in');
 	const old = await person(browser, 'replay');
 	await old.context().addCookies(cookies);
 	await old.goto(A + '/');

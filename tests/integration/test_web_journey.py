@@ -17,7 +17,8 @@ and buttons found by their role and name, fields by their labels.
    token-less form POSTs get 403 and post nothing; the session cookie is
    HttpOnly; a signed-out session cookie is dead.
 8. axe-core on each kind of page visited: no serious or critical
-   violations.
+   violations; on the pages with forms, Tab reaches every field and
+   button.
 
 HUB_SKIP_E2E=1 skips it on purpose (never under CI)."""
 import http.server
@@ -165,6 +166,10 @@ def tap(report):
         ok(not v["violations"], "axe-core: %s (%s): no serious or "
            "critical violations %s" % (kind, v["path"],
                                       json.dumps(v["violations"])[:600]))
+    for kind, v in report["keyboard"].items():
+        ok(v["stops"] and not v["unreached"], "keyboard: %s (%s): Tab "
+           "reaches every field and button (%d stops; missed %s)" %
+           (kind, v["path"], v["stops"], v["unreached"][:3]))
     for name, p in report["people"].items():
         bad = p["console"] + p["errors"] + p["csp"]
         ok(not bad and not p["offsite"], "%s's pages: no console errors, "
