@@ -16,6 +16,8 @@
 #include "err.h"
 #include "fed_deliver.h"
 #include "fed_fetch.h"
+#include "fed_group.h"
+#include "fed_inbox.h"
 #include "fed_webfinger.h"
 #include "group.h"
 #include "group_view.h"
@@ -576,9 +578,7 @@ web_is_community(struct st_txn *t, unsigned long long id)
 struct mods {
 	struct st_txn *t;
 	struct buf *b;
-	const char *me; /* the viewer's name, or NULL */
 	int n;
-	int mine; /* the viewer is one of them */
 };
 
 static int
@@ -595,9 +595,6 @@ mod_each(void *arg, const char *what, size_t len)
 	buf_adds(m->b, m->n++ ? "<li>" : "<ul><li>");
 	if (st_actor_by_iri(m->t, iri, &a) == 0) {
 		actor_link(m->b, &a);
-		if (m->me != NULL && (a.flags & ST_AF_LOCAL) &&
-		    !strcmp(a.name, m->me))
-			m->mine = 1;
 		st_actor_clear(&a);
 	} else
 		page_text(m->b, iri);
@@ -650,11 +647,26 @@ join_part(struct buf *b, const struct page_viewer *v, const struct st_actor *g,
 		    (g->flags & ST_AF_LOCKED) ? "Ask to join" : "Join");
 }
 
+/* A community's moderators (and the hub's) get a way to its moderation
+ * page: the site's navigation links to it only for the hub's roles. */
 static void
-community_about(struct buf *b, struct st_txn *t, const struct st_actor *g,
-    const struct page_viewer *v)
+moderation_link(
+    struct buf *b, struct st_txn *t, const struct page_viewer *v, uint64_t g)
 {
-	struct mods m = { t, b, v ? v->name : NULL, 0, 0 };
+	uint64_t me;
+
+	if (v == NULL || st_name_get(t, v->name, &me) != 0 ||
+	    (!hub_role_moderates(v->role) && !fed_group_is_mod(t, g, me)))
+		return;
+	buf_adds(b,
+	    "<p>You moderate this community: its reports, removals and "
+	    "bans are on the <a href=\"/moderation\">moderation page</a>.</p>");
+}
+
+static void
+community_about(struct buf *b, struct st_txn *t, const struct st_actor *g)
+{
+	struct mods m = { t, b, 0 };
 	uint64_t members = 0;
 
 	buf_adds(b, "<h1>");
@@ -673,12 +685,6 @@ community_about(struct buf *b, struct st_txn *t, const struct st_actor *g,
 	buf_adds(b, "<h2>Moderators</h2>");
 	st_glist_each(t, g->id, ST_GL_MOD, mod_each, &m);
 	buf_adds(b, m.n ? "</ul>" : "<p>The hub's admins look after it.</p>");
-	/* The navigation links to moderation for the hub's moderators
-	 * only: a community's own moderators find it here. */
-	if (m.mine || (v != NULL && hub_role_moderates(v->role)))
-		buf_adds(b,
-		    "<p><a href=\"/moderation\">Moderate this "
-		    "community</a></p>");
 }
 
 /* Newest threads (not replies) before note id before. */
@@ -827,10 +833,11 @@ web_community_page(struct http_req *r, struct st_txn *t, unsigned long long id)
 	page_begin_feeds(&b, r->srv->cfg, v,
 	    g.display_name[0] ? g.display_name : g.name, g.iri,
 	    (g.flags & ST_AF_PRIVATE) ? NULL : feed);
-	community_about(&b, t, &g, v);
+	community_about(&b, t, &g);
 	if (!(g.flags & ST_AF_PRIVATE))
 		page_feed_anchors(&b, feed);
 	join_part(&b, v, &g, state);
+	moderation_link(&b, t, v, g.id);
 	buf_adds(&b, "<h2>Threads</h2>");
 	max_vis = (g.flags & ST_AF_PRIVATE) ? ST_VIS_DIRECT : ST_VIS_UNLISTED;
 	if ((g.flags & ST_AF_PRIVATE) && state != ST_FOLLOW_ACCEPTED)
@@ -943,7 +950,8 @@ web_join_post(struct http_req *r)
 	struct st_txn *t;
 	struct job *j;
 	json_t *form;
-	int rc;
+	uint64_t me;
+	int rc, banned = 0;
 
 	r->want_html = 1;
 	if (v == NULL) {
@@ -963,7 +971,18 @@ web_join_post(struct http_req *r)
 	json_decref(form);
 	if (rc == 0 && (rc = st_read_begin(r->srv->hub->db, &t)) == 0) {
 		rc = hub_named(t, name, &g);
+		banned = rc == 0 && strcmp(r->path, "/join") == 0 &&
+		    st_name_get(t, v->name, &me) == 0 &&
+		    fed_group_banned(t, g.id, me);
 		st_read_end(t);
+	}
+	/* A remote banned actor's Follow is refused in fed_inbox.c; a
+	 * member of this hub joins through hub_follow(), so ask here. */
+	if (banned) {
+		st_actor_clear(&g);
+		return http_error(r, 403,
+		    "you are banned from this community, so you cannot join "
+		    "it again");
 	}
 	if (rc == 0 && (g.kind != ST_AK_GROUP || (g.flags & ST_AF_DELETED))) {
 		st_actor_clear(&g);
