@@ -2320,6 +2320,14 @@ follow_apply(struct st_txn *t, void *arg, struct err *e)
 	}
 	j->f.follower = me.id;
 	st_actor_clear(&me);
+	/* A remote banned actor's Follow is refused in fed_inbox.c; a
+	 * local member's join is refused here, whatever asks (web, API,
+	 * hubctl). Leaving stays possible. */
+	if (!j->f.undo && fed_group_banned(t, j->f.target, j->f.follower))
+		return err_set(e,
+			   "you are banned from this community, so you "
+			   "cannot join it"),
+		       HUB_FORBIDDEN;
 	return fed_follow_apply(t, &j->f, e);
 }
 

@@ -106,6 +106,10 @@ def moderation(a, mod, carl_note, pw):
     ok("after the ban" not in a.ctl("group", "timeline", "safety").stdout,
        "the banned member's next post is not passed on: %s" %
        (r.stderr or r.stdout).strip())
+    r = a.ctl("follow", "carl", a.base + "/c/safety")
+    ok(r.returncode != 0 and "banned" in r.stderr,
+       "nor can they join again through hubctl (or the API): %s" %
+       r.stderr.strip())
     return w
 
 
