@@ -43,38 +43,6 @@
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
 #define PAGE_SIZE 20
 
-/* Map a hub or storage code to an HTTP status. */
-static unsigned
-status_of(int rc)
-{
-	switch (rc) {
-	case ST_NOTFOUND: return 404;
-	case ST_GONE: return 410;
-	case ST_EXISTS:
-	case HUB_TAKEN: return 409;
-	case ST_INVAL:
-	case HUB_INVALID: return 422;
-	case HUB_FORBIDDEN: return 403;
-	case ST_FULL: return 507;
-	default: return 500;
-	}
-}
-
-static int
-send_html(struct http_req *r, unsigned status, struct buf *b,
-    const char *const *headers)
-{
-	int rc;
-
-	if (b->failed) {
-		buf_free(b);
-		return http_error(r, 500, "the page is too large to show");
-	}
-	rc = http_send(r, status, HTML_TYPE, b->data, b->len, headers);
-	buf_free(b);
-	return rc;
-}
-
 static int
 route_css(struct http_req *r)
 {
@@ -430,7 +398,7 @@ html_actor(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	    more ? older : NULL, actor_feed_base(t, o->id, feed, sizeof(feed)));
 	json_decref(actor);
 	json_decref(items);
-	return send_html(r, 200, &b, h);
+	return web_send(r, 200, &b, h);
 }
 
 static int
@@ -446,7 +414,7 @@ html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	buf_init(&b, 0);
 	if (o->kind == ST_K_TOMBSTONE) {
 		page_gone(&b, r->srv->cfg, web_viewer(r));
-		return send_html(r, 410, &b, NULL);
+		return web_send(r, 410, &b, NULL);
 	}
 	if (o->kind == ST_K_NOTE || o->kind == ST_K_ACTIVITY) {
 		buf_free(&b);
@@ -456,7 +424,7 @@ html_object(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	note = o->kind == ST_K_ACTIVITY ? json_object_get(doc, "object") : doc;
 	page_note(&b, r->srv->cfg, web_viewer(r), note);
 	json_decref(doc);
-	return send_html(r, 200, &b, h);
+	return web_send(r, 200, &b, h);
 }
 
 /* Whether an accepted follower of group is signer or on signer's host
@@ -1068,7 +1036,7 @@ route_tag(struct http_req *r)
 	page_tag(
 	    &b, r->srv->cfg, web_viewer(r), tag, items, has_feed ? self : NULL);
 	json_decref(items);
-	return send_html(r, 200, &b, NULL);
+	return web_send(r, 200, &b, NULL);
 }
 
 /* ---- RSS and Atom feeds ---- */
@@ -1222,7 +1190,7 @@ api_post_done(void *ctx, int rc, const struct err *e)
 			json_pack("{s:s,s:s}", "id", iri, "url", iri), NULL, h,
 			&r->bytes));
 	} else
-		http_resume(r, status_of(rc),
+		http_resume(r, web_status(rc, 500),
 		    http_response_json(json_pack("{s:s}", "error", e->msg),
 			NULL, NULL, &r->bytes));
 }
@@ -1422,7 +1390,7 @@ api_answer(struct http_req *r, unsigned status, json_t *doc)
 static void
 api_fail(struct http_req *r, int rc, const struct err *e)
 {
-	api_answer(r, status_of(rc), json_pack("{s:s}", "error", e->msg));
+	api_answer(r, web_status(rc, 500), json_pack("{s:s}", "error", e->msg));
 }
 
 /* A note or an edit, on the worker: prepare (with remote lookups), then
@@ -1717,7 +1685,7 @@ api_note(struct http_req *r, int edit)
 	p = edit ? NULL
 		 : hub_post_prepare(r->srv->hub, r->user, text, &o, &rc, &e);
 	if (!edit && p == NULL && rc != HUB_NEED_FETCH) {
-		rc = http_error(r, status_of(rc), e.msg);
+		rc = http_error(r, web_status(rc, 500), e.msg);
 		goto out;
 	}
 	if (p != NULL) {
@@ -2007,7 +1975,7 @@ route_api_community_list(struct http_req *r)
 	    ? hub_group_pending(r->srv->hub, name, r->user, &rc, &e)
 	    : hub_group_reports(r->srv->hub, name, r->user, &rc, &e);
 	if (doc == NULL)
-		return http_error(r, status_of(rc), e.msg);
+		return http_error(r, web_status(rc, 500), e.msg);
 	return http_send_json(r, 200, doc, NULL, NULL);
 }
 
@@ -2078,7 +2046,7 @@ route_api_anon_list(struct http_req *r)
 	int rc;
 
 	if ((doc = hub_anon_list(r->srv->hub, r->user, &rc, &e)) == NULL)
-		return http_error(r, status_of(rc), e.msg);
+		return http_error(r, web_status(rc, 500), e.msg);
 	r->private_resp = 1;
 	return http_send_json(r, 200, doc, NULL, NULL);
 }
@@ -2160,7 +2128,7 @@ route_api_directory(struct http_req *r)
 	if ((doc = hub_group_directory(
 		 r->srv->hub, by_name, after, limit, &rc, &e)) == NULL)
 		return http_error(
-		    r, rc == ST_NOTFOUND ? 400 : status_of(rc), e.msg);
+		    r, rc == ST_NOTFOUND ? 400 : web_status(rc, 500), e.msg);
 	if (json_string_value(json_object_get(doc, "next")) != NULL) {
 		snprintf(next, sizeof(next),
 		    "/api/hub/communities?order=%s&limit=%d&after=%s",
@@ -2181,7 +2149,7 @@ route_api_joined(struct http_req *r)
 	int rc;
 
 	if ((doc = hub_group_joined(r->srv->hub, r->user, &rc, &e)) == NULL)
-		return http_error(r, status_of(rc), e.msg);
+		return http_error(r, web_status(rc, 500), e.msg);
 	return http_send_json(r, 200, doc, NULL, NULL);
 }
 
@@ -2208,7 +2176,7 @@ route_api_community_timeline(struct http_req *r)
 		    "before");
 	if ((doc = hub_group_timeline(
 		 r->srv->hub, name, r->user, before, limit, &rc, &e)) == NULL)
-		return http_error(r, status_of(rc), e.msg);
+		return http_error(r, web_status(rc, 500), e.msg);
 	if (json_string_value(json_object_get(doc, "next")) != NULL) {
 		snprintf(next, sizeof(next),
 		    "/api/hub/communities/%s/timeline?limit=%d&max_id=%s", name,

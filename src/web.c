@@ -20,7 +20,9 @@
 #include "http.h"
 #include "hub.h"
 #include "page.h"
+#include "st_db.h"
 #include "text.h"
+#include "worker.h"
 
 struct web_state {
 	int looked_up;
@@ -215,6 +217,116 @@ web_field(const json_t *form, const char *name)
 	const char *s = json_string_value(json_object_get(form, name));
 
 	return s ? s : "";
+}
+
+unsigned
+web_status(int rc, unsigned fallback)
+{
+	switch (rc) {
+	case ST_NOTFOUND: return 404;
+	case ST_GONE: return 410;
+	case ST_EXISTS:
+	case HUB_TAKEN: return 409;
+	case ST_INVAL:
+	case HUB_INVALID: return 422;
+	case HUB_FORBIDDEN: return 403;
+	case ST_FULL: return 507;
+	default: return fallback;
+	}
+}
+
+json_t *
+web_checked_form(struct http_req *r, int *rc)
+{
+	json_t *form = web_form(r, rc);
+
+	if (form != NULL && !web_csrf_ok(r, form, rc)) {
+		json_decref(form);
+		return NULL;
+	}
+	return form;
+}
+
+static void
+url_encode(struct buf *b, const char *s)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
+			buf_addc(b, (char)c);
+		else
+			buf_printf(b, "%%%c%c", hexd[c >> 4], hexd[c & 15]);
+	}
+}
+
+const struct page_viewer *
+web_member(struct http_req *r, int *rc)
+{
+	const struct page_viewer *v = web_viewer(r);
+	struct buf to;
+
+	r->want_html = 1;
+	if (v != NULL)
+		return v;
+	buf_init(&to, 0);
+	buf_adds(&to, "/signin?next=");
+	/* Back to the same page, with its query, after signing in. */
+	url_encode(&to,
+	    r->target && r->target[0] == '/' && !strcmp(r->method, "GET")
+		? r->target
+		: r->path);
+	*rc = web_redirect(r, to.failed ? "/signin" : to.data, NULL);
+	buf_free(&to);
+	return NULL;
+}
+
+int
+web_defer(struct http_req *r, struct worker *w, void (*fn)(void *), void *arg,
+    void (*drop)(void *))
+{
+	struct buf b;
+
+	http_suspend(r);
+	if (worker_submit(w, fn, arg) == 0)
+		return HTTP_SUSPENDED;
+	drop(arg);
+	buf_init(&b, 0);
+	page_error(&b, r->srv->cfg, NULL, 503,
+	    "the hub is restarting: try again in a moment");
+	web_resume_page(r, 503, &b, NULL);
+	return HTTP_SUSPENDED;
+}
+
+void
+web_resume_page(struct http_req *r, unsigned status, struct buf *b,
+    const char *const *headers)
+{
+	http_resume(r, status, http_response_html(b, headers, &r->bytes));
+	buf_free(b);
+}
+
+void
+web_resume_redirect(
+    struct http_req *r, const char *path, const char *const *extra)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	int i;
+
+	if (resp != NULL) {
+		MHD_add_response_header(
+		    resp, "Location", web_local_path(path) ? path : "/");
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+		for (i = 0; extra != NULL && extra[i] != NULL; i += 2)
+			if (extra[i + 1] != NULL)
+				MHD_add_response_header(
+				    resp, extra[i], extra[i + 1]);
+	}
+	http_resume(r, 303, resp);
 }
 
 /* ---- CSRF ---- */

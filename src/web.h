@@ -37,6 +37,30 @@ int web_csrf_ok(struct http_req *r, const json_t *form, int *rc);
  * Set-Cookie header value to send with the page when new. */
 const char *web_visitor_csrf(struct http_req *r, char *set_cookie, size_t cap);
 
+/* web_form and web_csrf_ok together: the checked form, or NULL when an
+ * answer was queued (*rc set). */
+json_t *web_checked_form(struct http_req *r, int *rc);
+/* The signed-in member for a member's page, or NULL with a 303 to the
+ * sign-in page queued (*rc set), which brings them back here after. */
+const struct page_viewer *web_member(struct http_req *r, int *rc);
+
+struct worker;
+/* Run fn(arg) on worker w while r waits suspended (fn answers with
+ * web_resume_*); when w is stopping, drop(arg) and answer 503. Returns
+ * HTTP_SUSPENDED. */
+int web_defer(struct http_req *r, struct worker *w, void (*fn)(void *),
+    void *arg, void (*drop)(void *));
+/* From a worker: answer the suspended r with the page in b (freed), or
+ * with a 303 to a path of this hub; headers/extra: pairs or NULL. */
+void web_resume_page(struct http_req *r, unsigned status, struct buf *b,
+    const char *const *headers);
+void web_resume_redirect(
+    struct http_req *r, const char *path, const char *const *extra);
+
+/* The HTTP status for a hub or storage code (0 is not one): 404, 410,
+ * 409, 422, 403, 507, or fallback for the rest. */
+unsigned web_status(int rc, unsigned fallback);
+
 /* A string field of a form, "" when absent. */
 const char *web_field(const json_t *form, const char *name);
 

@@ -191,30 +191,6 @@ job_free(struct job *j)
 	free(j);
 }
 
-/* Answer the suspended request with a page built from b (freed). */
-static void
-answer_page(struct http_req *r, unsigned status, struct buf *b,
-    const char *const *headers)
-{
-	http_resume(r, status, http_response_html(b, headers, &r->bytes));
-	buf_free(b);
-}
-
-static void
-answer_redirect(struct http_req *r, const char *to, const char *cookie)
-{
-	const char *const h[] = { "Location", web_local_path(to) ? to : "/",
-		"Cache-Control", "no-store", "Set-Cookie", cookie, NULL };
-	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	int i;
-
-	for (i = 0; resp != NULL && h[i] != NULL; i += 2)
-		if (h[i + 1] != NULL)
-			MHD_add_response_header(resp, h[i], h[i + 1]);
-	http_resume(r, 303, resp);
-}
-
 /* Show the form again with one problem. */
 static void
 again(struct job *j, unsigned status, const char *field, const char *msg)
@@ -233,7 +209,7 @@ again(struct job *j, unsigned status, const char *field, const char *msg)
 	else
 		password_form(&b, cfg, &j->v, &s);
 	json_decref(s.errors);
-	answer_page(j->r, status, &b, NULL);
+	web_resume_page(j->r, status, &b, NULL);
 }
 
 static void
@@ -247,7 +223,8 @@ signed_in(struct job *j, uint64_t actor, const char *to)
 		return;
 	}
 	web_session_cookie(j->r, j->token, cookie, sizeof(cookie));
-	answer_redirect(j->r, to, cookie);
+	web_resume_redirect(
+	    j->r, to, (const char *const[]){ "Set-Cookie", cookie, NULL });
 	OPENSSL_cleanse(cookie, sizeof(cookie));
 }
 
@@ -311,7 +288,7 @@ signup_job(struct job *j)
 		    "href=\"/signin\">sign in</a> with the name "
 		    "and password you chose.</p>");
 		page_end(&b);
-		answer_page(j->r, 201, &b, NULL);
+		web_resume_page(j->r, 201, &b, NULL);
 		return;
 	}
 	if (account_login(j->hub, in.name, in.password, &w, &e) != 0) {
@@ -346,7 +323,7 @@ password_job(struct job *j)
 	    "signed in here, and signed out everywhere else.</p>"
 	    "<p><a href=\"/\">Go to the home page</a></p>");
 	page_end(&b);
-	answer_page(j->r, 200, &b, NULL);
+	web_resume_page(j->r, 200, &b, NULL);
 }
 
 static void
@@ -362,8 +339,15 @@ job_run(void *arg)
 	default:
 		account_session_end(j->hub, j->token);
 		web_session_cookie(j->r, NULL, cookie, sizeof(cookie));
-		answer_redirect(j->r, "/", cookie);
+		web_resume_redirect(j->r, "/",
+		    (const char *const[]){ "Set-Cookie", cookie, NULL });
 	}
+	job_free(j);
+}
+
+static void
+job_drop(void *j)
+{
 	job_free(j);
 }
 
@@ -373,15 +357,7 @@ defer(struct http_req *r, struct job *j)
 {
 	j->r = r;
 	j->hub = r->srv->hub;
-	http_suspend(r);
-	if (worker_submit(r->srv->hub->api_worker, job_run, j) != 0) {
-		job_free(j);
-		http_resume(r, 503,
-		    http_response_json(json_pack("{s:s}", "error",
-					   "the hub is restarting: try again"),
-			NULL, NULL, &r->bytes));
-	}
-	return HTTP_SUSPENDED;
+	return web_defer(r, r->srv->hub->api_worker, job_run, j, job_drop);
 }
 
 static struct job *
@@ -433,19 +409,6 @@ web_signin_get(struct http_req *r)
 	return visitor_page(r, 0, &s, 200);
 }
 
-/* Parse and check a form: NULL when an answer was queued (*rc). */
-static json_t *
-checked_form(struct http_req *r, int *rc)
-{
-	json_t *form = web_form(r, rc);
-
-	if (form != NULL && !web_csrf_ok(r, form, rc)) {
-		json_decref(form);
-		return NULL;
-	}
-	return form;
-}
-
 static int
 form_again(struct http_req *r, int signup, json_t *form, json_t *errors,
     unsigned status)
@@ -468,7 +431,7 @@ web_signin_post(struct http_req *r)
 	int rc;
 
 	r->want_html = 1;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return json_decref(errors), rc;
 	if (web_field(form, "name")[0] == '\0')
 		json_object_set_new(errors, "name",
@@ -504,7 +467,7 @@ web_signout_post(struct http_req *r)
 	int rc;
 
 	r->want_html = 1;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	if (tok == NULL || (j = job_new(J_SIGNOUT, form, NULL)) == NULL) {
 		if (tok == NULL)
@@ -572,7 +535,7 @@ web_signup_post(struct http_req *r)
 		return http_error(r, 403,
 		    "this hub is not taking new accounts. Ask its admins "
 		    "for one.");
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	errors = json_object();
 	signup_check(form, errors);
@@ -592,21 +555,6 @@ web_signup_post(struct http_req *r)
 	return defer(r, j);
 }
 
-/* The password page needs a signed-in member. */
-static const struct page_viewer *
-member(struct http_req *r, int *rc)
-{
-	const struct page_viewer *v = web_viewer(r);
-	char to[600];
-
-	r->want_html = 1;
-	if (v == NULL) {
-		snprintf(to, sizeof(to), "/signin?next=%s", r->path);
-		*rc = web_redirect(r, to, NULL);
-	}
-	return v;
-}
-
 int
 web_password_get(struct http_req *r)
 {
@@ -615,7 +563,7 @@ web_password_get(struct http_req *r)
 	struct buf b;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	s.csrf = v->csrf;
 	buf_init(&b, 0);
@@ -637,9 +585,9 @@ web_password_post(struct http_req *r)
 	uint64_t id;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	errors = json_object();
 	if (web_field(form, "current")[0] == '\0')

@@ -130,21 +130,6 @@ typed(const struct shown *s, const char *field)
 	return s->errors != NULL ? web_field(s->form, field) : NULL;
 }
 
-static unsigned
-status_of(int rc)
-{
-	switch (rc) {
-	case ST_NOTFOUND: return 404;
-	case ST_GONE: return 410;
-	case ST_EXISTS:
-	case HUB_TAKEN: return 409;
-	case ST_INVAL:
-	case HUB_INVALID: return 422;
-	case HUB_FORBIDDEN: return 403;
-	default: return 503;
-	}
-}
-
 static void
 when_text(struct buf *b, uint64_t t)
 {
@@ -872,7 +857,7 @@ job_free(struct job *j)
 static void
 answer_error(struct job *j, int rc, const struct err *e)
 {
-	unsigned status = status_of(rc);
+	unsigned status = web_status(rc, 503);
 	json_t *errors = json_object();
 	struct shown s = { j->form, errors, NULL };
 	struct buf b;
@@ -1064,38 +1049,21 @@ job_run(void *arg)
 	job_free(j);
 }
 
+static void
+job_drop(void *j)
+{
+	job_free(j);
+}
+
 static int
 defer(struct http_req *r, struct job *j)
 {
 	j->r = r;
 	j->hub = r->srv->hub;
-	http_suspend(r);
-	if (worker_submit(r->srv->hub->api_worker, job_run, j) != 0) {
-		job_free(j);
-		http_resume(r, 503,
-		    http_response_json(json_pack("{s:s}", "error",
-					   "the hub is restarting: try again"),
-			NULL, NULL, &r->bytes));
-	}
-	return HTTP_SUSPENDED;
+	return web_defer(r, r->srv->hub->api_worker, job_run, j, job_drop);
 }
 
 /* ---- routes ---- */
-
-/* The signed-in member, or NULL with a redirect to sign in queued. */
-static const struct page_viewer *
-member(struct http_req *r, int *rc)
-{
-	const struct page_viewer *v = web_viewer(r);
-	char to[600];
-
-	r->want_html = 1;
-	if (v == NULL) {
-		snprintf(to, sizeof(to), "/signin?next=%s", r->path);
-		*rc = web_redirect(r, to, NULL);
-	}
-	return v;
-}
 
 static int
 send_page(struct http_req *r, const struct page_viewer *v, int admin,
@@ -1129,7 +1097,7 @@ web_moderation_get(struct http_req *r)
 	struct shown s = { NULL, NULL, http_query(r, "done") };
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	return send_page(r, v, 0, &s, 200);
 }
@@ -1141,7 +1109,7 @@ web_admin_get(struct http_req *r)
 	struct shown s = { NULL, NULL, http_query(r, "done") };
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	if (v->role != ST_ROLE_ADMIN)
 		return http_error(
@@ -1212,7 +1180,7 @@ action_post(struct http_req *r, int admin)
 	unsigned status;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return http_error(r, 503, "the hub is out of memory");

@@ -870,13 +870,6 @@ struct job {
 };
 
 static void
-answer_page(struct http_req *r, unsigned status, struct buf *b)
-{
-	http_resume(r, status, http_response_html(b, NULL, &r->bytes));
-	buf_free(b);
-}
-
-static void
 answer_error(struct job *j, unsigned status, const char *msg)
 {
 	struct buf b;
@@ -884,17 +877,14 @@ answer_error(struct job *j, unsigned status, const char *msg)
 	buf_init(&b, 0);
 	page_error(
 	    &b, j->r->srv->cfg, j->v.name[0] ? &j->v : NULL, status, msg);
-	answer_page(j->r, status, &b);
+	web_resume_page(j->r, status, &b, NULL);
 }
 
 static void
 join_job(struct job *j)
 {
-	const char *const h[] = { "Location", j->back, "Cache-Control",
-		"no-store", NULL };
-	struct MHD_Response *resp;
 	struct err e = { { 0 } };
-	int already = 0, rc, i;
+	int already = 0, rc;
 
 	rc = hub_follow(
 	    j->hub, j->v.name, j->what, j->kind == J_LEAVE, &already, &e);
@@ -905,10 +895,7 @@ join_job(struct job *j)
 	}
 	if (!already)
 		fed_deliver_kick(j->hub->deliver);
-	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	for (i = 0; resp != NULL && h[i] != NULL; i += 2)
-		MHD_add_response_header(resp, h[i], h[i + 1]);
-	http_resume(j->r, 303, resp);
+	web_resume_redirect(j->r, j->back, NULL);
 }
 
 static void resolve_job(struct job *j);
@@ -930,14 +917,10 @@ defer(struct http_req *r, struct job *j)
 {
 	j->r = r;
 	j->hub = r->srv->hub;
-	http_suspend(r);
-	if (worker_submit(j->kind == J_RESOLVE ? r->srv->hub->lookup_worker
-					       : r->srv->hub->api_worker,
-		job_run, j) != 0) {
-		answer_error(j, 503, "the hub is restarting: try again");
-		free(j);
-	}
-	return HTTP_SUSPENDED;
+	return web_defer(r,
+	    j->kind == J_RESOLVE ? r->srv->hub->lookup_worker
+				 : r->srv->hub->api_worker,
+	    job_run, j, free);
 }
 
 /* POST /join, POST /leave: community=NAME. */
@@ -950,39 +933,24 @@ web_join_post(struct http_req *r)
 	struct st_txn *t;
 	struct job *j;
 	json_t *form;
-	uint64_t me;
-	int rc, banned = 0;
+	int rc;
 
 	r->want_html = 1;
 	if (v == NULL) {
 		snprintf(to, sizeof(to), "/signin?next=%s", "/communities");
 		return web_redirect(r, to, NULL);
 	}
-	if ((form = web_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
-	if (!web_csrf_ok(r, form, &rc)) {
-		json_decref(form);
-		return rc;
-	}
 	rc = fed_name_normalize(
 		 web_field(form, "community"), name, sizeof(name)) < 0
 	    ? ST_NOTFOUND
 	    : 0;
 	json_decref(form);
+	/* A banned member's join is refused by hub_follow() (403). */
 	if (rc == 0 && (rc = st_read_begin(r->srv->hub->db, &t)) == 0) {
 		rc = hub_named(t, name, &g);
-		banned = rc == 0 && strcmp(r->path, "/join") == 0 &&
-		    st_name_get(t, v->name, &me) == 0 &&
-		    fed_group_banned(t, g.id, me);
 		st_read_end(t);
-	}
-	/* A remote banned actor's Follow is refused in fed_inbox.c; a
-	 * member of this hub joins through hub_follow(), so ask here. */
-	if (banned) {
-		st_actor_clear(&g);
-		return http_error(r, 403,
-		    "you are banned from this community, so you cannot join "
-		    "it again");
 	}
 	if (rc == 0 && (g.kind != ST_AK_GROUP || (g.flags & ST_AF_DELETED))) {
 		st_actor_clear(&g);
@@ -1368,7 +1336,8 @@ resolve_job(struct job *j)
 		}
 	}
 	page_end(&b);
-	answer_page(j->r, rc == 0 || e.msg[0] == '\0' ? 200 : 404, &b);
+	web_resume_page(
+	    j->r, rc == 0 || e.msg[0] == '\0' ? 200 : 404, &b, NULL);
 }
 
 /* A known object at the URL q, shown from storage: 1 when found. */

@@ -467,42 +467,6 @@ web_notes_get(struct http_req *r)
 
 /* ---- forms ---- */
 
-/* The member for a member's page, or NULL with a redirect to sign in
- * queued (*rc). */
-static const struct page_viewer *
-member(struct http_req *r, int *rc)
-{
-	const struct page_viewer *v = web_viewer(r);
-	struct buf to;
-
-	r->want_html = 1;
-	if (v == NULL) {
-		buf_init(&to, 0);
-		buf_adds(&to, "/signin?next=");
-		/* Back to the same page, its query (reply_to) too. */
-		url_encode(&to,
-		    r->target && r->target[0] == '/' &&
-			    !strcmp(r->method, "GET")
-			? r->target
-			: r->path);
-		*rc = web_redirect(r, to.data, NULL);
-		buf_free(&to);
-	}
-	return v;
-}
-
-static json_t *
-checked_form(struct http_req *r, int *rc)
-{
-	json_t *form = web_form(r, rc);
-
-	if (form != NULL && !web_csrf_ok(r, form, rc)) {
-		json_decref(form);
-		return NULL;
-	}
-	return form;
-}
-
 static const char *
 err_of(const json_t *errors, const char *field)
 {
@@ -707,42 +671,6 @@ job_free(struct job *j)
 	free(j);
 }
 
-static void
-answer_page(struct http_req *r, unsigned status, struct buf *b)
-{
-	const char *const h[] = { "Cache-Control", "private, no-store", NULL };
-
-	http_resume(r, status, http_response_html(b, h, &r->bytes));
-	buf_free(b);
-}
-
-static void
-answer_redirect(struct http_req *r, const char *to)
-{
-	const char *const h[] = { "Location", web_local_path(to) ? to : "/",
-		"Cache-Control", "no-store", NULL };
-	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	int i;
-
-	for (i = 0; resp != NULL && h[i] != NULL; i += 2)
-		MHD_add_response_header(resp, h[i], h[i + 1]);
-	http_resume(r, 303, resp);
-}
-
-static unsigned
-status_of(int rc)
-{
-	switch (rc) {
-	case ST_NOTFOUND: return 404;
-	case ST_GONE: return 410;
-	case ST_INVAL:
-	case HUB_INVALID: return 422;
-	case HUB_FORBIDDEN: return 403;
-	default: return 503;
-	}
-}
-
 /* Which field a problem of hub_post_prepare is about. */
 static const char *
 field_of(const char *msg)
@@ -772,7 +700,7 @@ again(struct job *j, unsigned status, const char *msg)
 	buf_init(&b, 0);
 	compose_page(&b, j->hub, j->r->srv->cfg, &j->v, &c);
 	json_decref(errors);
-	answer_page(j->r, status, &b);
+	web_resume_page(j->r, status, &b, NULL);
 }
 
 /* On the writer thread, after the commit: to the note's page. */
@@ -785,9 +713,9 @@ post_done(void *ctx, int rc, const struct err *e)
 	if (rc != 0) {
 		/* On the writer thread: no reads here, a plain page. */
 		buf_init(&p, 0);
-		page_error(&p, j->r->srv->cfg, &j->v, status_of(rc),
+		page_error(&p, j->r->srv->cfg, &j->v, web_status(rc, 503),
 		    e->msg[0] ? e->msg : "the post was not saved: try again");
-		answer_page(j->r, status_of(rc), &p);
+		web_resume_page(j->r, web_status(rc, 503), &p, NULL);
 		job_free(j);
 		return;
 	}
@@ -795,7 +723,7 @@ post_done(void *ctx, int rc, const struct err *e)
 		fed_deliver_kick(j->hub->deliver);
 	buf_init(&p, 0);
 	note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
-	answer_redirect(j->r, p.data);
+	web_resume_redirect(j->r, p.data, NULL);
 	buf_free(&p);
 	job_free(j);
 }
@@ -825,7 +753,7 @@ publish_job(struct job *j)
 		rc = hub_post_set_edit(j->hub, p, web_field(j->form, "id"), &e);
 	if (p == NULL || rc != 0) {
 		hub_post_free(p);
-		again(j, status_of(rc), e.msg);
+		again(j, web_status(rc, 503), e.msg);
 		job_free(j);
 		return;
 	}
@@ -858,13 +786,13 @@ act_job(struct job *j)
 	if (rc == 0 && queued > 0)
 		fed_deliver_kick(j->hub->deliver);
 	if (rc == 0) {
-		answer_redirect(j->r, j->path);
+		web_resume_redirect(j->r, j->path, NULL);
 		return;
 	}
 	buf_init(&b, 0);
-	page_error(&b, j->r->srv->cfg, &j->v, status_of(rc),
+	page_error(&b, j->r->srv->cfg, &j->v, web_status(rc, 503),
 	    e.msg[0] ? e.msg : "that did not work: try again");
-	answer_page(j->r, status_of(rc), &b);
+	web_resume_page(j->r, web_status(rc, 503), &b, NULL);
 }
 
 static void
@@ -877,6 +805,12 @@ job_run(void *arg)
 		return;
 	}
 	act_job(j);
+	job_free(j);
+}
+
+static void
+job_drop(void *j)
+{
 	job_free(j);
 }
 
@@ -903,17 +837,7 @@ defer(struct http_req *r, const struct page_viewer *v, int kind, json_t *form,
 		j->undo = (kind - J_REACT) % 2;
 		j->kind = J_REACT;
 	}
-	http_suspend(r);
-	if (worker_submit(r->srv->hub->api_worker, job_run, j) != 0) {
-		struct buf b;
-
-		job_free(j);
-		buf_init(&b, 0);
-		page_error(&b, r->srv->cfg, v, 503,
-		    "the hub is restarting: try again");
-		answer_page(r, 503, &b);
-	}
-	return HTTP_SUSPENDED;
+	return web_defer(r, r->srv->hub->api_worker, job_run, j, job_drop);
 }
 
 /* ---- compose ---- */
@@ -925,7 +849,7 @@ web_write_get(struct http_req *r)
 	struct compose c = { 0 };
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	c.reply_to = http_query(r, "reply_to");
 	c.community = http_query(r, "community");
@@ -996,9 +920,9 @@ web_write_post(struct http_req *r)
 	json_t *form;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	return compose_post(r, v, form, 0);
 }
@@ -1070,7 +994,7 @@ web_edit_get(struct http_req *r)
 	char *text;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	if ((note = own_note(r, v, http_query(r, "id"), &rc)) == NULL)
 		return rc;
@@ -1091,9 +1015,9 @@ web_edit_post(struct http_req *r)
 	json_t *form, *note;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	if ((note = own_note(r, v, web_field(form, "id"), &rc)) == NULL) {
 		json_decref(form);
@@ -1115,7 +1039,7 @@ web_delete_get(struct http_req *r)
 	size_t len;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	if ((note = own_note(r, v, http_query(r, "id"), &rc)) == NULL)
 		return rc;
@@ -1158,9 +1082,9 @@ web_delete_post(struct http_req *r)
 	json_t *form, *note;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	if ((note = own_note(r, v, web_field(form, "id"), &rc)) == NULL) {
 		json_decref(form);
@@ -1205,11 +1129,11 @@ web_react_post(struct http_req *r)
 	for (i = 0; i < 4; i++)
 		if (!strcmp(r->path, paths[i]))
 			kind = J_REACT + i;
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	if (kind < 0)
 		return http_error(r, 404, "there is no such action");
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	iri = web_field(form, "id");
 	if (iri[0] == '\0' || strlen(iri) > 1000) {

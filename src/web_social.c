@@ -112,25 +112,6 @@ id_button(struct buf *b, const char *action, const char *csrf, const char *id,
 	buf_adds(b, "</button></form>");
 }
 
-/* The signed-in member, or NULL with a 303 to the sign-in page in *rc. */
-static const struct page_viewer *
-member(struct http_req *r, int *rc)
-{
-	const struct page_viewer *v = web_viewer(r);
-	struct buf to;
-
-	r->want_html = 1;
-	if (v == NULL) {
-		buf_init(&to, 0);
-		buf_adds(&to, "/signin?next=");
-		urlenc(&to, r->path);
-		buf_addc(&to, '\0');
-		*rc = web_redirect(r, to.failed ? "/signin" : to.data, NULL);
-		buf_free(&to);
-	}
-	return v;
-}
-
 /* ---- profiles ---- */
 
 /* What a profile shows, local or remote. */
@@ -450,34 +431,13 @@ struct job {
 };
 
 static void
-answer_page(struct http_req *r, unsigned status, struct buf *b)
-{
-	http_resume(r, status, http_response_html(b, NULL, &r->bytes));
-	buf_free(b);
-}
-
-static void
-answer_redirect(struct http_req *r, const char *to)
-{
-	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-
-	if (resp != NULL) {
-		MHD_add_response_header(
-		    resp, "Location", web_local_path(to) ? to : "/");
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	}
-	http_resume(r, 303, resp);
-}
-
-static void
 answer_error(struct job *j, unsigned status, const char *msg)
 {
 	struct buf b;
 
 	buf_init(&b, 0);
 	page_error(&b, j->r->srv->cfg, &j->v, status, msg);
-	answer_page(j->r, status, &b);
+	web_resume_page(j->r, status, &b, NULL);
 }
 
 static unsigned
@@ -513,7 +473,7 @@ settings_job(struct job *j)
 	if (rc == 0) {
 		if (queued > 0)
 			fed_deliver_kick(j->hub->deliver);
-		answer_redirect(j->r, "/settings?saved=1");
+		web_resume_redirect(j->r, "/settings?saved=1", NULL);
 		return;
 	}
 	errors = json_pack("{s:s}", rc == HUB_INVALID ? "display_name" : "_",
@@ -521,7 +481,7 @@ settings_job(struct job *j)
 	buf_init(&b, 0);
 	settings_form(&b, j->r->srv->cfg, &j->v, f, errors, 0);
 	json_decref(errors);
-	answer_page(j->r, rc == HUB_INVALID ? 422 : 503, &b);
+	web_resume_page(j->r, rc == HUB_INVALID ? 422 : 503, &b, NULL);
 }
 
 /* A handle looked up (WebFinger, then the actor document): show it. */
@@ -543,7 +503,7 @@ resolve_job(struct job *j)
 	buf_adds(&to, "/profile?id=");
 	urlenc(&to, a.iri);
 	buf_addc(&to, '\0');
-	answer_redirect(j->r, to.failed ? "/" : to.data);
+	web_resume_redirect(j->r, to.failed ? "/" : to.data, NULL);
 	buf_free(&to);
 	st_actor_clear(&a);
 }
@@ -568,7 +528,7 @@ follow_job(struct job *j)
 	}
 	if (queued > 0)
 		fed_deliver_kick(j->hub->deliver);
-	answer_redirect(j->r, j->next);
+	web_resume_redirect(j->r, j->next, NULL);
 }
 
 static void
@@ -586,20 +546,24 @@ job_run(void *arg)
 	free(j);
 }
 
+static void
+job_drop(void *arg)
+{
+	struct job *j = arg;
+
+	json_decref(j->form);
+	free(j);
+}
+
 static int
 defer(struct http_req *r, struct job *j)
 {
 	j->r = r;
 	j->hub = r->srv->hub;
-	http_suspend(r);
-	if (worker_submit(j->kind == J_RESOLVE ? r->srv->hub->lookup_worker
-					       : r->srv->hub->api_worker,
-		job_run, j) != 0) {
-		answer_error(j, 503, "the hub is restarting: try again");
-		json_decref(j->form);
-		free(j);
-	}
-	return HTTP_SUSPENDED;
+	return web_defer(r,
+	    j->kind == J_RESOLVE ? r->srv->hub->lookup_worker
+				 : r->srv->hub->api_worker,
+	    job_run, j, job_drop);
 }
 
 static struct job *
@@ -932,7 +896,7 @@ web_notifications(struct http_req *r)
 	struct buf b;
 	int rc, k = 0, i, more = 0;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	if (parse_id(http_query(r, "max_id"), &before) < 0)
 		before = 0;
@@ -970,19 +934,6 @@ web_notifications(struct http_req *r)
 
 /* ---- follow, unfollow, approve, reject ---- */
 
-/* Parse and check a form: NULL when an answer was queued (*rc). */
-static json_t *
-checked_form(struct http_req *r, int *rc)
-{
-	json_t *form = web_form(r, rc);
-
-	if (form != NULL && !web_csrf_ok(r, form, rc)) {
-		json_decref(form);
-		return NULL;
-	}
-	return form;
-}
-
 static int
 follow_target_ok(const char *id)
 {
@@ -1010,12 +961,12 @@ web_follow_post(struct http_req *r)
 	int rc, kind = J_FOLLOW;
 	size_t i;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
 		if (!strcmp(r->path, acts[i].path))
 			kind = acts[i].kind;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	id = web_field(form, "id");
 	next = web_field(form, "next");
@@ -1142,7 +1093,7 @@ web_settings_get(struct http_req *r)
 	struct buf b;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
 	form = current_profile(r, v);
 	buf_init(&b, 0);
@@ -1166,9 +1117,9 @@ web_settings_post(struct http_req *r)
 	size_t i;
 	int rc;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	/* Each part checked alone, so each problem shows by its field. */
 	errors = json_object();

@@ -49,8 +49,9 @@ def signed_out(a):
     w = Web(a)
     for p in ("/notifications", "/settings"):
         r = w.get(p)
-        ok(r.status == 303 and r.header("Location") ==
-           "/signin?next=" + urllib.parse.quote(p, safe=""),
+        ok(r.status == 303 and
+           urllib.parse.unquote(r.header("Location") or "") ==
+           "/signin?next=" + p,
            "a visitor is sent to sign in from %s: %d %s" %
            (p, r.status, r.header("Location")))
     r = w.post("/follow", {"id": "x@y"})
