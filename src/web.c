@@ -266,7 +266,13 @@ url_encode(struct buf *b, const char *s)
 const struct page_viewer *
 web_member(struct http_req *r, int *rc)
 {
-	const struct page_viewer *v = web_viewer(r);
+	return web_member_tx(r, NULL, rc);
+}
+
+const struct page_viewer *
+web_member_tx(struct http_req *r, struct st_txn *t, int *rc)
+{
+	const struct page_viewer *v = viewer_lookup(r, t);
 	struct buf to;
 
 	r->want_html = 1;

@@ -43,6 +43,9 @@ json_t *web_checked_form(struct http_req *r, int *rc);
 /* The signed-in member for a member's page, or NULL with a 303 to the
  * sign-in page queued (*rc set), which brings them back here after. */
 const struct page_viewer *web_member(struct http_req *r, int *rc);
+/* The same, read in the page's own transaction t. */
+const struct page_viewer *web_member_tx(
+    struct http_req *r, struct st_txn *t, int *rc);
 
 struct worker;
 /* Run fn(arg) on worker w while r waits suspended (fn answers with

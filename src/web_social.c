@@ -896,12 +896,15 @@ web_notifications(struct http_req *r)
 	struct buf b;
 	int rc, k = 0, i, more = 0;
 
-	if ((v = web_member(r, &rc)) == NULL)
-		return rc;
 	if (parse_id(http_query(r, "max_id"), &before) < 0)
 		before = 0;
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
+	/* One read transaction for the page, the viewer included. */
+	if ((v = web_member_tx(r, t, &rc)) == NULL) {
+		st_read_end(t);
+		return rc;
+	}
 	if (st_name_get(t, v->name, &me) == 0 && st_actor_get(t, me, &a) == 0) {
 		snprintf(my_iri, sizeof(my_iri), "%s", a.iri);
 		st_actor_clear(&a);
