@@ -439,10 +439,10 @@ web_notes_get(struct http_req *r)
 	if (iri == NULL || iri[0] == '\0')
 		return http_error(
 		    r, 404, "add the address of a post: /notes?id=URL");
-	web_viewer(r);
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
-	me = viewer_id(t, web_viewer(r));
+	/* One read transaction, the viewer included. */
+	me = viewer_id(t, web_viewer_tx(r, t));
 	rc = st_iri_get(t, iri, &id);
 	if (rc == 0)
 		rc = st_object_peek(t, id, &o, &js, &len);

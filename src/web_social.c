@@ -632,7 +632,7 @@ int
 web_profile_remote(struct http_req *r)
 {
 	const char *id = http_query(r, "id"), *acct = http_query(r, "acct");
-	const struct page_viewer *v = web_viewer(r);
+	const struct page_viewer *v;
 	char to[64];
 	struct st_actor a;
 	struct st_txn *t;
@@ -651,6 +651,7 @@ web_profile_remote(struct http_req *r)
 		return web_redirect(r, to, NULL);
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
+	v = web_viewer_tx(r, t); /* one read transaction for the page */
 	rc = known_actor(t, id, acct, &a);
 	if (rc == 0 && !(a.flags & ST_AF_LOCAL) && hub_url_blocked(t, a.iri)) {
 		st_read_end(t);
@@ -756,7 +757,7 @@ people(struct buf *b, struct st_txn *t, const struct st_actor *a, int followers,
 int
 web_follow_list(struct http_req *r)
 {
-	const struct page_viewer *v = web_viewer(r);
+	const struct page_viewer *v;
 	int followers = !strcmp(strrchr(r->path, '/'), "/followers"), rc;
 	uint64_t after = 0, total = 0;
 	struct st_actor a;
@@ -769,6 +770,7 @@ web_follow_list(struct http_req *r)
 		return http_error(r, 400, "after must be an id (digits)");
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
+	v = web_viewer_tx(r, t); /* one read transaction for the page */
 	if ((rc = path_member(r, t, &a)) != 0) {
 		st_read_end(t);
 		return http_error(r, rc == ST_GONE ? 410 : 404,
