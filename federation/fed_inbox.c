@@ -15,6 +15,7 @@
 #include "st_actor.h"
 #include "st_block.h"
 #include "st_db.h"
+#include "st_featured.h"
 #include "st_follow.h"
 #include "st_instance.h"
 #include "st_object.h"
@@ -1360,6 +1361,9 @@ delete_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 		return 0;
 	c.f = f;
 	c.note = id;
+	/* Off the hub's featured list with it (st_featured.h). */
+	if ((rc = st_featured_del(t, id)) != 0 && rc != ST_NOTFOUND)
+		return rc;
 	doc = load_json(t, id, &o);
 	if (doc != NULL && (rc = index_tags(t, doc, id, 0)) != 0) {
 		json_decref(doc);

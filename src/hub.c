@@ -29,6 +29,7 @@
 #include "markdown.h"
 #include "st_actor.h"
 #include "st_db.h"
+#include "st_featured.h"
 #include "st_follow.h"
 #include "st_object.h"
 #include "st_session.h"
@@ -1594,6 +1595,9 @@ delete_note(struct st_txn *t, uint64_t id, uint64_t by, struct err *e)
 		return err_set(e, "you can delete only your own notes"),
 		       HUB_FORBIDDEN;
 	n = counted(t, &o);
+	/* Off the featured list in the same transaction (featured.h). */
+	if ((rc = st_featured_del(t, id)) != 0 && rc != ST_NOTFOUND)
+		return err_set(e, "%s", st_strerror(rc)), rc;
 	/* The Delete first: it is addressed from the note's audience. */
 	if ((rc = announce_delete(t, &o)) != 0 || (rc = untag(t, id)) != 0 ||
 	    (rc = st_outbox_del(t, o.owner, id)) != 0 ||

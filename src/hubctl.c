@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "block.h"
+#include "featured.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
@@ -29,6 +30,7 @@
 #include "st_actor.h"
 #include "st_check.h"
 #include "st_block.h"
+#include "st_featured.h"
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_instance.h"
@@ -125,6 +127,10 @@ static const char usage_text[] =
     "                               activities, send and fetch nothing,\n"
     "                               end its follows with members here\n"
     "  unblock HOST | blocks        lift a block; list the blocks\n"
+    "  feature add URL | feature remove URL\n"
+    "                               feature a public note (local or\n"
+    "                               remote) on the home page, or stop\n"
+    "  feature list                 the featured notes, newest first\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -1232,6 +1238,48 @@ cmd_block(struct hub *h, int argc, char **argv)
 	return EX_OK;
 }
 
+static int
+feature_line(void *ctx, const struct st_featured *f, const struct st_obj *o,
+    const char *js, size_t len)
+{
+	json_t *note = json_loadb(js, len, 0, NULL);
+	const char *iri = json_string_value(json_object_get(note, "id"));
+	char when[32];
+
+	(void)ctx;
+	(void)o;
+	strftime(when, sizeof(when), "%Y-%m-%d",
+	    gmtime(&(time_t){ (time_t)f->since }));
+	printf("%s  %s\n", when, iri ? iri : "?");
+	json_decref(note);
+	return 0;
+}
+
+/* hubctl feature add URL, feature remove URL, feature list. */
+static int
+cmd_feature(struct hub *h, int argc, char **argv)
+{
+	struct err e = { { 0 } };
+	struct st_txn *t;
+	int rc, on;
+
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		if ((rc = st_read_begin(h->db, &t)) != 0)
+			return code_exit(rc);
+		rc = hub_featured_each(t, ST_FEATURED_MAX, feature_line, NULL);
+		st_read_end(t);
+		return code_exit(rc);
+	}
+	if (argc != 3 ||
+	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "remove") != 0))
+		return usage_error("feature needs add URL, remove URL or list");
+	on = !strcmp(argv[1], "add");
+	if ((rc = hub_feature(h, NULL, argv[2], on, &e)) != 0)
+		return fail(rc, &e);
+	printf("%s %s\n", on ? "featured" : "no longer featured", argv[2]);
+	return EX_OK;
+}
+
 /* The home timeline of name, newest first, as text. */
 static int
 cmd_timeline(struct hub *h, const char *name)
@@ -1385,6 +1433,8 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_block(h, argc, argv);
 	if (!strcmp(cmd, "timeline") && argc == 2)
 		return cmd_timeline(h, argv[1]);
+	if (!strcmp(cmd, "feature"))
+		return cmd_feature(h, argc, argv);
 	if ((!strcmp(cmd, "followers") || !strcmp(cmd, "following")) &&
 	    argc == 2)
 		return cmd_follows(h, argv[1], !strcmp(cmd, "followers"));

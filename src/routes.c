@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "featured.h"
 #include "fed_as2.h"
 #include "fed_fetch.h"
 #include "fed_deliver.h"
@@ -29,6 +30,7 @@
 #include "page.h"
 #include "st_actor.h"
 #include "st_db.h"
+#include "st_featured.h"
 #include "st_follow.h"
 #include "st_object.h"
 #include "st_social.h"
@@ -854,6 +856,52 @@ route_collection(struct http_req *r)
 	rc = send_doc(r, doc);
 	st_actor_clear(&a);
 	return rc;
+}
+
+static int
+featured_id(void *ctx, const struct st_featured *f, const struct st_obj *o,
+    const char *js, size_t len)
+{
+	json_t *note = json_loadb(js, len, 0, NULL);
+	json_t *id = json_object_get(note, "id");
+
+	(void)f;
+	(void)o;
+	if (json_is_string(id))
+		json_array_append(ctx, id);
+	json_decref(note);
+	return 0;
+}
+
+/* The instance actor's featured collection (its document names it):
+ * the ids of the notes admins and editors feature (featured.h), newest
+ * featured first; public notes only, so it is open to all. */
+static int
+route_featured(struct http_req *r)
+{
+	char coll[700];
+	uint64_t signer;
+	struct st_txn *t;
+	json_t *doc, *items;
+	int rc;
+
+	r->want_html = 0;
+	if (reader(r, 0, &signer, &rc))
+		return rc;
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	items = json_array();
+	rc = hub_featured_each(t, ST_FEATURED_MAX, featured_id, items);
+	st_read_end(t);
+	if (rc != 0) {
+		json_decref(items);
+		return http_error(r, 503, "storage is not available");
+	}
+	snprintf(coll, sizeof(coll), "%s/actor/collections/featured",
+	    r->srv->cfg->base_url);
+	doc = fed_as2_collection(coll, json_array_size(items), NULL, NULL);
+	json_object_set_new(doc, "orderedItems", items);
+	return send_doc(r, doc);
 }
 
 /* The replies, likes and shares of a note: /users/N/statuses/I/TAIL.
@@ -2326,6 +2374,8 @@ const struct http_route routes[] = {
 	{ "POST", "/unlike", web_react_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/boost", web_react_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/unboost", web_react_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/feature", web_feature_post, WEB_FORM_MAX, NULL },
+	{ "POST", "/unfeature", web_feature_post, WEB_FORM_MAX, NULL },
 	{ "GET", "/notes", web_notes_get, 0, NULL },
 	{ "GET", "/static/hub.css", route_css, 0, NULL },
 	{ "GET", "/.well-known/webfinger", route_webfinger, 0, NULL },
@@ -2334,6 +2384,7 @@ const struct http_route routes[] = {
 	{ "GET", "/nodeinfo/2.0", route_nodeinfo, 0, NULL },
 	{ "GET", "/nodeinfo/2.1", route_nodeinfo, 0, NULL },
 	{ "GET", "/actor", route_object, 0, NULL },
+	{ "GET", "/actor/collections/featured", route_featured, 0, NULL },
 	{ "GET", "/users/*", route_object, 0, NULL },
 	{ "GET", "/users/*/statuses/*", route_object, 0, NULL },
 	{ "GET", "/users/*/statuses/*/activity", route_object, 0, NULL },

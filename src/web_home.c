@@ -19,6 +19,7 @@
 #include "fed_group.h"
 #include "fed_inbox.h"
 #include "fed_webfinger.h"
+#include "featured.h"
 #include "group.h"
 #include "group_view.h"
 #include "http.h"
@@ -379,8 +380,58 @@ community_links(struct buf *b, const json_t *comms, int max)
 	buf_adds(b, "</ul><p><a href=\"/communities\">All communities</a></p>");
 }
 
-/* A visitor's home: the hub, its latest public learning, what is
- * featured, its communities. */
+/* ---- featured notes (featured.h) ---- */
+
+#define FEATURED_SHOWN 5 /* featured notes on the home page */
+
+struct featured_ctx {
+	struct buf *b;
+	struct st_txn *t;
+	int n;
+};
+
+static int
+featured_item(void *arg, const struct st_featured *f, const struct st_obj *o,
+    const char *js, size_t len)
+{
+	struct featured_ctx *c = arg;
+
+	(void)f;
+	(void)js;
+	(void)len;
+	if (post_item(c->b, c->t, o->id, ST_VIS_PUBLIC) == 0)
+		c->n++;
+	return 0;
+}
+
+/* The Featured section, newest featured first, read in t; empty: the
+ * empty state (empty_text), or nothing when it is NULL. */
+static void
+featured_section(struct buf *b, struct st_txn *t, const char *empty_text)
+{
+	struct buf items;
+	struct featured_ctx c = { &items, t, 0 };
+
+	buf_init(&items, 0);
+	hub_featured_each(t, FEATURED_SHOWN, featured_item, &c);
+	if (c.n > 0 || empty_text != NULL) {
+		buf_adds(b,
+		    "<section aria-labelledby=\"featured\"><h2 "
+		    "id=\"featured\">Featured</h2>");
+		if (c.n > 0)
+			buf_add(b, items.data, items.len);
+		else {
+			buf_adds(b, "<p>");
+			page_text(b, empty_text);
+			buf_adds(b, "</p>");
+		}
+		buf_adds(b, "</section>");
+	}
+	buf_free(&items);
+}
+
+/* A visitor's home: the hub, what is featured, its latest public
+ * learning, its communities. */
 static void
 home_visitor(
     struct buf *b, struct st_txn *t, const struct config *cfg, uint64_t before)
@@ -398,7 +449,10 @@ home_visitor(
 	buf_adds(b,
 	    "</p><p><a href=\"/signin\">Sign in</a> or <a "
 	    "href=\"/signup\">create an account</a> to share what you "
-	    "learn.</p><h2>Latest learning</h2>");
+	    "learn.</p>");
+	if (before == 0) /* featured first, on the first page only */
+		featured_section(b, t, "Nothing is featured here yet.");
+	buf_adds(b, "<h2>Latest learning</h2>");
 	while (n < PAGE && (id = feed_next(&f)) != 0)
 		if (post_item(b, t, id, ST_VIS_PUBLIC) == 0) {
 			n++;
@@ -408,11 +462,7 @@ home_visitor(
 		buf_adds(b, "<p>Nothing has been shared in public yet.</p>");
 	if (n == PAGE && feed_next(&f) != 0)
 		older_link(b, "/", last);
-	/* Featured items: the instance's featured collection is not kept
-	 * in storage yet (it is served empty). */
-	buf_adds(b,
-	    "<h2>Featured</h2><p>Nothing is featured here yet.</p>"
-	    "<h2>Communities</h2>");
+	buf_adds(b, "<h2>Communities</h2>");
 	community_links(b, comms, 20);
 	json_decref(comms);
 }
@@ -430,6 +480,8 @@ home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	buf_adds(b,
 	    "<h1>Your home</h1><p><a href=\"/write\">Write</a> to share "
 	    "something you learned.</p>");
+	if (before == 0)
+		featured_section(b, t, NULL);
 	if (st_name_get(t, v->name, &me) == 0)
 		n = st_timeline_page(t, me, before, ids, PAGE, &more);
 	for (i = 0; i < n; i++)

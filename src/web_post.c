@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "featured.h"
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
@@ -238,6 +240,22 @@ link_with_id(
 	buf_free(&u);
 }
 
+/* Admins and editors feature public notes on the home page (or stop:
+ * also a note no longer featurable, so it can come off the list). */
+static void
+feature_button(struct view *w, const struct st_obj *o, const char *iri)
+{
+	int on;
+
+	if (!hub_role_features(w->v->role))
+		return;
+	on = hub_featured_has(w->t, o->id);
+	if (on)
+		id_button(w, "/unfeature", iri, "Stop featuring");
+	else if (o->vis == ST_VIS_PUBLIC && !hub_actor_blocked(w->t, o->owner))
+		id_button(w, "/feature", iri, "Feature on the home page");
+}
+
 /* What the signed-in member can do with the note. */
 static void
 actions(struct view *w, const struct st_obj *o, const char *iri)
@@ -261,6 +279,7 @@ actions(struct view *w, const struct st_obj *o, const char *iri)
 		link_with_id(w, "/edit", iri, "Edit");
 		link_with_id(w, "/delete", iri, "Delete");
 	}
+	feature_button(w, o, iri);
 	buf_adds(w->b, "</div>");
 }
 
@@ -652,7 +671,7 @@ send_compose(struct http_req *r, const struct page_viewer *v,
 
 /* ---- work on the worker ---- */
 
-enum job_kind { J_PUBLISH, J_EDIT, J_DELETE, J_REACT };
+enum job_kind { J_PUBLISH, J_EDIT, J_DELETE, J_FEATURE, J_UNFEATURE, J_REACT };
 
 struct job {
 	struct http_req *r;
@@ -780,6 +799,10 @@ act_job(struct job *j)
 		rc = hub_member_id(j->hub, j->v.name, &me);
 		if (rc == 0)
 			rc = hub_post_delete(j->hub, iri, me, &e);
+	} else if (j->kind == J_FEATURE || j->kind == J_UNFEATURE) {
+		rc = hub_feature(
+		    j->hub, j->v.name, iri, j->kind == J_FEATURE, &e);
+		queued = 0;
 	} else
 		rc = hub_react(j->hub, j->v.name, iri, j->react, j->undo,
 		    &already, &queued, &e);
@@ -831,7 +854,7 @@ defer(struct http_req *r, const struct page_viewer *v, int kind, json_t *form,
 	j->form = form;
 	j->v = *v;
 	snprintf(j->path, sizeof(j->path), "%s", back ? back : "/");
-	if (kind != J_DELETE && kind != J_PUBLISH && kind != J_EDIT) {
+	if (kind >= J_REACT) {
 		j->react =
 		    kind - J_REACT >= 2 ? ST_REACT_ANNOUNCE : ST_REACT_LIKE;
 		j->undo = (kind - J_REACT) % 2;
@@ -1150,6 +1173,46 @@ web_react_post(struct http_req *r)
 	}
 	buf_init(&back, 0);
 	note_path(&back, r->srv->cfg, iri);
+	rc = defer(r, v, kind, form, back.data);
+	buf_free(&back);
+	return rc;
+}
+
+/* ---- featuring ---- */
+
+int
+web_feature_post(struct http_req *r)
+{
+	const struct page_viewer *v;
+	const char *iri;
+	json_t *form;
+	struct buf back;
+	int rc, kind;
+
+	if ((v = member(r, &rc)) == NULL)
+		return rc;
+	if ((form = checked_form(r, &rc)) == NULL)
+		return rc;
+	if (!hub_role_features(v->role)) {
+		json_decref(form);
+		return http_error(r, 403,
+		    "only admins and editors can feature posts on the home "
+		    "page");
+	}
+	iri = web_field(form, "id");
+	if (iri[0] == '\0' || strlen(iri) > 1000) {
+		json_decref(form);
+		return http_error(r, 422,
+		    "the form did not say which post: go back to the post "
+		    "and try again");
+	}
+	if (!readable(r, v, iri)) {
+		json_decref(form);
+		return http_error(r, 404, "there is no such post here");
+	}
+	buf_init(&back, 0);
+	note_path(&back, r->srv->cfg, iri);
+	kind = strcmp(r->path, "/unfeature") ? J_FEATURE : J_UNFEATURE;
 	rc = defer(r, v, kind, form, back.data);
 	buf_free(&back);
 	return rc;

@@ -22,6 +22,9 @@ int web_delete_get(struct http_req *r);
 int web_delete_post(struct http_req *r);
 /* POST /like, /unlike, /boost, /unboost (field id): back to the note. */
 int web_react_post(struct http_req *r);
+/* POST /feature, /unfeature (field id): an admin or editor features a
+ * public note on the home page (featured.h), or stops; back to it. */
+int web_feature_post(struct http_req *r);
 /* GET /notes?id=IRI: the page of any note stored here that the reader
  * may read (remote notes have no address on this hub). */
 int web_notes_get(struct http_req *r);

@@ -56,6 +56,7 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"sessions",
 	"blocks",
 	"public",
+	"featured",
 };
 
 const char *

@@ -36,6 +36,7 @@ enum st_dbi {
 	DBI_BLOCKS,    /* host -> be64 since, reason: domain blocks */
 	DBI_PUBLIC,    /* be64 note, be64 actor -> (empty): the public outbox
 			  entries of every actor, for the local feed */
+	DBI_FEATURED,  /* be64 ~position -> note, since, by (st_featured.c) */
 	DBI_COUNT
 };
 
