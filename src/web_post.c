@@ -1189,9 +1189,9 @@ web_feature_post(struct http_req *r)
 	struct buf back;
 	int rc, kind;
 
-	if ((v = member(r, &rc)) == NULL)
+	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
-	if ((form = checked_form(r, &rc)) == NULL)
+	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	if (!hub_role_features(v->role)) {
 		json_decref(form);
