@@ -29,7 +29,6 @@ them); when the install fails the test fails, saying why.
 HUB_SKIP_E2E=1 skips it on purpose (never under CI)."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,42 +36,14 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
+from e2etest import e2e_dir, install  # noqa: E402
 from hubtest import Hub, diag, done, ok  # noqa: E402
 from webtest import Web  # noqa: E402
 
-SRC = os.environ.get("HUB_SRCDIR") or os.path.abspath(
-    os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("HUB_BUILDDIR") or os.path.join(SRC, "build")
-E2E = os.path.join(SRC, "tests", "e2e")
-FILES = ("package.json", "package-lock.json", "install.sh", "harness.mjs",
-         "check_pages.mjs")
 PHONE = 375
 LONG_URL = ("https://www.england.nhs.uk/patient-safety/"
             "learn-from-patient-safety-events-service/"
             "recording-patient-safety-events-and-incidents")
-
-
-def e2e_dir():
-    """tests/e2e, where node_modules is installed once for every build;
-    a copy in the build tree when the source tree is read-only (distcheck).
-    """
-    if os.access(E2E, os.W_OK):
-        return E2E
-    d = os.path.join(BUILD, "tests", "e2e")
-    os.makedirs(d, exist_ok=True)
-    for f in FILES:
-        shutil.copyfile(os.path.join(E2E, f), os.path.join(d, f))
-    return d
-
-
-def install(d):
-    """Runs install.sh in d; returns (ok, output)."""
-    try:
-        r = subprocess.run(["sh", os.path.join(d, "install.sh")],
-                           capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return False, str(e)
-    return r.returncode == 0, r.stdout + r.stderr
 
 
 def browse(d, base, paths):
@@ -381,7 +352,7 @@ def main():
         print("1..0 # SKIP HUB_SKIP_E2E=1", flush=True)
         return
     t0 = time.time()
-    d = e2e_dir()
+    d = e2e_dir(("check_pages.mjs",))
     good, out = install(d)
     if not ok(good, "the browser tests' npm packages and chromium are "
               "installed (tests/e2e/install.sh)"):

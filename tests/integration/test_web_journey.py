@@ -24,22 +24,16 @@ HUB_SKIP_E2E=1 skips it on purpose (never under CI)."""
 import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+from e2etest import e2e_dir, install  # noqa: E402
 from hubtest import Hub, diag, done, ok, stop_and_check, free_port  # noqa
 from test_follow import Player, wait_for  # noqa: E402
 
-SRC = os.environ.get("HUB_SRCDIR") or os.path.abspath(
-    os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("HUB_BUILDDIR") or os.path.join(SRC, "build")
-E2E = os.path.join(SRC, "tests", "e2e")
-FILES = ("package.json", "package-lock.json", "install.sh", "harness.mjs",
-         "journey.mjs")
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 # Each trick would set window.__pwned or open a dialog if it ran.
 HOSTILE = ('<p style="position:fixed;top:0;left:0;font-size:90px">Pump '
@@ -54,29 +48,6 @@ ATTACK = ('<!doctype html><html><body><form method="post" action="%s/write">'
           '<input name="text" value="CSRF attack post %s">'
           '<input name="visibility" value="public"></form>'
           '<script>document.forms[0].submit()</script></body></html>')
-
-
-def e2e_dir():
-    """tests/e2e, as in test_web_a11y.py; a copy in the build tree when
-    the source tree is read-only (distcheck)."""
-    if os.access(E2E, os.W_OK):
-        return E2E
-    d = os.path.join(BUILD, "tests", "e2e")
-    os.makedirs(d, exist_ok=True)
-    for f in FILES:
-        shutil.copyfile(os.path.join(E2E, f), os.path.join(d, f))
-    return d
-
-
-def install(d):
-    """Runs install.sh in d (as test_web_a11y.py does); returns
-    (ok, output)."""
-    try:
-        r = subprocess.run(["sh", os.path.join(d, "install.sh")],
-                           capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return False, str(e)
-    return r.returncode == 0, r.stdout + r.stderr
 
 
 def attacker(a):
@@ -197,7 +168,7 @@ def main():
         print("1..0 # SKIP HUB_SKIP_E2E=1", flush=True)
         return
     t0 = time.time()
-    d = e2e_dir()
+    d = e2e_dir(("journey.mjs",))
     good, out = install(d)
     if not ok(good, "the browser tests' npm packages and chromium are "
               "installed (tests/e2e/install.sh)"):
