@@ -516,20 +516,18 @@ hub_section(
 	buf_adds(b, "</section>");
 }
 
-/* The moderation page into b; 0, HUB_FORBIDDEN for a member who
- * moderates nothing, or ST_*. One read transaction. */
+/* The moderation page into b, read in t; 0, HUB_FORBIDDEN for a member
+ * who moderates nothing, or ST_*. */
 static int
-moderation_page(struct buf *b, struct hub *h, const struct page_viewer *v,
-    const struct shown *s)
+moderation_page(struct buf *b, struct hub *h, struct st_txn *t,
+    const struct page_viewer *v, const struct shown *s)
 {
 	struct mods m = { 0 };
 	struct st_actor me, g;
 	int i, hub_mod;
 
-	if (st_read_begin(h->db, &m.t) != 0)
-		return ST_EIO;
+	m.t = t;
 	if (hub_named(m.t, v->name, &me) != 0) {
-		st_read_end(m.t);
 		return HUB_FORBIDDEN;
 	}
 	m.me = me.id;
@@ -538,7 +536,6 @@ moderation_page(struct buf *b, struct hub *h, const struct page_viewer *v,
 	st_actor_clear(&me);
 	st_name_each(m.t, mods_each, &m);
 	if (!hub_mod && m.n == 0) {
-		st_read_end(m.t);
 		return HUB_FORBIDDEN;
 	}
 	page_begin(b, h->cfg, v, "Moderation", NULL);
@@ -552,7 +549,6 @@ moderation_page(struct buf *b, struct hub *h, const struct page_viewer *v,
 			community_section(b, m.t, &g, v->csrf, s);
 			st_actor_clear(&g);
 		}
-	st_read_end(m.t);
 	page_end(b);
 	return 0;
 }
@@ -813,13 +809,9 @@ instances(struct buf *b, struct st_txn *t)
 }
 
 static int
-admin_page(struct buf *b, struct hub *h, const struct page_viewer *v,
-    const struct shown *s)
+admin_page(struct buf *b, struct hub *h, struct st_txn *t,
+    const struct page_viewer *v, const struct shown *s)
 {
-	struct st_txn *t;
-
-	if (st_read_begin(h->db, &t) != 0)
-		return ST_EIO;
 	page_begin(b, h->cfg, v, "Administration", NULL);
 	buf_adds(b, "<h1>Administration</h1>");
 	notice(b, s->done);
@@ -827,7 +819,6 @@ admin_page(struct buf *b, struct hub *h, const struct page_viewer *v,
 	members(b, t, v->csrf);
 	blocks(b, t, v->csrf, s);
 	instances(b, t);
-	st_read_end(t);
 	page_end(b);
 	return 0;
 }
@@ -860,39 +851,34 @@ answer_error(struct job *j, int rc, const struct err *e)
 	unsigned status = web_status(rc, 503);
 	json_t *errors = json_object();
 	struct shown s = { j->form, errors, NULL };
+	struct st_txn *t;
 	struct buf b;
-	int prc;
+	int prc = -1;
 
 	buf_init(&b, 0);
 	json_object_set_new(errors, j->field, json_string(e->msg));
-	prc = !j->a->text || status == 403 ? -1
-	    : j->a->admin		   ? admin_page(&b, j->hub, &j->v, &s)
-			  : moderation_page(&b, j->hub, &j->v, &s);
+	if (j->a->text && status != 403 && st_read_begin(j->hub->db, &t) == 0) {
+		prc = j->a->admin ? admin_page(&b, j->hub, t, &j->v, &s)
+				  : moderation_page(&b, j->hub, t, &j->v, &s);
+		st_read_end(t);
+	}
 	if (prc != 0) {
 		buf_free(&b);
 		buf_init(&b, 0);
 		page_error(&b, j->hub->cfg, &j->v, status, e->msg);
 	}
 	json_decref(errors);
-	http_resume(j->r, status, http_response_html(&b, NULL, &j->r->bytes));
-	buf_free(&b);
+	web_resume_page(j->r, status, &b, NULL);
 }
 
 static void
 answer_done(struct job *j)
 {
 	char to[64];
-	const char *const h[] = { "Location", to, "Cache-Control", "no-store",
-		NULL };
-	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	int i;
 
 	snprintf(to, sizeof(to), "/%s?done=%d",
 	    j->a->admin ? "admin" : "moderation", (int)(j->a - actions));
-	for (i = 0; resp != NULL && h[i] != NULL; i += 2)
-		MHD_add_response_header(resp, h[i], h[i + 1]);
-	http_resume(j->r, 303, resp);
+	web_resume_redirect(j->r, to, NULL);
 }
 
 /* Whether what names a whole server for a ban (as hubctl tells them). */
@@ -1069,12 +1055,28 @@ static int
 send_page(struct http_req *r, const struct page_viewer *v, int admin,
     const struct shown *s, unsigned status)
 {
+	struct st_txn *t;
 	struct buf b;
 	int rc;
 
+	/* One read transaction for the page, the viewer included (when
+	 * v is NULL: a GET). */
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(
+		    r, 503, "storage is not available: try again");
+	if (v == NULL && (v = web_member_tx(r, t, &rc)) == NULL) {
+		st_read_end(t);
+		return rc;
+	}
+	if (admin && v->role != ST_ROLE_ADMIN) {
+		st_read_end(t);
+		return http_error(
+		    r, 403, "only the hub's admins may see this page.");
+	}
 	buf_init(&b, 0);
-	rc = admin ? admin_page(&b, r->srv->hub, v, s)
-		   : moderation_page(&b, r->srv->hub, v, s);
+	rc = admin ? admin_page(&b, r->srv->hub, t, v, s)
+		   : moderation_page(&b, r->srv->hub, t, v, s);
+	st_read_end(t);
 	if (rc == HUB_FORBIDDEN) {
 		buf_free(&b);
 		return http_error(r, 403,
@@ -1093,28 +1095,17 @@ send_page(struct http_req *r, const struct page_viewer *v, int admin,
 int
 web_moderation_get(struct http_req *r)
 {
-	const struct page_viewer *v;
 	struct shown s = { NULL, NULL, http_query(r, "done") };
-	int rc;
 
-	if ((v = web_member(r, &rc)) == NULL)
-		return rc;
-	return send_page(r, v, 0, &s, 200);
+	return send_page(r, NULL, 0, &s, 200);
 }
 
 int
 web_admin_get(struct http_req *r)
 {
-	const struct page_viewer *v;
 	struct shown s = { NULL, NULL, http_query(r, "done") };
-	int rc;
 
-	if ((v = web_member(r, &rc)) == NULL)
-		return rc;
-	if (v->role != ST_ROLE_ADMIN)
-		return http_error(
-		    r, 403, "only the hub's admins may see this page.");
-	return send_page(r, v, 1, &s, 200);
+	return send_page(r, NULL, 1, &s, 200);
 }
 
 /* The action of a POST path: /moderation/CALL, /moderation/c/G/CALL,
