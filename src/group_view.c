@@ -110,15 +110,27 @@ json_t *
 hub_group_directory(struct hub *h, int by_name, const char *after, int limit,
     int *rc, struct err *e)
 {
+	struct st_txn *t;
+	json_t *doc;
+
+	if ((*rc = st_read_begin(h->db, &t)) != 0)
+		return err_set(e, "storage is not available"), NULL;
+	doc = hub_group_directory_tx(t, by_name, after, limit, rc, e);
+	st_read_end(t);
+	return doc;
+}
+
+json_t *
+hub_group_directory_tx(struct st_txn *t, int by_name, const char *after,
+    int limit, int *rc, struct err *e)
+{
 	struct dir_ctx c = { 0 };
 	json_t *items = NULL, *doc = NULL;
 	size_t i;
 	long at;
 
-	if ((*rc = st_read_begin(h->db, &c.t)) != 0)
-		return err_set(e, "storage is not available"), NULL;
+	c.t = t;
 	*rc = st_name_each(c.t, dir_each, &c);
-	st_read_end(c.t);
 	if (*rc == 0 && c.failed)
 		*rc = ST_EIO;
 	if (*rc != 0) {

@@ -11,6 +11,7 @@
 
 struct err;
 struct hub;
+struct st_txn;
 
 #define HUB_PAGE_MAX 100 /* items of one page, at most */
 
@@ -22,6 +23,9 @@ struct hub;
  * HUB_PAGE_MAX. Returns NULL with *rc set (ST_NOTFOUND: after is not a
  * community) and e saying why. A new reference. */
 json_t *hub_group_directory(struct hub *h, int by_name, const char *after,
+    int limit, int *rc, struct err *e);
+/* The same, read in the caller's transaction t. */
+json_t *hub_group_directory_tx(struct st_txn *t, int by_name, const char *after,
     int limit, int *rc, struct err *e);
 
 /* The communities (here and elsewhere) the member named who follows:

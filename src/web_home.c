@@ -566,8 +566,9 @@ directory_item(struct buf *b, const json_t *c)
 int
 web_communities(struct http_req *r)
 {
-	const struct page_viewer *v = web_viewer(r);
+	const struct page_viewer *v;
 	const char *after = http_query(r, "after");
+	struct st_txn *t;
 	struct err e = { { 0 } };
 	const json_t *c;
 	json_t *doc;
@@ -579,9 +580,14 @@ web_communities(struct http_req *r)
 	if (after != NULL && strlen(after) > 64)
 		return http_error(
 		    r, 404, "there is no such page of communities");
-	/* The same list as /api/hub/communities (one read transaction). */
-	if ((doc = hub_group_directory(r->srv->hub, 0, after, PAGE, &rc, &e)) ==
-	    NULL)
+	/* The same list as /api/hub/communities, and the viewer, in one
+	 * read transaction. */
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	v = web_viewer_tx(r, t);
+	doc = hub_group_directory_tx(t, 0, after, PAGE, &rc, &e);
+	st_read_end(t);
+	if (doc == NULL)
 		return http_error(r, rc == ST_NOTFOUND ? 404 : 503,
 		    rc == ST_NOTFOUND ? "there is no such page of communities: "
 					"start from the first page"

@@ -1059,18 +1059,15 @@ settings_form(struct buf *b, const struct config *cfg,
 
 /* The member's profile as form values. */
 static json_t *
-current_profile(struct http_req *r, const struct page_viewer *v)
+current_profile(struct st_txn *t, const struct page_viewer *v)
 {
 	json_t *form = json_object(), *doc;
 	struct st_actor a;
-	struct st_txn *t;
 	struct st_obj o;
 	const char *js, *icon;
 	uint64_t id;
 	size_t len;
 
-	if (st_read_begin(r->srv->hub->db, &t) != 0)
-		return form;
 	if (st_name_get(t, v->name, &id) == 0 && st_actor_get(t, id, &a) == 0) {
 		json_object_set_new(
 		    form, "display_name", json_string(a.display_name));
@@ -1086,7 +1083,6 @@ current_profile(struct http_req *r, const struct page_viewer *v)
 			json_decref(doc);
 		}
 	}
-	st_read_end(t);
 	return form;
 }
 
@@ -1094,13 +1090,20 @@ int
 web_settings_get(struct http_req *r)
 {
 	const struct page_viewer *v;
+	struct st_txn *t;
 	json_t *form;
 	struct buf b;
 	int rc;
 
-	if ((v = web_member(r, &rc)) == NULL)
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	/* One read transaction for the page, the viewer included. */
+	if ((v = web_member_tx(r, t, &rc)) == NULL) {
+		st_read_end(t);
 		return rc;
-	form = current_profile(r, v);
+	}
+	form = current_profile(t, v);
+	st_read_end(t);
 	buf_init(&b, 0);
 	settings_form(
 	    &b, r->srv->cfg, v, form, NULL, http_query(r, "saved") != NULL);
