@@ -192,18 +192,26 @@ joined_item(struct st_txn *t, uint64_t me, uint64_t id)
 json_t *
 hub_group_joined(struct hub *h, const char *who, int *rc, struct err *e)
 {
-	uint64_t ids[256], me, after = 0;
-	json_t *items, *it;
 	struct st_txn *t;
-	int n, i;
+	json_t *doc;
 
 	if ((*rc = st_read_begin(h->db, &t)) != 0)
 		return err_set(e, "storage is not available"), NULL;
-	if ((*rc = st_name_get(t, who, &me)) != 0) {
-		st_read_end(t);
+	doc = hub_group_joined_tx(t, who, rc, e);
+	st_read_end(t);
+	return doc;
+}
+
+json_t *
+hub_group_joined_tx(struct st_txn *t, const char *who, int *rc, struct err *e)
+{
+	uint64_t ids[256], me, after = 0;
+	json_t *items, *it;
+	int n, i;
+
+	if ((*rc = st_name_get(t, who, &me)) != 0)
 		return err_set(e, "there is no member called \"%s\"", who),
 		       NULL;
-	}
 	items = json_array();
 	do {
 		n = st_follow_list(t, me, 0, -1, after, ids, 256);
@@ -213,7 +221,6 @@ hub_group_joined(struct hub *h, const char *who, int *rc, struct err *e)
 				json_array_append_new(items, it);
 		}
 	} while (n == 256);
-	st_read_end(t);
 	return json_pack("{s:o}", "items", items);
 }
 

@@ -34,6 +34,9 @@ json_t *hub_group_directory_tx(struct st_txn *t, int by_name, const char *after,
  * when there is no such member. A new reference. */
 json_t *hub_group_joined(
     struct hub *h, const char *who, int *rc, struct err *e);
+/* The same, read in the caller's transaction t. */
+json_t *hub_group_joined_tx(
+    struct st_txn *t, const char *who, int *rc, struct err *e);
 
 /* The posts the local community group passed on, newest first: {"items":
  * [fed_group_post_json], "next"?: the max_id of the next page}; before:

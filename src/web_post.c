@@ -533,7 +533,7 @@ answering(struct view *w, const char *iri)
 
 /* The local communities the member joined, as select options. */
 static const char **
-community_options(struct hub *h, const char *name, json_t **keep)
+community_options(struct st_txn *t, const char *name, json_t **keep)
 {
 	const json_t *it;
 	const char **opt;
@@ -541,7 +541,7 @@ community_options(struct hub *h, const char *name, json_t **keep)
 	size_t i, n = 2;
 	int rc;
 
-	*keep = hub_group_joined(h, name, &rc, &e);
+	*keep = hub_group_joined_tx(t, name, &rc, &e);
 	opt = calloc(2 * json_array_size(json_object_get(*keep, "items")) + 3,
 	    sizeof(*opt));
 	if (opt == NULL)
@@ -566,7 +566,7 @@ static const char *const vis_options[] = { "public",
 	NULL };
 
 static void
-compose_fields(struct buf *b, struct hub *h, const struct page_viewer *v,
+compose_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
     const struct compose *c)
 {
 	const char **copt;
@@ -601,7 +601,7 @@ compose_fields(struct buf *b, struct hub *h, const struct page_viewer *v,
 		.value = value(c, "visibility", "public"),
 		.error = err_of(c->errors, "visibility"),
 		.options = vis_options });
-	copt = community_options(h, v->name, &keep);
+	copt = community_options(t, v->name, &keep);
 	page_field(b,
 	    &(struct page_field){ .name = "community",
 		.label = "Post in a community",
@@ -613,13 +613,13 @@ compose_fields(struct buf *b, struct hub *h, const struct page_viewer *v,
 	json_decref(keep);
 }
 
-/* The compose (or edit) page. Reads in its own transactions. */
+/* The compose (or edit) page, read in t. */
 static void
-compose_page(struct buf *b, struct hub *h, const struct config *cfg,
+compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
     const struct page_viewer *v, const struct compose *c)
 {
 	const char *reply = value(c, "reply_to", c->reply_to);
-	struct view w = { NULL, cfg, v, 0, b, 0 };
+	struct view w = { t, cfg, v, 0, b, 0 };
 	const char *action = c->edit ? "/edit" : "/write";
 
 	page_begin(
@@ -636,10 +636,9 @@ compose_page(struct buf *b, struct hub *h, const struct config *cfg,
 		    "</article><p class=\"hint\">Not published yet: "
 		    "check it, then press Publish.</p></section>");
 	}
-	if (reply != NULL && reply[0] && st_read_begin(h->db, &w.t) == 0) {
-		w.me = viewer_id(w.t, v);
+	if (reply != NULL && reply[0]) {
+		w.me = viewer_id(t, v);
 		answering(&w, reply);
-		st_read_end(w.t);
 	}
 	page_form_begin(b, action, v->csrf);
 	if (c->edit)
@@ -650,7 +649,7 @@ compose_page(struct buf *b, struct hub *h, const struct config *cfg,
 		page_field(b,
 		    &(struct page_field){
 			.name = "reply_to", .type = "hidden", .value = reply });
-	compose_fields(b, h, v, c);
+	compose_fields(b, t, v, c);
 	buf_adds(b,
 	    "<p><button type=\"submit\" name=\"preview\" value=\"1\">"
 	    "Preview</button></p>");
@@ -658,14 +657,25 @@ compose_page(struct buf *b, struct hub *h, const struct config *cfg,
 	page_end(b);
 }
 
+/* The compose page, read in one transaction with the viewer (v NULL:
+ * look the member up in it, or send them to sign in). */
 static int
 send_compose(struct http_req *r, const struct page_viewer *v,
     const struct compose *c, unsigned status)
 {
+	struct st_txn *t;
 	struct buf b;
+	int rc;
 
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if (v == NULL && (v = web_member_tx(r, t, &rc)) == NULL) {
+		st_read_end(t);
+		return rc;
+	}
 	buf_init(&b, 0);
-	compose_page(&b, r->srv->hub, r->srv->cfg, v, c);
+	compose_page(&b, t, r->srv->cfg, v, c);
+	st_read_end(t);
 	return web_send(r, status, &b, NULL);
 }
 
@@ -711,13 +721,19 @@ again(struct job *j, unsigned status, const char *msg)
 {
 	json_t *errors = json_object();
 	struct compose c = { .form = j->form, .errors = errors };
+	struct st_txn *t;
 	struct buf b;
 
 	if (j->kind == J_EDIT)
 		c.edit = web_field(j->form, "id");
 	json_object_set_new(errors, field_of(msg), json_string(msg));
 	buf_init(&b, 0);
-	compose_page(&b, j->hub, j->r->srv->cfg, &j->v, &c);
+	if (st_read_begin(j->hub->db, &t) == 0) {
+		compose_page(&b, t, j->r->srv->cfg, &j->v, &c);
+		st_read_end(t);
+	} else
+		page_error(&b, j->r->srv->cfg, &j->v, 503,
+		    "storage is not available: try again");
 	json_decref(errors);
 	web_resume_page(j->r, status, &b, NULL);
 }
@@ -868,15 +884,11 @@ defer(struct http_req *r, const struct page_viewer *v, int kind, json_t *form,
 int
 web_write_get(struct http_req *r)
 {
-	const struct page_viewer *v;
 	struct compose c = { 0 };
-	int rc;
 
-	if ((v = web_member(r, &rc)) == NULL)
-		return rc;
 	c.reply_to = http_query(r, "reply_to");
 	c.community = http_query(r, "community");
-	return send_compose(r, v, &c, 200);
+	return send_compose(r, NULL, &c, 200);
 }
 
 /* The form's own rules, checked before any work. */
@@ -955,10 +967,9 @@ web_write_post(struct http_req *r)
 /* The viewer's own local note at iri: its JSON (a new reference), or
  * NULL with an error page queued (*rc). */
 static json_t *
-own_note(
-    struct http_req *r, const struct page_viewer *v, const char *iri, int *rc)
+own_note_tx(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
+    const char *iri, int *rc)
 {
-	struct st_txn *t;
 	struct st_obj o;
 	const char *js;
 	json_t *doc = NULL;
@@ -966,10 +977,9 @@ own_note(
 	uint64_t id, me;
 	int st;
 
-	if (iri == NULL || st_read_begin(r->srv->hub->db, &t) != 0) {
-		*rc = http_error(r, iri ? 503 : 404,
-		    iri ? "storage is not available"
-			: "add the address of your post: ?id=URL");
+	if (iri == NULL) {
+		*rc =
+		    http_error(r, 404, "add the address of your post: ?id=URL");
 		return NULL;
 	}
 	me = viewer_id(t, v);
@@ -981,12 +991,27 @@ own_note(
 		st = HUB_FORBIDDEN;
 	else if (st == 0 && o.kind == ST_K_NOTE && o.owner == me)
 		doc = json_loadb(js, len, 0, NULL);
-	st_read_end(t);
 	if (doc == NULL)
 		*rc = http_error(r, st == HUB_FORBIDDEN ? 403 : 404,
 		    st == HUB_FORBIDDEN
 			? "only its author can change or delete this post"
 			: "there is no post of yours at that address");
+	return doc;
+}
+
+static json_t *
+own_note(
+    struct http_req *r, const struct page_viewer *v, const char *iri, int *rc)
+{
+	struct st_txn *t;
+	json_t *doc;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0) {
+		*rc = http_error(r, 503, "storage is not available");
+		return NULL;
+	}
+	doc = own_note_tx(r, t, v, iri, rc);
+	st_read_end(t);
 	return doc;
 }
 
@@ -1013,22 +1038,30 @@ web_edit_get(struct http_req *r)
 {
 	const struct page_viewer *v;
 	struct compose c = { 0 };
+	struct st_txn *t;
+	struct buf b;
 	json_t *note;
 	char *text;
 	int rc;
 
-	if ((v = web_member(r, &rc)) == NULL)
+	/* One read transaction: the viewer, the note, the page. */
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if ((v = web_member_tx(r, t, &rc)) == NULL ||
+	    (note = own_note_tx(r, t, v, http_query(r, "id"), &rc)) == NULL) {
+		st_read_end(t);
 		return rc;
-	if ((note = own_note(r, v, http_query(r, "id"), &rc)) == NULL)
-		return rc;
+	}
 	text = source_of(note);
 	c.edit = str(note, "id");
 	c.text = text;
 	c.cw = str(note, "summary");
-	rc = send_compose(r, v, &c, 200);
+	buf_init(&b, 0);
+	compose_page(&b, t, r->srv->cfg, v, &c);
+	st_read_end(t);
 	free(text);
 	json_decref(note);
-	return rc;
+	return web_send(r, 200, &b, NULL);
 }
 
 int
@@ -1062,10 +1095,14 @@ web_delete_get(struct http_req *r)
 	size_t len;
 	int rc;
 
-	if ((v = web_member(r, &rc)) == NULL)
+	/* One read transaction: the viewer, the note, the page. */
+	if (st_read_begin(r->srv->hub->db, &w.t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if ((v = web_member_tx(r, w.t, &rc)) == NULL ||
+	    (note = own_note_tx(r, w.t, v, http_query(r, "id"), &rc)) == NULL) {
+		st_read_end(w.t);
 		return rc;
-	if ((note = own_note(r, v, http_query(r, "id"), &rc)) == NULL)
-		return rc;
+	}
 	buf_init(&b, 0);
 	w.b = &b;
 	w.v = v;
@@ -1074,13 +1111,11 @@ web_delete_get(struct http_req *r)
 	    "<h1>Delete this post?</h1><p>It is removed here and the "
 	    "servers it reached are asked to remove it too. This cannot be "
 	    "undone.</p>");
-	if (st_read_begin(r->srv->hub->db, &w.t) == 0) {
-		w.me = viewer_id(w.t, v);
-		if (st_iri_get(w.t, str(note, "id"), &o.id) == 0 &&
-		    st_object_peek(w.t, o.id, &o, &js, &len) == 0)
-			note_article(&w, &o, note, 0);
-		st_read_end(w.t);
-	}
+	w.me = viewer_id(w.t, v);
+	if (st_iri_get(w.t, str(note, "id"), &o.id) == 0 &&
+	    st_object_peek(w.t, o.id, &o, &js, &len) == 0)
+		note_article(&w, &o, note, 0);
+	st_read_end(w.t);
 	page_form_begin(&b, "/delete", v->csrf);
 	page_field(&b,
 	    &(struct page_field){
