@@ -1173,35 +1173,23 @@ readable(struct http_req *r, const struct page_viewer *v, const char *iri)
 	return ok;
 }
 
-int
-web_react_post(struct http_req *r)
+/* An action on the note in the form's "id" (steals form): only a post
+ * the member may read, else the answer would tell that a hidden post
+ * exists; then on the worker, and back to the post. */
+static int
+note_action(
+    struct http_req *r, const struct page_viewer *v, int kind, json_t *form)
 {
-	static const char *const paths[] = { "/like", "/unlike", "/boost",
-		"/unboost" };
-	const struct page_viewer *v;
-	const char *iri;
-	json_t *form;
+	const char *iri = web_field(form, "id");
 	struct buf back;
-	int rc, i, kind = -1;
+	int rc;
 
-	for (i = 0; i < 4; i++)
-		if (!strcmp(r->path, paths[i]))
-			kind = J_REACT + i;
-	if ((v = web_member(r, &rc)) == NULL)
-		return rc;
-	if (kind < 0)
-		return http_error(r, 404, "there is no such action");
-	if ((form = web_checked_form(r, &rc)) == NULL)
-		return rc;
-	iri = web_field(form, "id");
 	if (iri[0] == '\0' || strlen(iri) > 1000) {
 		json_decref(form);
 		return http_error(r, 422,
 		    "the form did not say which post: go back to the post "
 		    "and try again");
 	}
-	/* Only a post the member may read can be liked or boosted: else
-	 * the answer would tell that a hidden post exists. */
 	if (!readable(r, v, iri)) {
 		json_decref(form);
 		return http_error(r, 404, "there is no such post here");
@@ -1213,16 +1201,35 @@ web_react_post(struct http_req *r)
 	return rc;
 }
 
+int
+web_react_post(struct http_req *r)
+{
+	static const char *const paths[] = { "/like", "/unlike", "/boost",
+		"/unboost" };
+	const struct page_viewer *v;
+	json_t *form;
+	int rc, i, kind = -1;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(r->path, paths[i]))
+			kind = J_REACT + i;
+	if ((v = web_member(r, &rc)) == NULL)
+		return rc;
+	if (kind < 0)
+		return http_error(r, 404, "there is no such action");
+	if ((form = web_checked_form(r, &rc)) == NULL)
+		return rc;
+	return note_action(r, v, kind, form);
+}
+
 /* ---- featuring ---- */
 
 int
 web_feature_post(struct http_req *r)
 {
 	const struct page_viewer *v;
-	const char *iri;
 	json_t *form;
-	struct buf back;
-	int rc, kind;
+	int kind, rc;
 
 	if ((v = web_member(r, &rc)) == NULL)
 		return rc;
@@ -1234,21 +1241,6 @@ web_feature_post(struct http_req *r)
 		    "only admins and editors can feature posts on the home "
 		    "page");
 	}
-	iri = web_field(form, "id");
-	if (iri[0] == '\0' || strlen(iri) > 1000) {
-		json_decref(form);
-		return http_error(r, 422,
-		    "the form did not say which post: go back to the post "
-		    "and try again");
-	}
-	if (!readable(r, v, iri)) {
-		json_decref(form);
-		return http_error(r, 404, "there is no such post here");
-	}
-	buf_init(&back, 0);
-	note_path(&back, r->srv->cfg, iri);
 	kind = strcmp(r->path, "/unfeature") ? J_FEATURE : J_UNFEATURE;
-	rc = defer(r, v, kind, form, back.data);
-	buf_free(&back);
-	return rc;
+	return note_action(r, v, kind, form);
 }
