@@ -96,7 +96,9 @@ Try:
   curl -H 'Accept: application/activity+json' http://localhost:8080/users/admin
   curl -H 'Accept: application/activity+json' http://localhost:8080/c/patient_safety
   curl http://localhost:8080/nodeinfo/2.1
-  open http://localhost:8080/ in a browser
+  open http://localhost:8080/ in a browser, and sign in at
+  http://localhost:8080/signin (new people sign up at /signup and wait
+  for an admin's approval on /admin)
 Admin login: admin / $(cat var/demo-admin-password)
   (kept in var/demo-admin-password)
 Post as admin: build/hubctl post admin "text #tag"
