@@ -76,7 +76,8 @@ check_anon_text(const char *text, struct err *e)
 	struct text_mention m[1];
 	int rc;
 
-	if ((rc = hub_text_check(text, NULL, e)) != 0)
+	if ((rc = hub_text_check(text, NULL, e)) != 0 ||
+	    (rc = hub_pii_check(text, NULL, e)) != 0)
 		return rc;
 	if (text_mentions(text, m, 1) > 0)
 		return err_set(e,

@@ -27,6 +27,7 @@
 #include "group.h"
 #include "log.h"
 #include "markdown.h"
+#include "pii.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_featured.h"
@@ -983,6 +984,33 @@ link_mentions(struct hub_post *p, struct text_mention *m, int nm)
 		}
 }
 
+/* The first finding in s into e, its place told after where. */
+static int
+pii_refuse(const char *s, const char *where, struct err *e)
+{
+	struct pii_finding f[1];
+	int n, line, col;
+	char more[64] = "";
+
+	if (s == NULL || (n = pii_scan(s, f, 1)) == 0)
+		return 0;
+	pii_where(s, f[0].off, &line, &col);
+	if (n > 1)
+		snprintf(
+		    more, sizeof(more), " (%d more like this to check)", n - 1);
+	return err_set(e, "%s %d, column %d: %s %s%s", where, line, col,
+		   f[0].reason, f[0].advice, more),
+	       HUB_PII;
+}
+
+int
+hub_pii_check(const char *text, const char *cw, struct err *e)
+{
+	int rc = pii_refuse(text, "Line", e);
+
+	return rc ? rc : pii_refuse(cw, "In the content warning, line", e);
+}
+
 struct hub_post *
 hub_post_prepare(struct hub *h, const char *name, const char *text,
     const struct hub_post_opts *opts, int *rc, struct err *e)
@@ -992,7 +1020,8 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	struct buf b;
 	int nm = 0;
 
-	if ((*rc = hub_text_check(text, opts->cw, e)) != 0)
+	if ((*rc = hub_text_check(text, opts->cw, e)) != 0 ||
+	    (*rc = hub_pii_check(text, opts->cw, e)) != 0)
 		return NULL;
 	if (opts->vis < ST_VIS_PUBLIC || opts->vis > ST_VIS_DIRECT) {
 		*rc = HUB_INVALID;

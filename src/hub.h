@@ -18,6 +18,7 @@ struct st_txn;
 #define HUB_TAKEN      (-21) /* the name is in use */
 #define HUB_FORBIDDEN  (-22) /* the actor may not do this */
 #define HUB_NEED_FETCH (-23) /* needs a remote lookup: retry may_fetch */
+#define HUB_PII	       (-24) /* likely patient identifiers: e says where */
 
 #define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */
 #define HUB_PASSWORD_LEN 20
@@ -135,6 +136,11 @@ int hub_react(struct hub *h, const char *name, const char *iri, int type,
  * control characters, not empty, at most HUB_TEXT_MAX characters.
  * Returns 0 or HUB_INVALID (e says why). */
 int hub_text_check(const char *text, const char *cw, struct err *e);
+/* Whether text and cw (may be NULL) are free of likely patient
+ * identifiers (pii.h). Returns 0, or HUB_PII with e saying the first
+ * finding's place (line, column), kind and advice, never the matched
+ * text itself (so it is safe to log). */
+int hub_pii_check(const char *text, const char *cw, struct err *e);
 /* Inside t: delete the local note id as its author would (Delete to
  * whom it reached, Tombstone, 410). */
 int hub_note_delete_tx(struct st_txn *t, uint64_t id, struct err *e);

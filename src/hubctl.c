@@ -151,7 +151,8 @@ code_exit(int rc)
 	case ST_SCHEMA: return EX_NODATA;
 	case HUB_INVALID:
 	case ST_INVAL:
-	case HUB_FORBIDDEN: return EX_INVALID;
+	case HUB_FORBIDDEN:
+	case HUB_PII: return EX_INVALID;
 	default: return EX_FAIL;
 	}
 }

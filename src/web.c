@@ -228,7 +228,8 @@ web_status(int rc, unsigned fallback)
 	case ST_EXISTS:
 	case HUB_TAKEN: return 409;
 	case ST_INVAL:
-	case HUB_INVALID: return 422;
+	case HUB_INVALID:
+	case HUB_PII: return 422;
 	case HUB_FORBIDDEN: return 403;
 	case ST_FULL: return 507;
 	default: return fallback;
