@@ -54,6 +54,7 @@ static const struct opt opts[] = {
 	{ "instance_description", T_STR, O(instance_description),
 	    S(instance_description), 0, 0, 0,
 	    "Sharing learning about patient safety." },
+	{ "topics_file", T_STR, O(topics_file), S(topics_file), 0, 0, 0, "" },
 };
 #undef O
 #undef S
@@ -323,6 +324,14 @@ finish(struct config *c, const char *dir, struct err *e)
 		if (n < 0 || (size_t)n >= sizeof(c->data_dir))
 			return err_set(e, "data_dir is too long");
 		memcpy(c->data_dir, tmp, (size_t)n + 1);
+	}
+	/* Like data_dir, a relative topics_file is the config file's. */
+	if (c->topics_file[0] != '\0' && c->topics_file[0] != '/' &&
+	    dir != NULL && strcmp(dir, ".") != 0) {
+		n = snprintf(tmp, sizeof(tmp), "%s/%s", dir, c->topics_file);
+		if (n < 0 || (size_t)n >= sizeof(c->topics_file))
+			return err_set(e, "topics_file is too long");
+		memcpy(c->topics_file, tmp, (size_t)n + 1);
 	}
 	return 0;
 }

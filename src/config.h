@@ -26,11 +26,13 @@ struct config {
 	int prewarm;		/* map the data at start (background) */
 	int fetch_timeout;	/* seconds for a remote fetch */
 	int authorized_fetch;	/* GETs other than actors must be signed */
-	char ca_file[PATH_MAX];	/* CA bundle for https fetches, "" system */
+	char ca_file[PATH_MAX]; /* CA bundle for https fetches, "" system */
 	int delivery_per_host;	/* requests in flight to one host */
 	int delivery_unavailable_after; /* seconds failing: unavailable */
 	char instance_name[128];
 	char instance_description[512];
+	/* The topic vocabulary (topics.h); "" the built-in copy. */
+	char topics_file[PATH_MAX];
 };
 
 /* Parse text (len bytes) into c, which is first set to the defaults.

@@ -16,6 +16,7 @@ struct config;
 struct err;
 struct hub;
 struct srv;
+struct topics;
 
 #define HTTP_BODY_MAX (1024 * 1024)
 #define HTML_TYPE     "text/html; charset=utf-8"
@@ -79,6 +80,8 @@ struct srv {
 	_Atomic int stopping;  /* new requests get 503 */
 	_Atomic int inflight;  /* requests begun, not yet completed */
 	_Atomic int suspended; /* waiting for the writer */
+	/* The topic vocabulary (topics.h), loaded at start. */
+	const struct topics *topics;
 };
 
 /* Start serving routes on cfg->listen. Returns 0 or -1 with e set. */

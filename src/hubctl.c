@@ -36,6 +36,7 @@
 #include "st_instance.h"
 #include "st_object.h"
 #include "st_social.h"
+#include "topics.h"
 
 /* Exit codes (also in --help and hubctl(8)). */
 enum {
@@ -131,6 +132,8 @@ static const char usage_text[] =
     "                               feature a public note (local or\n"
     "                               remote) on the home page, or stop\n"
     "  feature list                 the featured notes, newest first\n"
+    "  topics                       the patient-safety topics: slug,\n"
+    "                               hashtag, label, group (tab-separated)\n"
     "\n"
     "The configuration comes from -c FILE, else $HUB_CONF, else the\n"
     "embedded default (data in ./var).\n"
@@ -162,6 +165,27 @@ fail(int rc, const struct err *e)
 {
 	fprintf(stderr, "hubctl: %s\n", e->msg);
 	return code_exit(rc);
+}
+
+static int usage_error(const char *msg);
+
+/* hubctl topics: the vocabulary hubd would serve; needs no hub data. */
+static int
+cmd_topics(const struct config *cfg)
+{
+	struct topics *t;
+	struct err e;
+	size_t i;
+
+	if ((t = topics_load(cfg->topics_file, &e)) == NULL) {
+		fprintf(stderr, "hubctl: %s\n", e.msg);
+		return 1;
+	}
+	for (i = 0; i < t->n; i++)
+		printf("%s\t%s\t%s\t%s\n", t->v[i].slug, t->v[i].hashtag,
+		    t->v[i].label, t->v[i].group);
+	topics_free(t);
+	return 0;
 }
 
 static int
@@ -1478,6 +1502,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "hubctl: %s\n", e.msg);
 		return EX_USAGE;
 	}
+	if (!strcmp(argv[0], "topics"))
+		return argc == 1 ? cmd_topics(&cfg)
+				 : usage_error("topics takes no arguments");
 	if ((rc = hub_open(&h, &cfg, !strcmp(argv[0], "init"), &e)) != 0)
 		return fail(rc, &e);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -20,6 +20,7 @@
 #include "worker.h"
 #include "st_db.h"
 #include "st_follow.h"
+#include "topics.h"
 
 /* Prewarm the data in the background: at most half the machine's RAM. */
 static void *
@@ -166,6 +167,7 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct hub hub = { 0 };
 	struct srv s = { 0 };
+	struct topics *topics;
 	const char *path = getenv("HUB_CONF");
 	struct err e;
 	sigset_t set;
@@ -192,9 +194,14 @@ main(int argc, char **argv)
 		path = NULL;
 	if (config_load(&cfg, path, &e) < 0)
 		fatal("%s", e.msg);
+	/* The topic vocabulary is checked with the configuration (-n). */
+	if ((topics = topics_load(cfg.topics_file, &e)) == NULL)
+		fatal("%s", e.msg);
+	s.topics = topics;
 	if (check) {
 		printf("%s: configuration is valid\n",
 		    path ? path : "(embedded default)");
+		topics_free(topics);
 		return 0;
 	}
 	log_set_level((enum log_level)cfg.log_level);
@@ -244,6 +251,7 @@ main(int argc, char **argv)
 		pthread_join(upkeep, NULL);
 	}
 	hub_close(&hub);
+	topics_free(topics);
 	curl_global_cleanup();
 	return 0;
 }

@@ -131,6 +131,7 @@ nav(struct buf *b, const struct page_viewer *v)
 	buf_adds(b,
 	    "<li><a href=\"/\">Home</a></li>"
 	    "<li><a href=\"/communities\">Communities</a></li>"
+	    "<li><a href=\"/topics\">Topics</a></li>"
 	    "<li><a href=\"/search\">Search</a></li>");
 	if (v == NULL) {
 		buf_adds(b,

@@ -40,6 +40,7 @@
 #include "web_social.h"
 #include "web_home.h"
 #include "web_admin.h"
+#include "web_topics.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -2474,6 +2475,9 @@ const struct http_route routes[] = {
 	{ "GET", "/admin", web_admin_get, 0, NULL },
 	{ "POST", "/admin/*", web_admin_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/admin/users/*/*", web_admin_post, WEB_FORM_MAX, NULL },
+	/* the patient-safety topics (web_topics.c) */
+	{ "GET", "/topics", web_topics, 0, NULL },
+	{ "GET", "/topics/*", web_topic, 0, NULL },
 	{ "GET", "/*", route_at, 0, NULL },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -1033,15 +1033,38 @@ web_join_post(struct http_req *r)
 /* ---- tag pages ---- */
 
 int
+web_tag_posts(struct buf *b, struct st_txn *t, const char *tag, uint64_t before,
+    const char *more_path)
+{
+	uint64_t ids[PAGE];
+	int n, i, more = 0, shown = 0;
+
+	n = st_tag_page(t, tag, before, ids, PAGE, &more);
+	for (i = 0; i < n; i++)
+		if (post_item(b, t, ids[i], ST_VIS_PUBLIC) == 0)
+			shown++;
+	if (shown == 0 && n <= 0)
+		buf_adds(
+		    b, "<p>Nothing has been shared with this tag yet.</p>");
+	if (n > 0 && more) {
+		buf_adds(b, "<p><a rel=\"next\" href=\"");
+		page_text(b, more_path);
+		buf_printf(b, "?before=%llu\">Older posts</a></p>",
+		    (unsigned long long)ids[n - 1]);
+	}
+	return shown;
+}
+
+int
 web_tag(struct http_req *r)
 {
 	const struct page_viewer *v;
 	const char *before_s = http_query(r, "before");
-	char raw[200], tag[200], title[210], feed[700];
-	uint64_t ids[PAGE], before = 0;
+	char raw[200], tag[200], title[210], feed[700], path[700];
+	uint64_t before = 0;
 	struct st_txn *t;
-	struct buf b, items;
-	int n, i, more = 0, shown = 0;
+	struct buf b, items, p;
+	int i, shown;
 
 	if (http_path_arg(r, 0, raw, sizeof(raw)) < 0 || raw[0] == '\0')
 		return http_error(r, 404, "there is no such tag");
@@ -1052,15 +1075,17 @@ web_tag(struct http_req *r)
 		return http_error(r, 400,
 		    "that page address is not right: follow the links of "
 		    "the tag's page");
+	buf_init(&p, sizeof(path));
+	buf_adds(&p, "/tags/");
+	urlenc(&p, tag);
+	snprintf(path, sizeof(path), "%s", p.data ? p.data : "/tags/");
+	buf_free(&p);
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	v = web_viewer_tx(r, t);
 	snprintf(title, sizeof(title), "#%s", tag);
 	buf_init(&items, 0);
-	n = st_tag_page(t, tag, before, ids, PAGE, &more);
-	for (i = 0; i < n; i++)
-		if (post_item(&items, t, ids[i], ST_VIS_PUBLIC) == 0)
-			shown++;
+	shown = web_tag_posts(&items, t, tag, before, path);
 	st_read_end(t);
 	/* The tag's feeds exist once it has a public post (route_feed). */
 	snprintf(
@@ -1075,15 +1100,6 @@ web_tag(struct http_req *r)
 		page_feed_anchors(&b, feed);
 	buf_add(&b, items.data ? items.data : "", items.len);
 	buf_free(&items);
-	if (shown == 0 && n <= 0)
-		buf_adds(
-		    &b, "<p>Nothing has been shared with this tag yet.</p>");
-	if (n > 0 && more) {
-		buf_adds(&b, "<p><a rel=\"next\" href=\"/tags/");
-		urlenc(&b, tag);
-		buf_printf(&b, "?before=%llu\">Older posts</a></p>",
-		    (unsigned long long)ids[n - 1]);
-	}
 	page_end(&b);
 	return web_send(r, 200, &b, NULL);
 }

@@ -7,6 +7,9 @@
 #ifndef HUB_WEB_HOME_H
 #define HUB_WEB_HOME_H
 
+#include <stdint.h>
+
+struct buf;
 struct http_req;
 struct st_txn;
 
@@ -24,6 +27,12 @@ int web_community_page(
     struct http_req *r, struct st_txn *t, unsigned long long id);
 /* POST /join and /leave (field "community": its name). */
 int web_join_post(struct http_req *r);
+/* The public posts tagged tag (lowercase, no '#') older than before (0:
+ * the newest), as the tag page lists them, appended to b, then "Older
+ * posts" linking to more_path?before=ID when there are more. Returns how
+ * many posts it listed. Reads in t, the caller's transaction. */
+int web_tag_posts(struct buf *b, struct st_txn *t, const char *tag,
+    uint64_t before, const char *more_path);
 /* GET /tags/NAME as HTML: ?before=ID pages on. */
 int web_tag(struct http_req *r);
 /* GET /search?q=... */

@@ -332,6 +332,10 @@ def visitor_pages(note):
              ["Checklists before every transfer"]),
             ("tag", "/tags/patientsafety", 200, "#patientsafety",
              "#patientsafety", ["Welcome to the hub", "near miss"]),
+            ("topics", "/topics", 200, "Topics", "Topics",
+             ["Medication safety", "PSIRF learning responses"]),
+            ("topic", "/topics/patient-safety", 200, "Patient safety",
+             "Patient safety", ["Welcome to the hub", "PatientSafety"]),
             ("unknown", "/no/such/page", 404, "Not found",
              "We could not find that page", ["Go to the home page"])]
 
