@@ -25,6 +25,7 @@
 #include "fed_sig.h"
 #include "fed_webfinger.h"
 #include "group.h"
+#include "learning.h"
 #include "log.h"
 #include "markdown.h"
 #include "pii.h"
@@ -36,6 +37,7 @@
 #include "st_session.h"
 #include "st_social.h"
 #include "text.h"
+#include "topics.h"
 
 static const char *const role_names[] = { "member", "moderator", "editor",
 	"admin", NULL };
@@ -579,6 +581,10 @@ struct hub_post {
 	char *html;
 	char *cw;
 	char *source; /* the member's Markdown */
+	/* A learning post: its title, plain excerpt, "learning" extension
+	 * object and API-shape source (learning.h); NULL for a note. */
+	char *title, *summary;
+	json_t *ext, *lsource;
 	int vis;
 	int ntags;
 	char tags[TEXT_MAX_TAGS][TEXT_TAG_MAX + 1];
@@ -605,6 +611,10 @@ hub_post_free(struct hub_post *p)
 	free(p->html);
 	free(p->cw);
 	free(p->source);
+	free(p->title);
+	free(p->summary);
+	json_decref(p->ext);
+	json_decref(p->lsource);
 	free(p);
 }
 
@@ -1011,6 +1021,49 @@ hub_pii_check(const char *text, const char *cw, struct err *e)
 	return rc ? rc : pii_refuse(cw, "In the content warning, line", e);
 }
 
+/* p is a learning post with the fields v (API shape): validate, check
+ * for patient identifiers, render (learning.h). No mentions are
+ * resolved in learning posts: they are articles, not conversations. */
+static int
+prepare_learning(struct hub_post *p, const json_t *v, struct err *e)
+{
+	struct learning_error le[1];
+	struct learning_doc d;
+	struct learning l;
+	int n;
+
+	if (p->vis == ST_VIS_DIRECT)
+		return err_set(e,
+			   "a learning post is for sharing: choose public, "
+			   "unlisted or followers"),
+		       HUB_INVALID;
+	if ((n = learning_parse(v, p->h->topics, &l, le, 1)) != 0) {
+		learning_clear(&l);
+		return n < 0 ? (err_set(e, "out of memory"), ST_EIO)
+			     : (err_set(e, "%s", le[0].msg), HUB_INVALID);
+	}
+	if (learning_pii(&l, le, NULL) > 0) {
+		learning_clear(&l);
+		return err_set(e, "%s", le[0].msg), HUB_PII;
+	}
+	if (learning_render(&l, p->h->cfg->base_url, &d) != 0) {
+		learning_clear(&l);
+		return err_set(e, "the learning post is too large to store"),
+		       HUB_INVALID;
+	}
+	p->ntags = learning_hashtags(&l, p->tags, TEXT_MAX_TAGS);
+	p->title = strdup(l.title);
+	p->source = strdup(l.section[0]);
+	p->html = d.content;
+	p->summary = d.summary;
+	p->ext = d.ext;
+	p->lsource = d.source;
+	learning_clear(&l);
+	if (p->title == NULL || p->source == NULL)
+		return err_set(e, "out of memory"), ST_EIO;
+	return 0;
+}
+
 struct hub_post *
 hub_post_prepare(struct hub *h, const char *name, const char *text,
     const struct hub_post_opts *opts, int *rc, struct err *e)
@@ -1020,8 +1073,9 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	struct buf b;
 	int nm = 0;
 
-	if ((*rc = hub_text_check(text, opts->cw, e)) != 0 ||
-	    (*rc = hub_pii_check(text, opts->cw, e)) != 0)
+	if (opts->learning == NULL &&
+	    ((*rc = hub_text_check(text, opts->cw, e)) != 0 ||
+		(*rc = hub_pii_check(text, opts->cw, e)) != 0))
 		return NULL;
 	if (opts->vis < ST_VIS_PUBLIC || opts->vis > ST_VIS_DIRECT) {
 		*rc = HUB_INVALID;
@@ -1039,6 +1093,11 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	p->vis = opts->vis;
 	p->now = time(NULL);
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (opts->learning != NULL &&
+	    (*rc = prepare_learning(p, opts->learning, e)) != 0) {
+		hub_post_free(p);
+		return NULL;
+	}
 	if (opts->in_reply_to != NULL && opts->in_reply_to[0] &&
 	    (*rc = reply_target(p, opts->in_reply_to, e)) != 0) {
 		hub_post_free(p);
@@ -1049,6 +1108,8 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 		hub_post_free(p);
 		return NULL;
 	}
+	if (p->ext != NULL)
+		return p; /* a learning post: rendered already */
 	if ((*rc = resolve_mentions(p, text, m, &nm, opts->may_fetch)) != 0) {
 		err_set(e,
 		    "the note mentions someone on another server: "
@@ -1119,6 +1180,37 @@ store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
 	return hub_note_store(t, o, act_iri, note, p->edit != 0);
 }
 
+/* Make note the Article of the learning post p: name, a plain summary
+ * (not a content warning: no "sensitive"), the "learning" extension,
+ * the sections' Markdown in source.learning, and topic hashtags spelt
+ * as the vocabulary spells them ("#MedicationSafety"). */
+static void
+as_article(struct hub_post *p, json_t *note)
+{
+	const struct topic *t;
+	const char *name;
+	json_t *tag;
+	char spelt[TOPIC_HASHTAG_MAX + 2];
+	size_t i;
+
+	json_object_set_new(note, "type", json_string("Article"));
+	json_object_set_new(note, "name", json_string(p->title));
+	json_object_set_new(note, "summary", json_string(p->summary));
+	json_object_del(note, "sensitive");
+	json_object_set_new(note, "learning", json_deep_copy(p->ext));
+	json_object_set_new(json_object_get(note, "source"), "learning",
+	    json_deep_copy(p->lsource));
+	json_array_foreach(json_object_get(note, "tag"), i, tag)
+	{
+		name = json_string_value(json_object_get(tag, "name"));
+		if (name == NULL || *name != '#' || p->h->topics == NULL ||
+		    (t = topics_by_hashtag(p->h->topics, name + 1)) == NULL)
+			continue;
+		snprintf(spelt, sizeof(spelt), "#%s", t->hashtag);
+		json_object_set_new(tag, "name", json_string(spelt));
+	}
+}
+
 /* The Note of p as JSON. */
 static json_t *
 note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
@@ -1160,6 +1252,8 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 		json_object_set_new(note, "source",
 		    json_pack("{s:s,s:s}", "content", p->source, "mediaType",
 			"text/markdown"));
+	if (note != NULL && p->ext != NULL)
+		as_article(p, note);
 	return note;
 }
 
@@ -1181,7 +1275,7 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	note = note_doc(p, a, p->now);
 	o = (struct st_obj){ .id = id,
 		.kind = ST_K_NOTE,
-		.ctx = ST_CTX_AS,
+		.ctx = p->ext ? ST_CTX_LEARNING : ST_CTX_AS,
 		.flags = ST_OF_LOCAL,
 		.vis = (uint8_t)p->vis,
 		.owner = a->id,
@@ -1403,6 +1497,13 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 	else if (o.owner != a.id || !(o.flags & ST_OF_LOCAL))
 		rc = (err_set(e, "you can edit only your own notes"),
 		    HUB_FORBIDDEN);
+	else if ((json_object_get(old, "learning") != NULL) != (p->ext != NULL))
+		rc = (err_set(e,
+			  p->ext ? "a note cannot become a learning post: "
+				   "share the learning as a new post"
+				 : "this is a learning post: edit it with "
+				   "the learning form (its fields)"),
+		    HUB_INVALID);
 	if (rc != 0) {
 		json_decref(old);
 		st_actor_clear(&a);
@@ -1424,6 +1525,7 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 		return rc;
 	}
 	note = note_doc(p, &a, (time_t)o.published);
+	o.ctx = p->ext ? ST_CTX_LEARNING : ST_CTX_AS;
 	rc = store_docs(t, p, &o, act_iri, note);
 	for (i = 0; rc == 0 && i < p->ntags; i++)
 		rc = st_tag_add(t, p->tags[i], p->note);

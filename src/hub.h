@@ -12,6 +12,8 @@ struct err;
 struct st_db;
 struct st_actor;
 struct st_txn;
+struct topics;
+struct json_t;
 
 /* Codes beyond storage's ST_* (which pass through unchanged). */
 #define HUB_INVALID    (-20) /* the input is not acceptable; e says why */
@@ -37,6 +39,9 @@ struct hub {
 	 * a slow server never holds up sign-ins and posts. */
 	struct worker *lookup_worker;
 	void *instance_key; /* EVP_PKEY, parsed once when first needed */
+	/* The topic vocabulary (topics.h) learning posts are checked
+	 * against; NULL: none (every topic is unknown). Borrowed. */
+	const struct topics *topics;
 };
 
 /* Open the data of cfg (create: make it if missing). */
@@ -94,6 +99,9 @@ struct hub_post_opts {
 	const char *edit;	 /* hub_post_publish: IRI of the note to edit */
 	const char *group; /* a community of this hub to post into, or NULL */
 	int may_fetch;	   /* look up unknown remote mentions (blocks) */
+	/* A learning post: its fields in the API shape (learning.h), not
+	 * yet validated; text is then unused (may be NULL). NULL: a note. */
+	const struct json_t *learning;
 };
 
 /* Publishing a note in two steps, so HTTP handlers can do the CPU work

@@ -27,6 +27,7 @@
 #include "http.h"
 #include "hub.h"
 #include "inbox.h"
+#include "learning.h"
 #include "page.h"
 #include "st_actor.h"
 #include "st_db.h"
@@ -41,6 +42,7 @@
 #include "web_home.h"
 #include "web_admin.h"
 #include "web_topics.h"
+#include "web_learn.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -299,7 +301,7 @@ send_as2(struct http_req *r, unsigned status, int ctx, const char *js,
 	int rc;
 
 	buf_init(&b, 0);
-	fed_as2_wrap(&b, ctx, js, len);
+	fed_as2_wrap_base(&b, ctx, r->srv->cfg->base_url, js, len);
 	if (b.failed) {
 		buf_free(&b);
 		return http_error(r, 500, "out of memory");
@@ -1389,6 +1391,7 @@ struct api_job {
 	int locked, moderated, restricted, private_; /* new communities */
 	int which; /* community moderation: which of the call's keys came */
 	struct hub_post *post; /* notes: prepared on the worker */
+	json_t *learning;      /* a learning post's fields, or NULL */
 };
 
 enum api_kind {
@@ -1427,6 +1430,7 @@ api_job_free(struct api_job *j)
 	free(j->d);
 	free(j->g);
 	hub_post_free(j->post);
+	json_decref(j->learning);
 	free(j);
 }
 
@@ -1451,7 +1455,8 @@ api_note_job(struct api_job *j)
 		.cw = j->b,
 		.in_reply_to = j->c,
 		.group = j->g,
-		.may_fetch = 1 };
+		.may_fetch = 1,
+		.learning = j->learning };
 	struct http_req *r = j->r;
 	struct err e = { { 0 } };
 	int rc;
@@ -1460,7 +1465,12 @@ api_note_job(struct api_job *j)
 	if (j->post != NULL && j->kind == API_EDIT)
 		rc = hub_post_set_edit(j->hub, j->post, j->d, &e);
 	if (j->post == NULL || rc != 0) {
-		api_fail(r, rc, &e);
+		if (rc == HUB_INVALID || rc == HUB_PII)
+			api_answer(r, 422,
+			    learning_refusal(j->learning, j->hub->topics, j->a,
+				j->b, rc == HUB_PII, e.msg));
+		else
+			api_fail(r, rc, &e);
 		api_job_free(j);
 		return;
 	}
@@ -1688,11 +1698,13 @@ api_call(struct http_req *r, int kind, const char *a, const char *g, int which)
 }
 
 /* POST /api/hub/notes {text, visibility?, content_warning?,
- * in_reply_to?} and POST /api/hub/edit {id, text, content_warning?}. */
+ * in_reply_to?} and POST /api/hub/edit {id, text, content_warning?};
+ * a learning post has {"learning": {...}} (learning.h) instead of text. */
 static int
 api_note(struct http_req *r, int edit)
 {
 	const char *text, *vis_s, *cw, *reply, *id, *group;
+	json_t *learning;
 	struct hub_post_opts o = { 0 };
 	struct err e = { { 0 } };
 	struct api_job *j;
@@ -1712,10 +1724,14 @@ api_note(struct http_req *r, int edit)
 	reply = opt_string(body, "in_reply_to", &bad);
 	id = opt_string(body, "id", &bad);
 	group = opt_string(body, "community", &bad);
+	learning = json_object_get(body, "learning");
 	o = (struct hub_post_opts){ .vis = ST_VIS_PUBLIC,
 		.cw = cw,
 		.in_reply_to = reply,
-		.group = group };
+		.group = group,
+		.learning = learning };
+	if (learning != NULL && text == NULL)
+		text = "";
 	if (bad || text == NULL || (edit && id == NULL)) {
 		rc = http_error(r, 422,
 		    edit
@@ -1733,6 +1749,13 @@ api_note(struct http_req *r, int edit)
 	}
 	p = edit ? NULL
 		 : hub_post_prepare(r->srv->hub, r->user, text, &o, &rc, &e);
+	if (!edit && p == NULL && (rc == HUB_INVALID || rc == HUB_PII)) {
+		rc = http_send_json(r, 422,
+		    learning_refusal(learning, r->srv->hub->topics, text, cw,
+			rc == HUB_PII, e.msg),
+		    NULL, NULL);
+		goto out;
+	}
 	if (!edit && p == NULL && rc != HUB_NEED_FETCH) {
 		rc = http_error(r, web_status(rc, 500), e.msg);
 		goto out;
@@ -1761,6 +1784,7 @@ api_note(struct http_req *r, int edit)
 	j->c = dup_or_null(reply);
 	j->d = dup_or_null(id);
 	j->g = dup_or_null(group);
+	j->learning = json_incref(learning);
 	rc = api_defer(r, j);
 out:
 	json_decref(body);
@@ -2353,7 +2377,10 @@ api_group_job(struct api_job *j)
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
  * (12 bytes), plus the other fields. */
 #define NOTE_BODY_MAX (128 * 1024)
-#define WEB_FORM_MAX  (16 * 1024)
+/* A learning post: sections of up to LEARNING_TOTAL_MAX characters,
+ * up to 4 bytes each, percent-encoded in forms. */
+#define LEARN_BODY_MAX (1024 * 1024)
+#define WEB_FORM_MAX   (16 * 1024)
 
 const struct http_route routes[] = {
 	{ "GET", "/", web_home, 0, NULL },
@@ -2409,17 +2436,19 @@ const struct http_route routes[] = {
 	{ "GET", "/c/*/moderators", route_collection, 0, NULL },
 	{ "GET", "/c/*/collections/featured", route_collection, 0, NULL },
 	{ "GET", "/tags/*", route_tag, 0, NULL },
+	/* Learning posts (web_learn.c). */
+	{ "GET", "/ns/learning", web_learn_context, 0, NULL },
 	{ "POST", "/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/actor/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/users/*/inbox", inbox_route, HTTP_BODY_MAX,
 	    inbox_precheck },
 	{ "POST", "/c/*/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
-	{ "POST", "/api/hub/notes", route_api_notes, NOTE_BODY_MAX,
+	{ "POST", "/api/hub/notes", route_api_notes, LEARN_BODY_MAX,
 	    api_precheck },
 	{ "GET", "/api/hub/timeline", route_api_timeline, 0, api_precheck },
 	{ "GET", "/api/hub/notifications", route_api_notifications, 0,
 	    api_precheck },
-	{ "POST", "/api/hub/edit", route_api_edit, NOTE_BODY_MAX,
+	{ "POST", "/api/hub/edit", route_api_edit, LEARN_BODY_MAX,
 	    api_precheck },
 	{ "POST", "/api/hub/communities", route_api_communities, 16384,
 	    api_precheck },
