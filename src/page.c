@@ -4,7 +4,9 @@
 
 #include "buf.h"
 #include "config.h"
+#include "fed_learning.h"
 #include "st_actor.h"
+#include "web_learn.h"
 
 static const char css[] =
     "body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 "
@@ -413,14 +415,17 @@ page_note_item(struct buf *b, const json_t *note)
 	const char *cw = str(note, "summary");
 
 	buf_adds(b, "<article>");
-	if (cw != NULL) {
+	/* A learning post: title, label and excerpt (web_learn.c). */
+	if (web_learn_item(b, NULL, note))
+		cw = NULL;
+	else if (cw != NULL) {
 		buf_adds(b, "<details><summary>");
 		text(b, cw);
 		buf_adds(b, "</summary>");
 	}
 	/* Content the hub rendered from escaped text (and, for remote
 	 * notes, sanitized on ingest). */
-	if (str(note, "content") != NULL)
+	if (str(note, "content") != NULL && !fed_learning_is(note))
 		buf_adds(b, str(note, "content"));
 	if (cw != NULL)
 		buf_adds(b, "</details>");

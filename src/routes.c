@@ -2438,6 +2438,7 @@ const struct http_route routes[] = {
 	{ "GET", "/tags/*", route_tag, 0, NULL },
 	/* Learning posts (web_learn.c). */
 	{ "GET", "/ns/learning", web_learn_context, 0, NULL },
+	{ "GET", "/cite", web_learn_cite, 0, NULL },
 	{ "POST", "/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/actor/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/users/*/inbox", inbox_route, HTTP_BODY_MAX,

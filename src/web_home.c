@@ -31,6 +31,7 @@
 #include "st_object.h"
 #include "st_social.h"
 #include "web.h"
+#include "web_learn.h"
 #include "worker.h"
 
 #define PAGE	     20	 /* items of a page */
@@ -215,6 +216,12 @@ post_item(struct buf *b, struct st_txn *t, uint64_t id, int max_vis)
 	    (note = json_loadb(js, len, 0, NULL)) == NULL)
 		return -1;
 	item_head(b, t, &o, note);
+	/* A learning post: its title and excerpt (web_learn.c). */
+	if (web_learn_item(b, NULL, note)) {
+		item_foot(b, t, &o, note);
+		json_decref(note);
+		return 0;
+	}
 	if ((cw = str(note, "summary")) != NULL && cw[0] != '\0') {
 		buf_adds(b, "<details><summary>");
 		page_text(b, cw);

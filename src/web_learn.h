@@ -14,4 +14,26 @@ struct http_req;
 /* GET /ns/learning: the context document, application/ld+json. */
 int web_learn_context(struct http_req *r);
 
+struct config;
+struct topics;
+
+/* GET /cite?id=IRI&format=ris|bib: a citation of a post the reader may
+ * read, as a download (application/x-research-info-systems or
+ * application/x-bibtex, Content-Disposition: attachment). */
+int web_learn_cite(struct http_req *r);
+
+/* A list's view of note when it is a learning post (fed_learning_is):
+ * the "Learning" label with its content type, its title linked to its
+ * page (its own path when cfg says it is local, else /notes?id=; cfg
+ * may be NULL), and its plain excerpt. Returns 1, or 0 (nothing added) for any
+ * other note. */
+int web_learn_item(struct buf *b, const struct config *cfg, const json_t *note);
+/* The post page's view of a learning post: its title as the page's h1,
+ * content type, audience and context, each section as h2 + content,
+ * topics linked to /topics/SLUG (ts: this hub's vocabulary), licence,
+ * permanent link, and (local posts) the RIS and BibTeX downloads.
+ * Returns 1, or 0 (nothing added) for any other note. */
+int web_learn_full(struct buf *b, const struct config *cfg,
+    const struct topics *ts, const json_t *note);
+
 #endif

@@ -13,6 +13,7 @@
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
+#include "fed_learning.h"
 #include "group_view.h"
 #include "http.h"
 #include "hub.h"
@@ -23,6 +24,7 @@
 #include "st_object.h"
 #include "st_social.h"
 #include "web.h"
+#include "web_learn.h"
 #include "worker.h"
 
 #define THREAD_UP    8	 /* parents shown above a note */
@@ -95,6 +97,7 @@ struct view {
 	uint64_t me; /* the viewer's actor id, 0 for a visitor */
 	struct buf *b;
 	int shown; /* replies shown: a long thread stops at REPLIES_ALL */
+	const struct topics *topics; /* for learning posts' topic links */
 };
 
 static uint64_t
@@ -301,17 +304,24 @@ note_article(
 		actor_link(w, aud, 1);
 	}
 	buf_adds(w->b, "</p>");
-	if (cw != NULL && cw[0]) {
-		buf_adds(w->b, "<details><summary>");
-		page_text(w->b, cw);
-		buf_adds(w->b, "</summary>");
+	/* A learning post: structured (web_learn.c); its summary is an
+	 * excerpt, not a content warning. */
+	if ((full ? web_learn_full(w->b, w->cfg, w->topics, note)
+		  : web_learn_item(w->b, w->cfg, note)))
+		cw = NULL;
+	else {
+		if (cw != NULL && cw[0]) {
+			buf_adds(w->b, "<details><summary>");
+			page_text(w->b, cw);
+			buf_adds(w->b, "</summary>");
+		}
+		/* Stored HTML: rendered from Markdown here, or sanitized on
+		 * ingest (DESIGN rule 6). */
+		if (str(note, "content") != NULL)
+			buf_adds(w->b, str(note, "content"));
+		if (cw != NULL && cw[0])
+			buf_adds(w->b, "</details>");
 	}
-	/* Stored HTML: rendered from Markdown here, or sanitized on
-	 * ingest (DESIGN rule 6). */
-	if (str(note, "content") != NULL)
-		buf_adds(w->b, str(note, "content"));
-	if (cw != NULL && cw[0])
-		buf_adds(w->b, "</details>");
 	if (full && !(o->flags & ST_OF_LOCAL))
 		note_tags(w, note);
 	buf_init(&p, 0);
@@ -403,7 +413,8 @@ static void
 note_body(struct view *w, const struct st_obj *o, const json_t *note)
 {
 	parents(w, note);
-	buf_adds(w->b, "<h1 class=\"vh\">Post</h1>");
+	if (!fed_learning_is(note)) /* else its title is the h1 */
+		buf_adds(w->b, "<h1 class=\"vh\">Post</h1>");
 	note_article(w, o, note, 1);
 	buf_adds(w->b,
 	    "<section aria-labelledby=\"replies\"><h2 "
@@ -418,7 +429,8 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len)
 {
 	const struct page_viewer *v = web_viewer(r);
-	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0 };
+	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0,
+		r->srv->topics };
 	struct st_obj no = *o;
 	json_t *doc, *note;
 	struct buf b;
@@ -436,7 +448,10 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	}
 	buf_init(&b, 0);
 	w.b = &b;
-	page_begin(&b, w.cfg, v, "Post", str(note, "id"));
+	page_begin(&b, w.cfg, v,
+	    fed_learning_is(note) && str(note, "name") ? str(note, "name")
+						       : "Post",
+	    str(note, "id"));
 	note_body(&w, &no, note);
 	page_end(&b);
 	json_decref(doc);
@@ -619,7 +634,7 @@ compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
     const struct page_viewer *v, const struct compose *c)
 {
 	const char *reply = value(c, "reply_to", c->reply_to);
-	struct view w = { t, cfg, v, 0, b, 0 };
+	struct view w = { t, cfg, v, 0, b, 0, NULL };
 	const char *action = c->edit ? "/edit" : "/write";
 
 	page_begin(
@@ -1088,7 +1103,7 @@ web_delete_get(struct http_req *r)
 {
 	const struct page_viewer *v;
 	struct st_obj o = { 0 };
-	struct view w = { NULL, r->srv->cfg, NULL, 0, NULL, 0 };
+	struct view w = { NULL, r->srv->cfg, NULL, 0, NULL, 0, NULL };
 	const char *js;
 	json_t *note;
 	struct buf b, p;
