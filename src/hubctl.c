@@ -25,6 +25,7 @@
 #include "anon.h"
 #include "group_view.h"
 #include "hub.h"
+#include "learning.h"
 #include "log.h"
 #include "profile.h"
 #include "st_actor.h"
@@ -94,6 +95,11 @@ static const char usage_text[] =
     "                               --anonymous with --group: the post\n"
     "                               waits for a moderator, then is the\n"
     "                               community's; prints its handle\n"
+    "  post NAME --learning FILE [--visibility V] [--group COMMUNITY]\n"
+    "                               publish a learning post from a JSON\n"
+    "                               file of its fields (FILE - reads\n"
+    "                               stdin); field errors are printed as\n"
+    "                               \"field: message\" (exit 6)\n"
     "  anon list NAME               NAME's anonymous posts and states\n"
     "  anon edit NAME HANDLE TEXT | anon delete NAME HANDLE\n"
     "                               change or delete (withdraw) one\n"
@@ -198,7 +204,7 @@ usage_error(const char *msg)
 /* --key VALUE options after the positional arguments. */
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
-	const char *visibility, *cw, *reply_to, *group, *avatar;
+	const char *visibility, *cw, *reply_to, *group, *avatar, *learning;
 	int locked, moderated, restricted, private_, anonymous, unlocked;
 };
 
@@ -207,10 +213,11 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 {
 	static const char *const keys[] = { "--password-file", "--role",
 		"--display-name", "--summary", "--title", "--visibility",
-		"--cw", "--reply-to", "--group", "--avatar", NULL };
+		"--cw", "--reply-to", "--group", "--avatar", "--learning",
+		NULL };
 	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
 		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to,
-		&o->group, &o->avatar };
+		&o->group, &o->avatar, &o->learning };
 	static const char *const flags[] = { "--locked", "--moderated",
 		"--restricted", "--private", "--anonymous", "--unlocked",
 		NULL };
@@ -667,6 +674,54 @@ cmd_anon(struct hub *h, int argc, char **argv)
 			   "delete NAME HANDLE");
 }
 
+/* post/edit NAME [URL] --learning FILE: a learning post from a JSON
+ * file in the API shape (learning.h); "-" reads stdin. Field errors
+ * are printed one a line as "field: message". */
+static int
+post_learning(struct hub *h, char **argv, const struct opts *o,
+    struct hub_post_opts *po, int edit)
+{
+	struct learning_error le[LEARNING_ERRORS_MAX];
+	struct topics *topics;
+	struct learning l = { 0 };
+	struct err e = { { 0 } };
+	json_error_t je;
+	json_t *v;
+	char iri[700];
+	int rc, n, i;
+
+	v = strcmp(o->learning, "-") ? json_load_file(o->learning, 0, &je)
+				     : json_loadf(stdin, 0, &je);
+	if (v == NULL) {
+		fprintf(stderr, "hubctl: %s:%d:%d: %s\n", o->learning, je.line,
+		    je.column, je.text);
+		return EX_INVALID;
+	}
+	if ((topics = topics_load(h->cfg->topics_file, &e)) == NULL) {
+		json_decref(v);
+		fprintf(stderr, "hubctl: %s\n", e.msg);
+		return EX_FAIL;
+	}
+	h->topics = topics;
+	po->learning = v;
+	po->edit = edit ? argv[1] : NULL;
+	rc = hub_post_publish(h, argv[0], NULL, po, iri, sizeof(iri), &e);
+	if (rc == HUB_INVALID &&
+	    (n = learning_parse(v, topics, &l, le, LEARNING_ERRORS_MAX)) > 0) {
+		for (i = 0; i < n && i < LEARNING_ERRORS_MAX; i++)
+			fprintf(stderr, "%s: %s\n", le[i].field, le[i].msg);
+		rc = code_exit(rc);
+	} else if (rc != 0)
+		rc = fail(rc, &e);
+	else
+		printf("%s\n", iri);
+	learning_clear(&l);
+	h->topics = NULL;
+	topics_free(topics);
+	json_decref(v);
+	return rc;
+}
+
 /* post NAME TEXT [opts], or with edit: edit NAME URL TEXT [opts]. */
 static int
 cmd_post(struct hub *h, int argc, char **argv, int edit)
@@ -675,8 +730,13 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	struct hub_post_opts po = { .may_fetch = 1 };
 	struct opts o;
 	struct err e = { { 0 } };
-	int rc, n = edit ? 3 : 2;
+	int rc, n = edit ? 3 : 2, no_text = 0;
 
+	/* A learning post has --learning FILE where a note has TEXT. */
+	if (argc >= n && !strncmp(argv[n - 1], "--", 2)) {
+		n--;
+		no_text = 1;
+	}
 	if (argc < n ||
 	    parse_opts(argc - n, argv + n, &o, bad, sizeof(bad)) < 0)
 		return usage_error(argc < n
@@ -687,6 +747,16 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	if (o.visibility && (po.vis = hub_vis_parse(o.visibility)) < 0)
 		return usage_error("--visibility must be public, unlisted, "
 				   "followers or direct");
+	po.group = o.group;
+	if (o.learning != NULL)
+		return o.anonymous || o.cw || o.reply_to
+		    ? usage_error("--learning goes with --visibility and "
+				  "--group only")
+		    : post_learning(h, argv, &o, &po, edit);
+	if (no_text)
+		return usage_error(edit
+			? "edit needs NAME, URL and TEXT (or --learning FILE)"
+			: "post needs NAME and TEXT (or --learning FILE)");
 	text = strcmp(argv[n - 1], "-") ? strdup(argv[n - 1])
 					: read_all(stdin, 1 << 20);
 	if (text == NULL) {
