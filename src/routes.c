@@ -2439,6 +2439,10 @@ const struct http_route routes[] = {
 	/* Learning posts (web_learn.c). */
 	{ "GET", "/ns/learning", web_learn_context, 0, NULL },
 	{ "GET", "/cite", web_learn_cite, 0, NULL },
+	{ "GET", "/learn/new", web_learn_new_get, 0, NULL },
+	{ "POST", "/learn/new", web_learn_new_post, LEARN_BODY_MAX, NULL },
+	{ "GET", "/learn/edit", web_learn_edit_get, 0, NULL },
+	{ "POST", "/learn/edit", web_learn_edit_post, LEARN_BODY_MAX, NULL },
 	{ "POST", "/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/actor/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/users/*/inbox", inbox_route, HTTP_BODY_MAX,

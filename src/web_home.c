@@ -485,8 +485,9 @@ home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	int n = 0, i, more = 0;
 
 	buf_adds(b,
-	    "<h1>Your home</h1><p><a href=\"/write\">Write</a> to share "
-	    "something you learned.</p>");
+	    "<h1>Your home</h1><p><a href=\"/write\">Write</a> a short "
+	    "note, or <a href=\"/learn/new\">share learning</a> in "
+	    "sections: what happened, what you learned, what changed.</p>");
 	if (before == 0)
 		featured_section(b, t, NULL);
 	if (st_name_get(t, v->name, &me) == 0)

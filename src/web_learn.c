@@ -6,10 +6,13 @@
 
 #include "buf.h"
 #include "config.h"
+#include "err.h"
+#include "fed_deliver.h"
 #include "fed_learning.h"
 #include "http.h"
 #include "hub.h"
 #include "learning.h"
+#include "group_view.h"
 #include "page.h"
 #include "st_actor.h"
 #include "st_db.h"
@@ -365,4 +368,697 @@ web_learn_cite(struct http_req *r)
 	}
 	buf_free(&b);
 	return rc;
+}
+
+/* ---- the "Share learning" form ---- */
+
+/* The form travels as the flat object web_form() reads: "title", the
+ * sections and context fields by their API names, "content_type",
+ * "licence", "visibility", "community", and one "audience-SLUG" or
+ * "topic-SLUG" per ticked box. */
+
+static const char *
+field(const json_t *form, const char *name)
+{
+	return web_field(form, name);
+}
+
+/* The API-shape object (learning.h) of a form. Unknown ticked topics
+ * (a crafted form) are kept, so validation names them. */
+static json_t *
+learning_of_form(const json_t *form)
+{
+	const struct fed_learning_section *s;
+	json_t *v = json_object(), *aud = json_array(), *top = json_array();
+	const struct fed_learning_term *t;
+	const char *k;
+	json_t *x;
+	int i;
+
+	json_object_set_new(v, "title", json_string(field(form, "title")));
+	for (s = fed_learning_sections; s->key; s++)
+		json_object_set_new(
+		    v, s->key, json_string(field(form, s->key)));
+	for (i = 0; fed_learning_plain[i]; i++)
+		json_object_set_new(v, fed_learning_plain[i],
+		    json_string(field(form, fed_learning_plain[i])));
+	json_object_set_new(
+	    v, "content_type", json_string(field(form, "content_type")));
+	json_object_set_new(v, "licence", json_string(field(form, "licence")));
+	for (t = fed_learning_audiences; t->slug; t++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "audience-%s", t->slug);
+		if (field(form, key)[0])
+			json_array_append_new(aud, json_string(t->slug));
+	}
+	json_object_foreach((json_t *)form, k, x)
+	{
+		if (!strncmp(k, "topic-", 6) && json_string_value(x)[0])
+			json_array_append_new(top, json_string(k + 6));
+	}
+	json_object_set_new(v, "audience", aud);
+	json_object_set_new(v, "topics", top);
+	return v;
+}
+
+/* The form object of a stored learning post's source (API shape). */
+static json_t *
+form_of_learning(const json_t *src, const char *id)
+{
+	json_t *form = json_object(), *x;
+	const char *k;
+	char key[96];
+	size_t i;
+
+	json_object_foreach((json_t *)src, k, x)
+	{
+		if (json_is_string(x))
+			json_object_set_new(form, k, json_copy(x));
+	}
+	json_array_foreach(json_object_get(src, "audience"), i, x)
+	{
+		snprintf(key, sizeof(key), "audience-%s", json_string_value(x));
+		json_object_set_new(form, key, json_string("1"));
+	}
+	json_array_foreach(json_object_get(src, "topics"), i, x)
+	{
+		snprintf(key, sizeof(key), "topic-%s", json_string_value(x));
+		json_object_set_new(form, key, json_string("1"));
+	}
+	json_object_set_new(form, "id", json_string(id));
+	return form;
+}
+
+struct learn_form {
+	const json_t *form;   /* values shown */
+	const json_t *errors; /* {"field": "message"}, or NULL */
+	const struct learning_doc *preview;
+	int edit;
+};
+
+static const char *
+err_of(const struct learn_form *f, const char *name)
+{
+	return json_string_value(json_object_get(f->errors, name));
+}
+
+/* select options (value, label pairs) of a term list; owned array. */
+static const char **
+term_options(const struct fed_learning_term *list, int blank)
+{
+	const struct fed_learning_term *t;
+	const char **o;
+	size_t n = 0, k = 0;
+
+	for (t = list; t->slug; t++)
+		n++;
+	if ((o = calloc(2 * n + 3, sizeof(*o))) == NULL)
+		return NULL;
+	if (blank) {
+		o[k++] = "";
+		o[k++] = "Choose one";
+	}
+	for (t = list; t->slug; t++) {
+		o[k++] = t->slug;
+		o[k++] = t->label;
+	}
+	return o;
+}
+
+/* A fieldset of checkboxes: prefix-SLUG per term. The error of name is
+ * shown under the legend. */
+static void
+box_group_begin(struct buf *b, const char *id, const char *legend,
+    const char *hint, const char *error)
+{
+	buf_adds(b, "<fieldset id=\"");
+	page_text(b, id);
+	buf_adds(b, "\"");
+	if (hint || error) {
+		buf_adds(b, " aria-describedby=\"");
+		if (hint)
+			buf_printf(b, "%s-hint ", id);
+		if (error)
+			buf_printf(b, "%s-error", id);
+		buf_adds(b, "\"");
+	}
+	buf_adds(b, error ? " class=\"invalid\"><legend>" : "><legend>");
+	page_text(b, legend);
+	buf_adds(b, "</legend>");
+	if (hint) {
+		buf_printf(b, "<p class=\"hint\" id=\"%s-hint\">", id);
+		page_text(b, hint);
+		buf_adds(b, "</p>");
+	}
+	if (error) {
+		buf_printf(b,
+		    "<p class=\"error\" id=\"%s-error\"><span "
+		    "class=\"vh\">Error: </span>",
+		    id);
+		page_text(b, error);
+		buf_adds(b, "</p>");
+	}
+}
+
+static void
+box(struct buf *b, const json_t *form, const char *prefix, const char *slug,
+    const char *label)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s-%s", prefix, slug);
+	page_field(b,
+	    &(struct page_field){ .name = name,
+		.label = label,
+		.type = "checkbox",
+		.value = field(form, name) });
+}
+
+static void
+section_fields(struct buf *b, const struct learn_form *f)
+{
+	const struct fed_learning_section *s;
+
+	for (s = fed_learning_sections; s->key; s++) {
+		char label[80];
+
+		snprintf(label, sizeof(label), "%s%s", s->label,
+		    s->required ? "" : " (optional)");
+		page_field(b,
+		    &(struct page_field){ .name = s->key,
+			.label = label,
+			.type = "textarea",
+			.hint = s->hint,
+			.value = field(f->form, s->key),
+			.error = err_of(f, s->key),
+			.required = s->required,
+			.rows = s->required ? 8 : 5 });
+	}
+}
+
+static void
+context_fields(struct buf *b, const struct learn_form *f)
+{
+	static const char *const labels[] = { "Care setting (optional)",
+		"Specialty (optional)", "Country (optional)" };
+	static const char *const hints[] = {
+		"For example: acute hospital, GP practice, care home, "
+		"ambulance service.",
+		"For example: maternity, mental health, pharmacy.",
+		"Where it happened: helps readers judge if it applies to "
+		"them."
+	};
+	int i;
+
+	buf_adds(b, "<fieldset><legend>Context</legend>");
+	for (i = 0; fed_learning_plain[i]; i++)
+		page_field(b,
+		    &(struct page_field){ .name = fed_learning_plain[i],
+			.label = labels[i],
+			.type = "text",
+			.hint = hints[i],
+			.value = field(f->form, fed_learning_plain[i]),
+			.error = err_of(f, fed_learning_plain[i]),
+			.maxlength = LEARNING_FIELD_MAX });
+	buf_adds(b, "</fieldset>");
+}
+
+static void
+kind_fields(struct buf *b, const struct learn_form *f)
+{
+	const struct fed_learning_term *t;
+	const char **o = term_options(fed_learning_types, 1);
+
+	page_field(b,
+	    &(struct page_field){ .name = "content_type",
+		.label = "Content type",
+		.type = "select",
+		.hint = "Personal experience, case study, good practice, "
+			"improvement project, tool, opinion or research "
+			"summary.",
+		.value = field(f->form, "content_type"),
+		.error = err_of(f, "content_type"),
+		.options = o,
+		.required = 1 });
+	free(o);
+	box_group_begin(b, "audience", "Who is it for?",
+	    "Tick everyone it may help.", err_of(f, "audience"));
+	for (t = fed_learning_audiences; t->slug; t++)
+		box(b, f->form, "audience", t->slug, t->label);
+	buf_adds(b, "</fieldset>");
+	o = term_options(fed_learning_licences, 0);
+	page_field(b,
+	    &(struct page_field){ .name = "licence",
+		.label = "Licence",
+		.type = "select",
+		.hint = "How others may reuse it. CC BY 4.0 (the default): "
+			"anyone may share and adapt it, crediting you. "
+			"CC0 gives up your rights; All rights reserved lets "
+			"others read and link only.",
+		.value = field(f->form, "licence"),
+		.error = err_of(f, "licence"),
+		.options = o });
+	free(o);
+}
+
+static void
+topic_fields(struct buf *b, const struct topics *ts, const struct learn_form *f)
+{
+	size_t g, i;
+
+	box_group_begin(b, "topics", "Topics",
+	    "Choose up to 12. Each topic is a hashtag people can follow, "
+	    "and your post appears on the topic's page.",
+	    err_of(f, "topics"));
+	for (g = 0; ts != NULL && topics_groups[g]; g++) {
+		buf_adds(b, "<fieldset><legend>");
+		page_text(b, topics_group_label(topics_groups[g]));
+		buf_adds(b, "</legend>");
+		for (i = 0; i < ts->n; i++)
+			if (!strcmp(ts->v[i].group, topics_groups[g]))
+				box(b, f->form, "topic", ts->v[i].slug,
+				    ts->v[i].label);
+		buf_adds(b, "</fieldset>");
+	}
+	buf_adds(b, "</fieldset>");
+}
+
+static const char *const vis_options[] = { "public",
+	"Public: anyone can see it", "unlisted",
+	"Unlisted: anyone with the link, not in public lists", "followers",
+	"Followers only", NULL };
+
+/* Where it goes: visibility and community (new posts only). */
+static void
+audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
+    const struct learn_form *f)
+{
+	const json_t *it;
+	const char **o;
+	json_t *keep;
+	struct err e;
+	size_t i, n = 2;
+	int rc;
+
+	page_field(b,
+	    &(struct page_field){ .name = "visibility",
+		.label = "Who can see it",
+		.type = "select",
+		.value = field(f->form, "visibility"),
+		.error = err_of(f, "visibility"),
+		.options = vis_options });
+	keep = hub_group_joined_tx(t, v->name, &rc, &e);
+	o = calloc(2 * json_array_size(json_object_get(keep, "items")) + 3,
+	    sizeof(*o));
+	if (o != NULL) {
+		o[0] = "";
+		o[1] = "None: my followers and the public";
+		json_array_foreach(json_object_get(keep, "items"), i, it)
+		{
+			if (!json_is_true(json_object_get(it, "local")) ||
+			    strcmp(str(it, "state"), "accepted") != 0)
+				continue;
+			o[n++] = str(it, "name");
+			o[n++] = str(it, "title");
+		}
+		page_field(b,
+		    &(struct page_field){ .name = "community",
+			.label = "Share in a community (optional)",
+			.type = "select",
+			.value = field(f->form, "community"),
+			.error = err_of(f, "community"),
+			.options = o });
+	}
+	free(o);
+	json_decref(keep);
+}
+
+static void
+preview(struct buf *b, const json_t *form, const struct learning_doc *d)
+{
+	buf_adds(b,
+	    "<section class=\"preview\" aria-labelledby=\"pv\"><h2 "
+	    "id=\"pv\">Preview</h2><article><p "
+	    "class=\"learning-title\"><strong>");
+	page_text(b, field(form, "title"));
+	buf_adds(b, "</strong></p><p>");
+	page_text(b, d->summary);
+	buf_adds(b, "</p>");
+	buf_adds(b, d->content); /* rendered and sanitized */
+	buf_adds(b,
+	    "</article><p class=\"hint\">Not published yet: check it, then "
+	    "press Publish.</p></section>");
+}
+
+static void
+learn_page(struct buf *b, struct st_txn *t, struct http_req *r,
+    const struct page_viewer *v, const struct learn_form *f)
+{
+	const char *title =
+	    f->edit ? "Edit your learning post" : "Share learning";
+
+	page_begin(b, r->srv->cfg, v, title, NULL);
+	buf_adds(b, "<h1>");
+	page_text(b, title);
+	buf_adds(b,
+	    "</h1><p>Share what happened, what you learned and what "
+	    "changed, so others can learn from it too. Leave out anything "
+	    "that could identify a patient, a family or a colleague.</p>");
+	page_error_summary(b, f->errors);
+	if (f->preview != NULL)
+		preview(b, f->form, f->preview);
+	page_form_begin(b, f->edit ? "/learn/edit" : "/learn/new", v->csrf);
+	if (f->edit)
+		page_field(b,
+		    &(struct page_field){ .name = "id",
+			.type = "hidden",
+			.value = field(f->form, "id") });
+	page_field(b,
+	    &(struct page_field){ .name = "title",
+		.label = "Title",
+		.type = "text",
+		.hint = "A short, plain title that says what the learning is "
+			"about.",
+		.value = field(f->form, "title"),
+		.error = err_of(f, "title"),
+		.required = 1,
+		.maxlength = LEARNING_TITLE_MAX });
+	section_fields(b, f);
+	context_fields(b, f);
+	kind_fields(b, f);
+	topic_fields(b, r->srv->topics, f);
+	if (!f->edit)
+		audience_fields(b, t, v, f);
+	buf_adds(b,
+	    "<p><button type=\"submit\" name=\"preview\" value=\"1\">"
+	    "Preview</button></p>");
+	page_form_end(b, f->edit ? "Save changes" : "Publish");
+	page_end(b);
+}
+
+/* The form page (v NULL: look the member up, or send them to sign in). */
+static int
+send_learn(struct http_req *r, const struct page_viewer *v,
+    const struct learn_form *f, unsigned status)
+{
+	struct st_txn *t;
+	struct buf b;
+	int rc;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if (v == NULL && (v = web_member_tx(r, t, &rc)) == NULL) {
+		st_read_end(t);
+		return rc;
+	}
+	buf_init(&b, 0);
+	learn_page(&b, t, r, v, f);
+	st_read_end(t);
+	return web_send(r, status, &b, NULL);
+}
+
+int
+web_learn_new_get(struct http_req *r)
+{
+	json_t *form = json_pack("{s:s,s:s,s:s}", "licence", "cc-by-4.0",
+	    "audience-everyone", "1", "visibility", "public");
+	struct learn_form f = { .form = form };
+	const char *c = http_query(r, "community");
+	int rc;
+
+	if (c != NULL)
+		json_object_set_new(form, "community", json_string(c));
+	rc = send_learn(r, NULL, &f, 200);
+	json_decref(form);
+	return rc;
+}
+
+/* Field errors of the form (v: its API-shape object) into errors, the
+ * first one of each field; none: l is valid (learning_clear it). */
+static void
+check_form(struct http_req *r, const json_t *form, const json_t *v, int edit,
+    json_t *errors, struct learning *l)
+{
+	struct learning_error le[LEARNING_ERRORS_MAX];
+	int n, i, vis;
+
+	n = learning_parse(v, r->srv->topics, l, le, LEARNING_ERRORS_MAX);
+	for (i = 0; i < n && i < LEARNING_ERRORS_MAX; i++)
+		if (json_object_get(errors, le[i].field) == NULL)
+			json_object_set_new(
+			    errors, le[i].field, json_string(le[i].msg));
+	if (n == 0 && learning_pii(l, le, NULL) > 0)
+		json_object_set_new(
+		    errors, le[0].field, json_string(le[0].msg));
+	vis = hub_vis_parse(field(form, "visibility"));
+	if (!edit && (vis < ST_VIS_PUBLIC || vis > ST_VIS_FOLLOWERS))
+		json_object_set_new(errors, "visibility",
+		    json_string("Choose who can see the post: public, "
+				"unlisted or followers."));
+}
+
+/* ---- publishing, on the worker ---- */
+
+struct learn_job {
+	struct http_req *r;
+	struct hub *hub;
+	json_t *form, *learning;
+	struct page_viewer v;
+	int edit;
+};
+
+static void
+learn_job_free(void *arg)
+{
+	struct learn_job *j = arg;
+
+	json_decref(j->form);
+	json_decref(j->learning);
+	free(j);
+}
+
+/* The form again, on the worker, with one problem (field "_": none). */
+static void
+learn_again(struct learn_job *j, unsigned status, const char *msg)
+{
+	json_t *errors = json_pack(
+	    "{s:s}", strstr(msg, "community") ? "community" : "_", msg);
+	struct learn_form f = {
+		.form = j->form, .errors = errors, .edit = j->edit
+	};
+	struct st_txn *t;
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (st_read_begin(j->hub->db, &t) == 0) {
+		learn_page(&b, t, j->r, &j->v, &f);
+		st_read_end(t);
+	} else
+		page_error(&b, j->r->srv->cfg, &j->v, 503,
+		    "storage is not available: try again");
+	json_decref(errors);
+	web_resume_page(j->r, status, &b, NULL);
+}
+
+/* On the writer thread, after the commit: to the post's page. */
+static void
+learn_done(void *ctx, int rc, const struct err *e)
+{
+	struct learn_job *j = ctx;
+	struct buf p;
+
+	buf_init(&p, 0);
+	if (rc != 0) {
+		page_error(&p, j->r->srv->cfg, &j->v, web_status(rc, 503),
+		    e->msg[0] ? e->msg : "the post was not saved: try again");
+		web_resume_page(j->r, web_status(rc, 503), &p, NULL);
+	} else {
+		if (hub_post_queued(j->r->ctx) > 0)
+			fed_deliver_kick(j->hub->deliver);
+		note_href(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
+		web_resume_redirect(j->r, p.data, NULL);
+		buf_free(&p);
+	}
+	learn_job_free(j);
+}
+
+static void
+learn_run(void *arg)
+{
+	struct learn_job *j = arg;
+	const char *group = field(j->form, "community");
+	struct hub_post_opts o = { .vis = j->edit
+		    ? ST_VIS_PUBLIC
+		    : hub_vis_parse(field(j->form, "visibility")),
+		.group = !j->edit && group[0] ? group : NULL,
+		.may_fetch = 1,
+		.learning = j->learning };
+	struct err e = { { 0 } };
+	struct hub_post *p;
+	int rc;
+
+	p = hub_post_prepare(j->hub, j->v.name, NULL, &o, &rc, &e);
+	if (p != NULL && j->edit)
+		rc = hub_post_set_edit(j->hub, p, field(j->form, "id"), &e);
+	if (p == NULL || rc != 0) {
+		hub_post_free(p);
+		learn_again(j, web_status(rc, 503), e.msg);
+		learn_job_free(j);
+		return;
+	}
+	j->r->ctx = p;
+	j->r->ctx_free = (void (*)(void *))hub_post_free;
+	if (st_write_async(j->hub->db,
+		j->edit ? hub_edit_apply : hub_post_apply, p, learn_done,
+		j) != 0) {
+		err_set(&e, "the hub is shutting down: try again");
+		learn_done(j, ST_EIO, &e);
+	}
+}
+
+/* A checked form: errors or a preview are answered here; else the post
+ * is published on the worker. Steals form. */
+static int
+learn_post(
+    struct http_req *r, const struct page_viewer *v, json_t *form, int edit)
+{
+	json_t *learning = learning_of_form(form), *errors = json_object();
+	struct learn_form f = { .form = form, .errors = errors, .edit = edit };
+	struct learning_doc d = { 0 };
+	struct learn_job *j;
+	struct learning l;
+	int rc;
+
+	check_form(r, form, learning, edit, errors, &l);
+	if (json_object_size(errors) > 0 || field(form, "preview")[0]) {
+		if (json_object_size(errors) == 0 &&
+		    learning_render(&l, r->srv->cfg->base_url, &d) == 0)
+			f.preview = &d;
+		rc = send_learn(
+		    r, v, &f, json_object_size(errors) > 0 ? 422 : 200);
+		learning_doc_clear(&d);
+		learning_clear(&l);
+		json_decref(errors);
+		json_decref(learning);
+		json_decref(form);
+		return rc;
+	}
+	learning_clear(&l);
+	json_decref(errors);
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		json_decref(learning);
+		json_decref(form);
+		return http_error(r, 503, "the hub is out of memory");
+	}
+	*j = (struct learn_job){ .r = r,
+		.hub = r->srv->hub,
+		.form = form,
+		.learning = learning,
+		.v = *v,
+		.edit = edit };
+	return web_defer(
+	    r, r->srv->hub->api_worker, learn_run, j, learn_job_free);
+}
+
+int
+web_learn_new_post(struct http_req *r)
+{
+	const struct page_viewer *v;
+	json_t *form;
+	int rc;
+
+	if ((v = web_member(r, &rc)) == NULL)
+		return rc;
+	if ((form = web_checked_form(r, &rc)) == NULL)
+		return rc;
+	return learn_post(r, v, form, 0);
+}
+
+/* ---- editing ---- */
+
+/* The viewer's own local learning post at iri (a new reference), or
+ * NULL with an error answer queued in *rc. */
+static json_t *
+own_learning(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
+    const char *iri, int *rc)
+{
+	struct st_obj o = { 0 };
+	const char *js;
+	json_t *doc = NULL;
+	uint64_t id, me = 0;
+	size_t len;
+
+	if (iri == NULL || *iri == '\0') {
+		*rc = http_error(
+		    r, 404, "add the address of your post: /learn/edit?id=URL");
+		return NULL;
+	}
+	if (st_name_get(t, v->name, &me) == 0 && st_iri_get(t, iri, &id) == 0 &&
+	    st_object_peek(t, id, &o, &js, &len) == 0 && o.kind == ST_K_NOTE &&
+	    o.owner == me && (o.flags & ST_OF_LOCAL))
+		doc = json_loadb(js, len, 0, NULL);
+	if (doc != NULL &&
+	    json_is_object(
+		json_object_get(json_object_get(doc, "source"), "learning")))
+		return doc;
+	json_decref(doc);
+	*rc = http_error(r, doc ? 422 : 404,
+	    doc ? "that post is a note, not a learning post: edit it at /edit"
+		: "there is no learning post of yours at that address");
+	return NULL;
+}
+
+int
+web_learn_edit_get(struct http_req *r)
+{
+	const struct page_viewer *v;
+	struct learn_form f = { .edit = 1 };
+	struct st_txn *t;
+	struct buf b;
+	json_t *note, *form;
+	int rc;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if ((v = web_member_tx(r, t, &rc)) == NULL ||
+	    (note = own_learning(r, t, v, http_query(r, "id"), &rc)) == NULL) {
+		st_read_end(t);
+		return rc;
+	}
+	form = form_of_learning(
+	    json_object_get(json_object_get(note, "source"), "learning"),
+	    str(note, "id"));
+	f.form = form;
+	buf_init(&b, 0);
+	learn_page(&b, t, r, v, &f);
+	st_read_end(t);
+	json_decref(form);
+	json_decref(note);
+	return web_send(r, 200, &b, NULL);
+}
+
+int
+web_learn_edit_post(struct http_req *r)
+{
+	const struct page_viewer *v;
+	struct st_txn *t;
+	json_t *form, *note = NULL;
+	int rc;
+
+	if ((v = web_member(r, &rc)) == NULL)
+		return rc;
+	if ((form = web_checked_form(r, &rc)) == NULL)
+		return rc;
+	if (st_read_begin(r->srv->hub->db, &t) == 0) {
+		note = own_learning(r, t, v, field(form, "id"), &rc);
+		st_read_end(t);
+	} else
+		rc = http_error(r, 503, "storage is not available");
+	if (note == NULL) {
+		json_decref(form);
+		return rc;
+	}
+	json_decref(note);
+	return learn_post(r, v, form, 1);
 }

@@ -17,6 +17,18 @@ int web_learn_context(struct http_req *r);
 struct config;
 struct topics;
 
+/* GET /learn/new: the "Share learning" form (members only; ?community=
+ * preselects one). POST /learn/new: Preview, or Publish; field errors
+ * are shown next to their fields with every value kept, and nothing is
+ * published (422). */
+int web_learn_new_get(struct http_req *r);
+int web_learn_new_post(struct http_req *r);
+/* GET /learn/edit?id=IRI: the same form, filled from the post's source;
+ * POST /learn/edit saves it (an Update to wherever it went). Only the
+ * author's own local learning posts. */
+int web_learn_edit_get(struct http_req *r);
+int web_learn_edit_post(struct http_req *r);
+
 /* GET /cite?id=IRI&format=ris|bib: a citation of a post the reader may
  * read, as a download (application/x-research-info-systems or
  * application/x-bibtex, Content-Disposition: attachment). */

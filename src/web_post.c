@@ -641,6 +641,11 @@ compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
 	    b, cfg, v, c->edit ? "Edit your post" : "Write a post", NULL);
 	buf_adds(
 	    b, c->edit ? "<h1>Edit your post</h1>" : "<h1>Write a post</h1>");
+	if (!c->edit && (reply == NULL || !reply[0]))
+		buf_adds(b,
+		    "<p>Sharing a story, a case or a project? <a "
+		    "href=\"/learn/new\">Share learning</a> in sections "
+		    "instead.</p>");
 	page_error_summary(b, c->errors);
 	if (c->preview != NULL) {
 		buf_adds(b,
@@ -1065,6 +1070,16 @@ web_edit_get(struct http_req *r)
 	if ((v = web_member_tx(r, t, &rc)) == NULL ||
 	    (note = own_note_tx(r, t, v, http_query(r, "id"), &rc)) == NULL) {
 		st_read_end(t);
+		return rc;
+	}
+	if (json_object_get(note, "learning") != NULL) {
+		/* A learning post has its own form (web_learn.c). */
+		buf_init(&b, 0);
+		path_with_id(&b, "/learn/edit", str(note, "id"));
+		st_read_end(t);
+		json_decref(note);
+		rc = web_redirect(r, b.data, NULL);
+		buf_free(&b);
 		return rc;
 	}
 	text = source_of(note);
