@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "buf.h"
@@ -99,6 +100,9 @@ static const char *const ctx_terms[][2] = {
 	{ "learning", "\"hub:learning\"" },
 	{ "LearningPost", "\"hub:LearningPost\"" },
 	{ "contentType", "\"hub:contentType\"" },
+	{ "reviewed",
+	    "{\"@id\":\"hub:reviewed\",\"@type\":\"http://www.w3.org/2001/"
+	    "XMLSchema#date\"}" },
 	{ "audience", "{\"@id\":\"hub:audience\",\"@container\":\"@set\"}" },
 	{ "licence", "{\"@id\":\"hub:licence\",\"@type\":\"@id\"}" },
 	{ "setting", "\"hub:setting\"" },
@@ -217,6 +221,22 @@ keep(json_t *out, const char *key, const json_t *v, json_t *clean)
 	return 0;
 }
 
+/* Whether s is an ISO date, YYYY-MM-DD (the editors' review). */
+static int
+is_date(const char *s)
+{
+	static const char form[] = "dddd-dd-dd";
+	size_t i;
+
+	if (s == NULL || strlen(s) != sizeof(form) - 1)
+		return 0;
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i])
+				   : s[i] != form[i])
+			return 0;
+	return 1;
+}
+
 json_t *
 fed_learning_clean(const json_t *v)
 {
@@ -251,6 +271,9 @@ fed_learning_clean(const json_t *v)
 			LEARNING_SECTION_MAX * 8));
 	bad |= keep(out, "topics", json_object_get(v, "topics"),
 	    clean_topics(json_object_get(v, "topics")));
+	if (is_date(json_string_value(json_object_get(v, "reviewed"))))
+		json_object_set_new(
+		    out, "reviewed", json_copy(json_object_get(v, "reviewed")));
 	if (bad || json_object_get(out, "whatHappened") == NULL) {
 		json_decref(out);
 		return NULL;

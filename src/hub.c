@@ -29,6 +29,7 @@
 #include "log.h"
 #include "markdown.h"
 #include "pii.h"
+#include "review.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_featured.h"
@@ -59,6 +60,12 @@ int
 hub_role_moderates(int role)
 {
 	return role == ST_ROLE_MODERATOR || role == ST_ROLE_ADMIN;
+}
+
+int
+hub_role_reviews(int role)
+{
+	return role == ST_ROLE_EDITOR || role == ST_ROLE_ADMIN;
 }
 
 const char *
@@ -601,6 +608,7 @@ struct hub_post {
 	time_t now;
 	uint64_t note, act; /* ids, once stored */
 	int queued;	    /* deliveries queued */
+	uint64_t draft;	    /* the approved draft published (review.h) */
 };
 
 void
@@ -1021,11 +1029,42 @@ hub_pii_check(const char *text, const char *cw, struct err *e)
 	return rc ? rc : pii_refuse(cw, "In the content warning, line", e);
 }
 
+/* An approved draft: the learning object says when the editors
+ * reviewed it, as an ISO date, for this hub's pages and other hubs. */
+static void
+reviewed_on(struct hub_post *p)
+{
+	char day[16];
+	struct tm tm;
+
+	gmtime_r(&p->now, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	json_object_set_new(p->ext, "reviewed", json_string(day));
+}
+
+/* Whether the learning post p may be published: a content type that
+ * needs review (review.h) only as an approved draft. */
+static int
+review_gate(struct st_txn *t, const struct hub_post *p, struct err *e)
+{
+	const char *ct =
+	    json_string_value(json_object_get(p->ext, "contentType"));
+
+	if (p->ext == NULL || p->draft != 0 || !review_needed(t, ct))
+		return 0;
+	return err_set(e,
+		   "this kind of post (%s) is checked by the editors before "
+		   "it is published: submit it for review",
+		   ct),
+	       HUB_REVIEW;
+}
+
 /* p is a learning post with the fields v (API shape): validate, check
  * for patient identifiers, render (learning.h). No mentions are
  * resolved in learning posts: they are articles, not conversations. */
 static int
-prepare_learning(struct hub_post *p, const json_t *v, struct err *e)
+prepare_learning(
+    struct hub_post *p, const json_t *v, int pii_override, struct err *e)
 {
 	struct learning_error le[1];
 	struct learning_doc d;
@@ -1042,7 +1081,7 @@ prepare_learning(struct hub_post *p, const json_t *v, struct err *e)
 		return n < 0 ? (err_set(e, "out of memory"), ST_EIO)
 			     : (err_set(e, "%s", le[0].msg), HUB_INVALID);
 	}
-	if (learning_pii(&l, le, NULL) > 0) {
+	if (!pii_override && learning_pii(&l, le, NULL) > 0) {
 		learning_clear(&l);
 		return err_set(e, "%s", le[0].msg), HUB_PII;
 	}
@@ -1075,7 +1114,8 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 
 	if (opts->learning == NULL &&
 	    ((*rc = hub_text_check(text, opts->cw, e)) != 0 ||
-		(*rc = hub_pii_check(text, opts->cw, e)) != 0))
+		(!opts->pii_override &&
+		    (*rc = hub_pii_check(text, opts->cw, e)) != 0)))
 		return NULL;
 	if (opts->vis < ST_VIS_PUBLIC || opts->vis > ST_VIS_DIRECT) {
 		*rc = HUB_INVALID;
@@ -1093,11 +1133,15 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	p->vis = opts->vis;
 	p->now = time(NULL);
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->draft = opts->draft;
 	if (opts->learning != NULL &&
-	    (*rc = prepare_learning(p, opts->learning, e)) != 0) {
+	    (*rc = prepare_learning(
+		 p, opts->learning, opts->pii_override, e)) != 0) {
 		hub_post_free(p);
 		return NULL;
 	}
+	if (p->ext != NULL && p->draft != 0)
+		reviewed_on(p);
 	if (opts->in_reply_to != NULL && opts->in_reply_to[0] &&
 	    (*rc = reply_target(p, opts->in_reply_to, e)) != 0) {
 		hub_post_free(p);
@@ -1412,7 +1456,8 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 	size_t nremote = 0;
 	int rc;
 
-	if ((rc = post_member(t, p->name, &a, e)) != 0)
+	if ((rc = review_gate(t, p, e)) != 0 ||
+	    (rc = post_member(t, p->name, &a, e)) != 0)
 		return rc;
 	if (p->audience[0] && (rc = community_member(t, p, &a, e)) != 0 &&
 	    p->by_mention) {
@@ -1497,6 +1542,10 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 	else if (o.owner != a.id || !(o.flags & ST_OF_LOCAL))
 		rc = (err_set(e, "you can edit only your own notes"),
 		    HUB_FORBIDDEN);
+	else if (p->ext != NULL && (rc = review_gate(t, p, e)) != 0)
+		err_set(e,
+		    "this kind of post is checked by the editors: share the "
+		    "new version as a draft and submit it for review");
 	else if ((json_object_get(old, "learning") != NULL) != (p->ext != NULL))
 		rc = (err_set(e,
 			  p->ext ? "a note cannot become a learning post: "

@@ -21,6 +21,7 @@ struct json_t;
 #define HUB_FORBIDDEN  (-22) /* the actor may not do this */
 #define HUB_NEED_FETCH (-23) /* needs a remote lookup: retry may_fetch */
 #define HUB_PII	       (-24) /* likely patient identifiers: e says where */
+#define HUB_REVIEW     (-25) /* the content type is reviewed first (review.h) */
 
 #define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */
 #define HUB_PASSWORD_LEN 20
@@ -102,6 +103,12 @@ struct hub_post_opts {
 	/* A learning post: its fields in the API shape (learning.h), not
 	 * yet validated; text is then unused (may be NULL). NULL: a note. */
 	const struct json_t *learning;
+	/* Set only by review.c when an editor approves draft (never from a
+	 * request): a learning post of a type that needs review may then be
+	 * published, with "reviewed" in its learning object; pii_override
+	 * skips the patient-identifier guard (the editor gave a reason). */
+	uint64_t draft;
+	int pii_override;
 };
 
 /* Publishing a note in two steps, so HTTP handlers can do the CPU work
@@ -230,6 +237,9 @@ const char *hub_role_name(int role);
 /* Whether a member with role moderates the hub: moderators and admins
  * (editors review learning, they do not moderate). */
 int hub_role_moderates(int role);
+/* Whether a member with role reviews learning posts: editors and
+ * admins. */
+int hub_role_reviews(int role);
 int hub_role_parse(const char *s);
 const char *hub_vis_name(int vis);
 int hub_vis_parse(const char *s);

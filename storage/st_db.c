@@ -57,6 +57,9 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"blocks",
 	"public",
 	"featured",
+	"drafts",
+	"review_index",
+	"review_log",
 };
 
 const char *

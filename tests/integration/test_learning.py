@@ -372,7 +372,7 @@ def hubctl(a):
     pii = os.path.join(d, "pii.json")
     with open(good, "w") as f:
         json.dump({"title": "From the command line", "what_happened": "A.",
-                   "what_we_learned": "B.", "content_type": "tool"}, f)
+                   "what_we_learned": "B.", "content_type": "experience"}, f)
     with open(bad, "w") as f:
         json.dump({"what_happened": "A.", "what_we_learned": "B.",
                    "content_type": "x", "topics": ["nope"]}, f)
