@@ -43,7 +43,8 @@ int review_types_set(struct hub *h, const char *list, struct err *e);
 int review_save(struct hub *h, const char *author, uint64_t id,
     const struct json_t *content, int state, uint64_t *out, struct err *e);
 
-/* One step on draft id by the member named by: action is ST_RA_SUBMITTED
+/* One step on draft id by the member named by (NULL: the operator, with
+ * an editor's rights): action is ST_RA_SUBMITTED
  * or ST_RA_WITHDRAWN (the author), ST_RA_COMMENT (the author or an
  * editor), ST_RA_STARTED, ST_RA_RETURNED (comment: the feedback,
  * required) or ST_RA_REVIEW_BY (when: the new date; 0 clears) (editors).

@@ -28,12 +28,14 @@
 #include "hub.h"
 #include "inbox.h"
 #include "learning.h"
+#include "review.h"
 #include "page.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_featured.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_review.h"
 #include "st_social.h"
 #include "web.h"
 #include "web_account.h"
@@ -1418,7 +1420,8 @@ enum api_kind {
 	API_GROUP_UNBAN,
 	API_GROUP_MODS,
 	API_GROUP_APPROVE,
-	API_GROUP_DENY
+	API_GROUP_DENY,
+	API_DRAFT /* a learning post that needs review: submitted */
 };
 
 static void
@@ -1546,6 +1549,52 @@ api_anon_job(struct api_job *j)
 
 static void api_group_job(struct api_job *j);
 
+/* A learning post whose content type needs review: stored as a
+ * submitted draft (review.h), never published here; 202. */
+static void
+api_draft_job(struct api_job *j)
+{
+	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
+	    "visibility", hub_vis_name(j->vis), "community", j->g);
+	struct err e = { { 0 } };
+	char id[24];
+	uint64_t draft = 0;
+	int rc;
+
+	rc = c
+	    ? review_save(j->hub, j->user, 0, c, ST_DRAFT_SUBMITTED, &draft, &e)
+	    : (err_set(&e, "out of memory"), ST_EIO);
+	json_decref(c);
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)draft);
+	if (rc != 0)
+		api_fail(j->r, rc, &e);
+	else
+		api_answer(j->r, 202,
+		    json_pack("{s:s,s:s,s:s}", "state", "submitted", "draft",
+			id, "message",
+			"This kind of post is checked by the editors before it "
+			"is published. It waits for review: you will be told "
+			"when it is published or returned (see /drafts)."));
+	api_job_free(j);
+}
+
+/* Whether the prepared learning post (fields v) needs review first. */
+static int
+needs_review(struct http_req *r, const json_t *v)
+{
+	struct st_txn *t;
+	int need = 1; /* when unsure, hold it */
+
+	if (v == NULL)
+		return 0;
+	if (st_read_begin(r->srv->hub->db, &t) == 0) {
+		need = review_needed(
+		    t, json_string_value(json_object_get(v, "content_type")));
+		st_read_end(t);
+	}
+	return need;
+}
+
 static void
 api_run(void *arg)
 {
@@ -1559,6 +1608,7 @@ api_run(void *arg)
 	case API_NOTE:
 	case API_EDIT: api_note_job(j); return;
 	case API_COMMUNITY: api_community_job(j); return;
+	case API_DRAFT: api_draft_job(j); return;
 	case API_ANON_NOTE:
 	case API_ANON_EDIT:
 	case API_ANON_DELETE: api_anon_job(j); return;
@@ -1709,7 +1759,7 @@ api_note(struct http_req *r, int edit)
 	struct err e = { { 0 } };
 	struct api_job *j;
 	struct hub_post *p;
-	int bad = 0, rc = MHD_NO;
+	int bad = 0, rc = MHD_NO, draft = 0;
 	json_t *body;
 
 	if ((body = api_body(r, &rc)) == NULL)
@@ -1760,6 +1810,11 @@ api_note(struct http_req *r, int edit)
 		rc = http_error(r, web_status(rc, 500), e.msg);
 		goto out;
 	}
+	if (p != NULL && needs_review(r, learning)) {
+		hub_post_free(p);
+		p = NULL;
+		draft = 1;
+	}
 	if (p != NULL) {
 		r->ctx = p;
 		r->ctx_free = (void (*)(void *))hub_post_free;
@@ -1777,7 +1832,7 @@ api_note(struct http_req *r, int edit)
 		rc = http_error(r, 500, "out of memory");
 		goto out;
 	}
-	j->kind = edit ? API_EDIT : API_NOTE;
+	j->kind = draft ? API_DRAFT : edit ? API_EDIT : API_NOTE;
 	j->vis = o.vis;
 	j->a = strdup(text);
 	j->b = dup_or_null(cw);
