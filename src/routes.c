@@ -45,6 +45,7 @@
 #include "web_admin.h"
 #include "web_topics.h"
 #include "web_learn.h"
+#include "web_review.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -2498,6 +2499,15 @@ const struct http_route routes[] = {
 	{ "POST", "/learn/new", web_learn_new_post, LEARN_BODY_MAX, NULL },
 	{ "GET", "/learn/edit", web_learn_edit_get, 0, NULL },
 	{ "POST", "/learn/edit", web_learn_edit_post, LEARN_BODY_MAX, NULL },
+	/* Editorial review (web_review.c). */
+	{ "GET", "/drafts", web_drafts, 0, NULL },
+	{ "GET", "/drafts/edit", web_learn_draft_get, 0, NULL },
+	{ "POST", "/drafts/act", web_drafts_act, WEB_FORM_MAX, NULL },
+	{ "POST", "/drafts/hold", web_drafts_hold, WEB_FORM_MAX, NULL },
+	{ "GET", "/review", web_review, 0, NULL },
+	{ "GET", "/review/item", web_review_item, 0, NULL },
+	{ "POST", "/review/act", web_review_act, WEB_FORM_MAX, NULL },
+	{ "POST", "/review/types", web_review_types_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/actor/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/users/*/inbox", inbox_route, HTTP_BODY_MAX,

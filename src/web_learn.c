@@ -12,14 +12,18 @@
 #include "http.h"
 #include "hub.h"
 #include "learning.h"
+#include "log.h"
 #include "group_view.h"
 #include "page.h"
+#include "review.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_object.h"
+#include "st_review.h"
 #include "web_post.h"
 #include "topics.h"
 #include "web.h"
+#include "worker.h"
 
 /* ---- the JSON-LD context ---- */
 
@@ -252,6 +256,13 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 	page_text(b, str(note, "name") ? str(note, "name") : "Untitled");
 	buf_adds(b, "</h1>");
 	label_line(b, l);
+	if (str(l, "reviewed") != NULL) {
+		buf_adds(b,
+		    "<p class=\"reviewed\">Reviewed by the editors on "
+		    "<time>");
+		page_text(b, str(l, "reviewed"));
+		buf_adds(b, "</time></p>");
+	}
 	context_meta(b, l);
 	/* Section HTML: rendered here from Markdown, or sanitized on
 	 * ingest (fed_learning_clean), DESIGN rule 6. */
@@ -455,6 +466,7 @@ struct learn_form {
 	const json_t *errors; /* {"field": "message"}, or NULL */
 	const struct learning_doc *preview;
 	int edit;
+	int pii; /* the guard found patient identifiers: offer an editor */
 };
 
 static const char *
@@ -711,6 +723,47 @@ preview(struct buf *b, const json_t *form, const struct learning_doc *d)
 	    "press Publish.</p></section>");
 }
 
+/* A new post's (or a draft's) buttons: Save draft, Ask an editor
+ * (after the guard found patient identifiers), and Publish, which is
+ * "Submit for review" for a content type the editors review. */
+static void
+draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
+{
+	char types[REVIEW_TYPES_MAX], *s, *save = NULL;
+	const struct fed_learning_term *term;
+	int n = 0;
+
+	review_types(t, types, sizeof(types));
+	if (types[0]) {
+		buf_adds(b,
+		    "<p class=\"hint\">Some kinds of post are checked "
+		    "by the editors before they are published: ");
+		for (s = strtok_r(types, " ", &save); s;
+		     s = strtok_r(NULL, " ", &save)) {
+			term = fed_learning_term(fed_learning_types, s);
+			buf_adds(b, n++ ? ", " : "");
+			page_text(b, term ? term->label : s);
+		}
+		buf_adds(b,
+		    ". For those, Publish sends your post to the "
+		    "editors, and you are told when it is published "
+		    "or if they ask for changes.</p>");
+	}
+	if (f->pii)
+		buf_adds(b,
+		    "<p>Sure it identifies no one? <button type=\"submit\" "
+		    "name=\"hold\" value=\"1\">Ask an editor to check "
+		    "it</button> (an editor reads it and publishes it or "
+		    "returns it to you).</p>");
+	buf_adds(b,
+	    "<p><button type=\"submit\" name=\"save\" value=\"1\">Save "
+	    "draft</button></p>");
+	page_form_end(b,
+	    review_needed(t, field(f->form, "content_type"))
+		? "Submit for review"
+		: "Publish");
+}
+
 static void
 learn_page(struct buf *b, struct st_txn *t, struct http_req *r,
     const struct page_viewer *v, const struct learn_form *f)
@@ -734,6 +787,11 @@ learn_page(struct buf *b, struct st_txn *t, struct http_req *r,
 		    &(struct page_field){ .name = "id",
 			.type = "hidden",
 			.value = field(f->form, "id") });
+	if (field(f->form, "draft")[0])
+		page_field(b,
+		    &(struct page_field){ .name = "draft",
+			.type = "hidden",
+			.value = field(f->form, "draft") });
 	page_field(b,
 	    &(struct page_field){ .name = "title",
 		.label = "Title",
@@ -753,7 +811,10 @@ learn_page(struct buf *b, struct st_txn *t, struct http_req *r,
 	buf_adds(b,
 	    "<p><button type=\"submit\" name=\"preview\" value=\"1\">"
 	    "Preview</button></p>");
-	page_form_end(b, f->edit ? "Save changes" : "Publish");
+	if (f->edit)
+		page_form_end(b, "Save changes");
+	else
+		draft_buttons(b, t, f);
 	page_end(b);
 }
 
@@ -796,26 +857,29 @@ web_learn_new_get(struct http_req *r)
 
 /* Field errors of the form (v: its API-shape object) into errors, the
  * first one of each field; none: l is valid (learning_clear it). */
-static void
+static int
 check_form(struct http_req *r, const json_t *form, const json_t *v, int edit,
     json_t *errors, struct learning *l)
 {
 	struct learning_error le[LEARNING_ERRORS_MAX];
-	int n, i, vis;
+	int n, i, vis, pii = 0;
 
 	n = learning_parse(v, r->srv->topics, l, le, LEARNING_ERRORS_MAX);
 	for (i = 0; i < n && i < LEARNING_ERRORS_MAX; i++)
 		if (json_object_get(errors, le[i].field) == NULL)
 			json_object_set_new(
 			    errors, le[i].field, json_string(le[i].msg));
-	if (n == 0 && learning_pii(l, le, NULL) > 0)
+	if (n == 0 && learning_pii(l, le, NULL) > 0) {
 		json_object_set_new(
 		    errors, le[0].field, json_string(le[0].msg));
+		pii = 1;
+	}
 	vis = hub_vis_parse(field(form, "visibility"));
 	if (!edit && (vis < ST_VIS_PUBLIC || vis > ST_VIS_FOLLOWERS))
 		json_object_set_new(errors, "visibility",
 		    json_string("Choose who can see the post: public, "
 				"unlisted or followers."));
+	return pii && json_object_size(errors) == 1;
 }
 
 /* ---- publishing, on the worker ---- */
@@ -826,6 +890,8 @@ struct learn_job {
 	json_t *form, *learning;
 	struct page_viewer v;
 	int edit;
+	int keep;	/* a draft's state to save (review.h), 0: publish */
+	uint64_t draft; /* the member's draft this form edits, or 0 */
 };
 
 static void
@@ -861,6 +927,35 @@ learn_again(struct learn_job *j, unsigned status, const char *msg)
 	web_resume_page(j->r, status, &b, NULL);
 }
 
+static void
+withdraw_run(void *arg)
+{
+	struct learn_job *j = arg;
+	struct err e;
+
+	if (review_act(
+		j->hub, j->draft, j->v.name, ST_RA_WITHDRAWN, NULL, 0, &e) != 0)
+		log_msg(LOG_WARN, "draft %llu stays listed: %s",
+		    (unsigned long long)j->draft, e.msg);
+	free(j);
+}
+
+/* A draft published directly (its content type needs no review) is
+ * withdrawn from the drafts, on the worker (not on the writer). */
+static void
+withdraw_later(const struct learn_job *j)
+{
+	struct learn_job *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return;
+	w->hub = j->hub;
+	w->v = j->v;
+	w->draft = j->draft;
+	if (worker_submit(j->hub->api_worker, withdraw_run, w) != 0)
+		free(w);
+}
+
 /* On the writer thread, after the commit: to the post's page. */
 static void
 learn_done(void *ctx, int rc, const struct err *e)
@@ -876,9 +971,42 @@ learn_done(void *ctx, int rc, const struct err *e)
 	} else {
 		if (hub_post_queued(j->r->ctx) > 0)
 			fed_deliver_kick(j->hub->deliver);
+		if (j->draft != 0) /* published directly: the draft is done */
+			withdraw_later(j);
 		note_href(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
 		web_resume_redirect(j->r, p.data, NULL);
 		buf_free(&p);
+	}
+	learn_job_free(j);
+}
+
+/* Save the form as the member's draft (j->keep: ST_DRAFT,
+ * ST_DRAFT_SUBMITTED or ST_DRAFT_HELD), then to /drafts. */
+static void
+draft_run(struct learn_job *j)
+{
+	const char *group = field(j->form, "community");
+	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
+	    "visibility", field(j->form, "visibility"), "community",
+	    group[0] ? group : NULL);
+	struct err e = { { 0 } };
+	struct buf b;
+	int rc;
+
+	rc = c ? review_save(j->hub, j->v.name, j->draft, c, j->keep, NULL, &e)
+	       : (err_set(&e, "out of memory"), ST_EIO);
+	json_decref(c);
+	if (rc == 0) {
+		web_resume_redirect(j->r,
+		    j->keep == ST_DRAFT_SUBMITTED  ? "/drafts?done=submitted"
+			: j->keep == ST_DRAFT_HELD ? "/drafts?done=held"
+						   : "/drafts?done=saved",
+		    NULL);
+	} else {
+		buf_init(&b, 0);
+		page_error(&b, j->r->srv->cfg, &j->v, web_status(rc, 503),
+		    e.msg[0] ? e.msg : "the draft was not saved: try again");
+		web_resume_page(j->r, web_status(rc, 503), &b, NULL);
 	}
 	learn_job_free(j);
 }
@@ -898,6 +1026,10 @@ learn_run(void *arg)
 	struct hub_post *p;
 	int rc;
 
+	if (j->keep != 0) {
+		draft_run(j);
+		return;
+	}
 	p = hub_post_prepare(j->hub, j->v.name, NULL, &o, &rc, &e);
 	if (p != NULL && j->edit)
 		rc = hub_post_set_edit(j->hub, p, field(j->form, "id"), &e);
@@ -917,8 +1049,29 @@ learn_run(void *arg)
 	}
 }
 
+/* What the form asks for: a draft's state to save it in (Save draft:
+ * ST_DRAFT; Ask an editor, after the guard found something (pii):
+ * ST_DRAFT_HELD; Publish of a content type the editors review:
+ * ST_DRAFT_SUBMITTED), or 0 to publish. */
+static int
+draft_state(struct http_req *r, const json_t *form, int pii)
+{
+	struct st_txn *t;
+	int need = 1;
+
+	if (field(form, "save")[0])
+		return ST_DRAFT;
+	if (field(form, "hold")[0] && pii)
+		return ST_DRAFT_HELD;
+	if (st_read_begin(r->srv->hub->db, &t) == 0) {
+		need = review_needed(t, field(form, "content_type"));
+		st_read_end(t);
+	}
+	return need ? ST_DRAFT_SUBMITTED : 0;
+}
+
 /* A checked form: errors or a preview are answered here; else the post
- * is published on the worker. Steals form. */
+ * is published (or saved as a draft) on the worker. Steals form. */
 static int
 learn_post(
     struct http_req *r, const struct page_viewer *v, json_t *form, int edit)
@@ -928,9 +1081,13 @@ learn_post(
 	struct learning_doc d = { 0 };
 	struct learn_job *j;
 	struct learning l;
-	int rc;
+	int rc, keep = 0;
 
-	check_form(r, form, learning, edit, errors, &l);
+	f.pii = check_form(r, form, learning, edit, errors, &l);
+	if (!edit)
+		keep = draft_state(r, form, f.pii);
+	if (keep == ST_DRAFT || keep == ST_DRAFT_HELD)
+		json_object_clear(errors); /* a draft may be unfinished */
 	if (json_object_size(errors) > 0 || field(form, "preview")[0]) {
 		if (json_object_size(errors) == 0 &&
 		    learning_render(&l, r->srv->cfg->base_url, &d) == 0)
@@ -956,7 +1113,9 @@ learn_post(
 		.form = form,
 		.learning = learning,
 		.v = *v,
-		.edit = edit };
+		.edit = edit,
+		.keep = keep,
+		.draft = strtoull(field(form, "draft"), NULL, 10) };
 	return web_defer(
 	    r, r->srv->hub->api_worker, learn_run, j, learn_job_free);
 }
@@ -1061,4 +1220,70 @@ web_learn_edit_post(struct http_req *r)
 	}
 	json_decref(note);
 	return learn_post(r, v, form, 1);
+}
+
+/* ---- a member's draft, edited in the same form ---- */
+
+/* The form of the viewer's learning draft id (a new object), or NULL
+ * with an error page queued in *rc. */
+static json_t *
+draft_form(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
+    const char *id, int *rc)
+{
+	struct st_draft d = { 0 };
+	json_t *c = NULL, *form = NULL;
+	uint64_t me = 0;
+	char num[24];
+
+	if (st_name_get(t, v->name, &me) != 0 || id == NULL ||
+	    st_draft_get(t, strtoull(id, NULL, 10), &d) != 0 ||
+	    d.author != me || (c = json_loads(d.content, 0, NULL)) == NULL ||
+	    !json_is_object(json_object_get(c, "learning")))
+		*rc = http_error(r, 404,
+		    "there is no learning draft of yours with that number: "
+		    "see your drafts at /drafts");
+	else if (d.state != ST_DRAFT && d.state != ST_DRAFT_RETURNED)
+		*rc = http_error(r, 409,
+		    "this draft is with the editors or done: it can be "
+		    "changed only while it is a draft or returned to you");
+	else {
+		form = form_of_learning(json_object_get(c, "learning"), "");
+		json_object_del(form, "id");
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)d.id);
+		json_object_set_new(form, "draft", json_string(num));
+		json_object_set_new(form, "visibility",
+		    json_string(str(c, "visibility") ? str(c, "visibility")
+						     : "public"));
+		if (str(c, "community"))
+			json_object_set_new(form, "community",
+			    json_string(str(c, "community")));
+	}
+	json_decref(c);
+	st_draft_clear(&d);
+	return form;
+}
+
+int
+web_learn_draft_get(struct http_req *r)
+{
+	const struct page_viewer *v;
+	struct learn_form f = { 0 };
+	struct st_txn *t;
+	struct buf b;
+	json_t *form;
+	int rc;
+
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if ((v = web_member_tx(r, t, &rc)) == NULL ||
+	    (form = draft_form(r, t, v, http_query(r, "id"), &rc)) == NULL) {
+		st_read_end(t);
+		return rc;
+	}
+	f.form = form;
+	buf_init(&b, 0);
+	learn_page(&b, t, r, v, &f);
+	st_read_end(t);
+	json_decref(form);
+	return web_send(r, 200, &b, NULL);
 }

@@ -28,6 +28,9 @@ int web_learn_new_post(struct http_req *r);
  * author's own local learning posts. */
 int web_learn_edit_get(struct http_req *r);
 int web_learn_edit_post(struct http_req *r);
+/* GET /drafts/edit?id=N: the member's learning draft in the Share
+ * learning form (saved, submitted or published from there). */
+int web_learn_draft_get(struct http_req *r);
 
 /* GET /cite?id=IRI&format=ris|bib: a citation of a post the reader may
  * read, as a download (application/x-research-info-systems or

@@ -24,6 +24,7 @@
 #include "st_object.h"
 #include "st_social.h"
 #include "web.h"
+#include "web_review.h"
 #include "web_learn.h"
 #include "worker.h"
 
@@ -517,6 +518,7 @@ struct compose {
 	const char *cw;
 	const char *reply_to;
 	const char *community;
+	int pii; /* the guard stopped it: offer to ask an editor */
 };
 
 static const char *
@@ -647,6 +649,8 @@ compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
 		    "href=\"/learn/new\">Share learning</a> in sections "
 		    "instead.</p>");
 	page_error_summary(b, c->errors);
+	if (c->pii && !c->edit && c->form != NULL)
+		web_review_hold_form(b, v->csrf, c->form);
 	if (c->preview != NULL) {
 		buf_adds(b,
 		    "<section class=\"preview\" aria-labelledby=\"pv\"><h2 "
@@ -710,6 +714,7 @@ struct job {
 	json_t *form;
 	struct page_viewer v;
 	int react, undo;
+	int pii;	 /* the guard stopped the post */
 	char path[1400]; /* where to go after: the note's page */
 };
 
@@ -740,7 +745,7 @@ static void
 again(struct job *j, unsigned status, const char *msg)
 {
 	json_t *errors = json_object();
-	struct compose c = { .form = j->form, .errors = errors };
+	struct compose c = { .form = j->form, .errors = errors, .pii = j->pii };
 	struct st_txn *t;
 	struct buf b;
 
@@ -808,6 +813,7 @@ publish_job(struct job *j)
 		rc = hub_post_set_edit(j->hub, p, web_field(j->form, "id"), &e);
 	if (p == NULL || rc != 0) {
 		hub_post_free(p);
+		j->pii = rc == HUB_PII;
 		again(j, web_status(rc, 503), e.msg);
 		job_free(j);
 		return;
