@@ -290,6 +290,12 @@ state_step(struct st_txn *t, const struct step *s, struct act_job *j,
 			       HUB_INVALID;
 		return 0;
 	}
+	if (s->action == ST_RA_SUBMITTED && !strcmp(d->type, "note"))
+		return err_set(e,
+			   "a note the patient-identifier check stopped "
+			   "cannot be sent again: write it again without the "
+			   "identifiers"),
+		       HUB_INVALID;
 	if (!st_draft_can_move(d->state, s->to))
 		return err_set(e, "this draft is %s: it cannot be %s now",
 			   st_draft_state_name(d->state), s->what),

@@ -186,7 +186,8 @@ my_draft(void *arg, const struct st_draft *d)
 		buf_adds(b, href);
 		buf_adds(b, "\">Edit</a></p>");
 	}
-	if (st_draft_can_move(d->state, ST_DRAFT_SUBMITTED))
+	if (st_draft_can_move(d->state, ST_DRAFT_SUBMITTED) &&
+	    strcmp(d->type, "note"))
 		act_button(b, "/drafts/act", m->v->csrf, d->id, "submit",
 		    "Submit for review");
 	if (st_draft_can_move(d->state, ST_DRAFT_WITHDRAWN))
