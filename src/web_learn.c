@@ -599,8 +599,7 @@ kind_fields(struct buf *b, const struct learn_form *f)
 			"summary.",
 		.value = field(f->form, "content_type"),
 		.error = err_of(f, "content_type"),
-		.options = o,
-		.required = 1 });
+		.options = o });
 	free(o);
 	box_group_begin(b, "audience", "Who is it for?",
 	    "Tick everyone it may help.", err_of(f, "audience"));
