@@ -101,7 +101,7 @@ static void
 label_line(struct buf *b, const json_t *l)
 {
 	buf_adds(
-	    b, "<p class=\"meta\"><span class=\"label\">Learning</span> · ");
+	    b, "<p class=\"meta\"><span class=\"badge\">Learning</span> · ");
 	page_text(b, term_label(fed_learning_types, str(l, "contentType")));
 	buf_adds(b, "</p>");
 }

@@ -425,7 +425,7 @@ def other_software(a, eve):
            "A has it")
         p = a.get(path, accept=HTML).text
         ok(text in p and "Permanent link" not in p and
-           'class="label">Learning' not in p,
+           'class="badge">Learning' not in p,
            "shown as plain content: %s" % n["id"].rsplit("/", 2)[-2:])
     tok = a.ctl("token", "alice").stdout.strip()
     got = [i for i in api_timeline(a, tok) if i["id"] == broken["id"]]
