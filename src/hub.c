@@ -1660,6 +1660,9 @@ tombstone(struct st_txn *t, struct st_obj *o, const char *former)
 		json_decref(doc);
 		return ST_EIO;
 	}
+	/* A learning post was an Article. */
+	if (!strcmp(former, "Note") && json_object_get(doc, "learning"))
+		former = "Article";
 	ts = fed_as2_tombstone(iri, former, time(NULL));
 	json_decref(doc);
 	o->kind = ST_K_TOMBSTONE;

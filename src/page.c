@@ -60,6 +60,9 @@ static const char css[] =
     ".badge{font-size:.8rem;border:1px solid #555;border-radius:3px;"
     "padding:0 .3rem;color:#333}\n"
     ".plain{list-style:none;padding:0}\n"
+    /* learning posts (web_learn.c) */
+    ".learning-title{font-weight:700;font-size:1.1rem;margin:.25rem 0}\n"
+    ".learning-meta dt{font-weight:600}.learning-meta dd{margin:0 0 .4rem}\n"
     ".sort ul{list-style:none;padding:0;display:flex;gap:1rem}\n"
     "[aria-current=page]{font-weight:700}\n"
     /* tables (web_admin.c) scroll in their own box on a phone; it

@@ -713,7 +713,8 @@ outbox_page(struct http_req *r, struct st_txn *t, const struct st_actor *a,
 	buf_adds(&b, "]}");
 	free(head);
 	buf_free(&raw);
-	rc = send_as2(r, 200, ST_CTX_AS, b.data, b.len, NULL);
+	/* Its Creates may embed learning posts (ST_CTX_LEARNING). */
+	rc = send_as2(r, 200, ST_CTX_LEARNING, b.data, b.len, NULL);
 	buf_free(&b);
 	return rc;
 }

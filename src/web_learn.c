@@ -105,7 +105,7 @@ static void
 label_line(struct buf *b, const json_t *l)
 {
 	buf_adds(
-	    b, "<p class=\"meta\"><span class=\"label\">Learning</span> · ");
+	    b, "<p class=\"meta\"><span class=\"badge\">Learning</span> · ");
 	page_text(b, term_label(fed_learning_types, str(l, "contentType")));
 	buf_adds(b, "</p>");
 }
@@ -611,8 +611,7 @@ kind_fields(struct buf *b, const struct learn_form *f)
 			"summary.",
 		.value = field(f->form, "content_type"),
 		.error = err_of(f, "content_type"),
-		.options = o,
-		.required = 1 });
+		.options = o });
 	free(o);
 	box_group_begin(b, "audience", "Who is it for?",
 	    "Tick everyone it may help.", err_of(f, "audience"));

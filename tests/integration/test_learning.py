@@ -203,6 +203,16 @@ def edit(a, b, tok, iri, path):
        "updated" in art, "A serves the edited Article")
     ok(wait_for(lambda: "second check" in b.get(path, accept=HTML).text),
        "B shows the new field")
+    r = api(a, tok, "/api/hub/edit", {"id": iri, "learning": dict(
+        new, title="", what_we_changed="Ward 7, DOB 03/04/1961")})
+    ok(r.status == 422 and [f["field"] for f in r.json()["fields"]] ==
+       ["title"] and "second check" in a.get(iri).json()["content"],
+       "an edit with a bad field: 422 with fields, the post unchanged")
+    r = api(a, tok, "/api/hub/edit", {"id": iri, "learning": dict(
+        new, what_we_changed="Ward 7, DOB 03/04/1961")})
+    ok(r.status == 422 and r.json()["findings"][0]["field"] ==
+       "what_we_changed" and "1961" not in r.text,
+       "an edit with a date of birth: 422 with findings")
     r = api(a, tok, "/api/hub/edit", {"id": iri, "text": "plain now"})
     ok(r.status == 422 and "learning form" in r.json()["error"],
        "a learning post is not edited as a plain note")
@@ -425,7 +435,7 @@ def other_software(a, eve):
            "A has it")
         p = a.get(path, accept=HTML).text
         ok(text in p and "Permanent link" not in p and
-           'class="label">Learning' not in p,
+           'class="badge">Learning' not in p,
            "shown as plain content: %s" % n["id"].rsplit("/", 2)[-2:])
     tok = a.ctl("token", "alice").stdout.strip()
     got = [i for i in api_timeline(a, tok) if i["id"] == broken["id"]]

@@ -180,6 +180,18 @@ def members(a, b, note):
                   "quality")
     ok(r.status == 200 and held, "alice reports a post (%d) and her post "
        "to quality waits for a moderator" % r.status)
+    lp = os.path.join(a.dir, "learning.json")
+    with open(lp, "w") as f:
+        json.dump({"title": "Falls at night: what we changed",
+                   "what_happened": "Two falls after midnight.",
+                   "what_we_learned": "Night lighting matters.",
+                   "what_we_changed": "Sensor mats in the bay.",
+                   "setting": "Acute hospital", "content_type": "case-study",
+                   "audience": ["staff"],
+                   "topics": ["medication-safety"]}, f)
+    learning = a.ctl("post", "alice", "--learning", lp).stdout.strip()
+    ok(learning.startswith(a.base), "alice shares a learning post")
+    out["learning"] = learning[len(a.base):]
     out["remote"] = "/profile?id=" + urllib.parse.quote(
         b.base + "/users/remo", safe="")
     a.ctl("resolve", b.base + "/users/remo")
@@ -217,6 +229,15 @@ def member_pages(a, b, d):
          ({"#text": "A **bold** start #PatientSafety"}, "Preview")),
         ("write (errors)", "alice", "/write", 422, "Write", None,
          ["There is a problem"], ({"#text": "   "}, "Publish")),
+        ("share learning", "alice", "/learn/new", 200, "Share learning",
+         "Share learning", ["What we learned", "Topics"], None),
+        ("share learning (errors)", "alice", "/learn/new", 422,
+         "Share learning", None, ["There is a problem"],
+         ({"#title": "   ", "#what_happened": "Two falls.",
+           "#what_we_learned": "Lights."}, "Publish")),
+        ("learning post", "alice", d["learning"], 200,
+         "Falls at night", "Falls at night: what we changed",
+         ["Case study", "Sensor mats", "Cite"], None),
         ("thread", "alice", d["note"], 200, "Post", None,
          ["We saw the same", "Thank you, what helped?"], None),
         ("edit", "alice", "/edit?id=" + own, 200, "Edit", None,

@@ -164,7 +164,9 @@ validation(const struct topics *ts)
 	    "every error is counted, in form order; at most max are kept");
 	learning_clear(&l);
 	json_decref(doc);
-	n = learning_parse(json_string("x"), ts, &l, le, 1);
+	doc = json_string("x");
+	n = learning_parse(doc, ts, &l, le, 1);
+	json_decref(doc);
 	ok(n == 1 && !strcmp(le[0].field, "learning"),
 	    "a value that is not an object");
 	learning_clear(&l);
@@ -363,9 +365,10 @@ clean(void)
 	json_object_del(v, "whatHappened");
 	ok(fed_learning_clean(v) == NULL, "no what happened: dropped");
 	json_decref(v);
-	ok(fed_learning_clean(json_string("x")) == NULL &&
-		fed_learning_clean(NULL) == NULL,
+	v = json_string("x");
+	ok(fed_learning_clean(v) == NULL && fed_learning_clean(NULL) == NULL,
 	    "not an object: dropped");
+	json_decref(v);
 }
 
 static void
