@@ -313,14 +313,17 @@ field_of(int rc, const struct rjob *j)
 		return "_";
 	if (j->kind == RJ_APPROVE)
 		return j->action ? "reason" : "review_by";
-	return "comment";
+	return j->action == ST_RA_RETURNED ? "feedback" : "comment";
 }
 
 static void
 rjob_run(void *arg)
 {
 	struct rjob *j = arg;
-	const char *f = j->form ? web_field(j->form, "comment") : "";
+	const char *f = j->form
+	    ? web_field(
+		  j->form, j->action == ST_RA_RETURNED ? "feedback" : "comment")
+	    : "";
 	struct err e = { { 0 } };
 	char iri[700];
 	int rc, queued = 0;
@@ -829,7 +832,7 @@ editor_forms(struct buf *b, const struct page_viewer *v,
 	else if (st_draft_can_move(d->state, ST_DRAFT_PUBLISHED))
 		approve_form(b, v, d->id, form, errors);
 	if (st_draft_can_move(d->state, ST_DRAFT_RETURNED))
-		text_form(b, v, d->id, "return", "comment",
+		text_form(b, v, d->id, "return", "feedback",
 		    "Feedback for the author",
 		    "Required. Say what to change; the author sees it with "
 		    "the draft.",

@@ -144,11 +144,11 @@ def returned(a, web, draft):
     r = act(ed, draft, "start")
     _, t = page(ed, "/review")
     ok(r.status == 303 and "taken by ed" in t, "ed starts the review")
-    r = act(ed, draft, "return", comment="  ")
-    ok(r.status == 422 and "feedback" in (field_error(r.text, "comment")
+    r = act(ed, draft, "return", feedback="  ")
+    ok(r.status == 422 and "feedback" in (field_error(r.text, "feedback")
                                           or ""),
        "returning needs feedback, shown next to the field (%d)" % r.status)
-    r = act(ed, draft, "return", comment="Please add the checklist's date.")
+    r = act(ed, draft, "return", feedback="Please add the checklist's date.")
     ok(r.status == 303, "ed returns it with feedback (%d)" % r.status)
     w = web["alice"]
     _, t = page(w, "/drafts")
