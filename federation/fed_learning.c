@@ -94,10 +94,12 @@ fed_learning_licence_by_url(const char *url)
 	return NULL;
 }
 
-/* The context's term definitions: name, then its JSON definition (with
- * "%s" standing for the namespace prefix "hub"). */
+/* The terms of the "learning" object: name, then its JSON definition
+ * under the namespace prefix "hub". They are scoped to that object
+ * (JSON-LD 1.1 property-scoped context): "audience" here must not
+ * redefine ActivityStreams' audience (the community, FEP-1b12) on the
+ * Article itself. */
 static const char *const ctx_terms[][2] = {
-	{ "learning", "\"hub:learning\"" },
 	{ "LearningPost", "\"hub:LearningPost\"" },
 	{ "contentType", "\"hub:contentType\"" },
 	{ "reviewed",
@@ -121,19 +123,23 @@ static const char *const ctx_terms[][2] = {
 int
 fed_learning_context_doc(const char *base_url, struct buf *out)
 {
-	json_t *ctx = json_object(), *doc;
+	json_t *inner = json_object(), *doc;
 	char ns[600];
 	char *js;
 	size_t i;
 	int rc = -1;
 
 	snprintf(ns, sizeof(ns), "%s%s#", base_url, FED_LEARNING_NS_PATH);
-	json_object_set_new(ctx, "hub", json_string(ns));
 	for (i = 0; i < sizeof(ctx_terms) / sizeof(ctx_terms[0]); i++)
-		json_object_set_new(ctx, ctx_terms[i][0],
+		json_object_set_new(inner, ctx_terms[i][0],
 		    json_loads(ctx_terms[i][1], JSON_DECODE_ANY, NULL));
-	doc = json_pack("{s:o}", "@context", ctx);
-	js = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+	doc = json_pack("{s:{s:f,s:s,s:s,s:{s:s,s:o}}}", "@context", "@version",
+	    1.1, "hub", ns, "LearningPost", "hub:LearningPost", "learning",
+	    "@id", "hub:learning", "@context", inner);
+	js = doc
+	    ? json_dumps(doc,
+		  JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3))
+	    : NULL;
 	if (js != NULL && buf_adds(out, js) == 0 && buf_addc(out, '\n') == 0)
 		rc = 0;
 	free(js);

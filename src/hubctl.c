@@ -802,6 +802,18 @@ cmd_review_by(struct hub *h, const char *id, const char *date)
 	return EX_OK;
 }
 
+/* Whether one of the argc arguments in argv is want. */
+static int
+has_arg(int argc, char **argv, const char *want)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], want))
+			return 1;
+	return 0;
+}
+
 /* post NAME TEXT [opts], or with edit: edit NAME URL TEXT [opts]. */
 static int
 cmd_post(struct hub *h, int argc, char **argv, int edit)
@@ -812,8 +824,10 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	struct err e = { { 0 } };
 	int rc, n = edit ? 3 : 2, no_text = 0;
 
-	/* A learning post has --learning FILE where a note has TEXT. */
-	if (argc >= n && !strncmp(argv[n - 1], "--", 2)) {
+	/* A learning post has --learning FILE where a note has TEXT (a
+	 * note's text may itself start with "--"). */
+	if (argc >= n && !strncmp(argv[n - 1], "--", 2) &&
+	    has_arg(argc - (n - 1), argv + n - 1, "--learning")) {
 		n--;
 		no_text = 1;
 	}

@@ -60,6 +60,18 @@ blank(const char *s)
 	return *s == '\0';
 }
 
+/* How many bytes of s, at most max, end on a whole UTF-8 character. */
+static int
+utf8_prefix(const char *s, int max)
+{
+	int n = (int)strnlen(s, (size_t)max);
+
+	if (s[n] != '\0')
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return n;
+}
+
 /* Collects errors (up to max; counts all). */
 struct errs {
 	struct learning_error *v;
@@ -213,8 +225,9 @@ topics_field(const json_t *v, const struct topics *topics, struct learning *l,
 		t = s && topics ? topics_by_slug(topics, s) : NULL;
 		if (t == NULL) {
 			add_err(x, "topics",
-			    "There is no topic called \"%.60s\": choose topics "
+			    "There is no topic called \"%.*s\": choose topics "
 			    "from the list (see /topics).",
+			    utf8_prefix(s ? s : "(not text)", 60),
 			    s ? s : "(not text)");
 			return;
 		}
@@ -538,6 +551,20 @@ ris_line(struct buf *b, const char *tag, const char *v)
 	buf_adds(b, "\r\n");
 }
 
+/* Whether s starts with a date written YYYY-MM-DD. */
+static int
+iso_date(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
+				    : s[i] != '-')
+			return 0;
+	return 1;
+}
+
 /* A BibTeX value, escaped for LaTeX; line breaks become spaces. */
 static void
 bib_text(struct buf *b, const char *v)
@@ -545,9 +572,10 @@ bib_text(struct buf *b, const char *v)
 	static const struct {
 		char c;
 		const char *s;
-	} esc[] = { { '\\', "\\textbackslash{}" }, { '{', "\\{" },
-		{ '}', "\\}" }, { '#', "\\#" }, { '$', "\\$" }, { '%', "\\%" },
-		{ '&', "\\&" }, { '_', "\\_" }, { '~', "\\textasciitilde{}" },
+	} esc[] = { { '\\', "\\textbackslash{}" }, { '{', "\\textbraceleft{}" },
+		{ '}', "\\textbraceright{}" }, { '@', "\\char64{}" },
+		{ '#', "\\#" }, { '$', "\\$" }, { '%', "\\%" }, { '&', "\\&" },
+		{ '_', "\\_" }, { '~', "\\textasciitilde{}" },
 		{ '^', "\\textasciicircum{}" } };
 	size_t i;
 	int done;
@@ -607,7 +635,9 @@ cite_read(const json_t *doc, const char *author, struct cite *c)
 	lic = fed_learning_licence_by_url(
 	    json_string_value(json_object_get(l, "licence")));
 	c->licence = lic ? lic->label : NULL;
-	if (c->published && strlen(c->published) >= 10) {
+	/* A peer's "published" is any short string: only a real
+	 * YYYY-MM-DD may reach the key, the year and the date. */
+	if (c->published && iso_date(c->published)) {
 		memcpy(c->year, c->published, 4);
 		memcpy(c->date, c->published, 10);
 	}
@@ -713,6 +743,14 @@ learning_refusal(const json_t *learning, const struct topics *topics,
 	json_t *doc = json_pack("{s:s}", "error", msg), *a;
 	struct learning l;
 	int n, i;
+
+	/* jansson takes only UTF-8: never answer nothing. */
+	if (doc == NULL)
+		doc = json_pack("{s:s}", "error",
+		    "this learning post cannot be published as it is: "
+		    "check each field");
+	if (doc == NULL)
+		return NULL;
 
 	if (learning != NULL) {
 		n = learning_parse(

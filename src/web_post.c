@@ -287,6 +287,31 @@ actions(struct view *w, const struct st_obj *o, const char *iri)
 	buf_adds(w->b, "</div>");
 }
 
+/* The structured view of a learning post into w->b (folded when a
+ * peer marked it sensitive). Returns 0 when note is not one. */
+static int
+learning_view(struct view *w, const json_t *note, int full)
+{
+	const char *cw = str(note, "summary");
+	int folded = json_is_true(json_object_get(note, "sensitive"));
+	size_t at = w->b->len;
+	int shown;
+
+	if (folded) {
+		buf_adds(w->b, "<details><summary>");
+		page_text(w->b, cw && cw[0] ? cw : "Sensitive content");
+		buf_adds(w->b, "</summary>");
+	}
+	shown = full ? web_learn_full(w->b, w->cfg, w->topics, note)
+		     : web_learn_item(w->b, w->cfg, note);
+	if (!shown && w->b->len > at) { /* not a learning post: a note */
+		w->b->len = at;
+		w->b->data[at] = '\0';
+	} else if (folded)
+		buf_adds(w->b, "</details>");
+	return shown;
+}
+
 /* The note as an article; full: the page's own note (with its
  * community, tags and buttons). */
 static void
@@ -306,9 +331,9 @@ note_article(
 	}
 	buf_adds(w->b, "</p>");
 	/* A learning post: structured (web_learn.c); its summary is an
-	 * excerpt, not a content warning. */
-	if ((full ? web_learn_full(w->b, w->cfg, w->topics, note)
-		  : web_learn_item(w->b, w->cfg, note)))
+	 * excerpt, not a content warning, unless a peer marked it
+	 * sensitive: then it stays folded behind that summary. */
+	if (learning_view(w, note, full))
 		cw = NULL;
 	else {
 		if (cw != NULL && cw[0]) {

@@ -86,11 +86,16 @@ def context(a):
     ctx = doc.get("@context", {})
     ok(r.status == 200 and r.header("Content-Type").startswith(LD),
        "GET /ns/learning is application/ld+json (%d)" % r.status)
+    inner = ctx.get("learning", {}).get("@context", {})
     ok(ctx.get("hub") == a.base + "/ns/learning#" and
-       all(t in ctx for t in TERMS),
+       ctx.get("@version") == 1.1 and
+       ctx["learning"].get("@id") == "hub:learning" and
+       all(t in inner for t in TERMS if t != "learning"),
        "it defines every property under %s/ns/learning#" % a.base)
-    ok(ctx["licence"].get("@type") == "@id" and
-       ctx["topics"].get("@type") == "@id", "licence and topics are IRIs")
+    ok("audience" not in ctx and "topics" not in ctx,
+       "scoped to the learning object: AS audience stays as it is")
+    ok(inner["licence"].get("@type") == "@id" and
+       inner["topics"].get("@type") == "@id", "licence and topics are IRIs")
     r = a.get("/ns/learning", accept="application/json")
     ok(r.status == 200 and r.header("Content-Type").startswith(
         "application/json") and r.json() == doc,
@@ -235,6 +240,14 @@ def refusals(a, tok):
        "20001" in fields.get("what_happened", "") and
        "20000" in fields["what_happened"],
        "unknown topic and over-long section say what is wrong")
+    # A long name of two-byte characters is cut on a character, never
+    # inside one: the answer is still JSON.
+    r = api(a, tok, "/api/hub/notes", {"learning": dict(
+        FULL, topics=["a" + "\u00e9" * 40])})
+    ok(r.status == 422 and "There is no topic called" in
+       {f["field"]: f["error"] for f in r.json().get("fields", [])}.get(
+           "topics", ""),
+       "an unknown topic with a long non-ASCII name: a 422 naming it")
     nhs = "943 476 5919"
     r = api(a, tok, "/api/hub/notes", {"learning": dict(
         FULL, what_we_learned="We learned a lot.\nNHS number " + nhs)})
@@ -365,8 +378,9 @@ def citations(a, iri):
     ok(r.status == 200 and r.header("Content-Type").startswith(
         "application/x-bibtex") and re.match(r"@misc\{alicea\d+,\n", t),
        "BibTeX: a @misc entry with a key")
-    ok("title = {{Insulin \\& the \\{5pm\\} handover\\_gap \\#1}}" in t and
-       "author = {Alice \\{A\\}}" in t and "url = {%s}" % iri in t and
+    ok("title = {{Insulin \\& the \\textbraceleft{}5pm\\textbraceright{} "
+       "handover\\_gap \\#1}}" in t and
+       "author = {Alice \\textbraceleft{}A\\textbraceright{}}" in t and "url = {%s}" % iri in t and
        "note = {Licence: CC BY-SA 4.0}" in t and t.count("{") ==
        t.count("}"), "BibTeX: specials escaped, braces balanced")
     r = a.get(q + "&format=doc", accept=None)
@@ -403,6 +417,10 @@ def hubctl(a):
     ok(r.returncode == 6 and "What happened, line 1" in r.stderr and
        "07700" not in r.stderr, "patient identifiers: exit 6 (%s)"
        % r.stderr.strip())
+    r = a.ctl("post", "alice", "-- an update on the audit")
+    ok(r.returncode == 0 and a.get(r.stdout.strip()).json().get(
+        "content", "").find("an update on the audit") >= 0,
+       "a note's text may start with -- (%s)" % r.stderr.strip())
 
 
 def other_software(a, eve):

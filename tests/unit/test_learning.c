@@ -285,17 +285,21 @@ static void
 context(void)
 {
 	struct buf b;
-	json_t *doc, *ctx;
-	const char *terms[] = { "learning", "LearningPost", "contentType",
-		"audience", "licence", "whatHappened", "topics", NULL };
+	json_t *doc, *ctx, *inner;
+	const char *terms[] = { "LearningPost", "contentType", "audience",
+		"licence", "whatHappened", "topics", NULL };
 	int i, all = 1;
 
 	buf_init(&b, 0);
 	ok(fed_learning_context_doc(BASE, &b) == 0, "the context document");
 	doc = json_loadb(b.data, b.len, 0, NULL);
 	ctx = json_object_get(doc, "@context");
+	inner = json_object_get(json_object_get(ctx, "learning"), "@context");
 	for (i = 0; terms[i]; i++)
-		all &= json_object_get(ctx, terms[i]) != NULL;
+		all &= json_object_get(inner, terms[i]) != NULL;
+	ok(json_object_get(ctx, "audience") == NULL &&
+		json_real_value(json_object_get(ctx, "@version")) == 1.1,
+	    "JSON-LD 1.1, the terms scoped to the learning object");
 	ok(all &&
 		!strcmp(json_string_value(json_object_get(ctx, "hub")),
 		    BASE "/ns/learning#"),
@@ -407,7 +411,9 @@ cite(void)
 		    0 &&
 		!strcmp(b.data,
 		    "@misc{aloneil202642,\n"
-		    "  title = {{50\\% of \\{falls\\} \\& \\#1 "
+		    "  title = {{50\\% of "
+		    "\\textbraceleft{}falls\\textbraceright{} "
+		    "\\& \\#1 "
 		    "\\textasciitilde{} \\textasciicircum{}\\_\\textbackslash{}"
 		    " at night}},\n"
 		    "  author = {Al O'Neil},\n"
@@ -415,10 +421,48 @@ cite(void)
 		    "  howpublished = "
 		    "{\\url{https://hub.example/users/al/statuses/42}},\n"
 		    "  url = {https://hub.example/users/al/statuses/42},\n"
-		    "  publisher = {S\\&P \\{hub\\}},\n"
+		    "  publisher = {S\\&P "
+		    "\\textbraceleft{}hub\\textbraceright{}},\n"
 		    "  note = {Licence: CC BY 4.0}\n"
 		    "}\n"),
 	    "BibTeX: every special escaped, a key from author, year, id");
+	buf_free(&b);
+	json_decref(doc);
+}
+
+/* A peer's hostile title and "published": no entry can be closed or
+ * a new one started. */
+static void
+cite_hostile(void)
+{
+	json_t *doc =
+	    json_pack("{s:s,s:s,s:s,s:s}", "id", "https://eve.example/n/9",
+		"type", "Article", "name", "T}}@misc(x, title=\"Injected\")",
+		"published", "}}@x-01-01T00:00:00Z");
+	struct buf b;
+	size_t i;
+	int depth = 0, neg = 0, ats = 0;
+
+	buf_init(&b, 0);
+	ok(learning_cite(doc, "Eve}", "Hub", LEARNING_BIBTEX, &b) == 0 &&
+		b.data != NULL,
+	    "BibTeX of a hostile peer's post");
+	for (i = 0; b.data && i < b.len; i++) {
+		depth += b.data[i] == '{' ? 1 : b.data[i] == '}' ? -1 : 0;
+		neg |= depth < 0;
+		ats += b.data[i] == '@';
+	}
+	ok(depth == 0 && !neg && ats == 1 && b.data &&
+		strstr(b.data, "year") == NULL &&
+		!strncmp(b.data, "@misc{eve9,", 11),
+	    "BibTeX: braces stay balanced, one entry, no year from a "
+	    "malformed date");
+	buf_free(&b);
+	buf_init(&b, 0);
+	ok(learning_cite(doc, "Eve", "Hub", LEARNING_RIS, &b) == 0 && b.data &&
+		strstr(b.data, "PY  - ") == NULL &&
+		strstr(b.data, "DA  - ") == NULL,
+	    "RIS: no year or date from a malformed date");
 	buf_free(&b);
 	json_decref(doc);
 }
@@ -436,6 +480,7 @@ main(void)
 	context();
 	clean();
 	cite();
+	cite_hostile();
 	topics_free(ts);
 	return done_testing();
 }
