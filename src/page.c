@@ -148,7 +148,10 @@ nav(struct buf *b, const struct page_viewer *v)
 	buf_adds(b,
 	    "<li><a href=\"/write\">Write</a></li>"
 	    "<li><a href=\"/learn/new\">Share learning</a></li>"
+	    "<li><a href=\"/drafts\">Drafts</a></li>"
 	    "<li><a href=\"/notifications\">Notifications</a></li>");
+	if (v->role == ST_ROLE_EDITOR || v->role == ST_ROLE_ADMIN)
+		buf_adds(b, "<li><a href=\"/review\">Review</a></li>");
 	if (v->role == ST_ROLE_MODERATOR || v->role == ST_ROLE_ADMIN)
 		buf_adds(b, "<li><a href=\"/moderation\">Moderation</a></li>");
 	if (v->role == ST_ROLE_ADMIN)

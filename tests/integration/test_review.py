@@ -119,6 +119,9 @@ def submitted(a, b, web, tok):
     ids = draft_ids(q)
     ok(len(ids) == 2 and TOOL["title"] in q,
        "ed's queue has both, oldest first")
+    ok('href="/review"' in q and 'href="/drafts"' in q and
+       'href="/review"' not in t and 'href="/drafts"' in t,
+       "Review is in an editor's navigation, not a member's; Drafts in both")
     return ids[0], int(doc.get("draft", "0"))
 
 
