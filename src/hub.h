@@ -21,6 +21,7 @@ struct json_t;
 #define HUB_FORBIDDEN  (-22) /* the actor may not do this */
 #define HUB_NEED_FETCH (-23) /* needs a remote lookup: retry may_fetch */
 #define HUB_PII	       (-24) /* likely patient identifiers: e says where */
+#define HUB_STALE      (-26) /* changed since it was read: read it again */
 #define HUB_REVIEW     (-25) /* the content type is reviewed first (review.h) */
 
 #define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */

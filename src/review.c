@@ -1,6 +1,7 @@
 #include "review.h"
 
 #include <jansson.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,9 @@
 void
 review_types(struct st_txn *t, char *out, size_t cap)
 {
-	if (st_review_types_get(t, out, cap) == ST_NOTFOUND)
+	/* Any failure to read the list falls back to the default: the
+	 * gate fails closed. */
+	if (st_review_types_get(t, out, cap) != 0)
 		snprintf(out, cap, "%s", REVIEW_DEFAULT_TYPES);
 }
 
@@ -302,6 +305,13 @@ state_step(struct st_txn *t, const struct step *s, struct act_job *j,
 		       HUB_INVALID;
 	if (s->action == ST_RA_STARTED || s->action == ST_RA_RETURNED)
 		d->reviewer = a->id;
+	/* A held post the author takes back: its text (which the check
+	 * found identifiers in) is not kept. */
+	if (s->action == ST_RA_WITHDRAWN && d->state == ST_DRAFT_HELD) {
+		free(d->content);
+		if ((d->content = strdup("{\"withdrawn\":true}")) == NULL)
+			return ST_EIO;
+	}
 	if (s->action == ST_RA_RETURNED)
 		d->decided = now;
 	return st_draft_move(t, d, s->to, now);
@@ -331,7 +341,10 @@ act_apply(struct st_txn *t, void *arg, struct err *e)
 			strftime(day, sizeof(day), "%Y-%m-%d",
 			    gmtime(&(time_t){ (time_t)j->when }));
 		rc = st_review_log_add(t, d.id, a.id, s->action,
-		    s->action == ST_RA_REVIEW_BY ? day : j->comment, now);
+		    s->action == ST_RA_REVIEW_BY ? day
+			: s->needs_text		 ? j->comment
+						 : NULL,
+		    now);
 	}
 	if (rc == 0 && s->action == ST_RA_RETURNED)
 		rc = st_notify_add(t, d.author,
@@ -396,7 +409,20 @@ struct approve_job {
 	uint64_t id, editor, review_by;
 	const char *reason, *editor_name;
 	int held;
+	char version[REVIEW_VERSION_LEN + 1]; /* of the content read */
 };
+
+void
+review_version(const struct st_draft *d, char out[REVIEW_VERSION_LEN + 1])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	size_t i;
+
+	SHA256((const unsigned char *)(d->content ? d->content : ""),
+	    d->content ? strlen(d->content) : 0, md);
+	for (i = 0; i < REVIEW_VERSION_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
 
 /* The draft's decision, in the same write as its publication. */
 static int
@@ -440,12 +466,16 @@ static int
 approve_apply(struct st_txn *t, void *arg, struct err *e)
 {
 	struct approve_job *j = arg;
+	char now_v[REVIEW_VERSION_LEN + 1];
 	struct st_draft d;
 	int rc;
 
 	if ((rc = st_draft_get(t, j->id, &d)) != 0)
 		return err_set(e, "there is no draft with that number"), rc;
-	if (!st_draft_can_move(d.state, ST_DRAFT_PUBLISHED) ||
+	review_version(&d, now_v);
+	if (strcmp(now_v, j->version))
+		rc = (err_set(e, REVIEW_STALE_MSG), HUB_STALE);
+	else if (!st_draft_can_move(d.state, ST_DRAFT_PUBLISHED) ||
 	    (d.state == ST_DRAFT_HELD) != j->held)
 		rc = (err_set(e, "this draft is %s now: it cannot be published",
 			  st_draft_state_name(d.state)),
@@ -459,8 +489,8 @@ approve_apply(struct st_txn *t, void *arg, struct err *e)
 /* Read draft id and its author for the editor by; the options it is
  * published with (strings borrowed from *content, a new reference). */
 static int
-approval_of(struct hub *h, struct approve_job *j, char *author, size_t cap,
-    json_t **content, struct err *e)
+approval_of(struct hub *h, struct approve_job *j, const char *seen,
+    char *author, size_t cap, json_t **content, struct err *e)
 {
 	struct st_actor ed, au;
 	struct st_draft d = { 0 };
@@ -488,7 +518,16 @@ approval_of(struct hub *h, struct approve_job *j, char *author, size_t cap,
 		st_actor_clear(&au);
 		j->held = d.state == ST_DRAFT_HELD;
 		j->editor = ed.id;
-		if ((*content = json_loads(d.content, 0, NULL)) == NULL)
+		review_version(&d, j->version);
+		if (!st_draft_can_move(d.state, ST_DRAFT_PUBLISHED))
+			rc = (err_set(e,
+				  "this draft is %s now: it cannot be "
+				  "published",
+				  st_draft_state_name(d.state)),
+			    HUB_INVALID);
+		else if (seen == NULL || strcmp(seen, j->version))
+			rc = (err_set(e, REVIEW_STALE_MSG), HUB_STALE);
+		else if ((*content = json_loads(d.content, 0, NULL)) == NULL)
 			rc = (err_set(e, "the draft cannot be read"), ST_EIO);
 	}
 	st_draft_clear(&d);
@@ -506,8 +545,9 @@ jstr(const json_t *o, const char *k)
 }
 
 int
-review_approve(struct hub *h, uint64_t id, const char *by, uint64_t review_by,
-    const char *reason, char *iri, size_t cap, int *queued, struct err *e)
+review_approve(struct hub *h, uint64_t id, const char *by, const char *seen,
+    uint64_t review_by, const char *reason, char *iri, size_t cap, int *queued,
+    struct err *e)
 {
 	struct approve_job j = { .id = id,
 		.review_by = review_by,
@@ -518,7 +558,7 @@ review_approve(struct hub *h, uint64_t id, const char *by, uint64_t review_by,
 	char author[64];
 	int rc;
 
-	if ((rc = approval_of(h, &j, author, sizeof(author), &c, e)) != 0)
+	if ((rc = approval_of(h, &j, seen, author, sizeof(author), &c, e)) != 0)
 		return rc;
 	if (j.held && (rc = text_ok(reason, "reason for publishing it", e))) {
 		json_decref(c);

@@ -53,15 +53,27 @@ int review_save(struct hub *h, const char *author, uint64_t id,
 int review_act(struct hub *h, uint64_t id, const char *by, int action,
     const char *comment, uint64_t when, struct err *e);
 
-/* The editor named by approves draft id: it is published as its author
- * (review_by: when editors should look at it again, 0: never), durable
- * before this returns; iri receives the note's IRI, *queued the
+/* The version of a draft's content an editor reads (review_version: hex
+ * of the first bytes of its SHA-256), so an approval publishes only
+ * what was read. */
+#define REVIEW_VERSION_LEN 16
+#define REVIEW_STALE_MSG                                                       \
+	"the author changed this draft after you opened it: read it "          \
+	"again before you approve it"
+struct st_draft;
+void review_version(const struct st_draft *d, char out[REVIEW_VERSION_LEN + 1]);
+
+/* The editor named by approves draft id, at the version seen (the
+ * review_version the editor read; another is refused with HUB_STALE, as
+ * is a change between reading and writing): it is published as its
+ * author (review_by: when editors should look at it again, 0: never),
+ * durable before this returns; iri receives the note's IRI, *queued the
  * deliveries queued. A held draft needs reason (written, at most
  * REVIEW_TEXT_MAX characters). An editor cannot approve their own
- * draft. Returns 0, ST_NOTFOUND, HUB_FORBIDDEN, HUB_INVALID, HUB_PII
- * (found by the guard: return it to the author or publish it with a
- * reason) or ST_*; e says why. */
-int review_approve(struct hub *h, uint64_t id, const char *by,
+ * draft. Returns 0, ST_NOTFOUND, HUB_FORBIDDEN, HUB_INVALID, HUB_STALE,
+ * HUB_PII (found by the guard: return it to the author or publish it
+ * with a reason) or ST_*; e says why. */
+int review_approve(struct hub *h, uint64_t id, const char *by, const char *seen,
     uint64_t review_by, const char *reason, char *iri, size_t cap, int *queued,
     struct err *e);
 

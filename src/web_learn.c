@@ -241,6 +241,20 @@ licence_cite(struct buf *b, const json_t *note, const json_t *l, int local)
 	buf_adds(b, "</p>");
 }
 
+/* "of HOST " for a post from another server (its IRI's host). */
+static void
+reviewer_host(struct buf *b, const char *iri)
+{
+	const char *h = strstr(iri, "://");
+	size_t len;
+
+	h = h ? h + 3 : iri;
+	len = strcspn(h, "/?#");
+	buf_adds(b, "of ");
+	buf_add_html(b, h, len);
+	buf_adds(b, " ");
+}
+
 int
 web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
     const json_t *note)
@@ -256,10 +270,13 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 	page_text(b, str(note, "name") ? str(note, "name") : "Untitled");
 	buf_adds(b, "</h1>");
 	label_line(b, l);
-	if (str(l, "reviewed") != NULL) {
-		buf_adds(b,
-		    "<p class=\"reviewed\">Reviewed by the editors on "
-		    "<time>");
+	/* "Reviewed by the editors": another server's claim is shown as
+	 * its own, naming it. */
+	if (str(l, "reviewed") != NULL && iri != NULL) {
+		buf_adds(b, "<p class=\"reviewed\">Reviewed by the editors ");
+		if (strncmp(iri, cfg->base_url, n) || iri[n] != '/')
+			reviewer_host(b, iri);
+		buf_adds(b, "on <time>");
 		page_text(b, str(l, "reviewed"));
 		buf_adds(b, "</time></p>");
 	}
@@ -748,7 +765,7 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 		    "editors, and you are told when it is published "
 		    "or if they ask for changes.</p>");
 	}
-	if (f->pii)
+	if (f->pii && !field(f->form, "draft")[0])
 		buf_adds(b,
 		    "<p>Sure it identifies no one? <button type=\"submit\" "
 		    "name=\"hold\" value=\"1\">Ask an editor to check "

@@ -211,7 +211,8 @@ done_text(const char *done)
 		       "could identify someone, then publishes it or returns "
 		       "it to you.";
 	if (!strcmp(done, "saved"))
-		return "Draft saved. Nobody else can see it.";
+		return "Draft saved. Only you can see it until you submit it; "
+		       "editors see what is sent to them.";
 	return NULL;
 }
 
@@ -329,7 +330,8 @@ rjob_run(void *arg)
 	int rc, queued = 0;
 
 	if (j->kind == RJ_APPROVE)
-		rc = review_approve(j->hub, j->id, j->v.name, j->when,
+		rc = review_approve(j->hub, j->id, j->v.name,
+		    web_field(j->form, "version"), j->when,
 		    web_field(j->form, "reason"), iri, sizeof(iri), &queued,
 		    &e);
 	else
@@ -762,17 +764,31 @@ val(const json_t *form, const char *k)
 	return form ? web_field(form, k) : "";
 }
 
+/* The hidden id of a form on the item page, and the version of the
+ * draft shown (for approvals: only what the editor read is published). */
 static void
-text_form(struct buf *b, const struct page_viewer *v, uint64_t id,
-    const char *action, const char *name, const char *label, const char *hint,
-    const json_t *form, const json_t *errors, const char *submit)
+id_fields(struct buf *b, uint64_t id, const char *version)
 {
 	char s[24];
 
 	snprintf(s, sizeof(s), "%llu", (unsigned long long)id);
-	page_form_begin(b, "/review/act", v->csrf);
 	page_field(b,
 	    &(struct page_field){ .name = "id", .type = "hidden", .value = s });
+	if (version != NULL)
+		page_field(b,
+		    &(struct page_field){ .name = "version",
+			.type = "hidden",
+			.value = version });
+}
+
+static void
+text_form(struct buf *b, const struct page_viewer *v, uint64_t id,
+    const char *version, const char *action, const char *name,
+    const char *label, const char *hint, const json_t *form,
+    const json_t *errors, const char *submit)
+{
+	page_form_begin(b, "/review/act", v->csrf);
+	id_fields(b, id, version);
 	page_field(b,
 	    &(struct page_field){
 		.name = "action", .type = "hidden", .value = action });
@@ -793,14 +809,10 @@ text_form(struct buf *b, const struct page_viewer *v, uint64_t id,
 
 static void
 approve_form(struct buf *b, const struct page_viewer *v, uint64_t id,
-    const json_t *form, const json_t *errors)
+    const char *version, const json_t *form, const json_t *errors)
 {
-	char s[24];
-
-	snprintf(s, sizeof(s), "%llu", (unsigned long long)id);
 	page_form_begin(b, "/review/act", v->csrf);
-	page_field(b,
-	    &(struct page_field){ .name = "id", .type = "hidden", .value = s });
+	id_fields(b, id, version);
 	page_field(b,
 	    &(struct page_field){
 		.name = "action", .type = "hidden", .value = "approve" });
@@ -820,25 +832,28 @@ static void
 editor_forms(struct buf *b, const struct page_viewer *v,
     const struct st_draft *d, const json_t *form, const json_t *errors)
 {
+	char ver[REVIEW_VERSION_LEN + 1];
+
+	review_version(d, ver);
 	if (d->state == ST_DRAFT_SUBMITTED)
 		act_button(
 		    b, "/review/act", v->csrf, d->id, "start", "Start review");
 	if (d->state == ST_DRAFT_HELD)
-		text_form(b, v, d->id, "override", "reason",
+		text_form(b, v, d->id, ver, "override", "reason",
 		    "Reason for publishing it anyway",
 		    "Required. Say why nobody can be identified from it; the "
 		    "reason is kept in the post's history.",
 		    form, errors, "Publish anyway");
 	else if (st_draft_can_move(d->state, ST_DRAFT_PUBLISHED))
-		approve_form(b, v, d->id, form, errors);
+		approve_form(b, v, d->id, ver, form, errors);
 	if (st_draft_can_move(d->state, ST_DRAFT_RETURNED))
-		text_form(b, v, d->id, "return", "feedback",
+		text_form(b, v, d->id, NULL, "return", "feedback",
 		    "Feedback for the author",
 		    "Required. Say what to change; the author sees it with "
 		    "the draft.",
 		    form, errors, "Return to the author");
 	if (d->state != ST_DRAFT_WITHDRAWN)
-		text_form(b, v, d->id, "comment", "comment", "Comment",
+		text_form(b, v, d->id, NULL, "comment", "comment", "Comment",
 		    "Seen by the author and the editors.", form, errors,
 		    "Add comment");
 }
@@ -851,7 +866,10 @@ item_page(struct buf *b, struct st_txn *t, struct http_req *r,
 	struct st_draft d = { 0 };
 	json_t *c;
 
-	if (st_draft_get(t, id, &d) != 0 ||
+	/* Editors see what was sent to them: not a draft the author is
+	 * still writing, nor one taken back. */
+	if (st_draft_get(t, id, &d) != 0 || d.state == ST_DRAFT ||
+	    d.state == ST_DRAFT_WITHDRAWN ||
 	    (c = json_loads(d.content, 0, NULL)) == NULL) {
 		st_draft_clear(&d);
 		page_error(b, r->srv->cfg, v, 404,

@@ -65,9 +65,16 @@ def draft_ids(text):
 
 
 def act(w, draft, action, **fields):
-    f = {"id": str(draft), "action": action}
+    """Post the item page's form for action, with the version of the
+    draft the page shows (as a browser would)."""
+    page = w.get("/review/item?id=%d" % draft)
+    f = {"id": str(draft), "action": action,
+         "csrf": csrf_of(page.text, "/review/act") or ""}
+    m = re.search(r'name="version" value="([0-9a-f]+)"', page.text)
+    if m and action in ("approve", "override"):
+        f["version"] = m.group(1)
     f.update(fields)
-    return w.submit("/review/item?id=%d" % draft, "/review/act", f)
+    return w.post("/review/act", f)
 
 
 def setup(a, b):
@@ -194,6 +201,12 @@ def approved(a, b, web, tok, draft):
     ok(r.status == 422 and "2027-01-31" in (field_error(r.text, "review_by")
                                             or ""),
        "a review-by that is not a date: error next to the field")
+    for v in ("", "0123456789abcdef"):
+        r = act(ed, draft, "approve", version=v)
+        ok(r.status == 409 and "changed this draft" in
+           html.unescape(r.text) and outbox_total(a) == before,
+           "approving a version the editor did not read: 409, nothing "
+           "published (%r)" % v)
     r = act(ed, draft, "approve", review_by="2099-01-31")
     ok(r.status == 303, "ed approves it with a review-by date (%d %s)"
        % (r.status, r.text[:200]))
@@ -216,7 +229,8 @@ def approved(a, b, web, tok, draft):
     ok(wait_for(lambda: b.get(path, accept="text/html").status == 200),
        "bob's hub B receives it")
     tb = html.unescape(b.get(path, accept="text/html").text)
-    ok("Reviewed by the editors on" in tb, "and shows it reviewed")
+    ok("Reviewed by the editors of %s on" % a.host in tb,
+       "and shows it reviewed by the editors of %s" % a.host)
     _, t = page(web["alice"], "/notifications")
     ok("approved and published your post" in t, "alice is told")
     _, t = page(web["alice"], "/drafts")
@@ -298,7 +312,30 @@ def held(a, web):
     ok("pii override by ed for draft %d: reason recorded" % ids[0] in log
        and NHS not in log and reason not in log,
        "the log records the override, never the number nor the reason")
+    withdrawn(a, w, ed)
     return ids[0]
+
+
+def withdrawn(a, w, ed):
+    """A held note its author takes back keeps no identifiers, and
+    editors no longer see it."""
+    text = "Bay 3: NHS number %s, second case" % NHS
+    r = w.submit("/write", "/write", {"text": text, "visibility": "public"})
+    r = w.post("/drafts/hold", {"csrf": csrf_of(r.text, "/drafts/hold"),
+                                "text": text, "visibility": "public",
+                                "cw": "", "community": ""})
+    _, q = page(ed, "/review")
+    part = q.split("Held by the patient-identifier check")[1]
+    ids = draft_ids(part.split("</section>")[0])
+    ok(len(ids) == 1 and r.status == 303, "a second note is held")
+    r = w.submit("/drafts", "/drafts/act",
+                 {"id": str(ids[0]), "action": "withdraw"})
+    ok(r.status == 303, "alice withdraws it (%d)" % r.status)
+    ok(ed.get("/review/item?id=%d" % ids[0]).status == 404,
+       "editors no longer see a withdrawn draft")
+    _, t = page(w, "/drafts")
+    ok("second case" not in t,
+       "its text is not kept")
 
 
 def due(a, web, draft):
