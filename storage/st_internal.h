@@ -37,6 +37,8 @@ enum st_dbi {
 	DBI_PUBLIC,    /* be64 note, be64 actor -> (empty): the public outbox
 			  entries of every actor, for the local feed */
 	DBI_FEATURED,  /* be64 ~position -> note, since, by (st_featured.c) */
+	DBI_SEARCH_TERMS, /* term NUL be64 doc -> u8 bits (st_search.c) */
+	DBI_SEARCH_DOCS,  /* be64 doc -> metadata, terms (st_search.c) */
 	DBI_COUNT
 };
 
@@ -57,6 +59,7 @@ struct st_db {
 	int writer_running;
 	int stopping;
 	uint64_t batches, ops;
+	int search_off; /* st_search_enable(db, 0): benchmarks only */
 };
 
 struct st_txn {
