@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "st_actor.h"
 #include "st_db.h"
@@ -546,6 +547,21 @@ note_tags(struct doc *d, const json_t *doc)
 	}
 }
 
+/* When the note says it was published (a remote one was stored when it
+ * came): its "published", if it is a time no later than that. */
+static uint64_t
+published_of(const struct st_obj *o, const json_t *doc)
+{
+	const char *s = jstr(doc, "published");
+	struct tm tm = { 0 };
+	time_t v;
+
+	if (s == NULL || strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL ||
+	    (v = timegm(&tm)) <= 0 || (uint64_t)v > o->published)
+		return o->published;
+	return (uint64_t)v;
+}
+
 /* The doc of note o (parsed as doc); 0 when it is not to be indexed. */
 static int
 note_doc(
@@ -561,7 +577,7 @@ note_doc(
 	d->kind = json_is_object(json_object_get(doc, "learning"))
 	    ? ST_SK_LEARNING
 	    : ST_SK_NOTE;
-	d->published = o->published;
+	d->published = published_of(o, doc);
 	d->author = o->owner;
 	if (aud != NULL && st_iri_get(t, aud, &d->community) != 0)
 		d->community = 0;
@@ -618,6 +634,7 @@ st_search_actor(struct st_txn *t, const struct st_actor *a)
 	    (a->flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)))
 		return st_search_drop(t, a->id);
 	d.kind = a->kind == ST_AK_GROUP ? ST_SK_GROUP : ST_SK_PERSON;
+	d.flags = ST_SB_ACTOR;
 	d.published = a->created;
 	d.author = a->id;
 	doc_text(&d, a->name, 0, ST_SB_TITLE);
@@ -792,6 +809,8 @@ passes(struct st_txn *t, const struct st_search_q *q, struct plist *l,
 
 	h->published = 0;
 	h->kind = 0;
+	if ((l[0].bits & q->need) != q->need || (l[0].bits & q->without))
+		return 0;
 	if (!(l[0].bits & ST_SB_MEMBERS) && q->from == 0 && q->to == 0)
 		return 1;
 	if (doc_load(t, id, &d, 0) != 0)
@@ -840,10 +859,11 @@ join(struct st_txn *t, const struct st_search_q *q, struct plist *l,
 		}
 		if ((rc = plist_seek(&l[i], target, &steps)) <= 0)
 			return rc < 0 ? rc : n;
-		if (l[i].id < target) {
+		if (l[i].id < target) { /* the others must come down to it */
 			target = l[i].id;
-			agree = 1;
-		} else if (++agree == q->nterms) {
+			agree = 0;
+		}
+		if (++agree == q->nterms) {
 			if (passes(t, q, l, target, &h)) {
 				if (n == max) {
 					*more = 1;

@@ -38,6 +38,7 @@ struct st_txn;
 #define ST_SB_TITLE   0x01
 #define ST_SB_BODY    0x02
 #define ST_SB_TAG     0x04
+#define ST_SB_ACTOR   0x40 /* a member or community, not a post */
 #define ST_SB_MEMBERS 0x80 /* members-only community content */
 
 /* Doc kinds, as the letter after ST_ST_KIND. */
@@ -96,6 +97,8 @@ struct st_search_q {
 			      is an accepted member of are found; 0: none */
 	uint64_t before;   /* only doc ids below; 0: from the newest */
 	long max_steps;	   /* cursor moves allowed; 0: a default */
+	uint8_t need;	   /* ST_SB_* bits the doc's postings must have */
+	uint8_t without;   /* and must not have (ST_SB_ACTOR: posts only) */
 };
 
 struct st_search_hit {
