@@ -1163,8 +1163,9 @@ search_filters(
 	const char **topics = filter_options(tp, 1),
 		   **types = filter_options(tp, 0);
 
-	buf_printf(b, "<details%s><summary>Filters</summary>",
-	    has_filters(sv) || sv->field ? " open" : "");
+	/* Not in a closed <details>, and dates as text (Chromium's date
+	 * input holds Tab in its parts): every control reachable by Tab. */
+	buf_adds(b, "<fieldset><legend>Filters</legend>");
 	page_field(b,
 	    &(struct page_field){ .name = "topic",
 		.label = "Topic",
@@ -1198,18 +1199,18 @@ search_filters(
 	page_field(b,
 	    &(struct page_field){ .name = "from",
 		.label = "Shared on or after",
-		.type = "date",
+		.type = "text",
 		.value = sv->from,
 		.error = field_error(sv, "from"),
 		.hint = "Year-month-day, for example 2026-01-31." });
 	page_field(b,
 	    &(struct page_field){ .name = "to",
 		.label = "Shared on or before",
-		.type = "date",
+		.type = "text",
 		.value = sv->to,
 		.error = field_error(sv, "to"),
 		.hint = "Year-month-day, for example 2026-12-31." });
-	buf_adds(b, "</details>");
+	buf_adds(b, "</fieldset>");
 	free(topics);
 	free(types);
 }
