@@ -174,7 +174,13 @@ open_schema(struct st_db *db, int flags, struct err *e)
 			   mdb_strerror(rc)),
 		       ST_EIO;
 	for (i = 0; i < DBI_COUNT; i++) {
-		rc = mdb_dbi_open(txn, dbi_names[i], MDB_CREATE, &db->dbi[i]);
+		/* A term's postings are its sorted 9-byte values (st_search.c).
+		 */
+		unsigned f =
+		    i == DBI_SEARCH_TERMS ? MDB_DUPSORT | MDB_DUPFIXED : 0;
+
+		rc = mdb_dbi_open(
+		    txn, dbi_names[i], MDB_CREATE | f, &db->dbi[i]);
 		if (rc != 0)
 			goto fail;
 	}

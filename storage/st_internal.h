@@ -37,7 +37,8 @@ enum st_dbi {
 	DBI_PUBLIC,    /* be64 note, be64 actor -> (empty): the public outbox
 			  entries of every actor, for the local feed */
 	DBI_FEATURED,  /* be64 ~position -> note, since, by (st_featured.c) */
-	DBI_SEARCH_TERMS, /* term NUL be64 doc -> u8 bits (st_search.c) */
+	DBI_SEARCH_TERMS, /* term -> sorted dups be64 doc, u8 bits
+			     (MDB_DUPSORT | MDB_DUPFIXED; st_search.c) */
 	DBI_SEARCH_DOCS,  /* be64 doc -> metadata, terms (st_search.c) */
 	DBI_COUNT
 };

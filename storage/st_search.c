@@ -356,30 +356,33 @@ doc_decode(const unsigned char *p, size_t n, struct doc *d, int terms)
 
 /* ---- postings ---- */
 
-static size_t
-posting_key(unsigned char *k, const char *s, size_t n, uint64_t id)
+/* A posting: be64 doc id, then its bits; a term's postings are sorted
+ * duplicates of the term's key (MDB_DUPSORT | MDB_DUPFIXED), so ids
+ * ascend and each takes 9 bytes, the term stored once. */
+#define POSTING 9
+
+static void
+posting(unsigned char *v, uint64_t id, uint8_t bits)
 {
-	memcpy(k, s, n);
-	k[n] = '\0';
-	st_put_be64(k + n + 1, id);
-	return n + 9;
+	st_put_be64(v, id);
+	v[8] = bits;
 }
 
 static int
 postings(struct st_txn *t, const struct doc *d, uint64_t id, int put)
 {
-	unsigned char kb[TERM_CAP + 9];
-	MDB_val k = { 0, kb }, v;
+	unsigned char vb[POSTING];
+	MDB_val k, v = { POSTING, vb };
 	int i, rc = 0;
 
 	for (i = 0; i < d->n && rc == 0; i++) {
-		k.mv_size = posting_key(kb, d->v[i].s, d->v[i].len, id);
-		v = (MDB_val){ 1, &d->v[i].bits };
+		k = (MDB_val){ d->v[i].len, (void *)d->v[i].s };
+		posting(vb, id, d->v[i].bits);
 		if (put)
 			rc = mdb_put(
 			    t->txn, st_dbi(t, DBI_SEARCH_TERMS), &k, &v, 0);
 		else if ((rc = mdb_del(t->txn, st_dbi(t, DBI_SEARCH_TERMS), &k,
-			      NULL)) == MDB_NOTFOUND)
+			      &v)) == MDB_NOTFOUND)
 			rc = 0;
 	}
 	return st_from_mdb(rc);
@@ -738,21 +741,17 @@ struct plist {
 	size_t n;
 	uint64_t id; /* where it stands; valid when at is set */
 	uint8_t bits;
-	int at;
+	int at, done;
 };
 
-/* Whether the cursor's key (k, v) is a posting of p's term: then p
- * stands on it. */
+/* p stands on the posting v (of its term). */
 static int
-on_term(struct plist *p, const MDB_val *k, const MDB_val *v)
+on_posting(struct plist *p, const MDB_val *v)
 {
-	const unsigned char *kp = k->mv_data;
-
-	if (k->mv_size != p->n + 9 || memcmp(kp, p->term, p->n) != 0 ||
-	    kp[p->n] != '\0')
+	if (v->mv_size != POSTING)
 		return 0;
-	p->id = st_get_be64(kp + p->n + 1);
-	p->bits = v->mv_size >= 1 ? *(const unsigned char *)v->mv_data : 0;
+	p->id = st_get_be64(v->mv_data);
+	p->bits = ((const unsigned char *)v->mv_data)[8];
 	p->at = 1;
 	return 1;
 }
@@ -764,37 +763,46 @@ on_term(struct plist *p, const MDB_val *k, const MDB_val *v)
 static int
 plist_seek(struct plist *p, uint64_t target, long *steps)
 {
-	unsigned char kb[TERM_CAP + 9];
-	MDB_val k, v;
+	unsigned char vb[POSTING];
+	MDB_val k = { p->n, (void *)p->term }, v;
 	int rc;
 
 	if (p->at && p->id <= target)
 		return 1;
-	if (p->at) { /* the usual case: the one before will do */
-		(*steps)++;
-		rc = mdb_cursor_get(p->c, &k, &v, MDB_PREV);
-		if (rc != 0 && rc != MDB_NOTFOUND)
-			return st_from_mdb(rc);
-		if (rc == MDB_NOTFOUND || !on_term(p, &k, &v))
-			return p->at = 0;
-		if (p->id <= target)
-			return 1;
-	}
-	/* Else jump: the first key above target, then one back. */
+	if (p->done)
+		return 0;
 	(*steps)++;
-	k.mv_size = posting_key(
-	    kb, p->term, p->n, target == UINT64_MAX ? target : target + 1);
-	k.mv_data = kb;
-	rc = mdb_cursor_get(p->c, &k, &v, MDB_SET_RANGE);
-	if (rc == 0 && on_term(p, &k, &v) && p->id <= target)
-		return 1;
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return st_from_mdb(rc);
-	rc = mdb_cursor_get(
-	    p->c, &k, &v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
-	if (rc == 0 && on_term(p, &k, &v) && p->id <= target)
+	if (p->at) { /* the usual case: the one before will do */
+		rc = mdb_cursor_get(p->c, &k, &v, MDB_PREV_DUP);
+		if (rc == MDB_NOTFOUND)
+			return p->done = 1, p->at = 0;
+		if (rc != 0)
+			return st_from_mdb(rc);
+		if (on_posting(p, &v) && p->id <= target)
+			return 1;
+		(*steps)++;
+	}
+	/* Else jump: the first posting above target, then one back; or,
+	 * when none is above it, the last. */
+	k = (MDB_val){ p->n, (void *)p->term };
+	posting(vb, target == UINT64_MAX ? target : target + 1, 0);
+	v = (MDB_val){ POSTING, vb };
+	if (target == UINT64_MAX)
+		rc = MDB_NOTFOUND;
+	else
+		rc = mdb_cursor_get(p->c, &k, &v, MDB_GET_BOTH_RANGE);
+	if (rc == 0)
+		rc = mdb_cursor_get(p->c, &k, &v, MDB_PREV_DUP);
+	else if (rc == MDB_NOTFOUND) {
+		k = (MDB_val){ p->n, (void *)p->term };
+		rc = mdb_cursor_get(p->c, &k, &v, MDB_SET_KEY);
+		if (rc == 0)
+			rc = mdb_cursor_get(p->c, &k, &v, MDB_LAST_DUP);
+	}
+	if (rc == 0 && on_posting(p, &v) && p->id <= target)
 		return 1;
 	p->at = 0;
+	p->done = 1;
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
 

@@ -6,10 +6,11 @@
  * received Creates, Updates and Deletes, hubctl, migrations) keeps the
  * index without knowing of it. Two named databases, touched only here:
  *
- *   search_terms: term NUL be64 doc id -> u8 bits (ST_SB_*). Ids grow
- *       with time, so a term's postings are in time order and are read
- *       backwards, newest first. Appending at the end of a term's range
- *       keeps LMDB pages full (see st_object.c's outbox key).
+ *   search_terms: term -> its postings, sorted duplicates (MDB_DUPSORT
+ *       | MDB_DUPFIXED) of 9 bytes: be64 doc id, u8 bits (ST_SB_*). Ids
+ *       grow with time, so a term's postings are in time order and are
+ *       read backwards, newest first; the term is stored once and each
+ *       posting takes 9 bytes, so a batch of posts dirties few pages.
  *   search_docs: be64 doc id -> the doc's metadata and its term list
  *       (to remove its postings on edit or delete).
  *
