@@ -742,6 +742,8 @@ struct plist {
 	uint64_t id; /* where it stands; valid when at is set */
 	uint8_t bits;
 	int at, done;
+	int word;     /* a word of the query (counts title hits) */
+	size_t count; /* its postings */
 };
 
 /* p stands on the posting v (of its term). */
@@ -844,7 +846,7 @@ hit_fill(const struct st_search_q *q, struct plist *l, uint64_t id,
 	h->id = id;
 	h->title_hits = 0;
 	for (i = 0; i < q->nterms; i++)
-		if ((q->words & (1u << i)) && (l[i].bits & ST_SB_TITLE))
+		if (l[i].word && (l[i].bits & ST_SB_TITLE))
 			h->title_hits++;
 }
 
@@ -888,6 +890,36 @@ join(struct st_txn *t, const struct st_search_q *q, struct plist *l,
 	return n;
 }
 
+/* How many postings p's term has (LMDB keeps the count of a key's
+ * duplicates): 0, ST_NOTFOUND when none, or a code. */
+static int
+plist_count(struct plist *p)
+{
+	MDB_val k = { p->n, (void *)p->term }, v;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = mdb_cursor_get(p->c, &k, &v, MDB_SET_KEY)) != 0 ||
+	    (rc = mdb_cursor_count(p->c, &n)) != 0)
+		return st_from_mdb(rc);
+	p->count = (size_t)n;
+	return 0;
+}
+
+static void
+plist_sort(struct plist *l, int n)
+{
+	struct plist x;
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		x = l[i];
+		for (j = i; j > 0 && l[j - 1].count > x.count; j--)
+			l[j] = l[j - 1];
+		l[j] = x;
+	}
+}
+
 int
 st_search_run(struct st_txn *t, const struct st_search_q *q,
     struct st_search_hit *hits, int max, int *more)
@@ -902,6 +934,7 @@ st_search_run(struct st_txn *t, const struct st_search_q *q,
 	for (i = 0; i < q->nterms; i++) {
 		l[i].term = q->terms[i];
 		l[i].n = strlen(q->terms[i]);
+		l[i].word = (q->words & (1u << i)) != 0;
 		if (l[i].n == 0 || l[i].n >= TERM_CAP) {
 			rc = ST_INVAL;
 			goto out;
@@ -912,6 +945,14 @@ st_search_run(struct st_txn *t, const struct st_search_q *q,
 			goto out;
 		}
 	}
+	/* Rarest first: it sets the targets the others seek to. A term
+	 * with no postings: nothing matches. */
+	for (i = 0; i < q->nterms; i++)
+		if ((rc = plist_count(&l[i])) != 0) {
+			rc = rc == ST_NOTFOUND ? 0 : rc;
+			goto out;
+		}
+	plist_sort(l, q->nterms);
 	n = join(t, q, l, hits, max, more);
 out:
 	for (i = 0; i < q->nterms; i++)
