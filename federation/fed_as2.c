@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "fed_learning.h"
 #include "st_actor.h"
 #include "st_object.h"
 
@@ -28,6 +29,7 @@ fed_as2_context(int ctx)
 	switch (ctx) {
 	case ST_CTX_AS: return ctx_as;
 	case ST_CTX_ACTOR: return ctx_actor;
+	case ST_CTX_LEARNING: return ctx_as;
 	default: return NULL;
 	}
 }
@@ -35,12 +37,31 @@ fed_as2_context(int ctx)
 int
 fed_as2_wrap(struct buf *out, int ctx, const char *json, size_t len)
 {
+	return fed_as2_wrap_base(out, ctx, NULL, json, len);
+}
+
+int
+fed_as2_wrap_base(struct buf *out, int ctx, const char *base_url,
+    const char *json, size_t len)
+{
 	const char *c = fed_as2_context(ctx);
 
 	if (c == NULL || len < 2 || json[0] != '{')
 		return buf_add(out, json, len);
 	buf_adds(out, "{\"@context\":");
-	buf_adds(out, c);
+	if (ctx == ST_CTX_LEARNING && base_url != NULL) {
+		/* ctx_as with the hub's own context second: its terms
+		 * (learning, LearningPost, ...) are defined there. */
+		size_t as =
+		    sizeof("[\"https://www.w3.org/ns/activitystreams\"") - 1;
+
+		buf_add(out, c, as);
+		buf_adds(out, ",\"");
+		buf_adds(out, base_url);
+		buf_adds(out, FED_LEARNING_NS_PATH "\"");
+		buf_adds(out, c + as);
+	} else
+		buf_adds(out, c);
 	if (len > 2)
 		buf_addc(out, ',');
 	return buf_add(out, json + 1, len - 1);
@@ -305,4 +326,18 @@ fed_as2_collection(
 	if (last != NULL)
 		json_object_set_new(o, "last", json_string(last));
 	return o;
+}
+
+int
+fed_as2_ctx_of(const json_t *doc)
+{
+	const json_t *o = doc;
+	int depth;
+
+	for (depth = 0; depth < 3 && json_is_object(o); depth++) {
+		if (fed_learning_is(o))
+			return ST_CTX_LEARNING;
+		o = json_object_get(o, "object");
+	}
+	return ST_CTX_AS;
 }

@@ -19,8 +19,16 @@ struct st_actor;
 const char *fed_as2_context(int ctx);
 
 /* Append {"@context":CTX, ...json...} to out: json is an object's bytes
- * without @context. Returns 0 or -1. */
+ * without @context. Returns 0 or -1. ST_CTX_LEARNING needs the hub's
+ * base URL (its context lives at BASE/ns/learning): fed_as2_wrap_base;
+ * fed_as2_wrap gives it the plain AS context. */
 int fed_as2_wrap(struct buf *out, int ctx, const char *json, size_t len);
+int fed_as2_wrap_base(struct buf *out, int ctx, const char *base_url,
+    const char *json, size_t len);
+/* The st_ctx a stored document doc needs: ST_CTX_LEARNING when it, or
+ * the object it embeds (to two levels: Announce{Create{Article}}), is a
+ * learning post, else ST_CTX_AS. */
+int fed_as2_ctx_of(const json_t *doc);
 
 /* Serialize compactly in insertion order; returns malloc'd text. */
 char *fed_as2_dump(const json_t *doc, size_t *len);

@@ -379,7 +379,8 @@ load(struct fed_deliver *d, struct job *j)
 		buf_free(&d->body);
 		buf_init(&d->body, 4 * 1024 * 1024);
 		d->body_of = 0;
-		if (fed_as2_wrap(&d->body, o.ctx, js, len) != 0 ||
+		if (fed_as2_wrap_base(
+			&d->body, o.ctx, d->cfg.base_url, js, len) != 0 ||
 		    d->body.failed)
 			rc = ST_INVAL;
 		d->body_of = rc == 0 ? j->j.activity : 0;

@@ -34,6 +34,9 @@ struct fed_fetch_cfg {
 	const char *user_agent;
 	const char *key_id; /* sign GETs as this key (NULL: unsigned) */
 	EVP_PKEY *key;
+	/* The hub's base URL (deliveries: the learning context's URL), or
+	 * NULL. */
+	const char *base_url;
 };
 
 struct fed_doc {

@@ -12,6 +12,7 @@
 #include "fed_fetch.h"
 #include "fed_group.h"
 #include "fed_html.h"
+#include "fed_learning.h"
 #include "st_actor.h"
 #include "st_block.h"
 #include "st_db.h"
@@ -170,7 +171,7 @@ store_activity(struct st_txn *t, const json_t *doc, const char *iri, int local,
 		return ST_EIO;
 	o = (struct st_obj){ .id = *id,
 		.kind = ST_K_ACTIVITY,
-		.ctx = local ? ST_CTX_AS : ST_CTX_NONE,
+		.ctx = local ? fed_as2_ctx_of(doc) : ST_CTX_NONE,
 		.flags = local ? ST_OF_LOCAL : 0,
 		.vis = ST_VIS_DIRECT,
 		.owner = owner,
@@ -646,8 +647,10 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 			   "the note's id is not on the sender's "
 			   "host"),
 		       NULL;
+	/* A learning post from another hub keeps its structured fields;
+	 * a malformed "learning" object is dropped (fed_learning_clean). */
 	return json_pack("{s:s,s:s,s:s,s:o*,s:o*,s:o*,s:o*,s:o,s:o,s:o,s:o,"
-			 "s:o,s:b,s:o}",
+			 "s:o,s:b,s:o,s:o*}",
 	    "id", id, "type", type, "attributedTo", by, "url",
 	    url_value(json_object_get(o, "url")), "published",
 	    time_value(json_object_get(o, "published")), "inReplyTo",
@@ -661,7 +664,8 @@ clean_note(const json_t *o, const struct st_actor *from, struct err *e)
 	    clean_html(json_object_get(o, "summary"), 1), "content",
 	    clean_html(json_object_get(o, "content"), 0), "sensitive",
 	    json_is_true(json_object_get(o, "sensitive")), "tag",
-	    clean_tags(json_object_get(o, "tag")));
+	    clean_tags(json_object_get(o, "tag")), "learning",
+	    fed_learning_clean(json_object_get(o, "learning")));
 }
 
 /* The activity's note, cleaned (before the write, or now). */

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "fed_as2.h"
 #include "fed_html.h"
+#include "fed_learning.h"
 #include "st_actor.h"
 #include "st_object.h"
 
@@ -161,6 +162,11 @@ title_of(const json_t *note, struct buf *out)
 	struct buf text;
 	size_t i, chars = 0;
 
+	/* A learning post: its title (its summary is an excerpt). */
+	if (fed_learning_is(note) && str(note, "name") != NULL) {
+		buf_adds(out, str(note, "name"));
+		return;
+	}
 	if (cw != NULL && *cw != '\0') {
 		buf_adds(out, cw);
 		return;

@@ -25,9 +25,11 @@
 #include "fed_sig.h"
 #include "fed_webfinger.h"
 #include "group.h"
+#include "learning.h"
 #include "log.h"
 #include "markdown.h"
 #include "pii.h"
+#include "review.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_featured.h"
@@ -36,6 +38,7 @@
 #include "st_session.h"
 #include "st_social.h"
 #include "text.h"
+#include "topics.h"
 
 static const char *const role_names[] = { "member", "moderator", "editor",
 	"admin", NULL };
@@ -57,6 +60,12 @@ int
 hub_role_moderates(int role)
 {
 	return role == ST_ROLE_MODERATOR || role == ST_ROLE_ADMIN;
+}
+
+int
+hub_role_reviews(int role)
+{
+	return role == ST_ROLE_EDITOR || role == ST_ROLE_ADMIN;
 }
 
 const char *
@@ -579,6 +588,10 @@ struct hub_post {
 	char *html;
 	char *cw;
 	char *source; /* the member's Markdown */
+	/* A learning post: its title, plain excerpt, "learning" extension
+	 * object and API-shape source (learning.h); NULL for a note. */
+	char *title, *summary;
+	json_t *ext, *lsource;
 	int vis;
 	int ntags;
 	char tags[TEXT_MAX_TAGS][TEXT_TAG_MAX + 1];
@@ -595,6 +608,7 @@ struct hub_post {
 	time_t now;
 	uint64_t note, act; /* ids, once stored */
 	int queued;	    /* deliveries queued */
+	uint64_t draft;	    /* the approved draft published (review.h) */
 };
 
 void
@@ -605,6 +619,10 @@ hub_post_free(struct hub_post *p)
 	free(p->html);
 	free(p->cw);
 	free(p->source);
+	free(p->title);
+	free(p->summary);
+	json_decref(p->ext);
+	json_decref(p->lsource);
 	free(p);
 }
 
@@ -1011,6 +1029,80 @@ hub_pii_check(const char *text, const char *cw, struct err *e)
 	return rc ? rc : pii_refuse(cw, "In the content warning, line", e);
 }
 
+/* An approved draft: the learning object says when the editors
+ * reviewed it, as an ISO date, for this hub's pages and other hubs. */
+static void
+reviewed_on(struct hub_post *p)
+{
+	char day[16];
+	struct tm tm;
+
+	gmtime_r(&p->now, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	json_object_set_new(p->ext, "reviewed", json_string(day));
+}
+
+/* Whether the learning post p may be published: a content type that
+ * needs review (review.h) only as an approved draft. */
+static int
+review_gate(struct st_txn *t, const struct hub_post *p, struct err *e)
+{
+	const char *ct =
+	    json_string_value(json_object_get(p->ext, "contentType"));
+
+	if (p->ext == NULL || p->draft != 0 || !review_needed(t, ct))
+		return 0;
+	return err_set(e,
+		   "this kind of post (%s) is checked by the editors before "
+		   "it is published: submit it for review",
+		   ct),
+	       HUB_REVIEW;
+}
+
+/* p is a learning post with the fields v (API shape): validate, check
+ * for patient identifiers, render (learning.h). No mentions are
+ * resolved in learning posts: they are articles, not conversations. */
+static int
+prepare_learning(
+    struct hub_post *p, const json_t *v, int pii_override, struct err *e)
+{
+	struct learning_error le[1];
+	struct learning_doc d;
+	struct learning l;
+	int n;
+
+	if (p->vis == ST_VIS_DIRECT)
+		return err_set(e,
+			   "a learning post is for sharing: choose public, "
+			   "unlisted or followers"),
+		       HUB_INVALID;
+	if ((n = learning_parse(v, p->h->topics, &l, le, 1)) != 0) {
+		learning_clear(&l);
+		return n < 0 ? (err_set(e, "out of memory"), ST_EIO)
+			     : (err_set(e, "%s", le[0].msg), HUB_INVALID);
+	}
+	if (!pii_override && learning_pii(&l, le, NULL) > 0) {
+		learning_clear(&l);
+		return err_set(e, "%s", le[0].msg), HUB_PII;
+	}
+	if (learning_render(&l, p->h->cfg->base_url, &d) != 0) {
+		learning_clear(&l);
+		return err_set(e, "the learning post is too large to store"),
+		       HUB_INVALID;
+	}
+	p->ntags = learning_hashtags(&l, p->tags, TEXT_MAX_TAGS);
+	p->title = strdup(l.title);
+	p->source = strdup(l.section[0]);
+	p->html = d.content;
+	p->summary = d.summary;
+	p->ext = d.ext;
+	p->lsource = d.source;
+	learning_clear(&l);
+	if (p->title == NULL || p->source == NULL)
+		return err_set(e, "out of memory"), ST_EIO;
+	return 0;
+}
+
 struct hub_post *
 hub_post_prepare(struct hub *h, const char *name, const char *text,
     const struct hub_post_opts *opts, int *rc, struct err *e)
@@ -1020,8 +1112,10 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	struct buf b;
 	int nm = 0;
 
-	if ((*rc = hub_text_check(text, opts->cw, e)) != 0 ||
-	    (*rc = hub_pii_check(text, opts->cw, e)) != 0)
+	if (opts->learning == NULL &&
+	    ((*rc = hub_text_check(text, opts->cw, e)) != 0 ||
+		(!opts->pii_override &&
+		    (*rc = hub_pii_check(text, opts->cw, e)) != 0)))
 		return NULL;
 	if (opts->vis < ST_VIS_PUBLIC || opts->vis > ST_VIS_DIRECT) {
 		*rc = HUB_INVALID;
@@ -1039,6 +1133,15 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 	p->vis = opts->vis;
 	p->now = time(NULL);
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->draft = opts->draft;
+	if (opts->learning != NULL &&
+	    (*rc = prepare_learning(
+		 p, opts->learning, opts->pii_override, e)) != 0) {
+		hub_post_free(p);
+		return NULL;
+	}
+	if (p->ext != NULL && p->draft != 0)
+		reviewed_on(p);
 	if (opts->in_reply_to != NULL && opts->in_reply_to[0] &&
 	    (*rc = reply_target(p, opts->in_reply_to, e)) != 0) {
 		hub_post_free(p);
@@ -1049,6 +1152,8 @@ hub_post_prepare(struct hub *h, const char *name, const char *text,
 		hub_post_free(p);
 		return NULL;
 	}
+	if (p->ext != NULL)
+		return p; /* a learning post: rendered already */
 	if ((*rc = resolve_mentions(p, text, m, &nm, opts->may_fetch)) != 0) {
 		err_set(e,
 		    "the note mentions someone on another server: "
@@ -1119,6 +1224,37 @@ store_docs(struct st_txn *t, struct hub_post *p, struct st_obj *o,
 	return hub_note_store(t, o, act_iri, note, p->edit != 0);
 }
 
+/* Make note the Article of the learning post p: name, a plain summary
+ * (not a content warning: no "sensitive"), the "learning" extension,
+ * the sections' Markdown in source.learning, and topic hashtags spelt
+ * as the vocabulary spells them ("#MedicationSafety"). */
+static void
+as_article(struct hub_post *p, json_t *note)
+{
+	const struct topic *t;
+	const char *name;
+	json_t *tag;
+	char spelt[TOPIC_HASHTAG_MAX + 2];
+	size_t i;
+
+	json_object_set_new(note, "type", json_string("Article"));
+	json_object_set_new(note, "name", json_string(p->title));
+	json_object_set_new(note, "summary", json_string(p->summary));
+	json_object_del(note, "sensitive");
+	json_object_set_new(note, "learning", json_deep_copy(p->ext));
+	json_object_set_new(json_object_get(note, "source"), "learning",
+	    json_deep_copy(p->lsource));
+	json_array_foreach(json_object_get(note, "tag"), i, tag)
+	{
+		name = json_string_value(json_object_get(tag, "name"));
+		if (name == NULL || *name != '#' || p->h->topics == NULL ||
+		    (t = topics_by_hashtag(p->h->topics, name + 1)) == NULL)
+			continue;
+		snprintf(spelt, sizeof(spelt), "#%s", t->hashtag);
+		json_object_set_new(tag, "name", json_string(spelt));
+	}
+}
+
 /* The Note of p as JSON. */
 static json_t *
 note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
@@ -1160,6 +1296,8 @@ note_doc(struct hub_post *p, const struct st_actor *a, time_t published)
 		json_object_set_new(note, "source",
 		    json_pack("{s:s,s:s}", "content", p->source, "mediaType",
 			"text/markdown"));
+	if (note != NULL && p->ext != NULL)
+		as_article(p, note);
 	return note;
 }
 
@@ -1181,7 +1319,7 @@ store_note(struct st_txn *t, struct hub_post *p, const struct st_actor *a)
 	note = note_doc(p, a, p->now);
 	o = (struct st_obj){ .id = id,
 		.kind = ST_K_NOTE,
-		.ctx = ST_CTX_AS,
+		.ctx = p->ext ? ST_CTX_LEARNING : ST_CTX_AS,
 		.flags = ST_OF_LOCAL,
 		.vis = (uint8_t)p->vis,
 		.owner = a->id,
@@ -1318,7 +1456,8 @@ hub_post_apply(struct st_txn *t, void *arg, struct err *e)
 	size_t nremote = 0;
 	int rc;
 
-	if ((rc = post_member(t, p->name, &a, e)) != 0)
+	if ((rc = review_gate(t, p, e)) != 0 ||
+	    (rc = post_member(t, p->name, &a, e)) != 0)
 		return rc;
 	if (p->audience[0] && (rc = community_member(t, p, &a, e)) != 0 &&
 	    p->by_mention) {
@@ -1403,6 +1542,17 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 	else if (o.owner != a.id || !(o.flags & ST_OF_LOCAL))
 		rc = (err_set(e, "you can edit only your own notes"),
 		    HUB_FORBIDDEN);
+	else if (p->ext != NULL && (rc = review_gate(t, p, e)) != 0)
+		err_set(e,
+		    "this kind of post is checked by the editors: share the "
+		    "new version as a draft and submit it for review");
+	else if ((json_object_get(old, "learning") != NULL) != (p->ext != NULL))
+		rc = (err_set(e,
+			  p->ext ? "a note cannot become a learning post: "
+				   "share the learning as a new post"
+				 : "this is a learning post: edit it with "
+				   "the learning form (its fields)"),
+		    HUB_INVALID);
 	if (rc != 0) {
 		json_decref(old);
 		st_actor_clear(&a);
@@ -1424,6 +1574,7 @@ hub_edit_apply(struct st_txn *t, void *arg, struct err *e)
 		return rc;
 	}
 	note = note_doc(p, &a, (time_t)o.published);
+	o.ctx = p->ext ? ST_CTX_LEARNING : ST_CTX_AS;
 	rc = store_docs(t, p, &o, act_iri, note);
 	for (i = 0; rc == 0 && i < p->ntags; i++)
 		rc = st_tag_add(t, p->tags[i], p->note);
@@ -1509,6 +1660,9 @@ tombstone(struct st_txn *t, struct st_obj *o, const char *former)
 		json_decref(doc);
 		return ST_EIO;
 	}
+	/* A learning post was an Article. */
+	if (!strcmp(former, "Note") && json_object_get(doc, "learning"))
+		former = "Article";
 	ts = fed_as2_tombstone(iri, former, time(NULL));
 	json_decref(doc);
 	o->kind = ST_K_TOMBSTONE;

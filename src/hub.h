@@ -12,6 +12,8 @@ struct err;
 struct st_db;
 struct st_actor;
 struct st_txn;
+struct topics;
+struct json_t;
 
 /* Codes beyond storage's ST_* (which pass through unchanged). */
 #define HUB_INVALID    (-20) /* the input is not acceptable; e says why */
@@ -19,6 +21,7 @@ struct st_txn;
 #define HUB_FORBIDDEN  (-22) /* the actor may not do this */
 #define HUB_NEED_FETCH (-23) /* needs a remote lookup: retry may_fetch */
 #define HUB_PII	       (-24) /* likely patient identifiers: e says where */
+#define HUB_REVIEW     (-25) /* the content type is reviewed first (review.h) */
 
 #define HUB_TEXT_MAX	 5000 /* characters of a note, as Mastodon's 500 x10 */
 #define HUB_PASSWORD_LEN 20
@@ -37,6 +40,9 @@ struct hub {
 	 * a slow server never holds up sign-ins and posts. */
 	struct worker *lookup_worker;
 	void *instance_key; /* EVP_PKEY, parsed once when first needed */
+	/* The topic vocabulary (topics.h) learning posts are checked
+	 * against; NULL: none (every topic is unknown). Borrowed. */
+	const struct topics *topics;
 };
 
 /* Open the data of cfg (create: make it if missing). */
@@ -94,6 +100,15 @@ struct hub_post_opts {
 	const char *edit;	 /* hub_post_publish: IRI of the note to edit */
 	const char *group; /* a community of this hub to post into, or NULL */
 	int may_fetch;	   /* look up unknown remote mentions (blocks) */
+	/* A learning post: its fields in the API shape (learning.h), not
+	 * yet validated; text is then unused (may be NULL). NULL: a note. */
+	const struct json_t *learning;
+	/* Set only by review.c when an editor approves draft (never from a
+	 * request): a learning post of a type that needs review may then be
+	 * published, with "reviewed" in its learning object; pii_override
+	 * skips the patient-identifier guard (the editor gave a reason). */
+	uint64_t draft;
+	int pii_override;
 };
 
 /* Publishing a note in two steps, so HTTP handlers can do the CPU work
@@ -222,6 +237,9 @@ const char *hub_role_name(int role);
 /* Whether a member with role moderates the hub: moderators and admins
  * (editors review learning, they do not moderate). */
 int hub_role_moderates(int role);
+/* Whether a member with role reviews learning posts: editors and
+ * admins. */
+int hub_role_reviews(int role);
 int hub_role_parse(const char *s);
 const char *hub_vis_name(int vis);
 int hub_vis_parse(const char *s);

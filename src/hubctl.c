@@ -25,8 +25,10 @@
 #include "anon.h"
 #include "group_view.h"
 #include "hub.h"
+#include "learning.h"
 #include "log.h"
 #include "profile.h"
+#include "review.h"
 #include "st_actor.h"
 #include "st_check.h"
 #include "st_block.h"
@@ -35,6 +37,7 @@
 #include "st_follow.h"
 #include "st_instance.h"
 #include "st_object.h"
+#include "st_review.h"
 #include "st_social.h"
 #include "topics.h"
 
@@ -94,6 +97,11 @@ static const char usage_text[] =
     "                               --anonymous with --group: the post\n"
     "                               waits for a moderator, then is the\n"
     "                               community's; prints its handle\n"
+    "  post NAME --learning FILE [--visibility V] [--group COMMUNITY]\n"
+    "                               publish a learning post from a JSON\n"
+    "                               file of its fields (FILE - reads\n"
+    "                               stdin); field errors are printed as\n"
+    "                               \"field: message\" (exit 6)\n"
     "  anon list NAME               NAME's anonymous posts and states\n"
     "  anon edit NAME HANDLE TEXT | anon delete NAME HANDLE\n"
     "                               change or delete (withdraw) one\n"
@@ -132,6 +140,11 @@ static const char usage_text[] =
     "                               feature a public note (local or\n"
     "                               remote) on the home page, or stop\n"
     "  feature list                 the featured notes, newest first\n"
+    "  review-types [set TYPE...]   the content types of learning posts\n"
+    "                               the editors review before they are\n"
+    "                               published (default: tool)\n"
+    "  review-by DRAFT DATE|none    when the editors look again at a\n"
+    "                               reviewed post (YYYY-MM-DD)\n"
     "  topics                       the patient-safety topics: slug,\n"
     "                               hashtag, label, group (tab-separated)\n"
     "\n"
@@ -149,6 +162,7 @@ code_exit(int rc)
 	case ST_NOTFOUND:
 	case ST_GONE: return EX_NOTFOUND;
 	case ST_EXISTS:
+	case HUB_REVIEW:
 	case HUB_TAKEN: return EX_CONFLICT;
 	case ST_NOINIT:
 	case ST_SCHEMA: return EX_NODATA;
@@ -198,7 +212,7 @@ usage_error(const char *msg)
 /* --key VALUE options after the positional arguments. */
 struct opts {
 	const char *password_file, *role, *display_name, *summary, *title;
-	const char *visibility, *cw, *reply_to, *group, *avatar;
+	const char *visibility, *cw, *reply_to, *group, *avatar, *learning;
 	int locked, moderated, restricted, private_, anonymous, unlocked;
 };
 
@@ -207,10 +221,11 @@ parse_opts(int argc, char **argv, struct opts *o, char *bad, size_t cap)
 {
 	static const char *const keys[] = { "--password-file", "--role",
 		"--display-name", "--summary", "--title", "--visibility",
-		"--cw", "--reply-to", "--group", "--avatar", NULL };
+		"--cw", "--reply-to", "--group", "--avatar", "--learning",
+		NULL };
 	const char **dst[] = { &o->password_file, &o->role, &o->display_name,
 		&o->summary, &o->title, &o->visibility, &o->cw, &o->reply_to,
-		&o->group, &o->avatar };
+		&o->group, &o->avatar, &o->learning };
 	static const char *const flags[] = { "--locked", "--moderated",
 		"--restricted", "--private", "--anonymous", "--unlocked",
 		NULL };
@@ -667,6 +682,138 @@ cmd_anon(struct hub *h, int argc, char **argv)
 			   "delete NAME HANDLE");
 }
 
+/* A learning post of a type the editors review: a submitted draft. */
+static int
+submit_learning(struct hub *h, const char *name, json_t *v,
+    const struct hub_post_opts *po, struct err *e)
+{
+	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", v, "visibility",
+	    hub_vis_name(po->vis), "community", po->group);
+	uint64_t id = 0;
+	int rc;
+
+	rc =
+	    c ? review_save(h, name, 0, c, ST_DRAFT_SUBMITTED, &id, e) : ST_EIO;
+	json_decref(c);
+	if (rc != 0)
+		return fail(rc, e);
+	printf("draft %llu waits for review by the editors: it is published "
+	       "when one approves it\n",
+	    (unsigned long long)id);
+	return EX_OK;
+}
+
+/* post/edit NAME [URL] --learning FILE: a learning post from a JSON
+ * file in the API shape (learning.h); "-" reads stdin. Field errors
+ * are printed one a line as "field: message". */
+static int
+post_learning(struct hub *h, char **argv, const struct opts *o,
+    struct hub_post_opts *po, int edit)
+{
+	struct learning_error le[LEARNING_ERRORS_MAX];
+	struct topics *topics;
+	struct learning l = { 0 };
+	struct err e = { { 0 } };
+	json_error_t je;
+	json_t *v;
+	char iri[700];
+	int rc, n, i;
+
+	v = strcmp(o->learning, "-") ? json_load_file(o->learning, 0, &je)
+				     : json_loadf(stdin, 0, &je);
+	if (v == NULL) {
+		fprintf(stderr, "hubctl: %s:%d:%d: %s\n", o->learning, je.line,
+		    je.column, je.text);
+		return EX_INVALID;
+	}
+	if ((topics = topics_load(h->cfg->topics_file, &e)) == NULL) {
+		json_decref(v);
+		fprintf(stderr, "hubctl: %s\n", e.msg);
+		return EX_FAIL;
+	}
+	h->topics = topics;
+	po->learning = v;
+	po->edit = edit ? argv[1] : NULL;
+	rc = hub_post_publish(h, argv[0], NULL, po, iri, sizeof(iri), &e);
+	if (rc == HUB_REVIEW && !edit)
+		rc = submit_learning(h, argv[0], v, po, &e);
+	else if (rc == HUB_INVALID &&
+	    (n = learning_parse(v, topics, &l, le, LEARNING_ERRORS_MAX)) > 0) {
+		for (i = 0; i < n && i < LEARNING_ERRORS_MAX; i++)
+			fprintf(stderr, "%s: %s\n", le[i].field, le[i].msg);
+		rc = code_exit(rc);
+	} else if (rc != 0)
+		rc = fail(rc, &e);
+	else
+		printf("%s\n", iri);
+	learning_clear(&l);
+	h->topics = NULL;
+	topics_free(topics);
+	json_decref(v);
+	return rc;
+}
+
+/* review-types [set TYPE...]: the content types the editors review. */
+static int
+cmd_review_types(struct hub *h, int argc, char **argv)
+{
+	char list[REVIEW_TYPES_MAX] = "";
+	struct err e = { { 0 } };
+	struct st_txn *t;
+	size_t n = 0;
+	int i, rc;
+
+	if (argc >= 2 && !strcmp(argv[1], "set")) {
+		for (i = 2; i < argc; i++)
+			n += (size_t)snprintf(list + n,
+			    n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
+			    n ? " " : "", argv[i]);
+		if (n >= sizeof(list))
+			return usage_error("too many content types");
+		if ((rc = review_types_set(h, list, &e)) != 0)
+			return fail(rc, &e);
+	} else if (argc != 1)
+		return usage_error("review-types [set TYPE...]");
+	if (st_read_begin(h->db, &t) != 0)
+		return fail(ST_EIO, &e);
+	review_types(t, list, sizeof(list));
+	st_read_end(t);
+	printf("%s\n", list[0] ? list : "(none)");
+	return EX_OK;
+}
+
+/* review-by ID DATE|none: when editors look at a published post again. */
+static int
+cmd_review_by(struct hub *h, const char *id, const char *date)
+{
+	struct err e = { { 0 } };
+	uint64_t when = 0;
+	char *end;
+	unsigned long long n = strtoull(id, &end, 10);
+	int rc;
+
+	if (*end != '\0' || n == 0)
+		return usage_error("review-by needs a draft number");
+	if (strcmp(date, "none") && review_date_parse(date, &when) != 0)
+		return usage_error("the date is YYYY-MM-DD (or none)");
+	if ((rc = review_act(h, n, NULL, ST_RA_REVIEW_BY, NULL, when, &e)))
+		return fail(rc, &e);
+	printf("draft %llu: review by %s\n", n, date);
+	return EX_OK;
+}
+
+/* Whether one of the argc arguments in argv is want. */
+static int
+has_arg(int argc, char **argv, const char *want)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], want))
+			return 1;
+	return 0;
+}
+
 /* post NAME TEXT [opts], or with edit: edit NAME URL TEXT [opts]. */
 static int
 cmd_post(struct hub *h, int argc, char **argv, int edit)
@@ -675,8 +822,15 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	struct hub_post_opts po = { .may_fetch = 1 };
 	struct opts o;
 	struct err e = { { 0 } };
-	int rc, n = edit ? 3 : 2;
+	int rc, n = edit ? 3 : 2, no_text = 0;
 
+	/* A learning post has --learning FILE where a note has TEXT (a
+	 * note's text may itself start with "--"). */
+	if (argc >= n && !strncmp(argv[n - 1], "--", 2) &&
+	    has_arg(argc - (n - 1), argv + n - 1, "--learning")) {
+		n--;
+		no_text = 1;
+	}
 	if (argc < n ||
 	    parse_opts(argc - n, argv + n, &o, bad, sizeof(bad)) < 0)
 		return usage_error(argc < n
@@ -687,6 +841,16 @@ cmd_post(struct hub *h, int argc, char **argv, int edit)
 	if (o.visibility && (po.vis = hub_vis_parse(o.visibility)) < 0)
 		return usage_error("--visibility must be public, unlisted, "
 				   "followers or direct");
+	po.group = o.group;
+	if (o.learning != NULL)
+		return o.anonymous || o.cw || o.reply_to
+		    ? usage_error("--learning goes with --visibility and "
+				  "--group only")
+		    : post_learning(h, argv, &o, &po, edit);
+	if (no_text)
+		return usage_error(edit
+			? "edit needs NAME, URL and TEXT (or --learning FILE)"
+			: "post needs NAME and TEXT (or --learning FILE)");
 	text = strcmp(argv[n - 1], "-") ? strdup(argv[n - 1])
 					: read_all(stdin, 1 << 20);
 	if (text == NULL) {
@@ -1460,6 +1624,10 @@ run(struct hub *h, int argc, char **argv)
 		return cmd_timeline(h, argv[1]);
 	if (!strcmp(cmd, "feature"))
 		return cmd_feature(h, argc, argv);
+	if (!strcmp(cmd, "review-types"))
+		return cmd_review_types(h, argc, argv);
+	if (!strcmp(cmd, "review-by") && argc == 3)
+		return cmd_review_by(h, argv[1], argv[2]);
 	if ((!strcmp(cmd, "followers") || !strcmp(cmd, "following")) &&
 	    argc == 2)
 		return cmd_follows(h, argv[1], !strcmp(cmd, "followers"));

@@ -141,6 +141,7 @@ start_federation(struct hub *hub, struct err *e)
 	static char agent[400];
 	memcpy(agent, ua, sizeof(agent));
 	c.user_agent = agent;
+	c.base_url = hub->cfg->base_url;
 	hub->deliver =
 	    fed_deliver_start(hub->db, &c, hub->cfg->delivery_per_host,
 		hub->cfg->delivery_unavailable_after, e);
@@ -214,6 +215,7 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (hub_open(&hub, &cfg, 0, &e) != 0)
 		fatal("%s", e.msg);
+	hub.topics = topics;
 	if (st_writer_start(hub.db, &e) != 0)
 		fatal("%s", e.msg);
 	if (start_federation(&hub, &e) != 0)

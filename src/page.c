@@ -4,7 +4,9 @@
 
 #include "buf.h"
 #include "config.h"
+#include "fed_learning.h"
 #include "st_actor.h"
+#include "web_learn.h"
 
 static const char css[] =
     "body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 "
@@ -58,6 +60,9 @@ static const char css[] =
     ".badge{font-size:.8rem;border:1px solid #555;border-radius:3px;"
     "padding:0 .3rem;color:#333}\n"
     ".plain{list-style:none;padding:0}\n"
+    /* learning posts (web_learn.c) */
+    ".learning-title{font-weight:700;font-size:1.1rem;margin:.25rem 0}\n"
+    ".learning-meta dt{font-weight:600}.learning-meta dd{margin:0 0 .4rem}\n"
     ".sort ul{list-style:none;padding:0;display:flex;gap:1rem}\n"
     "[aria-current=page]{font-weight:700}\n"
     /* tables (web_admin.c) scroll in their own box on a phone; it
@@ -142,7 +147,11 @@ nav(struct buf *b, const struct page_viewer *v)
 	}
 	buf_adds(b,
 	    "<li><a href=\"/write\">Write</a></li>"
+	    "<li><a href=\"/learn/new\">Share learning</a></li>"
+	    "<li><a href=\"/drafts\">Drafts</a></li>"
 	    "<li><a href=\"/notifications\">Notifications</a></li>");
+	if (v->role == ST_ROLE_EDITOR || v->role == ST_ROLE_ADMIN)
+		buf_adds(b, "<li><a href=\"/review\">Review</a></li>");
 	if (v->role == ST_ROLE_MODERATOR || v->role == ST_ROLE_ADMIN)
 		buf_adds(b, "<li><a href=\"/moderation\">Moderation</a></li>");
 	if (v->role == ST_ROLE_ADMIN)
@@ -413,14 +422,17 @@ page_note_item(struct buf *b, const json_t *note)
 	const char *cw = str(note, "summary");
 
 	buf_adds(b, "<article>");
-	if (cw != NULL) {
+	/* A learning post: title, label and excerpt (web_learn.c). */
+	if (web_learn_item(b, NULL, note))
+		cw = NULL;
+	else if (cw != NULL) {
 		buf_adds(b, "<details><summary>");
 		text(b, cw);
 		buf_adds(b, "</summary>");
 	}
 	/* Content the hub rendered from escaped text (and, for remote
 	 * notes, sanitized on ingest). */
-	if (str(note, "content") != NULL)
+	if (str(note, "content") != NULL && !fed_learning_is(note))
 		buf_adds(b, str(note, "content"));
 	if (cw != NULL)
 		buf_adds(b, "</details>");

@@ -27,12 +27,15 @@
 #include "http.h"
 #include "hub.h"
 #include "inbox.h"
+#include "learning.h"
+#include "review.h"
 #include "page.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_featured.h"
 #include "st_follow.h"
 #include "st_object.h"
+#include "st_review.h"
 #include "st_social.h"
 #include "web.h"
 #include "web_account.h"
@@ -41,6 +44,8 @@
 #include "web_home.h"
 #include "web_admin.h"
 #include "web_topics.h"
+#include "web_learn.h"
+#include "web_review.h"
 #include "worker.h"
 
 #define AS_TYPE	  "application/activity+json; charset=utf-8"
@@ -299,7 +304,7 @@ send_as2(struct http_req *r, unsigned status, int ctx, const char *js,
 	int rc;
 
 	buf_init(&b, 0);
-	fed_as2_wrap(&b, ctx, js, len);
+	fed_as2_wrap_base(&b, ctx, r->srv->cfg->base_url, js, len);
 	if (b.failed) {
 		buf_free(&b);
 		return http_error(r, 500, "out of memory");
@@ -708,7 +713,8 @@ outbox_page(struct http_req *r, struct st_txn *t, const struct st_actor *a,
 	buf_adds(&b, "]}");
 	free(head);
 	buf_free(&raw);
-	rc = send_as2(r, 200, ST_CTX_AS, b.data, b.len, NULL);
+	/* Its Creates may embed learning posts (ST_CTX_LEARNING). */
+	rc = send_as2(r, 200, ST_CTX_LEARNING, b.data, b.len, NULL);
 	buf_free(&b);
 	return rc;
 }
@@ -1389,6 +1395,7 @@ struct api_job {
 	int locked, moderated, restricted, private_; /* new communities */
 	int which; /* community moderation: which of the call's keys came */
 	struct hub_post *post; /* notes: prepared on the worker */
+	json_t *learning;      /* a learning post's fields, or NULL */
 };
 
 enum api_kind {
@@ -1415,7 +1422,8 @@ enum api_kind {
 	API_GROUP_UNBAN,
 	API_GROUP_MODS,
 	API_GROUP_APPROVE,
-	API_GROUP_DENY
+	API_GROUP_DENY,
+	API_DRAFT /* a learning post that needs review: submitted */
 };
 
 static void
@@ -1427,6 +1435,7 @@ api_job_free(struct api_job *j)
 	free(j->d);
 	free(j->g);
 	hub_post_free(j->post);
+	json_decref(j->learning);
 	free(j);
 }
 
@@ -1451,7 +1460,8 @@ api_note_job(struct api_job *j)
 		.cw = j->b,
 		.in_reply_to = j->c,
 		.group = j->g,
-		.may_fetch = 1 };
+		.may_fetch = 1,
+		.learning = j->learning };
 	struct http_req *r = j->r;
 	struct err e = { { 0 } };
 	int rc;
@@ -1460,7 +1470,12 @@ api_note_job(struct api_job *j)
 	if (j->post != NULL && j->kind == API_EDIT)
 		rc = hub_post_set_edit(j->hub, j->post, j->d, &e);
 	if (j->post == NULL || rc != 0) {
-		api_fail(r, rc, &e);
+		if (rc == HUB_INVALID || rc == HUB_PII)
+			api_answer(r, 422,
+			    learning_refusal(j->learning, j->hub->topics, j->a,
+				j->b, rc == HUB_PII, e.msg));
+		else
+			api_fail(r, rc, &e);
 		api_job_free(j);
 		return;
 	}
@@ -1536,6 +1551,52 @@ api_anon_job(struct api_job *j)
 
 static void api_group_job(struct api_job *j);
 
+/* A learning post whose content type needs review: stored as a
+ * submitted draft (review.h), never published here; 202. */
+static void
+api_draft_job(struct api_job *j)
+{
+	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
+	    "visibility", hub_vis_name(j->vis), "community", j->g);
+	struct err e = { { 0 } };
+	char id[24];
+	uint64_t draft = 0;
+	int rc;
+
+	rc = c
+	    ? review_save(j->hub, j->user, 0, c, ST_DRAFT_SUBMITTED, &draft, &e)
+	    : (err_set(&e, "out of memory"), ST_EIO);
+	json_decref(c);
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)draft);
+	if (rc != 0)
+		api_fail(j->r, rc, &e);
+	else
+		api_answer(j->r, 202,
+		    json_pack("{s:s,s:s,s:s}", "state", "submitted", "draft",
+			id, "message",
+			"This kind of post is checked by the editors before it "
+			"is published. It waits for review: you will be told "
+			"when it is published or returned (see /drafts)."));
+	api_job_free(j);
+}
+
+/* Whether the prepared learning post (fields v) needs review first. */
+static int
+needs_review(struct http_req *r, const json_t *v)
+{
+	struct st_txn *t;
+	int need = 1; /* when unsure, hold it */
+
+	if (v == NULL)
+		return 0;
+	if (st_read_begin(r->srv->hub->db, &t) == 0) {
+		need = review_needed(
+		    t, json_string_value(json_object_get(v, "content_type")));
+		st_read_end(t);
+	}
+	return need;
+}
+
 static void
 api_run(void *arg)
 {
@@ -1549,6 +1610,7 @@ api_run(void *arg)
 	case API_NOTE:
 	case API_EDIT: api_note_job(j); return;
 	case API_COMMUNITY: api_community_job(j); return;
+	case API_DRAFT: api_draft_job(j); return;
 	case API_ANON_NOTE:
 	case API_ANON_EDIT:
 	case API_ANON_DELETE: api_anon_job(j); return;
@@ -1688,16 +1750,18 @@ api_call(struct http_req *r, int kind, const char *a, const char *g, int which)
 }
 
 /* POST /api/hub/notes {text, visibility?, content_warning?,
- * in_reply_to?} and POST /api/hub/edit {id, text, content_warning?}. */
+ * in_reply_to?} and POST /api/hub/edit {id, text, content_warning?};
+ * a learning post has {"learning": {...}} (learning.h) instead of text. */
 static int
 api_note(struct http_req *r, int edit)
 {
 	const char *text, *vis_s, *cw, *reply, *id, *group;
+	json_t *learning;
 	struct hub_post_opts o = { 0 };
 	struct err e = { { 0 } };
 	struct api_job *j;
 	struct hub_post *p;
-	int bad = 0, rc = MHD_NO;
+	int bad = 0, rc = MHD_NO, draft = 0;
 	json_t *body;
 
 	if ((body = api_body(r, &rc)) == NULL)
@@ -1712,10 +1776,14 @@ api_note(struct http_req *r, int edit)
 	reply = opt_string(body, "in_reply_to", &bad);
 	id = opt_string(body, "id", &bad);
 	group = opt_string(body, "community", &bad);
+	learning = json_object_get(body, "learning");
 	o = (struct hub_post_opts){ .vis = ST_VIS_PUBLIC,
 		.cw = cw,
 		.in_reply_to = reply,
-		.group = group };
+		.group = group,
+		.learning = learning };
+	if (learning != NULL && text == NULL)
+		text = "";
 	if (bad || text == NULL || (edit && id == NULL)) {
 		rc = http_error(r, 422,
 		    edit
@@ -1733,9 +1801,21 @@ api_note(struct http_req *r, int edit)
 	}
 	p = edit ? NULL
 		 : hub_post_prepare(r->srv->hub, r->user, text, &o, &rc, &e);
+	if (!edit && p == NULL && (rc == HUB_INVALID || rc == HUB_PII)) {
+		rc = http_send_json(r, 422,
+		    learning_refusal(learning, r->srv->hub->topics, text, cw,
+			rc == HUB_PII, e.msg),
+		    NULL, NULL);
+		goto out;
+	}
 	if (!edit && p == NULL && rc != HUB_NEED_FETCH) {
 		rc = http_error(r, web_status(rc, 500), e.msg);
 		goto out;
+	}
+	if (p != NULL && needs_review(r, learning)) {
+		hub_post_free(p);
+		p = NULL;
+		draft = 1;
 	}
 	if (p != NULL) {
 		r->ctx = p;
@@ -1754,13 +1834,14 @@ api_note(struct http_req *r, int edit)
 		rc = http_error(r, 500, "out of memory");
 		goto out;
 	}
-	j->kind = edit ? API_EDIT : API_NOTE;
+	j->kind = draft ? API_DRAFT : edit ? API_EDIT : API_NOTE;
 	j->vis = o.vis;
 	j->a = strdup(text);
 	j->b = dup_or_null(cw);
 	j->c = dup_or_null(reply);
 	j->d = dup_or_null(id);
 	j->g = dup_or_null(group);
+	j->learning = json_incref(learning);
 	rc = api_defer(r, j);
 out:
 	json_decref(body);
@@ -2353,7 +2434,10 @@ api_group_job(struct api_job *j)
 /* Longest note body: 5000 characters, each escaped as a surrogate pair
  * (12 bytes), plus the other fields. */
 #define NOTE_BODY_MAX (128 * 1024)
-#define WEB_FORM_MAX  (16 * 1024)
+/* A learning post: sections of up to LEARNING_TOTAL_MAX characters,
+ * up to 4 bytes each, percent-encoded in forms. */
+#define LEARN_BODY_MAX (1024 * 1024)
+#define WEB_FORM_MAX   (16 * 1024)
 
 const struct http_route routes[] = {
 	{ "GET", "/", web_home, 0, NULL },
@@ -2409,18 +2493,34 @@ const struct http_route routes[] = {
 	{ "GET", "/c/*/moderators", route_collection, 0, NULL },
 	{ "GET", "/c/*/collections/featured", route_collection, 0, NULL },
 	{ "GET", "/tags/*", route_tag, 0, NULL },
+	/* Learning posts (web_learn.c). */
+	{ "GET", "/ns/learning", web_learn_context, 0, NULL },
+	{ "GET", "/cite", web_learn_cite, 0, NULL },
+	{ "GET", "/learn/new", web_learn_new_get, 0, NULL },
+	{ "POST", "/learn/new", web_learn_new_post, LEARN_BODY_MAX, NULL },
+	{ "GET", "/learn/edit", web_learn_edit_get, 0, NULL },
+	{ "POST", "/learn/edit", web_learn_edit_post, LEARN_BODY_MAX, NULL },
+	/* Editorial review (web_review.c). */
+	{ "GET", "/drafts", web_drafts, 0, NULL },
+	{ "GET", "/drafts/edit", web_learn_draft_get, 0, NULL },
+	{ "POST", "/drafts/act", web_drafts_act, WEB_FORM_MAX, NULL },
+	{ "POST", "/drafts/hold", web_drafts_hold, WEB_FORM_MAX, NULL },
+	{ "GET", "/review", web_review, 0, NULL },
+	{ "GET", "/review/item", web_review_item, 0, NULL },
+	{ "POST", "/review/act", web_review_act, WEB_FORM_MAX, NULL },
+	{ "POST", "/review/types", web_review_types_post, WEB_FORM_MAX, NULL },
 	{ "POST", "/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/actor/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
 	{ "POST", "/users/*/inbox", inbox_route, HTTP_BODY_MAX,
 	    inbox_precheck },
 	{ "POST", "/c/*/inbox", inbox_route, HTTP_BODY_MAX, inbox_precheck },
-	{ "POST", "/api/hub/notes", route_api_notes, NOTE_BODY_MAX,
+	{ "POST", "/api/hub/notes", route_api_notes, LEARN_BODY_MAX,
 	    api_precheck },
 	{ "GET", "/api/hub/timeline", route_api_timeline, 0, api_precheck },
 	{ "GET", "/api/hub/search", web_api_search, 0, NULL },
 	{ "GET", "/api/hub/notifications", route_api_notifications, 0,
 	    api_precheck },
-	{ "POST", "/api/hub/edit", route_api_edit, NOTE_BODY_MAX,
+	{ "POST", "/api/hub/edit", route_api_edit, LEARN_BODY_MAX,
 	    api_precheck },
 	{ "POST", "/api/hub/communities", route_api_communities, 16384,
 	    api_precheck },

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "err.h"
 #include "fed_fetch.h"
+#include "fed_learning.h"
 #include "hub.h"
 #include "st_actor.h"
 #include "st_db.h"
@@ -21,11 +22,6 @@
 
 #define EXCERPT_CHARS 240
 #define TITLE_CHARS   100
-
-const char *const search_types[][2] = { { "experience", "Experience" },
-	{ "case-study", "Case study" }, { "good-practice", "Good practice" },
-	{ "improvement", "Improvement project" }, { "tool", "Tool" },
-	{ "opinion", "Opinion" }, { "research", "Research" }, { NULL, NULL } };
 
 /* The terms of a query being built: words first, then filters. */
 struct terms {
@@ -219,10 +215,7 @@ filters_of(struct hub *h, const struct topics *topics, struct st_txn *t,
 		add_term(q, term, i + 1, 0);
 	}
 	if (rq->type && rq->type[0]) {
-		for (i = 0; search_types[i][0] != NULL; i++)
-			if (!strcmp(search_types[i][0], rq->type))
-				break;
-		if (search_types[i][0] == NULL)
+		if (fed_learning_term(fed_learning_types, rq->type) == NULL)
 			return bad(field, "type", e,
 			    "there is no such content type: choose one from "
 			    "the list");

@@ -25,7 +25,7 @@ struct topics;
 struct search_req {
 	const char *q;	       /* words */
 	const char *topic;     /* a topic's slug (topics.h) */
-	const char *type;      /* a learning content type slug */
+	const char *type;      /* a content type slug (fed_learning_types) */
 	const char *community; /* name, @name@host or IRI */
 	const char *author;    /* name, @name@host or IRI */
 	const char *from, *to; /* YYYY-MM-DD, both days included */
@@ -33,9 +33,6 @@ struct search_req {
 	uint64_t viewer;       /* the signed-in member (0: a visitor) */
 	int offset, limit;     /* in the ranked window; limit 0: default */
 };
-
-/* The learning content types, NULL-terminated: slug and label. */
-extern const char *const search_types[][2];
 
 /* Run rq in the read transaction t. Returns a new object:
  *   {"query": q, "results": [result...], "next": offset | null,

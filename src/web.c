@@ -230,6 +230,7 @@ web_status(int rc, unsigned fallback)
 	case ST_INVAL:
 	case HUB_INVALID:
 	case HUB_PII: return 422;
+	case HUB_REVIEW: return 409;
 	case HUB_FORBIDDEN: return 403;
 	case ST_FULL: return 507;
 	default: return fallback;

@@ -28,6 +28,7 @@
 #include "st_object.h"
 #include "st_social.h"
 #include "web.h"
+#include "web_review.h"
 #include "web_post.h"
 #include "worker.h"
 
@@ -818,6 +819,7 @@ admin_page(struct buf *b, struct hub *h, struct st_txn *t,
 	page_error_summary(b, s->errors);
 	members(b, t, v->csrf);
 	blocks(b, t, v->csrf, s);
+	web_review_admin_section(b, t, v->csrf);
 	instances(b, t);
 	page_end(b);
 	return 0;

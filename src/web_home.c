@@ -18,6 +18,7 @@
 #include "fed_fetch.h"
 #include "fed_group.h"
 #include "fed_inbox.h"
+#include "fed_learning.h"
 #include "fed_webfinger.h"
 #include "featured.h"
 #include "group.h"
@@ -33,6 +34,7 @@
 #include "st_social.h"
 #include "topics.h"
 #include "web.h"
+#include "web_learn.h"
 #include "worker.h"
 
 #define PAGE	     20	 /* items of a page */
@@ -216,6 +218,12 @@ post_item(struct buf *b, struct st_txn *t, uint64_t id, int max_vis)
 	    (note = json_loadb(js, len, 0, NULL)) == NULL)
 		return -1;
 	item_head(b, t, &o, note);
+	/* A learning post: its title and excerpt (web_learn.c). */
+	if (web_learn_item(b, NULL, note)) {
+		item_foot(b, t, &o, note);
+		json_decref(note);
+		return 0;
+	}
 	if ((cw = str(note, "summary")) != NULL && cw[0] != '\0') {
 		buf_adds(b, "<details><summary>");
 		page_text(b, cw);
@@ -479,8 +487,9 @@ home_member(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	int n = 0, i, more = 0;
 
 	buf_adds(b,
-	    "<h1>Your home</h1><p><a href=\"/write\">Write</a> to share "
-	    "something you learned.</p>");
+	    "<h1>Your home</h1><p><a href=\"/write\">Write</a> a short "
+	    "note, or <a href=\"/learn/new\">share learning</a> in "
+	    "sections: what happened, what you learned, what changed.</p>");
 	if (before == 0)
 		featured_section(b, t, NULL);
 	if (st_name_get(t, v->name, &me) == 0)
@@ -1143,15 +1152,17 @@ filter_options(const struct topics *tp, int topics)
 	if (topics)
 		n = tp ? tp->n : 0;
 	else
-		while (search_types[n][0] != NULL)
+		while (fed_learning_types[n].slug != NULL)
 			n++;
 	if ((o = calloc(2 * n + 3, sizeof(*o))) == NULL)
 		return NULL;
 	o[0] = "";
 	o[1] = topics ? "Any topic" : "Any type";
 	for (i = 0; i < n; i++) {
-		o[2 + 2 * i] = topics ? tp->v[i].slug : search_types[i][0];
-		o[3 + 2 * i] = topics ? tp->v[i].label : search_types[i][1];
+		o[2 + 2 * i] =
+		    topics ? tp->v[i].slug : fed_learning_types[i].slug;
+		o[3 + 2 * i] =
+		    topics ? tp->v[i].label : fed_learning_types[i].label;
 	}
 	return o;
 }
@@ -1402,11 +1413,11 @@ static const char *
 type_label(const json_t *r)
 {
 	const char *ct = str(r, "content_type");
-	int i;
+	const struct fed_learning_term *lt =
+	    ct ? fed_learning_term(fed_learning_types, ct) : NULL;
 
-	for (i = 0; ct != NULL && search_types[i][0] != NULL; i++)
-		if (!strcmp(ct, search_types[i][0]))
-			return search_types[i][1];
+	if (lt != NULL)
+		return lt->label;
 	return !strcmp(str(r, "type"), "learning") ? "Learning" : "Post";
 }
 

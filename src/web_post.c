@@ -13,6 +13,7 @@
 #include "fed_deliver.h"
 #include "fed_fetch.h"
 #include "fed_html.h"
+#include "fed_learning.h"
 #include "group_view.h"
 #include "http.h"
 #include "hub.h"
@@ -23,6 +24,8 @@
 #include "st_object.h"
 #include "st_social.h"
 #include "web.h"
+#include "web_review.h"
+#include "web_learn.h"
 #include "worker.h"
 
 #define THREAD_UP    8	 /* parents shown above a note */
@@ -95,6 +98,7 @@ struct view {
 	uint64_t me; /* the viewer's actor id, 0 for a visitor */
 	struct buf *b;
 	int shown; /* replies shown: a long thread stops at REPLIES_ALL */
+	const struct topics *topics; /* for learning posts' topic links */
 };
 
 static uint64_t
@@ -283,6 +287,31 @@ actions(struct view *w, const struct st_obj *o, const char *iri)
 	buf_adds(w->b, "</div>");
 }
 
+/* The structured view of a learning post into w->b (folded when a
+ * peer marked it sensitive). Returns 0 when note is not one. */
+static int
+learning_view(struct view *w, const json_t *note, int full)
+{
+	const char *cw = str(note, "summary");
+	int folded = json_is_true(json_object_get(note, "sensitive"));
+	size_t at = w->b->len;
+	int shown;
+
+	if (folded) {
+		buf_adds(w->b, "<details><summary>");
+		page_text(w->b, cw && cw[0] ? cw : "Sensitive content");
+		buf_adds(w->b, "</summary>");
+	}
+	shown = full ? web_learn_full(w->b, w->cfg, w->topics, note)
+		     : web_learn_item(w->b, w->cfg, note);
+	if (!shown && w->b->len > at) { /* not a learning post: a note */
+		w->b->len = at;
+		w->b->data[at] = '\0';
+	} else if (folded)
+		buf_adds(w->b, "</details>");
+	return shown;
+}
+
 /* The note as an article; full: the page's own note (with its
  * community, tags and buttons). */
 static void
@@ -301,17 +330,24 @@ note_article(
 		actor_link(w, aud, 1);
 	}
 	buf_adds(w->b, "</p>");
-	if (cw != NULL && cw[0]) {
-		buf_adds(w->b, "<details><summary>");
-		page_text(w->b, cw);
-		buf_adds(w->b, "</summary>");
+	/* A learning post: structured (web_learn.c); its summary is an
+	 * excerpt, not a content warning, unless a peer marked it
+	 * sensitive: then it stays folded behind that summary. */
+	if (learning_view(w, note, full))
+		cw = NULL;
+	else {
+		if (cw != NULL && cw[0]) {
+			buf_adds(w->b, "<details><summary>");
+			page_text(w->b, cw);
+			buf_adds(w->b, "</summary>");
+		}
+		/* Stored HTML: rendered from Markdown here, or sanitized on
+		 * ingest (DESIGN rule 6). */
+		if (str(note, "content") != NULL)
+			buf_adds(w->b, str(note, "content"));
+		if (cw != NULL && cw[0])
+			buf_adds(w->b, "</details>");
 	}
-	/* Stored HTML: rendered from Markdown here, or sanitized on
-	 * ingest (DESIGN rule 6). */
-	if (str(note, "content") != NULL)
-		buf_adds(w->b, str(note, "content"));
-	if (cw != NULL && cw[0])
-		buf_adds(w->b, "</details>");
 	if (full && !(o->flags & ST_OF_LOCAL))
 		note_tags(w, note);
 	buf_init(&p, 0);
@@ -403,7 +439,8 @@ static void
 note_body(struct view *w, const struct st_obj *o, const json_t *note)
 {
 	parents(w, note);
-	buf_adds(w->b, "<h1 class=\"vh\">Post</h1>");
+	if (!fed_learning_is(note)) /* else its title is the h1 */
+		buf_adds(w->b, "<h1 class=\"vh\">Post</h1>");
 	note_article(w, o, note, 1);
 	buf_adds(w->b,
 	    "<section aria-labelledby=\"replies\"><h2 "
@@ -418,7 +455,8 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len)
 {
 	const struct page_viewer *v = web_viewer(r);
-	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0 };
+	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0,
+		r->srv->topics };
 	struct st_obj no = *o;
 	json_t *doc, *note;
 	struct buf b;
@@ -436,7 +474,10 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
 	}
 	buf_init(&b, 0);
 	w.b = &b;
-	page_begin(&b, w.cfg, v, "Post", str(note, "id"));
+	page_begin(&b, w.cfg, v,
+	    fed_learning_is(note) && str(note, "name") ? str(note, "name")
+						       : "Post",
+	    str(note, "id"));
 	note_body(&w, &no, note);
 	page_end(&b);
 	json_decref(doc);
@@ -502,6 +543,7 @@ struct compose {
 	const char *cw;
 	const char *reply_to;
 	const char *community;
+	int pii; /* the guard stopped it: offer to ask an editor */
 };
 
 static const char *
@@ -619,14 +661,21 @@ compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
     const struct page_viewer *v, const struct compose *c)
 {
 	const char *reply = value(c, "reply_to", c->reply_to);
-	struct view w = { t, cfg, v, 0, b, 0 };
+	struct view w = { t, cfg, v, 0, b, 0, NULL };
 	const char *action = c->edit ? "/edit" : "/write";
 
 	page_begin(
 	    b, cfg, v, c->edit ? "Edit your post" : "Write a post", NULL);
 	buf_adds(
 	    b, c->edit ? "<h1>Edit your post</h1>" : "<h1>Write a post</h1>");
+	if (!c->edit && (reply == NULL || !reply[0]))
+		buf_adds(b,
+		    "<p>Sharing a story, a case or a project? <a "
+		    "href=\"/learn/new\">Share learning</a> in sections "
+		    "instead.</p>");
 	page_error_summary(b, c->errors);
+	if (c->pii && !c->edit && c->form != NULL)
+		web_review_hold_form(b, v->csrf, c->form);
 	if (c->preview != NULL) {
 		buf_adds(b,
 		    "<section class=\"preview\" aria-labelledby=\"pv\"><h2 "
@@ -690,6 +739,7 @@ struct job {
 	json_t *form;
 	struct page_viewer v;
 	int react, undo;
+	int pii;	 /* the guard stopped the post */
 	char path[1400]; /* where to go after: the note's page */
 };
 
@@ -720,7 +770,7 @@ static void
 again(struct job *j, unsigned status, const char *msg)
 {
 	json_t *errors = json_object();
-	struct compose c = { .form = j->form, .errors = errors };
+	struct compose c = { .form = j->form, .errors = errors, .pii = j->pii };
 	struct st_txn *t;
 	struct buf b;
 
@@ -788,6 +838,7 @@ publish_job(struct job *j)
 		rc = hub_post_set_edit(j->hub, p, web_field(j->form, "id"), &e);
 	if (p == NULL || rc != 0) {
 		hub_post_free(p);
+		j->pii = rc == HUB_PII;
 		again(j, web_status(rc, 503), e.msg);
 		job_free(j);
 		return;
@@ -1052,6 +1103,16 @@ web_edit_get(struct http_req *r)
 		st_read_end(t);
 		return rc;
 	}
+	if (json_object_get(note, "learning") != NULL) {
+		/* A learning post has its own form (web_learn.c). */
+		buf_init(&b, 0);
+		path_with_id(&b, "/learn/edit", str(note, "id"));
+		st_read_end(t);
+		json_decref(note);
+		rc = web_redirect(r, b.data, NULL);
+		buf_free(&b);
+		return rc;
+	}
 	text = source_of(note);
 	c.edit = str(note, "id");
 	c.text = text;
@@ -1088,7 +1149,7 @@ web_delete_get(struct http_req *r)
 {
 	const struct page_viewer *v;
 	struct st_obj o = { 0 };
-	struct view w = { NULL, r->srv->cfg, NULL, 0, NULL, 0 };
+	struct view w = { NULL, r->srv->cfg, NULL, 0, NULL, 0, NULL };
 	const char *js;
 	json_t *note;
 	struct buf b, p;

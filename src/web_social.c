@@ -809,6 +809,9 @@ what_happened(int type)
 	case ST_N_ANNOUNCE: return "boosted your post";
 	case ST_N_LIKE: return "liked your post";
 	case ST_N_UPDATE: return "edited a post you shared or replied to";
+	case ST_N_REVIEW_RETURNED:
+		return "returned your draft with feedback: see your drafts";
+	case ST_N_REVIEW_PUBLISHED: return "approved and published your post";
 	default: return "did something";
 	}
 }
@@ -868,6 +871,8 @@ notify_item(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	buf_adds(b, " <span class=\"meta\"><time>");
 	page_text(b, when);
 	buf_adds(b, "</time></span>");
+	if (n->type == ST_N_REVIEW_RETURNED)
+		buf_adds(b, " <a href=\"/drafts\">Your drafts</a>");
 	notify_note(b, t, n, me, my_iri);
 	buf_adds(b, "</li>");
 }

@@ -58,6 +58,9 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"blocks",
 	"public",
 	"featured",
+	"drafts",
+	"review_index",
+	"review_log",
 	"search_terms",
 	"search_docs",
 };

@@ -37,6 +37,9 @@ enum st_dbi {
 	DBI_PUBLIC,    /* be64 note, be64 actor -> (empty): the public outbox
 			  entries of every actor, for the local feed */
 	DBI_FEATURED,  /* be64 ~position -> note, since, by (st_featured.c) */
+	DBI_DRAFTS,    /* be64 id -> a draft under review (st_review.c) */
+	DBI_REVIEW_INDEX, /* the review queue and each member's drafts */
+	DBI_REVIEW_LOG,	  /* be64 draft, be64 seq -> a comment or decision */
 	DBI_SEARCH_TERMS, /* term -> sorted dups be64 doc, u8 bits
 			     (MDB_DUPSORT | MDB_DUPFIXED; st_search.c) */
 	DBI_SEARCH_DOCS,  /* be64 doc -> metadata, terms (st_search.c) */

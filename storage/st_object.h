@@ -22,6 +22,9 @@ enum st_ctx {
 	ST_CTX_NONE = 0,
 	ST_CTX_AS = 1,	  /* ActivityStreams + hub extensions */
 	ST_CTX_ACTOR = 2, /* ActivityStreams + security */
+	/* ActivityStreams + BASE/ns/learning (learning posts, and the
+	 * activities that embed one) */
+	ST_CTX_LEARNING = 3,
 };
 
 enum st_vis {

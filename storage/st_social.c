@@ -233,9 +233,11 @@ const char *
 st_notify_name(int type)
 {
 	static const char *const names[] = { "", "follow", "follow_request",
-		"mention", "reply", "boost", "like", "update" };
+		"mention", "reply", "boost", "like", "update",
+		"review_returned", "review_published" };
 
-	return type > 0 && type <= ST_N_UPDATE ? names[type] : "unknown";
+	return type > 0 && type <= ST_N_REVIEW_PUBLISHED ? names[type]
+							 : "unknown";
 }
 
 /* ---- reports: be64 0 or group, be64 id -> flag, reporter, target, time,

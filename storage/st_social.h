@@ -36,6 +36,8 @@ enum st_notify_type {
 	ST_N_ANNOUNCE = 5,
 	ST_N_LIKE = 6,
 	ST_N_UPDATE = 7, /* a note they boosted or replied to was edited */
+	ST_N_REVIEW_RETURNED = 8,  /* an editor returned their draft */
+	ST_N_REVIEW_PUBLISHED = 9, /* an editor published it (object) */
 };
 struct st_notification {
 	uint64_t id;	 /* set by st_notify_add */

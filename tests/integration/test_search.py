@@ -82,6 +82,16 @@ def local_posts(h, tok):
         "private": post(h, tok["mia"], "I felt burnout after the night "
                         "shift", community="safe"),
     }
+    r = h.request("POST", "/api/hub/notes", body=json.dumps({"learning": {
+        "title": "Bed rails and night falls",
+        "what_happened": "Two patients climbed over bed rails at night.",
+        "what_we_learned": "Low beds beat rails for confused patients.",
+        "content_type": "case-study", "audience": ["staff"],
+        "licence": "cc-by-4.0", "topics": ["falls"]}}),
+        headers={"Content-Type": "application/json",
+                 "Authorization": "Bearer " + tok["alice"]})
+    ok(r.status == 201, "a learning post (%d %s)" % (r.status, r.text[:200]))
+    notes["learning"] = r.json().get("id") if r.status == 201 else None
     return notes
 
 
@@ -158,8 +168,19 @@ def filters(h, notes, art):
        ids(h, {"q": "ward", "from": "2025-06-02"}) ==
        [notes["sepsis"], notes["audit"]],
        "dates: the received Article by when it was published")
-    ok(ids(h, {"q": "insulin", "type": "case-study"}) == [],
+    ok(ids(h, {"q": "insulin", "type": "case-study"}) == [] and
+       ids(h, {"q": "rail", "type": "case-study"}) == [notes["learning"]]
+       and ids(h, {"q": "rail", "type": "tool"}) == [] and
+       ids(h, {"type": "case-study"}) == [notes["learning"]],
        "content type: only learning posts of that type")
+    ok(ids(h, {"q": "confused"}) == [notes["learning"]] and
+       ids(h, {"topic": "falls"}) == [notes["learning"]],
+       "a learning post by a word of a section, and by its topic")
+    st, doc = api(h, {"q": "rails"})
+    r = doc["results"][0] if st == 200 and doc["results"] else {}
+    ok(r.get("type") == "learning" and r.get("content_type") ==
+       "case-study" and r.get("title") == "Bed rails and night falls",
+       "its JSON result: %s" % json.dumps(r)[:300])
 
 
 def private(h, notes):

@@ -29,6 +29,7 @@ them); when the install fails the test fails, saying why.
 HUB_SKIP_E2E=1 skips it on purpose (never under CI)."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -180,6 +181,28 @@ def members(a, b, note):
                   "quality")
     ok(r.status == 200 and held, "alice reports a post (%d) and her post "
        "to quality waits for a moderator" % r.status)
+    lp = os.path.join(a.dir, "learning.json")
+    with open(lp, "w") as f:
+        json.dump({"title": "Falls at night: what we changed",
+                   "what_happened": "Two falls after midnight.",
+                   "what_we_learned": "Night lighting matters.",
+                   "what_we_changed": "Sensor mats in the bay.",
+                   "setting": "Acute hospital", "content_type": "case-study",
+                   "audience": ["staff"],
+                   "topics": ["medication-safety"]}, f)
+    learning = a.ctl("post", "alice", "--learning", lp).stdout.strip()
+    ok(learning.startswith(a.base), "alice shares a learning post")
+    out["learning"] = learning[len(a.base):]
+    tool = os.path.join(a.dir, "tool.json")
+    with open(tool, "w") as f:
+        json.dump({"title": "A bedside falls checklist",
+                   "what_happened": "Falls at night were missed.",
+                   "what_we_learned": "A checklist helps.",
+                   "content_type": "tool"}, f)
+    r = a.ctl("post", "alice", "--learning", tool)
+    m = re.search(r"draft (\d+) waits", r.stdout)
+    ok(m is not None, "alice submits a tool for review")
+    out["draft"] = m.group(1) if m else "0"
     out["remote"] = "/profile?id=" + urllib.parse.quote(
         b.base + "/users/remo", safe="")
     a.ctl("resolve", b.base + "/users/remo")
@@ -217,6 +240,15 @@ def member_pages(a, b, d):
          ({"#text": "A **bold** start #PatientSafety"}, "Preview")),
         ("write (errors)", "alice", "/write", 422, "Write", None,
          ["There is a problem"], ({"#text": "   "}, "Publish")),
+        ("share learning", "alice", "/learn/new", 200, "Share learning",
+         "Share learning", ["What we learned", "Topics"], None),
+        ("share learning (errors)", "alice", "/learn/new", 422,
+         "Share learning", None, ["There is a problem"],
+         ({"#title": "   ", "#what_happened": "Two falls.",
+           "#what_we_learned": "Lights."}, "Publish")),
+        ("learning post", "alice", d["learning"], 200,
+         "Falls at night", "Falls at night: what we changed",
+         ["Case study", "Sensor mats", "Cite"], None),
         ("thread", "alice", d["note"], 200, "Post", None,
          ["We saw the same", "Thank you, what helped?"], None),
         ("edit", "alice", "/edit?id=" + own, 200, "Edit", None,
@@ -255,6 +287,13 @@ def member_pages(a, b, d):
         ("moderation", "admin", "/moderation", 200, "Moderation", None,
          ["Unkind, please look", "Our audit of falls"], None),
         ("admin", "admin", "/admin", 200, "Admin", None, [], None),
+        ("drafts", "alice", "/drafts", 200, "Your drafts", "Your drafts",
+         ["Submitted: waits for an editor"], None),
+        ("review queue", "admin", "/review", 200, "Review", "Review",
+         ["A bedside falls checklist"], None),
+        ("review item (errors)", "admin", "/review/item?id=" + d["draft"],
+         422, "Review a post", None, ["There is a problem"],
+         ({"#feedback": "   "}, "Return to the author")),
         ("403", "alice", "/admin", 403, "Not allowed",
          "You do not have permission for this", ["only the hub's admins"],
          None),
