@@ -275,7 +275,8 @@ ${4:-}
 EOF
 }
 
-# build_bench_tool NAME OUT: bench/NAME.c built against libhub.a into OUT.
+# build_bench_tool NAME OUT [LIBS]: bench/NAME.c built against libhub.a
+# into OUT (with LIBS more).
 build_bench_tool() {
 	# shellcheck disable=SC2046
 	cc -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -284,7 +285,7 @@ build_bench_tool() {
 	    $(pkg-config --cflags libmicrohttpd jansson libcurl libcrypto gumbo libcmark) \
 	    -o "$2" "$bench_dir/$1.c" "$BUILD/libhub.a" \
 	    $(pkg-config --libs libmicrohttpd jansson libcurl libcrypto gumbo libcmark) \
-	    -llmdb -largon2 -pthread
+	    -llmdb -largon2 -pthread ${3:-}
 }
 
 # The bench_store tool, built from bench/bench_store.c against libhub.a.

@@ -2517,6 +2517,7 @@ const struct http_route routes[] = {
 	{ "POST", "/api/hub/notes", route_api_notes, LEARN_BODY_MAX,
 	    api_precheck },
 	{ "GET", "/api/hub/timeline", route_api_timeline, 0, api_precheck },
+	{ "GET", "/api/hub/search", web_api_search, 0, NULL },
 	{ "GET", "/api/hub/notifications", route_api_notifications, 0,
 	    api_precheck },
 	{ "POST", "/api/hub/edit", route_api_edit, LEARN_BODY_MAX,

@@ -18,6 +18,7 @@
 #include "fed_fetch.h"
 #include "fed_group.h"
 #include "fed_inbox.h"
+#include "fed_learning.h"
 #include "fed_webfinger.h"
 #include "featured.h"
 #include "group.h"
@@ -25,18 +26,19 @@
 #include "http.h"
 #include "hub.h"
 #include "page.h"
+#include "search.h"
 #include "st_actor.h"
 #include "st_db.h"
 #include "st_follow.h"
 #include "st_object.h"
 #include "st_social.h"
+#include "topics.h"
 #include "web.h"
 #include "web_learn.h"
 #include "worker.h"
 
 #define PAGE	     20	 /* items of a page */
 #define ACTIVE_SCAN  500 /* a community's newest posts ranked by activity */
-#define SEARCH_SCAN  500 /* newest public posts a search reads */
 #define SEARCH_MAX   200 /* characters of a query */
 #define SEARCH_NAMES 20	 /* members and communities shown */
 
@@ -1114,91 +1116,158 @@ web_tag(struct http_req *r)
 
 /* ---- search ---- */
 
-static void
-search_form(struct buf *b, const char *q, const char *error)
+/* What the search form holds: the query, its filters, and the field
+ * at fault (with its message) when one is not right. */
+struct search_view {
+	const char *q, *topic, *type, *community, *author, *from, *to;
+	const char *field, *error;
+};
+
+static const char *
+field_error(const struct search_view *sv, const char *name)
 {
+	return sv->field != NULL && !strcmp(sv->field, name) ? sv->error : NULL;
+}
+
+static int
+has_filters(const struct search_view *sv)
+{
+	const char *f[] = { sv->topic, sv->type, sv->community, sv->author,
+		sv->from, sv->to };
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(*f); i++)
+		if (f[i] != NULL && f[i][0] != '\0')
+			return 1;
+	return 0;
+}
+
+/* The topic and content type choices: value, label pairs. */
+static const char **
+filter_options(const struct topics *tp, int topics)
+{
+	size_t n = 0, i;
+	const char **o;
+
+	if (topics)
+		n = tp ? tp->n : 0;
+	else
+		while (fed_learning_types[n].slug != NULL)
+			n++;
+	if ((o = calloc(2 * n + 3, sizeof(*o))) == NULL)
+		return NULL;
+	o[0] = "";
+	o[1] = topics ? "Any topic" : "Any type";
+	for (i = 0; i < n; i++) {
+		o[2 + 2 * i] =
+		    topics ? tp->v[i].slug : fed_learning_types[i].slug;
+		o[3 + 2 * i] =
+		    topics ? tp->v[i].label : fed_learning_types[i].label;
+	}
+	return o;
+}
+
+static void
+search_filters(
+    struct buf *b, const struct topics *tp, const struct search_view *sv)
+{
+	const char **topics = filter_options(tp, 1),
+		   **types = filter_options(tp, 0);
+
+	/* Not in a closed <details>, and dates as text (Chromium's date
+	 * input holds Tab in its parts): every control reachable by Tab. */
+	buf_adds(b, "<fieldset><legend>Filters</legend>");
+	page_field(b,
+	    &(struct page_field){ .name = "topic",
+		.label = "Topic",
+		.type = "select",
+		.value = sv->topic,
+		.options = topics,
+		.error = field_error(sv, "topic") });
+	page_field(b,
+	    &(struct page_field){ .name = "type",
+		.label = "Type of learning",
+		.type = "select",
+		.value = sv->type,
+		.options = types,
+		.error = field_error(sv, "type") });
+	page_field(b,
+	    &(struct page_field){ .name = "community",
+		.label = "Community",
+		.type = "text",
+		.value = sv->community,
+		.error = field_error(sv, "community"),
+		.hint = "Its name, for example sepsis.",
+		.maxlength = 200 });
+	page_field(b,
+	    &(struct page_field){ .name = "author",
+		.label = "Author",
+		.type = "text",
+		.value = sv->author,
+		.error = field_error(sv, "author"),
+		.hint = "A member's name, or @name@server.",
+		.maxlength = 200 });
+	page_field(b,
+	    &(struct page_field){ .name = "from",
+		.label = "Shared on or after",
+		.type = "text",
+		.value = sv->from,
+		.error = field_error(sv, "from"),
+		.hint = "Year-month-day, for example 2026-01-31." });
+	page_field(b,
+	    &(struct page_field){ .name = "to",
+		.label = "Shared on or before",
+		.type = "text",
+		.value = sv->to,
+		.error = field_error(sv, "to"),
+		.hint = "Year-month-day, for example 2026-12-31." });
+	buf_adds(b, "</fieldset>");
+	free(topics);
+	free(types);
+}
+
+static void
+search_form(
+    struct buf *b, const struct topics *tp, const struct search_view *sv)
+{
+	json_t *errors = json_object();
+
+	if (sv->field != NULL)
+		json_object_set_new(errors, sv->field, json_string(sv->error));
+	page_error_summary(b, errors);
+	json_decref(errors);
 	buf_adds(b, "<form method=\"get\" action=\"/search\" role=\"search\">");
 	page_field(b,
 	    &(struct page_field){ .name = "q",
 		.label = "Search",
 		.type = "search",
-		.value = q,
-		.error = error,
+		.value = sv->q,
+		.error = field_error(sv, "q"),
 		.hint = "A name, a #tag, some words, @name@server or the web "
 			"address of a profile or a post.",
 		.maxlength = SEARCH_MAX });
+	search_filters(b, tp, sv);
 	buf_adds(b, "<button type=\"submit\">Search</button></form>");
 }
 
 static void
 search_begin(struct buf *b, const struct config *cfg,
-    const struct page_viewer *v, const char *q, const char *error)
+    const struct page_viewer *v, const struct topics *tp,
+    const struct search_view *sv)
 {
 	page_begin(b, cfg, v, "Search", NULL);
 	buf_adds(b, "<h1>Search</h1>");
-	search_form(b, q, error);
+	search_form(b, tp, sv);
 }
 
-/* Case-insensitive: whether every word of words (space separated)
- * is in text. */
-static int
-all_words(const char *text, const char *words)
-{
-	char w[SEARCH_MAX * 4 + 1];
-	const char *p = words;
-	size_t n;
-
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			return 1;
-		for (n = 0; p[n] != '\0' && p[n] != ' ' && n < sizeof(w) - 1;
-		     n++)
-			w[n] = p[n];
-		w[n] = '\0';
-		p += n;
-		if (strcasestr(text, w) == NULL)
-			return 0;
-	}
-}
-
-/* The plain text of stored (sanitized) HTML: tags dropped, the
- * entities the hub writes decoded. */
-static void
-plain_text(struct buf *out, const char *html)
-{
-	static const struct {
-		const char *ent, *ch;
-	} ents[] = { { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
-		{ "&quot;", "\"" }, { "&#39;", "'" }, { "&#x27;", "'" } };
-	size_t i;
-
-	while (*html != '\0') {
-		if (*html == '<') {
-			buf_addc(out, ' ');
-			while (*html != '\0' && *html != '>')
-				html++;
-			html += *html == '>';
-			continue;
-		}
-		for (i = 0; *html == '&' && i < sizeof(ents) / sizeof(ents[0]);
-		     i++)
-			if (!strncmp(html, ents[i].ent, strlen(ents[i].ent)))
-				break;
-		if (*html == '&' && i < sizeof(ents) / sizeof(ents[0])) {
-			buf_adds(out, ents[i].ch);
-			html += strlen(ents[i].ent);
-		} else
-			buf_addc(out, *html++);
-	}
-}
+static void result_href(struct buf *b, const json_t *r, int actor);
 
 struct names {
 	struct st_txn *t;
 	struct buf *b;
 	const char *q;
 	int n;
+	uint64_t shown[SEARCH_NAMES];
 };
 
 static int
@@ -1212,7 +1281,8 @@ name_each(void *arg, const char *name, uint64_t id)
 	if (!(a.flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) &&
 	    (strcasestr(name, c->q) != NULL ||
 		strcasestr(a.display_name, c->q) != NULL)) {
-		buf_adds(c->b, c->n++ ? "<li>" : "<ul><li>");
+		buf_adds(c->b, c->n ? "<li>" : "<ul><li>");
+		c->shown[c->n++] = id;
 		actor_link(c->b, &a);
 		buf_adds(c->b, " <span class=\"meta\">@");
 		page_text(c->b, a.name);
@@ -1224,18 +1294,60 @@ name_each(void *arg, const char *name, uint64_t id)
 	return c->n >= SEARCH_NAMES;
 }
 
-/* Members and communities of this hub whose name or display name has
- * q in it. Remote actors cached here are not searched: they have no
- * index by name yet. */
-static void
-search_names(struct buf *b, struct st_txn *t, const char *q)
+static int
+name_shown(const struct names *c, const char *iri)
 {
-	struct names c = { t, b, q, 0 };
+	uint64_t id;
+	int i;
+
+	if (iri == NULL || st_iri_get(c->t, iri, &id) != 0)
+		return 1;
+	for (i = 0; i < c->n; i++)
+		if (c->shown[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Members and communities (found by the index: words of their names
+ * and profiles, here and known from elsewhere) not listed yet. */
+static void
+people_found(struct names *c, const json_t *people)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(people, "results"), i, r)
+	{
+		if (c->n >= SEARCH_NAMES || name_shown(c, str(r, "id")))
+			continue;
+		buf_adds(
+		    c->b, c->n++ ? "<li><a href=\"" : "<ul><li><a href=\"");
+		result_href(c->b, r, 1);
+		buf_adds(c->b, "\">");
+		page_text(c->b, str(r, "title"));
+		buf_adds(c->b, "</a> <span class=\"meta\">");
+		page_text(c->b, str(r, "handle"));
+		buf_adds(c->b,
+		    !strcmp(str(r, "type"), "community")
+			? " · community</span></li>"
+			: " · member</span></li>");
+	}
+}
+
+/* Members and communities of this hub whose name or display name has
+ * q in it, then those whose names or profiles have its words. */
+static void
+search_names(
+    struct buf *b, struct st_txn *t, const char *q, const json_t *people)
+{
+	struct names c = { .t = t, .b = b, .q = q };
 
 	buf_adds(b, "<h2>Members and communities</h2>");
 	q += *q == '@';
+	c.q = q;
 	if (*q != '\0' && strchr(q, ' ') == NULL)
 		st_name_each(t, name_each, &c);
+	people_found(&c, people);
 	buf_adds(b, c.n ? "</ul>" : "<p>No members or communities found.</p>");
 }
 
@@ -1265,43 +1377,132 @@ search_tag(struct buf *b, struct st_txn *t, const char *q)
 	buf_adds(b, "</a></li></ul>");
 }
 
-/* A simple bounded scan: the newest SEARCH_SCAN public posts of the
- * local feed whose plain text (and content warning) has every word of
- * q. A full-text index comes in a later issue; until then older posts
- * are not found. */
+/* Where a result links to: local things are at their address; remote
+ * ones are shown from the copy here. */
 static void
-search_posts(struct buf *b, struct st_txn *t, const char *q)
+result_href(struct buf *b, const json_t *r, int actor)
 {
-	struct buf text;
-	struct feed f;
-	struct st_obj o;
-	const char *js;
-	json_t *note;
-	uint64_t id;
-	size_t len;
-	int seen = 0, shown = 0;
+	if (json_is_true(json_object_get(r, "local")))
+		page_text(b, str(r, "id"));
+	else {
+		buf_adds(b, actor ? "/profile?id=" : "/notes?id=");
+		urlenc(b, str(r, "id") ? str(r, "id") : "");
+	}
+}
+
+static void
+who_link(struct buf *b, const json_t *w, const char *cfg_host)
+{
+	const char *handle = str(w, "handle"), *at;
+	int local = handle != NULL && (at = strchr(handle + 1, '@')) != NULL &&
+	    !strcasecmp(at + 1, cfg_host);
+
+	buf_adds(b, "<a href=\"");
+	if (local)
+		page_text(b, str(w, "id"));
+	else {
+		buf_adds(b, "/profile?id=");
+		urlenc(b, str(w, "id") ? str(w, "id") : "");
+	}
+	buf_adds(b, "\">");
+	page_text(b, str(w, "name"));
+	buf_adds(b, "</a>");
+}
+
+static const char *
+type_label(const json_t *r)
+{
+	const char *ct = str(r, "content_type");
+	const struct fed_learning_term *lt =
+	    ct ? fed_learning_term(fed_learning_types, ct) : NULL;
+
+	if (lt != NULL)
+		return lt->label;
+	return !strcmp(str(r, "type"), "learning") ? "Learning" : "Post";
+}
+
+/* One result: its title (a link), what, who, where and when, and an
+ * excerpt. */
+static void
+result_item(struct buf *b, const json_t *r, const char *host)
+{
+	const json_t *c = json_object_get(r, "community");
+	struct tm tm = { 0 };
+	char day[32] = "";
+	const char *p;
+
+	buf_adds(b, "<article class=\"result\"><h3><a href=\"");
+	result_href(b, r, 0);
+	buf_adds(b, "\">");
+	page_text(b, str(r, "title")[0] ? str(r, "title") : "(no words)");
+	buf_adds(b, "</a></h3><p class=\"meta\">");
+	page_text(b, type_label(r));
+	buf_adds(b, " by ");
+	who_link(b, json_object_get(r, "author"), host);
+	if (json_is_object(c)) {
+		buf_adds(b, " in ");
+		who_link(b, c, host);
+	}
+	if ((p = strptime(str(r, "published"), "%Y-%m-%dT%H:%M:%S", &tm)) !=
+	    NULL)
+		strftime(day, sizeof(day), "%-d %B %Y", &tm);
+	buf_adds(b, " · <time datetime=\"");
+	page_text(b, str(r, "published"));
+	buf_adds(b, "\">");
+	page_text(b, day);
+	buf_adds(b, "</time></p><p>");
+	page_text(b, str(r, "excerpt"));
+	buf_adds(b, "</p></article>");
+}
+
+/* The link to the next page of results: the same search from next. */
+static void
+more_link(struct buf *b, const struct search_view *sv, json_int_t next)
+{
+	const char *names[] = { "q", "topic", "type", "community", "author",
+		"from", "to" };
+	const char *vals[] = { sv->q, sv->topic, sv->type, sv->community,
+		sv->author, sv->from, sv->to };
+	struct buf u;
+	size_t i;
+
+	buf_init(&u, 0);
+	buf_adds(&u, "/search?");
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (vals[i] != NULL && vals[i][0] != '\0') {
+			buf_printf(&u, "%s=", names[i]);
+			urlenc(&u, vals[i]);
+			buf_addc(&u, '&');
+		}
+	buf_printf(&u, "offset=%lld", (long long)next);
+	buf_adds(b, "<p><a rel=\"next\" href=\"");
+	page_text(b, u.data ? u.data : "/search");
+	buf_adds(b, "\">More results</a></p>");
+	buf_free(&u);
+}
+
+/* The posts found: rendered from search_run's answer. */
+static void
+search_posts(struct buf *b, const json_t *found, const struct search_view *sv,
+    const char *host)
+{
+	const json_t *results = json_object_get(found, "results"), *r;
+	const json_t *next = json_object_get(found, "next");
+	size_t i;
 
 	buf_adds(b, "<h2>Posts</h2>");
-	feed_open(&f, t, 0);
-	while (
-	    shown < PAGE && seen++ < SEARCH_SCAN && (id = feed_next(&f)) != 0) {
-		if (st_object_peek(t, id, &o, &js, &len) != 0 ||
-		    (note = json_loadb(js, len, 0, NULL)) == NULL)
-			continue;
-		buf_init(&text, 0);
-		plain_text(
-		    &text, str(note, "content") ? str(note, "content") : "");
-		buf_addc(&text, ' ');
-		buf_adds(
-		    &text, str(note, "summary") ? str(note, "summary") : "");
-		if (!text.failed && all_words(text.data, q) &&
-		    post_item(b, t, id, ST_VIS_PUBLIC) == 0)
-			shown++;
-		buf_free(&text);
-		json_decref(note);
+	json_array_foreach(results, i, r)
+	{
+		result_item(b, r, host);
 	}
-	if (shown == 0)
+	if (json_array_size(results) == 0)
 		buf_adds(b, "<p>No posts found.</p>");
+	if (json_is_integer(next))
+		more_link(b, sv, json_integer_value(next));
+	else if (json_is_true(json_object_get(found, "window_full")))
+		buf_adds(b,
+		    "<p class=\"meta\">These are the best of the newest "
+		    "matches: add words or filters to find older ones.</p>");
 }
 
 /* What to look up elsewhere: a web address, or @name@host of another
@@ -1384,7 +1585,8 @@ resolve_job(struct job *j)
 	if (url)
 		rc = remote_post(j->hub, j->what, iri, sizeof(iri), &e);
 	buf_init(&b, 0);
-	search_begin(&b, j->r->srv->cfg, v, j->what, NULL);
+	search_begin(&b, j->r->srv->cfg, v, j->r->srv->topics,
+	    &(struct search_view){ .q = j->what });
 	buf_adds(&b, "<h2>Found elsewhere</h2>");
 	if (rc == 0) {
 		buf_adds(&b, "<ul><li><a href=\"/notes?id=");
@@ -1457,82 +1659,291 @@ search_known(struct buf *b, struct st_txn *t, const char *q)
 	return 0;
 }
 
-static size_t
-utf8_chars(const char *s)
+static uint64_t
+viewer_id(struct st_txn *t, const struct page_viewer *v)
 {
-	size_t n = 0;
+	uint64_t id = 0;
 
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	if (v != NULL && st_name_get(t, v->name, &id) != 0)
+		id = 0;
+	return id;
 }
 
-/* GET /search?q=: members and communities, tags, posts; a handle of
- * another server or a web address is looked up on the worker. */
+/* The search the page's query asks for (offset parsed into *offset;
+ * -1 when it is not a number). */
+static void
+search_view_of(struct http_req *r, struct search_view *sv, int *offset)
+{
+	const char *o = http_query(r, "offset");
+	uint64_t n = 0;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->q = http_query(r, "q");
+	while (sv->q != NULL && *sv->q == ' ')
+		sv->q++;
+	sv->topic = http_query(r, "topic");
+	sv->type = http_query(r, "type");
+	sv->community = http_query(r, "community");
+	sv->author = http_query(r, "author");
+	sv->from = http_query(r, "from");
+	sv->to = http_query(r, "to");
+	*offset = 0;
+	if (o != NULL && o[0] != '\0')
+		*offset =
+		    parse_u64(o, &n) == 0 && n < SEARCH_WINDOW ? (int)n : -1;
+}
+
+/* Run the page's search: the posts (and with no filters, members and
+ * communities too). NULL with sv->field and sv->error set when a value
+ * is not right. */
+static json_t *
+page_search(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
+    struct search_view *sv, int offset, json_t **people, struct err *e)
+{
+	struct search_req rq = { .q = sv->q,
+		.topic = sv->topic,
+		.type = sv->type,
+		.community = sv->community,
+		.author = sv->author,
+		.from = sv->from,
+		.to = sv->to,
+		.viewer = viewer_id(t, v),
+		.offset = offset };
+	json_t *found;
+
+	*people = NULL;
+	if (offset < 0) {
+		sv->field = "offset";
+		err_set(e,
+		    "that page address is not right: follow the links "
+		    "of the results");
+		sv->error = e->msg;
+		return NULL;
+	}
+	found = search_run(r->srv->hub, r->srv->topics, t, &rq, &sv->field, e);
+	if (found == NULL) {
+		sv->error = e->msg;
+		return NULL;
+	}
+	if (!has_filters(sv) && offset == 0) {
+		rq.people = 1;
+		*people = search_run(
+		    r->srv->hub, r->srv->topics, t, &rq, &sv->field, e);
+		sv->field = NULL;
+	}
+	return found;
+}
+
+/* A page that says what is wrong with the search (400), or that storage
+ * failed (503). */
+static int
+search_refused(struct http_req *r, const struct page_viewer *v,
+    struct search_view *sv, struct buf *b)
+{
+	if (sv->field == NULL) {
+		buf_free(b);
+		return http_error(r, 503, sv->error);
+	}
+	search_begin(b, r->srv->cfg, v, r->srv->topics, sv);
+	page_end(b);
+	return web_send(r, 400, b, NULL);
+}
+
+/* A handle of another server or a web address, looked up on the worker
+ * (1: deferred, the answer is on its way); 0: not such a query. */
+static int
+search_lookup(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
+    const char *q, struct buf *b, int *sent)
+{
+	struct job *j;
+
+	if (!remote_query(r->srv->cfg, q) || search_known(b, t, q))
+		return 0;
+	if (v == NULL) {
+		buf_adds(b,
+		    "<p class=\"notice\"><a href=\"/signin?next=/search\">Sign "
+		    "in</a> to look up people and posts on other "
+		    "servers.</p>");
+		return 0;
+	}
+	st_read_end(t);
+	buf_free(b);
+	if (web_limit_lookup(r) > 0)
+		*sent = http_error(r, 429,
+		    "you have looked up many people and posts on "
+		    "other servers: wait a few minutes and try again");
+	else if ((j = calloc(1, sizeof(*j))) == NULL)
+		*sent = http_error(r, 503, "the hub is out of memory");
+	else {
+		j->kind = J_RESOLVE;
+		if (v != NULL)
+			j->v = *v;
+		snprintf(j->what, sizeof(j->what), "%s", q);
+		*sent = defer(r, j);
+	}
+	return 1;
+}
+
+/* GET /search?q=&topic=&type=&community=&author=&from=&to=&offset=:
+ * members and communities, tags, and posts from the full-text index
+ * (search.h); a handle of another server or a web address is looked up
+ * on the worker. */
 int
 web_search(struct http_req *r)
 {
 	const struct page_viewer *v;
-	const char *q = http_query(r, "q");
+	struct search_view sv;
+	struct err e = { { 0 } };
+	json_t *found, *people;
 	struct st_txn *t;
-	struct job *j;
 	struct buf b;
-	int lookup;
+	int offset, sent = 0;
 
 	r->want_html = 1;
-	while (q != NULL && *q == ' ')
-		q++;
+	search_view_of(r, &sv, &offset);
 	/* One read transaction for the viewer and the results. */
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	v = web_viewer_tx(r, t);
 	buf_init(&b, 0);
-	if (q != NULL && utf8_chars(q) > SEARCH_MAX) {
+	if ((sv.q == NULL || *sv.q == '\0') && !has_filters(&sv)) {
 		st_read_end(t);
-		search_begin(&b, r->srv->cfg, v, q,
-		    "your search is too long: use at most 200 characters");
-		page_end(&b);
-		return web_send(r, 422, &b, NULL);
-	}
-	if (q == NULL || *q == '\0') {
-		st_read_end(t);
-		search_begin(&b, r->srv->cfg, v, "", NULL);
-		if (q != NULL)
+		search_begin(&b, r->srv->cfg, v, r->srv->topics, &sv);
+		if (sv.q != NULL)
 			buf_adds(&b,
 			    "<p>Type what you are looking for, then choose "
 			    "Search.</p>");
 		page_end(&b);
 		return web_send(r, 200, &b, NULL);
 	}
-	search_begin(&b, r->srv->cfg, v, q, NULL);
-	lookup = remote_query(r->srv->cfg, q) && !search_known(&b, t, q);
-	if (lookup && v == NULL)
-		buf_adds(&b,
-		    "<p class=\"notice\"><a href=\"/signin?next=/search\">Sign "
-		    "in</a> to look up people and posts on other "
-		    "servers.</p>");
-	else if (lookup) {
+	if ((found = page_search(r, t, v, &sv, offset, &people, &e)) == NULL) {
 		st_read_end(t);
-		buf_free(&b);
-		if (web_limit_lookup(r) > 0)
-			return http_error(r, 429,
-			    "you have looked up many people and posts on "
-			    "other servers: wait a few minutes and try again");
-		if ((j = calloc(1, sizeof(*j))) == NULL)
-			return http_error(r, 503, "the hub is out of memory");
-		j->kind = J_RESOLVE;
-		if (v != NULL)
-			j->v = *v;
-		snprintf(j->what, sizeof(j->what), "%s", q);
-		return defer(r, j);
+		return search_refused(r, v, &sv, &b);
+	}
+	search_begin(&b, r->srv->cfg, v, r->srv->topics, &sv);
+	if (sv.q != NULL && *sv.q != '\0' && !has_filters(&sv) &&
+	    search_lookup(r, t, v, sv.q, &b, &sent)) {
+		json_decref(found);
+		json_decref(people);
+		return sent;
 	}
 	buf_adds(&b, "<p class=\"meta\">Results for “");
-	page_text(&b, q);
+	page_text(&b, sv.q ? sv.q : "");
 	buf_adds(&b, "”</p>");
-	search_names(&b, t, q);
-	search_tag(&b, t, q);
-	search_posts(&b, t, q);
+	if (people != NULL) {
+		search_names(&b, t, sv.q, people);
+		search_tag(&b, t, sv.q);
+	}
+	search_posts(&b, found, &sv, r->srv->cfg->host);
 	st_read_end(t);
+	json_decref(found);
+	json_decref(people);
 	page_end(&b);
 	return web_send(r, 200, &b, NULL);
+}
+
+/* The member a bearer token stands for: 0 and *id (0 without a token),
+ * or -1 when the token is not good. */
+static int
+api_viewer(struct http_req *r, struct st_txn *t, uint64_t *id)
+{
+	const char *auth = http_header(r, "Authorization");
+	struct st_actor a;
+	int ok;
+
+	*id = 0;
+	if (auth == NULL)
+		return 0;
+	if (strncmp(auth, "Bearer ", 7) != 0 ||
+	    hub_token_check(r->srv->hub, auth + 7, id) != 0 ||
+	    st_actor_get(t, *id, &a) != 0)
+		return -1;
+	ok = !(a.flags & (ST_AF_DISABLED | ST_AF_DELETED));
+	st_actor_clear(&a);
+	return ok ? 0 : -1;
+}
+
+static int
+api_int(struct http_req *r, const char *name, int *v)
+{
+	const char *s = http_query(r, name);
+	uint64_t n;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	if (parse_u64(s, &n) != 0 || n > 100000)
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+int
+web_api_search(struct http_req *r)
+{
+	static const char *const h401[] = { "WWW-Authenticate",
+		"Bearer realm=\"hub\"", NULL };
+	struct search_req rq = { .q = http_query(r, "q"),
+		.topic = http_query(r, "topic"),
+		.type = http_query(r, "type"),
+		.community = http_query(r, "community"),
+		.author = http_query(r, "author"),
+		.from = http_query(r, "from"),
+		.to = http_query(r, "to") };
+	struct err e = { { 0 } };
+	const char *field = NULL, *kind;
+	struct st_txn *t;
+	json_t *found;
+
+	r->want_html = 0;
+	if (api_int(r, "offset", &rq.offset) != 0)
+		return http_send_json(r, 400,
+		    json_pack("{s:s,s:s}", "error",
+			"offset must be a number: use the \"next\" of the "
+			"answer before",
+			"field", "offset"),
+		    NULL, NULL);
+	if (api_int(r, "limit", &rq.limit) != 0)
+		rq.limit = -1; /* search_run says what is wrong */
+	if ((kind = http_query(r, "kind")) != NULL &&
+	    strcmp(kind, "posts") != 0 && strcmp(kind, "people") != 0)
+		return http_send_json(r, 400,
+		    json_pack("{s:s,s:s}", "error",
+			"kind must be posts (the default) or people (members "
+			"and communities)",
+			"field", "kind"),
+		    NULL, NULL);
+	rq.people = kind != NULL && !strcmp(kind, "people");
+	if (st_read_begin(r->srv->hub->db, &t) != 0)
+		return http_error(r, 503, "storage is not available");
+	if (api_viewer(r, t, &rq.viewer) != 0) {
+		st_read_end(t);
+		return http_send_json(r, 401,
+		    json_pack("{s:s}", "error",
+			"that token is not valid: sign in again, or search "
+			"without one"),
+		    NULL, h401);
+	}
+	if ((rq.q == NULL || rq.q[0] == '\0') &&
+	    !has_filters(&(struct search_view){ .topic = rq.topic,
+		.type = rq.type,
+		.community = rq.community,
+		.author = rq.author,
+		.from = rq.from,
+		.to = rq.to })) {
+		st_read_end(t);
+		return http_send_json(r, 400,
+		    json_pack("{s:s,s:s}", "error",
+			"say what to look for: give q, some words", "field",
+			"q"),
+		    NULL, NULL);
+	}
+	found = search_run(r->srv->hub, r->srv->topics, t, &rq, &field, &e);
+	st_read_end(t);
+	if (found == NULL && field == NULL)
+		return http_error(r, 503, e.msg);
+	if (found == NULL)
+		return http_send_json(r, 400,
+		    json_pack("{s:s,s:s}", "error", e.msg, "field", field),
+		    NULL, NULL);
+	return http_send_json(r, 200, found, NULL, NULL);
 }

@@ -35,7 +35,14 @@ int web_tag_posts(struct buf *b, struct st_txn *t, const char *tag,
     uint64_t before, const char *more_path);
 /* GET /tags/NAME as HTML: ?before=ID pages on. */
 int web_tag(struct http_req *r);
-/* GET /search?q=... */
+/* GET /search?q=&topic=&type=&community=&author=&from=&to=&offset=:
+ * the search page (search.h); bad values give 400 with the field's
+ * message. */
 int web_search(struct http_req *r);
+/* GET /api/hub/search with the same parameters (and limit, and
+ * kind=posts|people): search.h's JSON. Public; a bearer token (optional) makes the member's private
+ * communities' posts findable. Bad input: 400 {"error", "field"}; a
+ * bad token: 401. */
+int web_api_search(struct http_req *r);
 
 #endif

@@ -7,6 +7,7 @@
 #include "st_db.h"
 #include "st_enc.h"
 #include "st_internal.h"
+#include "st_search.h"
 
 /* Record layout: version byte, kind, flags, role, 4 reserved, created,
  * fetched (be64 each), then eight strings as be32 length + bytes: name,
@@ -157,7 +158,10 @@ st_actor_put(struct st_txn *t, const struct st_actor *a)
 	if (rc != 0)
 		return st_from_mdb(rc);
 	st_actor_encode(a, d.mv_data, n);
-	return stats_put(t, a->id, a->posts, a->last_active);
+	if ((rc = stats_put(t, a->id, a->posts, a->last_active)) != 0)
+		return rc;
+	/* The full-text index follows, in the same transaction. */
+	return st_search_actor(t, a);
 }
 
 int

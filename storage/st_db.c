@@ -14,6 +14,7 @@
 #include "st_enc.h"
 #include "st_internal.h"
 #include "st_object.h"
+#include "st_search.h"
 
 /* Largest number of callers' units of work in one transaction. */
 #define BATCH_MAX 1024
@@ -60,6 +61,8 @@ static const char *const dbi_names[DBI_COUNT] = {
 	"drafts",
 	"review_index",
 	"review_log",
+	"search_terms",
+	"search_docs",
 };
 
 const char *
@@ -146,6 +149,21 @@ public_backfill(MDB_txn *txn, struct st_db *db)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* Schema 4: the full-text index (st_search.h) of every stored note and
+ * actor, as st_object_put/st_actor_put keep it from now on. Returns an
+ * LMDB code, as the other migration steps do. */
+static int
+search_backfill(MDB_txn *txn, struct st_db *db)
+{
+	struct st_txn t = { txn, db, 1 };
+
+	switch (st_search_backfill(&t)) {
+	case 0: return 0;
+	case ST_FULL: return MDB_MAP_FULL;
+	default: return MDB_PANIC;
+	}
+}
+
 /* Open every named database and check or create the schema version. */
 static int
 open_schema(struct st_db *db, int flags, struct err *e)
@@ -159,7 +177,13 @@ open_schema(struct st_db *db, int flags, struct err *e)
 			   mdb_strerror(rc)),
 		       ST_EIO;
 	for (i = 0; i < DBI_COUNT; i++) {
-		rc = mdb_dbi_open(txn, dbi_names[i], MDB_CREATE, &db->dbi[i]);
+		/* A term's postings are its sorted 9-byte values (st_search.c).
+		 */
+		unsigned f =
+		    i == DBI_SEARCH_TERMS ? MDB_DUPSORT | MDB_DUPFIXED : 0;
+
+		rc = mdb_dbi_open(
+		    txn, dbi_names[i], MDB_CREATE | f, &db->dbi[i]);
 		if (rc != 0)
 			goto fail;
 	}
@@ -194,8 +218,12 @@ open_schema(struct st_db *db, int flags, struct err *e)
 	 * version 1 programs refuse the data from now on. 2 -> 3 fills the
 	 * "public" index from the outboxes; version 2 programs would miss
 	 * it and serve the content of blocked servers (st_block.h) on
-	 * pages, so they must refuse the data. */
+	 * pages, so they must refuse the data. 3 -> 4 fills the full-text
+	 * index (st_search.h); version 3 programs would not keep it, and
+	 * deleted posts would stay findable, so they must refuse. */
 	if (ver < 3 && (rc = public_backfill(txn, db)) != 0)
+		goto fail;
+	if (ver < 4 && (rc = search_backfill(txn, db)) != 0)
 		goto fail;
 	if (ver < ST_SCHEMA_VERSION &&
 	    (rc = meta_put_u64(

@@ -29,8 +29,11 @@ struct st_txn;
  * 3: a "public" index of local public posts for the home page, filled
  * from the outboxes on upgrade; and pages hide the content of blocked
  * servers: a version 2 program would miss new posts in the index and
- * show blocked content, so it must refuse. */
-#define ST_SCHEMA_VERSION 3
+ * show blocked content, so it must refuse.
+ * 4: the full-text index (st_search.h), filled from the stored notes and
+ * actors on upgrade; a version 3 program would leave deleted and edited
+ * posts findable by their old words, so it must refuse. */
+#define ST_SCHEMA_VERSION 4
 
 /* st_db_open flags */
 #define ST_CREATE 1 /* make the directory and schema if missing */

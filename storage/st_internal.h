@@ -40,6 +40,9 @@ enum st_dbi {
 	DBI_DRAFTS,    /* be64 id -> a draft under review (st_review.c) */
 	DBI_REVIEW_INDEX, /* the review queue and each member's drafts */
 	DBI_REVIEW_LOG,	  /* be64 draft, be64 seq -> a comment or decision */
+	DBI_SEARCH_TERMS, /* term -> sorted dups be64 doc, u8 bits
+			     (MDB_DUPSORT | MDB_DUPFIXED; st_search.c) */
+	DBI_SEARCH_DOCS,  /* be64 doc -> metadata, terms (st_search.c) */
 	DBI_COUNT
 };
 
@@ -60,6 +63,7 @@ struct st_db {
 	int writer_running;
 	int stopping;
 	uint64_t batches, ops;
+	int search_off; /* st_search_enable(db, 0): benchmarks only */
 };
 
 struct st_txn {

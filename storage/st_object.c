@@ -7,6 +7,7 @@
 #include "st_db.h"
 #include "st_enc.h"
 #include "st_internal.h"
+#include "st_search.h"
 
 /* On-disk header of an object: 40 bytes, then the JSON. */
 #define HDR 40
@@ -86,7 +87,8 @@ st_object_put(struct st_txn *t, struct st_obj *o, const char *json, size_t len)
 		return st_from_mdb(rc);
 	hdr_put(d.mv_data, o);
 	memcpy((unsigned char *)d.mv_data + HDR, json, len);
-	return 0;
+	/* The full-text index follows, in the same transaction. */
+	return st_search_note(t, o, json, len);
 }
 
 int

@@ -139,7 +139,7 @@ def test_user_delete(h):
 def test_backup_check(h):
     r = h.ctl("check")
     ok(r.returncode == 0 and r.stdout.strip().endswith("ok") and
-       "schema: 3" in r.stdout, "check passes")
+       "schema: 4" in r.stdout, "check passes")
     bdir = os.path.join(h.dir, "backup")
     r = h.ctl("backup", bdir)
     ok(r.returncode == 0 and os.path.exists(os.path.join(bdir, "data.mdb")),
