@@ -203,7 +203,7 @@ topic_links(struct buf *b, const struct topics *ts, const json_t *l)
 }
 
 static void
-licence_cite(struct buf *b, const json_t *note, const json_t *l, int local)
+licence_cite(struct buf *b, const json_t *note, const json_t *l)
 {
 	const struct fed_learning_term *lic =
 	    fed_learning_licence_by_url(str(l, "licence"));
@@ -222,8 +222,6 @@ licence_cite(struct buf *b, const json_t *note, const json_t *l, int local)
 	buf_adds(b, "\">");
 	page_text(b, iri);
 	buf_adds(b, "</a></p>");
-	if (!local)
-		return;
 	buf_adds(b, "<p>Cite: ");
 	for (k = 0; k < 2; k++) {
 		struct buf h;
@@ -293,8 +291,7 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 		buf_adds(b, "</section>");
 	}
 	topic_links(b, ts, l);
-	licence_cite(b, note, l,
-	    iri != NULL && !strncmp(iri, cfg->base_url, n) && iri[n] == '/');
+	licence_cite(b, note, l);
 	return 1;
 }
 
@@ -351,12 +348,27 @@ cited_note(struct http_req *r, const char *iri, char *author, size_t cap,
 	return doc;
 }
 
+/* Who published the post at iri: this hub (its name), or the server
+ * it came from (its host, into buf). */
+static const char *
+publisher(const struct config *cfg, const char *iri, char buf[256])
+{
+	size_t n = strlen(cfg->base_url);
+	const char *h = strstr(iri, "://");
+
+	if (!strncmp(iri, cfg->base_url, n) && iri[n] == '/')
+		return cfg->instance_name[0] ? cfg->instance_name : cfg->host;
+	h = h ? h + 3 : iri;
+	snprintf(buf, 256, "%.*s", (int)strcspn(h, "/?#"), h);
+	return buf;
+}
+
 int
 web_learn_cite(struct http_req *r)
 {
 	const char *iri = http_query(r, "id"), *f = http_query(r, "format");
 	const char *msg;
-	char author[200], disp[160];
+	char author[200], disp[160], pub[256];
 	unsigned status;
 	int format, rc;
 	struct buf b;
@@ -374,10 +386,8 @@ web_learn_cite(struct http_req *r)
 	    NULL)
 		return http_error(r, status, msg);
 	buf_init(&b, 256 * 1024);
-	rc = learning_cite(doc, author,
-	    r->srv->cfg->instance_name[0] ? r->srv->cfg->instance_name
-					  : r->srv->cfg->host,
-	    format, &b);
+	rc = learning_cite(
+	    doc, author, publisher(r->srv->cfg, iri, pub), format, &b);
 	json_decref(doc);
 	if (rc != 0) {
 		buf_free(&b);

@@ -175,6 +175,13 @@ def remote(a, b, iri, art, btok):
        and "Acute hospital" in text and "Diabetes" in text and
        'href="/topics/medication-safety"' in text and "CC BY-SA 4.0" in text,
        "with content type, audience, context, topics and licence")
+    ok("format=ris" in text and "format=bib" in text,
+       "and its cite links")
+    r = b.get("/cite?id=" + urllib.parse.quote(iri, safe="") +
+              "&format=ris", accept=None)
+    ok(r.status == 200 and "PB  - %s\r\n" % a.host in r.text and
+       "TI  - %s\r\n" % FULL["title"] in r.text,
+       "B cites it as published by A's server (%d)" % r.status)
     items = api_timeline(b, btok)
     got = [i for i in items if i.get("id") == iri]
     lp = got[0].get("learning", {}) if got else {}
