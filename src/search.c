@@ -432,6 +432,7 @@ note_result(struct st_txn *t, uint64_t id)
 	    d.ctype[0] ? d.ctype : NULL, "url", url, "local",
 	    (o.flags & ST_OF_LOCAL) != 0);
 	if (r != NULL && d.community != 0 &&
+	    st_search_in_community(t, id, d.author, d.community) &&
 	    st_actor_get(t, d.community, &g) == 0) {
 		json_object_set_new(r, "community", who_json(&g));
 		st_actor_clear(&g);

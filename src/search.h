@@ -42,9 +42,13 @@ struct search_req {
  *   "community": {"name", "handle", "id"} | null, "published" (ISO
  *   8601), "content_type" | null, "url", "local": bool}.
  * Ranking: among the SEARCH_WINDOW newest matches, those with more query
- * words in their title first, then the newest. Members-only community
- * posts are found only by the community's accepted members; blocked
- * servers' and deleted or disabled authors' content is left out.
+ * words in their title first, then the newest. A post counts as in a
+ * local community (the community filter, "community" of a result)
+ * only when the community announced it (st_search_in_community): not
+ * while held for review, nor once refused or removed. Members-only
+ * community posts are found only by the community's accepted members,
+ * and only while in it; blocked servers' and deleted or disabled
+ * authors' content is left out.
  * Bad input: NULL, *field names the parameter ("q", "topic", "type",
  * "community", "author", "from", "to", "offset", "limit") and e says
  * what to change, in words for people. Storage failure: NULL, *field

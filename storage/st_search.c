@@ -12,6 +12,7 @@
 #include "st_follow.h"
 #include "st_internal.h"
 #include "st_object.h"
+#include "st_social.h"
 
 /* ---- the tokenizer ---- */
 
@@ -808,11 +809,64 @@ plist_seek(struct plist *p, uint64_t target, long *steps)
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : st_from_mdb(rc);
 }
 
-/* Whether the doc all lists stand on passes the filters the postings
- * cannot answer: the date range, and members-only content. */
+/* Whether group is a local actor: 1, 0, or -1 when unknown (cached in
+ * c: a query's matches are mostly of one or two communities). */
+struct gcache {
+	uint64_t id;
+	int local;
+};
+
 static int
-passes(struct st_txn *t, const struct st_search_q *q, struct plist *l,
-    uint64_t id, struct st_search_hit *h)
+group_local(struct st_txn *t, uint64_t group, struct gcache *c)
+{
+	struct st_actor g;
+	int local;
+
+	if (c != NULL && c->id == group && group != 0)
+		return c->local;
+	if (st_actor_get(t, group, &g) != 0)
+		return -1;
+	local = (g.flags & ST_AF_LOCAL) != 0;
+	st_actor_clear(&g);
+	if (c != NULL) {
+		c->id = group;
+		c->local = local;
+	}
+	return local;
+}
+
+static int
+in_community(struct st_txn *t, uint64_t note, uint64_t author, uint64_t group,
+    struct gcache *c)
+{
+	int local = group != 0 ? group_local(t, group, c) : -1;
+
+	if (local < 0)
+		return 0;
+	if (!local || author == group)
+		return 1;
+	return st_react_get(t, note, ST_REACT_ANNOUNCE, group, NULL) == 0;
+}
+
+int
+st_search_in_community(
+    struct st_txn *t, uint64_t note, uint64_t author, uint64_t group)
+{
+	return in_community(t, note, author, group, NULL);
+}
+
+/* What passes() needs besides the query. */
+struct scan {
+	int comm; /* the query names a community (ST_ST_COMM) */
+	struct gcache gc;
+};
+
+/* Whether the doc all lists stand on passes the filters the postings
+ * cannot answer: the date range, a community that took the post in,
+ * and members-only content. */
+static int
+passes(struct st_txn *t, const struct st_search_q *q, struct scan *sc,
+    struct plist *l, uint64_t id, struct st_search_hit *h)
 {
 	struct doc d = { 0 };
 	int state = -1;
@@ -821,7 +875,8 @@ passes(struct st_txn *t, const struct st_search_q *q, struct plist *l,
 	h->kind = 0;
 	if ((l[0].bits & q->need) != q->need || (l[0].bits & q->without))
 		return 0;
-	if (!(l[0].bits & ST_SB_MEMBERS) && q->from == 0 && q->to == 0)
+	if (!(l[0].bits & ST_SB_MEMBERS) && q->from == 0 && q->to == 0 &&
+	    !sc->comm)
 		return 1;
 	if (doc_load(t, id, &d, 0) != 0)
 		return 0;
@@ -830,11 +885,15 @@ passes(struct st_txn *t, const struct st_search_q *q, struct plist *l,
 	if ((q->from && d.published < q->from) ||
 	    (q->to && d.published > q->to))
 		return 0;
-	if (!(d.flags & ST_SB_MEMBERS))
-		return 1;
-	return q->viewer != 0 &&
-	    st_follow_get(t, q->viewer, d.group, &state, NULL) == 0 &&
-	    state == ST_FOLLOW_ACCEPTED;
+	if (sc->comm && !in_community(t, id, d.author, d.community, &sc->gc))
+		return 0; /* held, refused or taken out by its moderators */
+	if ((d.flags & ST_SB_MEMBERS) &&
+	    (q->viewer == 0 ||
+		!in_community(t, id, d.author, d.group, &sc->gc) ||
+		st_follow_get(t, q->viewer, d.group, &state, NULL) != 0 ||
+		state != ST_FOLLOW_ACCEPTED))
+		return 0;
+	return 1;
 }
 
 static void
@@ -854,8 +913,8 @@ hit_fill(const struct st_search_q *q, struct plist *l, uint64_t id,
  * at or below the target; a list below it lowers the target; when all
  * agree, the doc matches. */
 static int
-join(struct st_txn *t, const struct st_search_q *q, struct plist *l,
-    struct st_search_hit *hits, int max, int *more)
+join(struct st_txn *t, const struct st_search_q *q, struct scan *sc,
+    struct plist *l, struct st_search_hit *hits, int max, int *more)
 {
 	uint64_t target = q->before ? q->before - 1 : UINT64_MAX;
 	long steps = 0, limit = q->max_steps > 0 ? q->max_steps : 200000;
@@ -874,7 +933,7 @@ join(struct st_txn *t, const struct st_search_q *q, struct plist *l,
 			agree = 0;
 		}
 		if (++agree == q->nterms) {
-			if (passes(t, q, l, target, &h)) {
+			if (passes(t, q, sc, l, target, &h)) {
 				if (n == max) {
 					*more = 1;
 					break;
@@ -925,6 +984,7 @@ st_search_run(struct st_txn *t, const struct st_search_q *q,
     struct st_search_hit *hits, int max, int *more)
 {
 	struct plist l[ST_SEARCH_Q_TERMS];
+	struct scan sc = { 0 };
 	int i, n = 0, rc = 0;
 
 	*more = 0;
@@ -935,6 +995,7 @@ st_search_run(struct st_txn *t, const struct st_search_q *q,
 		l[i].term = q->terms[i];
 		l[i].n = strlen(q->terms[i]);
 		l[i].word = (q->words & (1u << i)) != 0;
+		sc.comm |= !strncmp(l[i].term, ST_ST_COMM, strlen(ST_ST_COMM));
 		if (l[i].n == 0 || l[i].n >= TERM_CAP) {
 			rc = ST_INVAL;
 			goto out;
@@ -953,7 +1014,7 @@ st_search_run(struct st_txn *t, const struct st_search_q *q,
 			goto out;
 		}
 	plist_sort(l, q->nterms);
-	n = join(t, q, l, hits, max, more);
+	n = join(t, q, &sc, l, hits, max, more);
 out:
 	for (i = 0; i < q->nterms; i++)
 		if (l[i].c != NULL)

@@ -87,6 +87,15 @@ void st_search_enable(struct st_db *db, int on);
  * migration). Runs in the caller's write transaction. */
 int st_search_backfill(struct st_txn *t);
 
+/* Whether community group took note (by author) in, as the rest of the
+ * hub sees it: a local community when it announced the note (a held
+ * or refused post has no Announce; a removed one's is undone) or wrote
+ * it itself; a remote one by the note's audience alone. 1 or 0 (0 when
+ * group is unknown). st_search_run applies it to members-only docs and,
+ * when a query names a community (ST_ST_COMM), to every match. */
+int st_search_in_community(
+    struct st_txn *t, uint64_t note, uint64_t author, uint64_t group);
+
 struct st_search_q {
 	/* Terms that must all be there (words and meta terms), each a
 	 * NUL-terminated term as st_search_words gives them. */
@@ -95,7 +104,8 @@ struct st_search_q {
 	unsigned words;	   /* bit i: terms[i] is a word (counts title hits) */
 	uint64_t from, to; /* published in [from, to] seconds; 0: open */
 	uint64_t viewer;   /* actor id: members-only docs of communities it
-			      is an accepted member of are found; 0: none */
+			      is an accepted member of (and that took them
+			      in) are found; 0: none */
 	uint64_t before;   /* only doc ids below; 0: from the newest */
 	long max_steps;	   /* cursor moves allowed; 0: a default */
 	uint8_t need;	   /* ST_SB_* bits the doc's postings must have */

@@ -14,6 +14,7 @@
 #include "st_internal.h"
 #include "st_object.h"
 #include "st_search.h"
+#include "st_social.h"
 #include "tap.h"
 
 /* ---- tokenizer ---- */
@@ -158,6 +159,26 @@ follow_fn(struct st_txn *t, void *arg, struct err *e)
 	return st_follow_put(t, v[0], v[1], (int)v[2], 0);
 }
 
+/* v[0] (a community) announces (v[2] set) or takes back the Announce
+ * of note v[1], as fed_group and hub_group_remove do. */
+static int
+announce_fn(struct st_txn *t, void *arg, struct err *e)
+{
+	uint64_t *v = arg;
+
+	(void)e;
+	return v[2] ? st_react_put(t, v[1], ST_REACT_ANNOUNCE, v[0], v[1] + 1)
+		    : st_react_del(t, v[1], ST_REACT_ANNOUNCE, v[0]);
+}
+
+static int
+announce(uint64_t group, uint64_t note, int on)
+{
+	uint64_t v[3] = { group, note, (uint64_t)on };
+
+	return st_write(db, announce_fn, v, NULL);
+}
+
 /* Run a query of space-separated terms (words by default; a term
  * starting with '=' is taken as it is, without the '='). Returns the
  * count and the ids, newest first, in ids. */
@@ -291,10 +312,19 @@ test_index(void)
 	    "a hashtag is a tag term and a word");
 	ok(query("audit =a:101", NULL, ids, NULL, NULL) == 1 && ids[0] == 2000,
 	    "author filter");
-	ok(query("audit =c:102", NULL, ids, NULL, NULL) == 1 &&
+	ok(query("audit =c:102", NULL, ids, NULL, NULL) == 0 &&
+		query("audit", NULL, ids, NULL, NULL) == 2,
+	    "a post the community did not announce (held for review) is "
+	    "not found as the community's, but is as a public post");
+	ok(announce(GROUP, 2000, 1) == 0 &&
+		query("audit =c:102", NULL, ids, NULL, NULL) == 1 &&
 		ids[0] == 2000 &&
 		query("hygiene =c:102", NULL, ids, NULL, NULL) == 0,
-	    "community filter");
+	    "community filter: once the community announced it");
+	ok(announce(GROUP, 2000, 0) == 0 &&
+		query("audit =c:102", NULL, ids, NULL, NULL) == 0 &&
+		announce(GROUP, 2000, 1) == 0,
+	    "and no more when a moderator took it out (Announce undone)");
 	ok(query("audit", &(struct qopt){ .from = 1700050000 }, ids, NULL,
 	       NULL) == 1 &&
 		ids[0] == 2000 &&
@@ -387,9 +417,18 @@ test_members_only(void)
 	       NULL) == 0,
 	    "hidden from a member not accepted");
 	ok(query("burnout", &(struct qopt){ .viewer = MEMBER }, ids, NULL,
-	       NULL) == 1 &&
+	       NULL) == 0,
+	    "while held for review, not even by a member");
+	ok(announce(PRIVATE, 7000, 1) == 0 &&
+		query("burnout", &(struct qopt){ .viewer = MEMBER }, ids, NULL,
+		    NULL) == 1 &&
 		ids[0] == 7000,
-	    "found by a member");
+	    "found by a member once the community announced it");
+	ok(announce(PRIVATE, 7000, 0) == 0 &&
+		query("burnout", &(struct qopt){ .viewer = MEMBER }, ids, NULL,
+		    NULL) == 0,
+	    "and by nobody once it was taken out");
+	ok(announce(PRIVATE, 7000, 1) == 0, "announced again");
 }
 
 static void

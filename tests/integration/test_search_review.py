@@ -1,0 +1,99 @@
+"""Full-text search after a security review, on a real hubd: a post
+counts as a community's only once the community took it in (not while
+held for review, nor once refused or removed), in public and private
+communities alike."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from hubtest import Hub, done, ok, stop_and_check  # noqa: E402
+from test_follow import wait_for  # noqa: E402
+from test_search import api, ids, post  # noqa: E402
+from test_social import accepted, handle  # noqa: E402
+
+USERS = ("alice", "bob", "carl", "dana")
+
+
+def setup(h):
+    for n in USERS:
+        h.add_user(n)
+    h.ctl("group", "create", "mod", "--moderated")
+    h.ctl("group", "create", "priv", "--private", "--moderated")
+    h.ctl("group", "create", "pub")
+    h.start()
+    tok = {n: h.ctl("token", n).stdout.strip() for n in USERS}
+    for g in ("mod", "priv", "pub"):
+        for n in ("alice", "bob"):
+            h.ctl("follow", n, handle(h, g))
+    for n in ("alice", "bob"):
+        ok(wait_for(lambda: h.base + "/users/" + n in
+                    h.ctl("followers", "priv").stdout),
+           "%s asks to join priv" % n)
+        h.ctl("approve", "priv", h.base + "/users/" + n)
+    ok(wait_for(lambda: all(accepted(h, n, h.base + "/c/" + g)
+                            for n in ("alice", "bob")
+                            for g in ("mod", "priv", "pub"))),
+       "alice and bob are members of mod, priv and pub")
+    return tok
+
+
+def held(h, group, url):
+    return wait_for(lambda: url in h.ctl("group", "pending", group).stdout)
+
+
+def community_posts(h, tok):
+    kestrel = post(h, tok["alice"], "A kestrel near the helipad",
+                   community="mod")
+    ok(held(h, "mod", kestrel), "alice's post is held in mod")
+    ok(ids(h, {"q": "kestrel", "community": "mod"}) == [],
+       "a held post is not found as the moderated community's")
+    st, doc = api(h, {"q": "kestrel"})
+    ok(st == 200 and [r.get("community") for r in doc["results"]] == [None],
+       "found as a public post, without naming the community: %s" %
+       doc.get("results"))
+    r = h.ctl("group", "reject", "mod", kestrel)
+    ok(r.returncode == 0 and
+       ids(h, {"q": "kestrel", "community": "mod"}) == [],
+       "nor once refused (%s)" % r.stderr.strip())
+
+    osprey = post(h, tok["alice"], "An osprey over the car park",
+                  community="priv")
+    ok(held(h, "priv", osprey), "alice's post is held in priv")
+    ok(ids(h, {"q": "osprey"}, tok["bob"]) == [] and
+       ids(h, {"q": "osprey", "community": "priv"}, tok["bob"]) == [],
+       "a private community's post waiting for review: not found by "
+       "another member")
+    r = h.ctl("group", "accept", "priv", osprey)
+    ok(r.returncode == 0 and
+       wait_for(lambda: ids(h, {"q": "osprey"}, tok["bob"]) == [osprey]),
+       "found by a member once accepted (%s)" % r.stderr.strip())
+    r = h.ctl("group", "remove", "priv", osprey)
+    ok(r.returncode == 0 and ids(h, {"q": "osprey"}, tok["bob"]) == [] and
+       ids(h, {"q": "osprey"}, tok["alice"]) == [],
+       "nor by members once a moderator removed it (%s)" %
+       r.stderr.strip())
+
+    heron = post(h, tok["alice"], "A heron by the dialysis unit",
+                 community="pub")
+    ok(wait_for(lambda: ids(h, {"q": "heron", "community": "pub"}) ==
+                [heron]), "a post the community announced is found in it")
+    r = h.ctl("group", "remove", "pub", heron)
+    st, doc = api(h, {"q": "heron"})
+    ok(r.returncode == 0 and
+       ids(h, {"q": "heron", "community": "pub"}) == [] and
+       st == 200 and [x["id"] for x in doc["results"]] == [heron] and
+       doc["results"][0]["community"] is None,
+       "once removed, no more the community's; still a public post "
+       "(%s)" % r.stderr.strip())
+
+
+def main():
+    with Hub() as h:
+        tok = setup(h)
+        community_posts(h, tok)
+        stop_and_check(h)
+    done()
+
+
+if __name__ == "__main__":
+    main()
