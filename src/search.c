@@ -172,6 +172,46 @@ actor_named(struct hub *h, struct st_txn *t, const char *s, uint64_t *id)
 	    : st_name_get(t, key, id);
 }
 
+/* The author of id, when its content may be shown: not deleted,
+ * disabled or of a blocked server. */
+static int
+shown_author(struct st_txn *t, uint64_t id, struct st_actor *a)
+{
+	if (hub_actor_blocked(t, id) || st_actor_get(t, id, a) != 0)
+		return -1;
+	if (a->flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) {
+		st_actor_clear(a);
+		return -1;
+	}
+	return 0;
+}
+
+/* A cache of authors shown_author() said yes or no to, for
+ * st_search_run's keep(): a window's matches share authors. */
+#define AUTHOR_CACHE 64
+
+struct authors {
+	uint64_t id[AUTHOR_CACHE];
+	unsigned char ok[AUTHOR_CACHE];
+};
+
+static int
+author_keep(void *ctx, struct st_txn *t, uint64_t doc, uint64_t author)
+{
+	struct authors *c = ctx;
+	size_t i = (size_t)(author % AUTHOR_CACHE);
+	struct st_actor a;
+
+	(void)doc;
+	if (author == 0 || c->id[i] != author) {
+		c->id[i] = author;
+		c->ok[i] = shown_author(t, author, &a) == 0;
+		if (c->ok[i])
+			st_actor_clear(&a);
+	}
+	return c->ok[i];
+}
+
 static int
 who_of(struct hub *h, struct st_txn *t, const char *s, const char *prefix,
     int group, struct terms *q)
@@ -181,8 +221,9 @@ who_of(struct hub *h, struct st_txn *t, const char *s, const char *prefix,
 	uint64_t id;
 	int ok;
 
+	/* One whose content is hidden is no one: the same answer. */
 	if (strlen(s) > 500 || actor_named(h, t, s, &id) != 0 ||
-	    st_actor_get(t, id, &a) != 0)
+	    shown_author(t, id, &a) != 0)
 		return -1;
 	ok = group ? a.kind == ST_AK_GROUP : 1;
 	st_actor_clear(&a);
@@ -340,20 +381,6 @@ iso_time(char *out, size_t cap, uint64_t secs)
 	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The author of id, when its content may be shown: not deleted,
- * disabled or of a blocked server. */
-static int
-shown_author(struct st_txn *t, uint64_t id, struct st_actor *a)
-{
-	if (hub_actor_blocked(t, id) || st_actor_get(t, id, a) != 0)
-		return -1;
-	if (a->flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) {
-		st_actor_clear(a);
-		return -1;
-	}
-	return 0;
-}
-
 static json_t *
 actor_result(struct st_txn *t, uint64_t id)
 {
@@ -445,7 +472,8 @@ out:
 }
 
 /* The page of the ranked hits from rq's offset: results, and where the
- * next page starts (-1: none). */
+ * next page starts (-1: none). Hidden authors' hits were left out by
+ * the scan (author_keep), so offsets count only what may be shown. */
 static json_t *
 page_of(struct st_txn *t, const struct search_req *rq,
     const struct st_search_hit *hits, int n, int limit, int *next)
@@ -453,12 +481,8 @@ page_of(struct st_txn *t, const struct search_req *rq,
 	json_t *results = json_array(), *r;
 	int i;
 
-	*next = -1;
-	for (i = rq->offset; i < n; i++) {
-		if ((int)json_array_size(results) == limit) {
-			*next = i;
-			break;
-		}
+	*next = rq->offset + limit < n ? rq->offset + limit : -1;
+	for (i = rq->offset; i < n && i < rq->offset + limit; i++) {
 		r = hits[i].kind == 'A' ? actor_result(t, hits[i].id)
 					: note_result(t, hits[i].id);
 		if (r != NULL)
@@ -487,6 +511,7 @@ search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
     const struct search_req *rq, const char **field, struct err *e)
 {
 	struct st_search_hit *hits;
+	struct authors seen;
 	struct terms q;
 	json_t *out;
 	int n, i, more = 0, limit, next;
@@ -497,6 +522,9 @@ search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
 	    words_of(rq, &q, field, e) != 0 ||
 	    filters_of(h, topics, t, rq, &q, field, e) != 0)
 		return NULL;
+	memset(&seen, 0, sizeof(seen));
+	q.q.keep = author_keep;
+	q.q.keep_ctx = &seen;
 	q.q.viewer = rq->viewer;
 	q.q.without = rq->people ? 0 : ST_SB_ACTOR;
 	q.q.need = rq->people ? ST_SB_ACTOR : 0;

@@ -863,7 +863,7 @@ struct scan {
 
 /* Whether the doc all lists stand on passes the filters the postings
  * cannot answer: the date range, a community that took the post in,
- * and members-only content. */
+ * members-only content, and the caller's keep(). */
 static int
 passes(struct st_txn *t, const struct st_search_q *q, struct scan *sc,
     struct plist *l, uint64_t id, struct st_search_hit *h)
@@ -876,7 +876,7 @@ passes(struct st_txn *t, const struct st_search_q *q, struct scan *sc,
 	if ((l[0].bits & q->need) != q->need || (l[0].bits & q->without))
 		return 0;
 	if (!(l[0].bits & ST_SB_MEMBERS) && q->from == 0 && q->to == 0 &&
-	    !sc->comm)
+	    !sc->comm && q->keep == NULL)
 		return 1;
 	if (doc_load(t, id, &d, 0) != 0)
 		return 0;
@@ -893,7 +893,7 @@ passes(struct st_txn *t, const struct st_search_q *q, struct scan *sc,
 		st_follow_get(t, q->viewer, d.group, &state, NULL) != 0 ||
 		state != ST_FOLLOW_ACCEPTED))
 		return 0;
-	return 1;
+	return q->keep == NULL || q->keep(q->keep_ctx, t, id, d.author);
 }
 
 static void

@@ -108,8 +108,14 @@ struct st_search_q {
 			      in) are found; 0: none */
 	uint64_t before;   /* only doc ids below; 0: from the newest */
 	long max_steps;	   /* cursor moves allowed; 0: a default */
-	uint8_t need;	   /* ST_SB_* bits the doc's postings must have */
-	uint8_t without;   /* and must not have (ST_SB_ACTOR: posts only) */
+	/* Whether a match may take a place (nonzero: keep it), given its
+	 * doc id and author (for a member or community: itself); NULL:
+	 * every match. Asked before max or the step budget count it, so
+	 * what it drops shifts no page. */
+	int (*keep)(void *ctx, struct st_txn *t, uint64_t doc, uint64_t author);
+	void *keep_ctx;
+	uint8_t need;	 /* ST_SB_* bits the doc's postings must have */
+	uint8_t without; /* and must not have (ST_SB_ACTOR: posts only) */
 };
 
 struct st_search_hit {

@@ -1,7 +1,9 @@
 """Full-text search after a security review, on a real hubd: a post
 counts as a community's only once the community took it in (not while
 held for review, nor once refused or removed), in public and private
-communities alike."""
+communities alike; a disabled member's posts take no place in the
+results (paging, "next") and their name is answered as an unknown
+one."""
 import os
 import sys
 
@@ -87,10 +89,42 @@ def community_posts(h, tok):
        "(%s)" % r.stderr.strip())
 
 
+def hidden_authors(h, tok):
+    mine = []
+    for i in range(3):
+        mine.append(post(h, tok["dana"], "plover sighting %d" % i))
+        post(h, tok["carl"], "plover count %d" % i)
+    r = h.ctl("user", "disable", "carl")
+    ok(r.returncode == 0, "carl is disabled (%s)" % r.stderr.strip())
+    got, offset, steps = [], 0, []
+    while offset is not None and len(steps) < 10:
+        st, doc = api(h, {"q": "plover", "limit": "1", "offset": offset})
+        if st != 200:
+            break
+        got += [x["id"] for x in doc["results"]]
+        steps.append((offset, doc["next"]))
+        offset = doc["next"]
+    ok(got == mine[::-1] and
+       steps == [(0, 1), (1, 2), (2, None)],
+       "pages of one: only dana's posts, next = offset + 1: %s" % steps)
+    st, doc = api(h, {"q": "plover"})
+    ok(st == 200 and doc["next"] is None and not doc["window_full"] and
+       len(doc["results"]) == 3, "one page holds them all")
+    st1, carl = api(h, {"q": "plover", "author": "carl"})
+    st2, nosuch = api(h, {"q": "plover", "author": "nosuch"})
+    ok(st1 == st2 == 400 and carl == nosuch and
+       carl.get("field") == "author",
+       "author=carl (disabled) is answered as an unknown name: %s" % carl)
+    r = h.get("/search?q=plover&author=carl", accept="text/html")
+    ok(r.status == 400 and 'id="author-error"' in r.text,
+       "the page too (%d)" % r.status)
+
+
 def main():
     with Hub() as h:
         tok = setup(h)
         community_posts(h, tok)
+        hidden_authors(h, tok)
         stop_and_check(h)
     done()
 
