@@ -18,6 +18,7 @@
 #include "st_db.h"
 #include "st_object.h"
 #include "st_search.h"
+#include "text.h"
 #include "topics.h"
 
 #define EXCERPT_CHARS 240
@@ -85,6 +86,10 @@ words_of(const struct search_req *rq, struct terms *t, const char **field,
 {
 	if (rq->q == NULL)
 		return 0;
+	if (!text_utf8_valid(rq->q, strlen(rq->q)))
+		return bad(field, "q", e,
+		    "your search has characters we cannot read: type it "
+		    "again, or paste it as plain text");
 	if (strlen(rq->q) > SEARCH_Q_BYTES ||
 	    utf8_chars(rq->q) > SEARCH_Q_CHARS)
 		return bad(field, "q", e,
@@ -544,8 +549,12 @@ search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
 	qsort(hits, (size_t)n, sizeof(*hits), cmp_rank);
 	out = json_pack("{s:s,s:o,s:b}", "query", rq->q ? rq->q : "", "results",
 	    page_of(t, rq, hits, n, limit, &next), "window_full", more);
-	json_object_set_new(
-	    out, "next", next >= 0 ? json_integer(next) : json_null());
 	free(hits);
+	if (out == NULL ||
+	    json_object_set_new(out, "next",
+		next >= 0 ? json_integer(next) : json_null()) != 0) {
+		json_decref(out);
+		return err_set(e, "the hub is out of memory"), NULL;
+	}
 	return out;
 }

@@ -51,8 +51,8 @@ struct search_req {
  * authors' content is left out.
  * Bad input: NULL, *field names the parameter ("q", "topic", "type",
  * "community", "author", "from", "to", "offset", "limit") and e says
- * what to change, in words for people. Storage failure: NULL, *field
- * NULL. */
+ * what to change, in words for people (a q that is not UTF-8 too).
+ * Storage failure or out of memory: NULL, *field NULL. */
 json_t *search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
     const struct search_req *rq, const char **field, struct err *e);
 

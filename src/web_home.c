@@ -32,6 +32,7 @@
 #include "st_follow.h"
 #include "st_object.h"
 #include "st_social.h"
+#include "text.h"
 #include "topics.h"
 #include "web.h"
 #include "web_learn.h"
@@ -1744,6 +1745,9 @@ search_refused(struct http_req *r, const struct page_viewer *v,
 		buf_free(b);
 		return http_error(r, 503, sv->error);
 	}
+	if (!strcmp(sv->field, "q") && sv->q != NULL &&
+	    !text_utf8_valid(sv->q, strlen(sv->q)))
+		sv->q = NULL; /* not shown back in the form */
 	search_begin(b, r->srv->cfg, v, r->srv->topics, sv);
 	page_end(b);
 	return web_send(r, 400, b, NULL);

@@ -3,7 +3,7 @@ counts as a community's only once the community took it in (not while
 held for review, nor once refused or removed), in public and private
 communities alike; a disabled member's posts take no place in the
 results (paging, "next") and their name is answered as an unknown
-one."""
+one; a query that is not UTF-8 is a 400 with a message."""
 import os
 import sys
 
@@ -120,11 +120,29 @@ def hidden_authors(h, tok):
        "the page too (%d)" % r.status)
 
 
+def not_utf8(h):
+    r = h.request("GET", "/api/hub/search?q=%FF%FE")
+    doc = r.json() if r.status == 400 else {}
+    ok(r.status == 400 and doc.get("field") == "q" and
+       "characters" in doc.get("error", ""),
+       "API: q=%%FF%%FE is a 400 on q (%d %s)" % (r.status, r.text[:200]))
+    r = h.request("GET", "/api/hub/search?q=ward%E2%80&kind=people")
+    ok(r.status == 400 and r.json().get("field") == "q",
+       "and half a character, for people too (%d)" % r.status)
+    r = h.get("/search?q=%E2%80", accept="text/html")
+    ok(r.status == 400 and 'id="q-error"' in r.text and
+       "characters we cannot read" in r.text and
+       b"\xe2\x80<" not in r.body and b'\xe2\x80"' not in r.body,
+       "the page: 400, the message next to the field, the bytes not "
+       "echoed (%d)" % r.status)
+
+
 def main():
     with Hub() as h:
         tok = setup(h)
         community_posts(h, tok)
         hidden_authors(h, tok)
+        not_utf8(h)
         stop_and_check(h)
     done()
 
