@@ -418,16 +418,17 @@ actor_result(struct st_txn *t, uint64_t id)
 	return r;
 }
 
-/* The note's title: its name, or the first words of its text. */
+/* The note's title: its name (plain text), or the first words of its
+ * content (HTML, local or not: tags dropped, entities decoded). */
 static json_t *
-title_json(const json_t *note, int html)
+title_json(const json_t *note)
 {
 	const char *name = json_string_value(json_object_get(note, "name"));
 
 	if (name != NULL && name[0] != '\0')
 		return text_json(name, 0, TITLE_CHARS);
 	return text_json(
-	    json_string_value(json_object_get(note, "content")), html, 80);
+	    json_string_value(json_object_get(note, "content")), 1, 80);
 }
 
 static json_t *
@@ -455,7 +456,7 @@ note_result(struct st_txn *t, uint64_t id)
 	r = json_pack("{s:s?,s:s,s:o,s:o,s:o,s:s,s:s?,s:s?,s:b}", "id",
 	    json_string_value(json_object_get(note, "id")), "type",
 	    d.kind == ST_SK_LEARNING ? "learning" : "note", "title",
-	    title_json(note, !(o.flags & ST_OF_LOCAL)), "excerpt",
+	    title_json(note), "excerpt",
 	    d.kind == ST_SK_LEARNING && summary != NULL
 		? text_json(summary, 0, EXCERPT_CHARS)
 		: text_json(json_string_value(json_object_get(note, "content")),

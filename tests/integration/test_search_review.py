@@ -3,7 +3,8 @@ counts as a community's only once the community took it in (not while
 held for review, nor once refused or removed), in public and private
 communities alike; a disabled member's posts take no place in the
 results (paging, "next") and their name is answered as an unknown
-one; a query that is not UTF-8 is a 400 with a message."""
+one; a query that is not UTF-8 is a 400 with a message; a local post
+without a title is titled by its text, not its HTML."""
 import os
 import sys
 
@@ -137,12 +138,27 @@ def not_utf8(h):
        "echoed (%d)" % r.status)
 
 
+def titles(h, tok):
+    nid = post(h, tok["dana"], "Fish & chips for the *night* team <3")
+    st, doc = api(h, {"q": "chips"})
+    r = doc["results"][0] if st == 200 and doc["results"] else {}
+    ok(r.get("id") == nid and
+       r.get("title") == "Fish & chips for the night team <3",
+       "a local post's title is its text: %r" % r.get("title"))
+    r = h.get("/search?q=chips", accept="text/html")
+    ok(r.status == 200 and
+       "Fish &amp; chips for the night team &lt;3</a>" in r.text and
+       "&lt;p&gt;" not in r.text and "&amp;amp;" not in r.text,
+       "and the page shows it once escaped")
+
+
 def main():
     with Hub() as h:
         tok = setup(h)
         community_posts(h, tok)
         hidden_authors(h, tok)
         not_utf8(h)
+        titles(h, tok)
         stop_and_check(h)
     done()
 
