@@ -106,24 +106,34 @@ struct word {
 	int count, stop;
 };
 
+/* The length of w[0..n) without a half character at its end (where a
+ * longer text was cut). */
+static size_t
+utf8_whole(const char *w, size_t n)
+{
+	size_t j, need;
+	unsigned char lead;
+
+	if (n == 0)
+		return 0;
+	for (j = n - 1; j > 0 && ((unsigned char)w[j] & 0xC0) == 0x80; j--)
+		;
+	lead = (unsigned char)w[j];
+	need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	return j + need > n ? j : n;
+}
+
 /* The word gathered so far (at most ST_SEARCH_TERM_MAX bytes, the rest
  * of a longer one dropped), given to cb if it is one. */
 static void
 word_end(struct word *s)
 {
-	size_t n = s->n, j, need;
-	unsigned char lead;
+	size_t n = s->n;
 
 	s->n = 0;
 	if (s->stop || n == 0)
 		return;
-	/* No half character at the end of a cut word. */
-	for (j = n - 1; j > 0 && ((unsigned char)s->w[j] & 0xC0) == 0x80; j--)
-		;
-	lead = (unsigned char)s->w[j];
-	need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (j + need > n)
-		n = j;
+	n = utf8_whole(s->w, n);
 	n = fold_plural(s->w, n);
 	if (n < 2 || is_stop(s->w, n))
 		return;
@@ -543,8 +553,7 @@ note_tags(struct doc *d, const json_t *doc)
 			s[n] = (char)(name[n] >= 'A' && name[n] <= 'Z'
 				? name[n] - 'A' + 'a'
 				: name[n]);
-		while (n > 1 && ((unsigned char)s[n - 1] & 0xC0) == 0xC0)
-			n--; /* no half character at the end */
+		n = utf8_whole(s, n); /* no half character at the end */
 		if (n > 2)
 			doc_term(d, s, n, ST_SB_TAG);
 		doc_text(d, name + 1, 0, ST_SB_TAG);

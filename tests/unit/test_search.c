@@ -370,6 +370,32 @@ test_index(void)
 	}
 }
 
+/* A hashtag longer than a term is cut on a character boundary. */
+static void
+test_long_tag(void)
+{
+	char json[200], tag[64];
+	uint64_t ids[64];
+
+	snprintf(json, sizeof(json),
+	    "{\"content\":\"euro\",\"tag\":[{\"type\":\"Hashtag\","
+	    "\"name\":\"#%.30s\xe2\x82\xac\"},{\"type\":\"Hashtag\","
+	    "\"name\":\"#%.29s\xe2\x82\xac\"}]}",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	ok(put(6500, PUB, AUTHOR, 1700450000, json) == 0,
+	    "a note with two long hashtags stored");
+	snprintf(
+	    tag, sizeof(tag), "=#%.30s", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	ok(query(tag, NULL, ids, NULL, NULL) == 1 && ids[0] == 6500,
+	    "'#' + 30 ASCII + a 3-byte character: the tag term is cut before "
+	    "the character, valid UTF-8");
+	snprintf(tag, sizeof(tag), "=#%.29s\xe2\x82\xac",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	ok(query(tag, NULL, ids, NULL, NULL) == 1 && ids[0] == 6500,
+	    "one that fits whole is kept whole");
+}
+
 static void
 test_learning(void)
 {
@@ -498,6 +524,7 @@ main(void)
 	test_words();
 	setup();
 	test_index();
+	test_long_tag();
 	test_learning();
 	test_members_only();
 	test_actors();
