@@ -182,9 +182,10 @@ actor_named(struct hub *h, struct st_txn *t, const char *s, uint64_t *id)
 static int
 shown_author(struct st_txn *t, uint64_t id, struct st_actor *a)
 {
-	if (hub_actor_blocked(t, id) || st_actor_get(t, id, a) != 0)
+	if (st_actor_get(t, id, a) != 0)
 		return -1;
-	if (a->flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) {
+	if ((a->flags & (ST_AF_DELETED | ST_AF_DISABLED | ST_AF_PENDING)) ||
+	    (!(a->flags & ST_AF_LOCAL) && hub_url_blocked(t, a->iri))) {
 		st_actor_clear(a);
 		return -1;
 	}
@@ -193,7 +194,7 @@ shown_author(struct st_txn *t, uint64_t id, struct st_actor *a)
 
 /* A cache of authors shown_author() said yes or no to, for
  * st_search_run's keep(): a window's matches share authors. */
-#define AUTHOR_CACHE 64
+#define AUTHOR_CACHE 1024
 
 struct authors {
 	uint64_t id[AUTHOR_CACHE];
@@ -517,7 +518,7 @@ search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
     const struct search_req *rq, const char **field, struct err *e)
 {
 	struct st_search_hit *hits;
-	struct authors seen;
+	struct authors *seen;
 	struct terms q;
 	json_t *out;
 	int n, i, more = 0, limit, next;
@@ -528,17 +529,21 @@ search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
 	    words_of(rq, &q, field, e) != 0 ||
 	    filters_of(h, topics, t, rq, &q, field, e) != 0)
 		return NULL;
-	memset(&seen, 0, sizeof(seen));
-	q.q.keep = author_keep;
-	q.q.keep_ctx = &seen;
 	q.q.viewer = rq->viewer;
 	q.q.without = rq->people ? 0 : ST_SB_ACTOR;
 	q.q.need = rq->people ? ST_SB_ACTOR : 0;
-	if ((hits = calloc(SEARCH_WINDOW, sizeof(*hits))) == NULL)
-		return err_set(e, "out of memory"), NULL;
+	hits = calloc(SEARCH_WINDOW, sizeof(*hits));
+	if ((seen = calloc(1, sizeof(*seen))) == NULL || hits == NULL) {
+		free(hits);
+		free(seen);
+		return err_set(e, "the hub is out of memory"), NULL;
+	}
+	q.q.keep = author_keep;
+	q.q.keep_ctx = seen;
 	n = q.q.nterms == 0
 	    ? 0
 	    : st_search_run(t, &q.q, hits, SEARCH_WINDOW, &more);
+	free(seen);
 	if (n < 0) {
 		free(hits);
 		err_set(
