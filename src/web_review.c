@@ -307,6 +307,24 @@ rjob_again(struct rjob *j, unsigned status, const char *field, const char *msg)
 	web_resume_page(j->r, status, &b, NULL);
 }
 
+/* Resume j's request: to (303) when rc is 0, else an error page saying
+ * e's message (or fallback). */
+static void
+resume_done(struct rjob *j, int rc, const struct err *e, const char *to,
+    const char *fallback)
+{
+	struct buf b;
+
+	if (rc == 0) {
+		web_resume_redirect(j->r, to, NULL);
+		return;
+	}
+	buf_init(&b, 0);
+	page_error(&b, j->r->srv->cfg, &j->v, web_status(rc, 503),
+	    e->msg[0] ? e->msg : fallback);
+	web_resume_page(j->r, web_status(rc, 503), &b, NULL);
+}
+
 static const char *
 field_of(int rc, const struct rjob *j)
 {
@@ -483,20 +501,13 @@ hold_run(void *arg)
 	    web_field(j->form, "visibility"), "content_warning",
 	    cw[0] ? cw : NULL, "community", g[0] ? g : NULL);
 	struct err e = { { 0 } };
-	struct buf b;
 	int rc;
 
 	rc = c ? review_save(j->hub, j->v.name, 0, c, ST_DRAFT_HELD, NULL, &e)
 	       : ST_EIO;
 	json_decref(c);
-	if (rc == 0)
-		web_resume_redirect(j->r, "/drafts?done=held", NULL);
-	else {
-		buf_init(&b, 0);
-		page_error(&b, j->r->srv->cfg, &j->v, web_status(rc, 503),
-		    e.msg[0] ? e.msg : "it was not saved: try again");
-		web_resume_page(j->r, web_status(rc, 503), &b, NULL);
-	}
+	resume_done(
+	    j, rc, &e, "/drafts?done=held", "it was not saved: try again");
 	rjob_free(j);
 }
 
@@ -959,7 +970,6 @@ types_run(void *arg)
 	const struct fed_learning_term *ty;
 	char list[REVIEW_TYPES_MAX] = "", key[64];
 	struct err e = { { 0 } };
-	struct buf b;
 	size_t n = 0;
 	int rc;
 
@@ -969,14 +979,8 @@ types_run(void *arg)
 			n += (size_t)snprintf(list + n, sizeof(list) - n,
 			    "%s%s", n ? " " : "", ty->slug);
 	}
-	if ((rc = review_types_set(j->hub, list, &e)) == 0)
-		web_resume_redirect(j->r, "/admin#review", NULL);
-	else {
-		buf_init(&b, 0);
-		page_error(&b, j->r->srv->cfg, &j->v, web_status(rc, 503),
-		    e.msg[0] ? e.msg : "not saved: try again");
-		web_resume_page(j->r, web_status(rc, 503), &b, NULL);
-	}
+	rc = review_types_set(j->hub, list, &e);
+	resume_done(j, rc, &e, "/admin#review", "not saved: try again");
 	rjob_free(j);
 }
 
