@@ -134,6 +134,10 @@ web_viewer_tx(struct http_req *r, struct st_txn *t)
 
 /* ---- forms ---- */
 
+/* Fields a form may have: the learning form's every topic of the
+ * vocabulary (41) and its other fields fit, with room. */
+#define WEB_FORM_FIELDS 128
+
 struct form_parse {
 	json_t *form;
 	char key[64];
@@ -151,7 +155,7 @@ form_flush(struct form_parse *p)
 	s = json_stringn(p->val.data ? p->val.data : "", p->val.len);
 	if (s == NULL)
 		p->bad = 1;
-	else if (json_object_size(p->form) >= 64)
+	else if (json_object_size(p->form) >= WEB_FORM_FIELDS)
 		p->bad = 2, json_decref(s);
 	else
 		json_object_set_new(p->form, p->key, s);

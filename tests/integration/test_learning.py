@@ -308,7 +308,11 @@ def web_form(a, pw):
              ({"topic-no-such": "1"}, "topics", "no-such"),
              ({"what_happened": "y" * 20001}, "what_happened", "20000"),
              ({"what_we_learned": "Ok.\nPatient DOB 03/04/1961"},
-              "what_we_learned", "What we learned, line 2")]
+              "what_we_learned", "What we learned, line 2"),
+             # every topic of the vocabulary ticked: still the field's
+             # own message, not a refused form
+             ({k: "1" for k in re.findall(r'name="(topic-[a-z0-9-]+)"', t)},
+              "topics", "at most 12")]
     for over, name, want in cases:
         f = form_fields(**over)
         f["csrf"] = token

@@ -273,6 +273,11 @@ def bad_input(h):
                raw=b"csrf=" + tok.encode() + b"&name=%ff%fe&password=x")
     ok(r.status == 400 and "UTF-8" in r.text,
        "a form that is not UTF-8 gets 400: %d" % r.status)
+    many = "&".join("f%d=1" % i for i in range(130))
+    r = w.post("/signin", None,
+               raw="csrf=" + tok + "&name=ann&password=x&" + many)
+    ok(r.status == 400 and "could not be read" in r.text,
+       "a form of more than 128 fields gets 400: %d" % r.status)
     r = w.post("/signin", None, raw="x" * 20000)
     ok(r.status == 413, "an oversized form gets 413: %d" % r.status)
     r = w.post("/signin", None, raw='{"name": "ann"}',
