@@ -1061,7 +1061,7 @@ fed_store_json(struct st_txn *t, struct st_obj *o, const json_t *doc)
 
 	if (js == NULL)
 		return ST_EIO;
-	rc = st_object_put(t, o, js, len);
+	rc = st_object_put_doc(t, o, js, len, doc);
 	free(js);
 	return rc;
 }
@@ -1167,7 +1167,8 @@ create_in(struct st_txn *t, struct fed_inbox *f, struct err *e)
 	    (rc = st_iri_put(t, json_string_value(json_object_get(note, "id")),
 		 o.id)) == 0 &&
 	    (rc = f->act->note_js != NULL
-		    ? st_object_put(t, &o, f->act->note_js, f->act->note_len)
+		    ? st_object_put_doc(
+			  t, &o, f->act->note_js, f->act->note_len, note)
 		    : fed_store_json(t, &o, note)) == 0) {
 		deliver_home(t, from, note, o.vis, o.id);
 		if ((rc = index_tags(t, note, o.id, 1)) == 0 &&

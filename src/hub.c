@@ -1208,7 +1208,7 @@ hub_note_store(struct st_txn *t, struct st_obj *o, const char *act_iri,
 	c.parent = o->id;
 	if (replace)
 		st_outbox_del(t, o->owner, o->id);
-	if ((rc = st_object_put(t, o, njs, nl)) == 0 &&
+	if ((rc = st_object_put_doc(t, o, njs, nl, note)) == 0 &&
 	    (rc = st_object_put(t, &c, cjs, cl)) == 0)
 		rc = st_outbox_add(t, o->owner, o->id, c.id, o->vis, cjs, cl);
 out:

@@ -72,6 +72,13 @@ st_iri_put(struct st_txn *t, const char *iri, uint64_t id)
 int
 st_object_put(struct st_txn *t, struct st_obj *o, const char *json, size_t len)
 {
+	return st_object_put_doc(t, o, json, len, NULL);
+}
+
+int
+st_object_put_doc(struct st_txn *t, struct st_obj *o, const char *json,
+    size_t len, const struct json_t *doc)
+{
 	unsigned char kb[8];
 	MDB_val k = { 8, kb }, d;
 	int rc;
@@ -88,7 +95,7 @@ st_object_put(struct st_txn *t, struct st_obj *o, const char *json, size_t len)
 	hdr_put(d.mv_data, o);
 	memcpy((unsigned char *)d.mv_data + HDR, json, len);
 	/* The full-text index follows, in the same transaction. */
-	return st_search_note(t, o, json, len);
+	return st_search_note_doc(t, o, doc, json, len);
 }
 
 int

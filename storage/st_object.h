@@ -57,6 +57,11 @@ int st_iri_put(struct st_txn *t, const char *iri, uint64_t id);
  * set to one more than the stored one; o->ver is updated. */
 int st_object_put(
     struct st_txn *t, struct st_obj *o, const char *json, size_t len);
+/* st_object_put with json already parsed (doc, the same document; NULL:
+ * none), so the full-text index does not parse it again. */
+struct json_t;
+int st_object_put_doc(struct st_txn *t, struct st_obj *o, const char *json,
+    size_t len, const struct json_t *doc);
 /* Fetch the header, and the JSON into json (appended; may be NULL).
  * ST_NOTFOUND when absent. */
 int st_object_get(

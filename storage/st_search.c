@@ -610,11 +610,11 @@ note_doc(
 }
 
 int
-st_search_note(
-    struct st_txn *t, const struct st_obj *o, const char *json, size_t len)
+st_search_note_doc(struct st_txn *t, const struct st_obj *o, const json_t *doc,
+    const char *json, size_t len)
 {
 	struct doc d = { 0 }, old = { 0 };
-	json_t *doc;
+	json_t *own = NULL;
 	int rc;
 
 	if (t->db->search_off || o->kind == ST_K_ACTOR)
@@ -626,13 +626,22 @@ st_search_note(
 			return 0;
 		return st_search_drop(t, o->id);
 	}
-	if ((doc = json_loadb(json, len, 0, NULL)) == NULL)
+	/* The caller's parsed document, when it has one: a note is not
+	 * parsed again on every store. */
+	if (doc == NULL && (doc = own = json_loadb(json, len, 0, NULL)) == NULL)
 		return st_search_drop(t, o->id);
 	rc = note_doc(t, o, doc, &d) ? doc_store(t, o->id, &d)
 				     : st_search_drop(t, o->id);
-	json_decref(doc);
+	json_decref(own);
 	free(d.v);
 	return rc;
+}
+
+int
+st_search_note(
+    struct st_txn *t, const struct st_obj *o, const char *json, size_t len)
+{
+	return st_search_note_doc(t, o, NULL, json, len);
 }
 
 int

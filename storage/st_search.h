@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct json_t;
 struct st_actor;
 struct st_db;
 struct st_obj;
@@ -73,6 +74,10 @@ int st_search_words(const char *text, size_t len, int html,
  * its postings go. Returns 0 or an ST_* code. */
 int st_search_note(
     struct st_txn *t, const struct st_obj *o, const char *json, size_t len);
+/* st_search_note with the note already parsed (doc: the same document as
+ * json; NULL: parse json). */
+int st_search_note_doc(struct st_txn *t, const struct st_obj *o,
+    const struct json_t *doc, const char *json, size_t len);
 /* The same for a member or community (name, display name, summary);
  * deleted, disabled and pending actors are dropped. */
 int st_search_actor(struct st_txn *t, const struct st_actor *a);
