@@ -646,17 +646,6 @@ hub_post_event(const struct hub_post *p, char *out, size_t cap)
 	    p->iri);
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 int
 hub_text_check(const char *text, const char *cw, struct err *e)
 {
@@ -674,11 +663,11 @@ hub_text_check(const char *text, const char *cw, struct err *e)
 			   "the note is empty: write something to "
 			   "share"),
 		       HUB_INVALID;
-	if (utf8_chars(text) > HUB_TEXT_MAX)
+	if (text_utf8_chars(text) > HUB_TEXT_MAX)
 		return err_set(e,
 			   "the note is %zu characters long; the "
 			   "limit is %d",
-			   utf8_chars(text), HUB_TEXT_MAX),
+			   text_utf8_chars(text), HUB_TEXT_MAX),
 		       HUB_INVALID;
 	if (cw != NULL &&
 	    (strlen(cw) > 500 || !text_utf8_valid(cw, strlen(cw)) ||

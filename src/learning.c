@@ -41,17 +41,6 @@ learning_field_label(const char *field)
 	return field;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static int
 blank(const char *s)
 {
@@ -125,11 +114,11 @@ text_field(const json_t *v, const char *key, size_t max, int one_line,
 		    label);
 		return NULL;
 	}
-	if (utf8_chars(s) > max) {
+	if (text_utf8_chars(s) > max) {
 		add_err(x, key,
 		    "%s is %zu characters long; the limit is %zu. Shorten it, "
 		    "or link to a longer document under Resources.",
-		    label, utf8_chars(s), max);
+		    label, text_utf8_chars(s), max);
 		return NULL;
 	}
 	if ((out = strdup(s)) == NULL)
@@ -257,7 +246,7 @@ learning_parse(const json_t *v, const struct topics *topics, struct learning *l,
 	for (i = 0, s = fed_learning_sections; s->key; s++, i++) {
 		l->section[i] = text_field(
 		    v, s->key, LEARNING_SECTION_MAX, 0, s->required, &x);
-		total += l->section[i] ? utf8_chars(l->section[i]) : 0;
+		total += l->section[i] ? text_utf8_chars(l->section[i]) : 0;
 	}
 	if (total > LEARNING_TOTAL_MAX)
 		add_err(&x, "what_happened",

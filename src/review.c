@@ -356,17 +356,6 @@ act_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
-/* Characters of the UTF-8 string s. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* A comment or a reason: not empty, plain text of bounded length. */
 static int
 text_ok(const char *s, const char *what, struct err *e)
@@ -376,7 +365,7 @@ text_ok(const char *s, const char *what, struct err *e)
 	if (!text_utf8_valid(s, strlen(s)))
 		return err_set(e, "the %s is not valid text", what),
 		       HUB_INVALID;
-	if (chars(s) > REVIEW_TEXT_MAX)
+	if (text_utf8_chars(s) > REVIEW_TEXT_MAX)
 		return err_set(e, "the %s is too long (at most %d characters)",
 			   what, REVIEW_TEXT_MAX),
 		       HUB_INVALID;

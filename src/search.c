@@ -62,16 +62,6 @@ add_word(void *ctx, const char *w, size_t n)
 	return 0;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static int
 bad(const char **field, const char *name, struct err *e, const char *msg)
 {
@@ -91,7 +81,7 @@ words_of(const struct search_req *rq, struct terms *t, const char **field,
 		    "your search has characters we cannot read: type it "
 		    "again, or paste it as plain text");
 	if (strlen(rq->q) > SEARCH_Q_BYTES ||
-	    utf8_chars(rq->q) > SEARCH_Q_CHARS)
+	    text_utf8_chars(rq->q) > SEARCH_Q_CHARS)
 		return bad(field, "q", e,
 		    "your search is too long: use at most 200 characters");
 	st_search_words(rq->q, strlen(rq->q), 0, add_word, t);

@@ -50,6 +50,16 @@ text_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+size_t
+text_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 /* Letters, digits, '_' and any non-ASCII byte (UTF-8 letters). */
 static int
 word_byte(unsigned char c)

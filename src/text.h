@@ -14,6 +14,9 @@ struct buf;
  * characters other than tab, newline and carriage return. */
 int text_utf8_valid(const char *s, size_t n);
 
+/* Characters (code points, not bytes) of the UTF-8 string s. */
+size_t text_utf8_chars(const char *s);
+
 /* Collect the distinct hashtags of text (lowercased ASCII, no '#'), at
  * most max of them, into tags[i] (each TEXT_TAG_MAX + 1 bytes). Returns
  * how many. */
