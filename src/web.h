@@ -23,6 +23,10 @@ const struct page_viewer *web_viewer_tx(struct http_req *r, struct st_txn *t);
 /* The session token of the request's cookie, or NULL. */
 const char *web_session_token(struct http_req *r);
 
+/* s (NULL: nothing) percent-encoded for a query value: RFC 3986
+ * unreserved characters kept, every other byte as %XX. */
+void web_url_encode(struct buf *b, const char *s);
+
 /* The form in the request body (application/x-www-form-urlencoded or
  * multipart/form-data) as {"name": "value"}; NULL with an error queued
  * on r (415, 400) and *rc set to what to return. Every value is

@@ -41,41 +41,22 @@ str(const json_t *o, const char *key)
 
 /* ---- links ---- */
 
-/* Whether iri is an address on this hub. */
-static int
-local_iri(const struct config *cfg, const char *iri)
+int
+web_iri_local(const struct config *cfg, const char *iri)
 {
 	size_t n = strlen(cfg->base_url);
 
 	return iri != NULL && !strncmp(iri, cfg->base_url, n) && iri[n] == '/';
 }
 
-static void
-url_encode(struct buf *b, const char *s)
+void
+web_note_path(struct buf *b, const struct config *cfg, const char *iri)
 {
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			buf_addc(b, (char)c);
-		else
-			buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-}
-
-/* The path of the page of the note at iri on this hub (unescaped):
- * the note's own address, or /notes?id= for another server's. */
-static void
-note_path(struct buf *b, const struct config *cfg, const char *iri)
-{
-	if (local_iri(cfg, iri))
+	if (cfg != NULL && web_iri_local(cfg, iri))
 		buf_adds(b, iri + strlen(cfg->base_url));
 	else {
 		buf_adds(b, "/notes?id=");
-		url_encode(b, iri ? iri : "");
+		web_url_encode(b, iri ? iri : "");
 	}
 }
 
@@ -86,7 +67,7 @@ path_with_id(struct buf *b, const char *path, const char *iri)
 {
 	buf_adds(b, path);
 	buf_adds(b, strcmp(path, "/write") ? "?id=" : "?reply_to=");
-	url_encode(b, iri);
+	web_url_encode(b, iri);
 }
 
 /* ---- reading: who may see what ---- */
@@ -351,7 +332,7 @@ note_article(
 	if (full && !(o->flags & ST_OF_LOCAL))
 		note_tags(w, note);
 	buf_init(&p, 0);
-	note_path(&p, w->cfg, iri);
+	web_note_path(&p, w->cfg, iri);
 	buf_adds(w->b, "<p class=\"meta\"><a href=\"");
 	page_text(w->b, p.data);
 	buf_adds(w->b, "\"><time datetime=\"");
@@ -573,9 +554,8 @@ answering(struct view *w, const char *iri)
 	buf_adds(w->b, "</section>");
 }
 
-/* The local communities the member joined, as select options. */
-static const char **
-community_options(struct st_txn *t, const char *name, json_t **keep)
+const char **
+web_community_options(struct st_txn *t, const char *name, json_t **keep)
 {
 	const json_t *it;
 	const char **opt;
@@ -643,7 +623,7 @@ compose_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 		.value = value(c, "visibility", "public"),
 		.error = err_of(c->errors, "visibility"),
 		.options = vis_options });
-	copt = community_options(t, v->name, &keep);
+	copt = web_community_options(t, v->name, &keep);
 	page_field(b,
 	    &(struct page_field){ .name = "community",
 		.label = "Post in a community",
@@ -807,7 +787,7 @@ post_done(void *ctx, int rc, const struct err *e)
 	if (hub_post_queued(j->r->ctx) > 0)
 		fed_deliver_kick(j->hub->deliver);
 	buf_init(&p, 0);
-	note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
+	web_note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
 	web_resume_redirect(j->r, p.data, NULL);
 	buf_free(&p);
 	job_free(j);
@@ -1183,7 +1163,7 @@ web_delete_get(struct http_req *r)
 		.name = "id", .type = "hidden", .value = str(note, "id") });
 	page_form_end(&b, "Delete post");
 	buf_init(&p, 0);
-	note_path(&p, w.cfg, str(note, "id"));
+	web_note_path(&p, w.cfg, str(note, "id"));
 	buf_adds(&b, "<p><a href=\"");
 	page_text(&b, p.data);
 	buf_adds(&b, "\">Keep it and go back</a></p>");
@@ -1256,7 +1236,7 @@ note_action(
 		return http_error(r, 404, "there is no such post here");
 	}
 	buf_init(&back, 0);
-	note_path(&back, r->srv->cfg, iri);
+	web_note_path(&back, r->srv->cfg, iri);
 	rc = defer(r, v, kind, form, back.data);
 	buf_free(&back);
 	return rc;
