@@ -8,6 +8,7 @@
 #include "config.h"
 #include "err.h"
 #include "fed_deliver.h"
+#include "fed_fetch.h"
 #include "fed_learning.h"
 #include "http.h"
 #include "hub.h"
@@ -61,37 +62,6 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void
-url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char c;
-
-	for (; s != NULL && *s; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			buf_addc(b, (char)c);
-		else
-			buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-}
-
-/* The page of the note at iri here: its own path, or /notes?id=. */
-static void
-note_href(struct buf *b, const struct config *cfg, const char *iri)
-{
-	size_t n = cfg ? strlen(cfg->base_url) : 0;
-
-	if (cfg != NULL && iri != NULL && !strncmp(iri, cfg->base_url, n) &&
-	    iri[n] == '/')
-		buf_adds(b, iri + n);
-	else {
-		buf_adds(b, "/notes?id=");
-		url_encode(b, iri);
-	}
-}
-
 static const char *
 term_label(const struct fed_learning_term *list, const char *slug)
 {
@@ -123,7 +93,7 @@ web_learn_item(struct buf *b, const struct config *cfg, const json_t *note)
 		struct buf h;
 
 		buf_init(&h, 0);
-		note_href(&h, cfg, str(note, "id"));
+		web_note_path(&h, cfg, str(note, "id"));
 		page_text(b, h.data);
 		buf_free(&h);
 	}
@@ -228,7 +198,7 @@ licence_cite(struct buf *b, const json_t *note, const json_t *l)
 
 		buf_init(&h, 0);
 		buf_adds(&h, "/cite?id=");
-		url_encode(&h, iri);
+		web_url_encode(&h, iri);
 		buf_adds(&h, k ? "&format=bib" : "&format=ris");
 		buf_adds(
 		    b, k ? " · <a download href=\"" : "<a download href=\"");
@@ -243,13 +213,11 @@ licence_cite(struct buf *b, const json_t *note, const json_t *l)
 static void
 reviewer_host(struct buf *b, const char *iri)
 {
-	const char *h = strstr(iri, "://");
-	size_t len;
+	char host[256];
 
-	h = h ? h + 3 : iri;
-	len = strcspn(h, "/?#");
+	fed_url_host(iri, host, sizeof(host));
 	buf_adds(b, "of ");
-	buf_add_html(b, h, len);
+	page_text(b, host);
 	buf_adds(b, " ");
 }
 
@@ -259,7 +227,6 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 {
 	const struct fed_learning_section *s;
 	const json_t *l = json_object_get(note, "learning");
-	size_t n = strlen(cfg->base_url);
 	const char *iri = str(note, "id");
 
 	if (!fed_learning_is(note))
@@ -272,7 +239,7 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 	 * its own, naming it. */
 	if (str(l, "reviewed") != NULL && iri != NULL) {
 		buf_adds(b, "<p class=\"reviewed\">Reviewed by the editors ");
-		if (strncmp(iri, cfg->base_url, n) || iri[n] != '/')
+		if (!web_iri_local(cfg, iri))
 			reviewer_host(b, iri);
 		buf_adds(b, "on <time>");
 		page_text(b, str(l, "reviewed"));
@@ -353,13 +320,9 @@ cited_note(struct http_req *r, const char *iri, char *author, size_t cap,
 static const char *
 publisher(const struct config *cfg, const char *iri, char buf[256])
 {
-	size_t n = strlen(cfg->base_url);
-	const char *h = strstr(iri, "://");
-
-	if (!strncmp(iri, cfg->base_url, n) && iri[n] == '/')
+	if (web_iri_local(cfg, iri))
 		return cfg->instance_name[0] ? cfg->instance_name : cfg->host;
-	h = h ? h + 3 : iri;
-	snprintf(buf, 256, "%.*s", (int)strcspn(h, "/?#"), h);
+	fed_url_host(iri, buf, 256);
 	return buf;
 }
 
@@ -692,12 +655,8 @@ static void
 audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
     const struct learn_form *f)
 {
-	const json_t *it;
 	const char **o;
-	json_t *keep;
-	struct err e;
-	size_t i, n = 2;
-	int rc;
+	json_t *keep = NULL;
 
 	page_field(b,
 	    &(struct page_field){ .name = "visibility",
@@ -706,20 +665,8 @@ audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 		.value = field(f->form, "visibility"),
 		.error = err_of(f, "visibility"),
 		.options = vis_options });
-	keep = hub_group_joined_tx(t, v->name, &rc, &e);
-	o = calloc(2 * json_array_size(json_object_get(keep, "items")) + 3,
-	    sizeof(*o));
-	if (o != NULL) {
-		o[0] = "";
-		o[1] = "None: my followers and the public";
-		json_array_foreach(json_object_get(keep, "items"), i, it)
-		{
-			if (!json_is_true(json_object_get(it, "local")) ||
-			    strcmp(str(it, "state"), "accepted") != 0)
-				continue;
-			o[n++] = str(it, "name");
-			o[n++] = str(it, "title");
-		}
+	o = web_community_options(t, v->name, &keep);
+	if (o != NULL)
 		page_field(b,
 		    &(struct page_field){ .name = "community",
 			.label = "Share in a community (optional)",
@@ -727,7 +674,6 @@ audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 			.value = field(f->form, "community"),
 			.error = err_of(f, "community"),
 			.options = o });
-	}
 	free(o);
 	json_decref(keep);
 }
@@ -999,7 +945,7 @@ learn_done(void *ctx, int rc, const struct err *e)
 			fed_deliver_kick(j->hub->deliver);
 		if (j->draft != 0) /* published directly: the draft is done */
 			withdraw_later(j);
-		note_href(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
+		web_note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
 		web_resume_redirect(j->r, p.data, NULL);
 		buf_free(&p);
 	}
