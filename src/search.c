@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "fed_as2.h"
 #include "fed_fetch.h"
 #include "fed_learning.h"
 #include "hub.h"
@@ -367,16 +368,6 @@ who_json(const struct st_actor *a)
 	    "handle", handle, "id", a->iri ? a->iri : "");
 }
 
-static void
-iso_time(char *out, size_t cap, uint64_t secs)
-{
-	time_t tt = (time_t)secs;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static json_t *
 actor_result(struct st_txn *t, uint64_t id)
 {
@@ -386,7 +377,7 @@ actor_result(struct st_txn *t, uint64_t id)
 
 	if (shown_author(t, id, &a) != 0)
 		return NULL;
-	iso_time(when, sizeof(when), a.created);
+	fed_as2_time((time_t)a.created, when, sizeof(when));
 	r = json_pack("{s:s,s:s,s:o,s:o,s:n,s:n,s:s,s:n,s:s,s:b}", "id",
 	    a.iri ? a.iri : "", "type",
 	    a.kind == ST_AK_GROUP ? "community" : "member", "title",
@@ -443,7 +434,7 @@ note_result(struct st_txn *t, uint64_t id)
 	if (url == NULL || strncmp(url, "http", 4) != 0)
 		url = json_string_value(json_object_get(note, "id"));
 	summary = json_string_value(json_object_get(note, "summary"));
-	iso_time(when, sizeof(when), d.published);
+	fed_as2_time((time_t)d.published, when, sizeof(when));
 	r = json_pack("{s:s?,s:s,s:o,s:o,s:o,s:s,s:s?,s:s?,s:b}", "id",
 	    json_string_value(json_object_get(note, "id")), "type",
 	    d.kind == ST_SK_LEARNING ? "learning" : "note", "title",
