@@ -1023,11 +1023,9 @@ hub_pii_check(const char *text, const char *cw, struct err *e)
 static void
 reviewed_on(struct hub_post *p)
 {
-	char day[16];
-	struct tm tm;
+	char day[TEXT_DATE_LEN + 1];
 
-	gmtime_r(&p->now, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	text_date_format((uint64_t)p->now, day);
 	json_object_set_new(p->ext, "reviewed", json_string(day));
 }
 

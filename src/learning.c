@@ -540,18 +540,15 @@ ris_line(struct buf *b, const char *tag, const char *v)
 	buf_adds(b, "\r\n");
 }
 
-/* Whether s starts with a date written YYYY-MM-DD. */
+/* Whether s starts with a real date written YYYY-MM-DD. */
 static int
-iso_date(const char *s)
+published_day(const char *s)
 {
-	static const char shape[] = "dddd-dd-dd";
-	size_t i;
+	char day[TEXT_DATE_LEN + 1];
+	uint64_t secs;
 
-	for (i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
-				    : s[i] != '-')
-			return 0;
-	return 1;
+	snprintf(day, sizeof(day), "%s", s);
+	return text_date_parse(day, &secs) == 0;
 }
 
 /* A BibTeX value, escaped for LaTeX; line breaks become spaces. */
@@ -626,7 +623,7 @@ cite_read(const json_t *doc, const char *author, struct cite *c)
 	c->licence = lic ? lic->label : NULL;
 	/* A peer's "published" is any short string: only a real
 	 * YYYY-MM-DD may reach the key, the year and the date. */
-	if (c->published && iso_date(c->published)) {
+	if (c->published && published_day(c->published)) {
 		memcpy(c->year, c->published, 4);
 		memcpy(c->date, c->published, 10);
 	}

@@ -74,19 +74,6 @@ review_types_set(struct hub *h, const char *list, struct err *e)
 	return st_write(h->db, types_put, out, e);
 }
 
-int
-review_date_parse(const char *s, uint64_t *t)
-{
-	struct tm tm = { 0 };
-	const char *end;
-
-	if (s == NULL || strlen(s) != 10 ||
-	    (end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
-		return -1;
-	*t = (uint64_t)timegm(&tm);
-	return 0;
-}
-
 /* ---- who may act ---- */
 
 /* The local member name into *a (st_actor_clear): ST_NOTFOUND when
@@ -338,8 +325,7 @@ act_apply(struct st_txn *t, void *arg, struct err *e)
 	else if ((rc = may(s, &a, &d, e)) == 0 &&
 	    (rc = state_step(t, s, j, &a, &d, now, e)) == 0) {
 		if (s->action == ST_RA_REVIEW_BY && j->when)
-			strftime(day, sizeof(day), "%Y-%m-%d",
-			    gmtime(&(time_t){ (time_t)j->when }));
+			text_date_format(j->when, day);
 		rc = st_review_log_add(t, d.id, a.id, s->action,
 		    s->action == ST_RA_REVIEW_BY ? day
 			: s->needs_text		 ? j->comment
@@ -438,8 +424,7 @@ record_approval(
 		 j->held ? j->reason : NULL, now)) != 0)
 		return rc;
 	if (j->review_by) {
-		strftime(day, sizeof(day), "%Y-%m-%d",
-		    gmtime(&(time_t){ (time_t)j->review_by }));
+		text_date_format(j->review_by, day);
 		if ((rc = st_review_log_add(
 			 t, d->id, j->editor, ST_RA_REVIEW_BY, day, now)) != 0)
 			return rc;

@@ -77,7 +77,4 @@ int review_approve(struct hub *h, uint64_t id, const char *by, const char *seen,
     uint64_t review_by, const char *reason, char *iri, size_t cap, int *queued,
     struct err *e);
 
-/* "YYYY-MM-DD" (UTC midnight) into *t; -1 when not such a date. */
-int review_date_parse(const char *s, uint64_t *t);
-
 #endif

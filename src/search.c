@@ -93,35 +93,6 @@ words_of(const struct search_req *rq, struct terms *t, const char **field,
 	return 0;
 }
 
-int
-search_date(const char *s, uint64_t *secs)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
-	struct tm tm = { 0 };
-	int y, m, d, i, leap;
-	time_t v;
-
-	for (i = 0; i < 10; i++)
-		if (s[i] == '\0' ||
-		    ((i == 4 || i == 7) ? s[i] != '-'
-					: !isdigit((unsigned char)s[i])))
-			return -1;
-	if (s[10] != '\0' || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return -1;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !leap))
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	if ((v = timegm(&tm)) < 0)
-		return -1;
-	*secs = (uint64_t)v;
-	return 0;
-}
-
 static int
 dates_of(const struct search_req *rq, struct terms *t, const char **field,
     struct err *e)
@@ -130,10 +101,10 @@ dates_of(const struct search_req *rq, struct terms *t, const char **field,
 				       "for example 2026-03-31";
 
 	if (rq->from != NULL && rq->from[0] != '\0' &&
-	    search_date(rq->from, &t->q.from) != 0)
+	    text_date_parse(rq->from, &t->q.from) != 0)
 		return bad(field, "from", e, msg);
 	if (rq->to != NULL && rq->to[0] != '\0') {
-		if (search_date(rq->to, &t->q.to) != 0)
+		if (text_date_parse(rq->to, &t->q.to) != 0)
 			return bad(field, "to", e, msg);
 		t->q.to += 86399; /* the whole day */
 	}

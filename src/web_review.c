@@ -21,6 +21,7 @@
 #include "st_db.h"
 #include "st_object.h"
 #include "st_review.h"
+#include "text.h"
 #include "web.h"
 
 #define QUEUE_MAX 100 /* items listed per part of a page */
@@ -36,12 +37,9 @@ jstr(const json_t *o, const char *k)
 static void
 day(struct buf *b, uint64_t t)
 {
-	char s[16];
-	time_t tt = (time_t)t;
-	struct tm tm;
+	char s[TEXT_DATE_LEN + 1];
 
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%d", &tm);
+	text_date_format(t, s);
 	buf_adds(b, "<time>");
 	page_text(b, s);
 	buf_adds(b, "</time>");
@@ -464,7 +462,7 @@ act_post(struct http_req *r, int editor)
 	if (j->kind == RJ_APPROVE)
 		j->action = !strcmp(a, "override"); /* a reason is needed */
 	rb = web_field(form, "review_by");
-	if (rb[0] && review_date_parse(rb, &j->when) != 0) {
+	if (rb[0] && text_date_parse(rb, &j->when) != 0) {
 		rjob_free(j);
 		return bad_date(r, v, id, form);
 	}
