@@ -132,20 +132,42 @@ history(struct buf *b, struct st_txn *t, uint64_t id)
 	buf_adds(b, "</ol>");
 }
 
+/* The hidden id of a form on the item page, and the version of the
+ * draft shown (for approvals: only what the editor read is published). */
+static void
+id_fields(struct buf *b, uint64_t id, const char *version)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)id);
+	page_field(b,
+	    &(struct page_field){ .name = "id", .type = "hidden", .value = s });
+	if (version != NULL)
+		page_field(b,
+		    &(struct page_field){ .name = "version",
+			.type = "hidden",
+			.value = version });
+}
+
+/* The start of a form posting action for draft id to path: the hidden
+ * id, version (when not NULL) and action. */
+static void
+form_head(struct buf *b, const char *path, const char *csrf, uint64_t id,
+    const char *version, const char *action)
+{
+	page_form_begin(b, path, csrf);
+	id_fields(b, id, version);
+	page_field(b,
+	    &(struct page_field){
+		.name = "action", .type = "hidden", .value = action });
+}
+
 /* An inline form posting action for draft id to path. */
 static void
 act_button(struct buf *b, const char *path, const char *csrf, uint64_t id,
     const char *action, const char *label)
 {
-	char v[24];
-
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)id);
-	page_form_begin(b, path, csrf);
-	page_field(b,
-	    &(struct page_field){ .name = "id", .type = "hidden", .value = v });
-	page_field(b,
-	    &(struct page_field){
-		.name = "action", .type = "hidden", .value = action });
+	form_head(b, path, csrf, id, NULL, action);
 	page_form_end(b, label);
 }
 
@@ -363,13 +385,16 @@ rjob_run(void *arg)
 	rjob_free(j);
 }
 
+/* Run fn(j) on the API worker for the member v; j is freed with
+ * rjob_free when the request ends without it. */
 static int
-rdefer(struct http_req *r, const struct page_viewer *v, struct rjob *j)
+rdefer(struct http_req *r, const struct page_viewer *v, struct rjob *j,
+    void (*fn)(void *))
 {
 	j->r = r;
 	j->hub = r->srv->hub;
 	j->v = *v;
-	return web_defer(r, r->srv->hub->api_worker, rjob_run, j, rjob_free);
+	return web_defer(r, r->srv->hub->api_worker, fn, j, rjob_free);
 }
 
 /* The draft number of a form, or 0 with a 404 queued. */
@@ -471,7 +496,7 @@ act_post(struct http_req *r, int editor)
 	if (editor && j->kind == RJ_ACT && j->action != ST_RA_RETURNED)
 		snprintf(j->back, sizeof(j->back), "/review/item?id=%llu",
 		    (unsigned long long)id);
-	return rdefer(r, v, j);
+	return rdefer(r, v, j, rjob_run);
 }
 
 int
@@ -542,10 +567,7 @@ web_drafts_hold(struct http_req *r)
 		return http_error(r, 503, "the hub is out of memory");
 	}
 	j->form = form;
-	j->r = r;
-	j->hub = r->srv->hub;
-	j->v = *v;
-	return web_defer(r, r->srv->hub->api_worker, hold_run, j, rjob_free);
+	return rdefer(r, v, j, hold_run);
 }
 
 void
@@ -773,34 +795,13 @@ val(const json_t *form, const char *k)
 	return form ? web_field(form, k) : "";
 }
 
-/* The hidden id of a form on the item page, and the version of the
- * draft shown (for approvals: only what the editor read is published). */
-static void
-id_fields(struct buf *b, uint64_t id, const char *version)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "%llu", (unsigned long long)id);
-	page_field(b,
-	    &(struct page_field){ .name = "id", .type = "hidden", .value = s });
-	if (version != NULL)
-		page_field(b,
-		    &(struct page_field){ .name = "version",
-			.type = "hidden",
-			.value = version });
-}
-
 static void
 text_form(struct buf *b, const struct page_viewer *v, uint64_t id,
     const char *version, const char *action, const char *name,
     const char *label, const char *hint, const json_t *form,
     const json_t *errors, const char *submit)
 {
-	page_form_begin(b, "/review/act", v->csrf);
-	id_fields(b, id, version);
-	page_field(b,
-	    &(struct page_field){
-		.name = "action", .type = "hidden", .value = action });
+	form_head(b, "/review/act", v->csrf, id, version, action);
 	page_field(b,
 	    &(struct page_field){ .name = name,
 		.label = label,
@@ -820,11 +821,7 @@ static void
 approve_form(struct buf *b, const struct page_viewer *v, uint64_t id,
     const char *version, const json_t *form, const json_t *errors)
 {
-	page_form_begin(b, "/review/act", v->csrf);
-	id_fields(b, id, version);
-	page_field(b,
-	    &(struct page_field){
-		.name = "action", .type = "hidden", .value = "approve" });
+	form_head(b, "/review/act", v->csrf, id, version, "approve");
 	page_field(b,
 	    &(struct page_field){ .name = "review_by",
 		.label = "Review by (optional)",
@@ -1003,8 +1000,5 @@ web_review_types_post(struct http_req *r)
 		return http_error(r, 503, "the hub is out of memory");
 	}
 	j->form = form;
-	j->r = r;
-	j->hub = r->srv->hub;
-	j->v = *v;
-	return web_defer(r, r->srv->hub->api_worker, types_run, j, rjob_free);
+	return rdefer(r, v, j, types_run);
 }
