@@ -20,6 +20,7 @@
 #include "http.h"
 #include "hub.h"
 #include "page.h"
+#include "st_actor.h"
 #include "st_db.h"
 #include "text.h"
 #include "worker.h"
@@ -275,6 +276,16 @@ void
 web_url_encode(struct buf *b, const char *s)
 {
 	url_encode_keep(b, s, "-._~");
+}
+
+uint64_t
+web_viewer_id(struct st_txn *t, const struct page_viewer *v)
+{
+	uint64_t id = 0;
+
+	if (v != NULL && st_name_get(t, v->name, &id) != 0)
+		id = 0;
+	return id;
 }
 
 const struct page_viewer *

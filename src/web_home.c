@@ -1649,16 +1649,6 @@ search_known(struct buf *b, struct st_txn *t, const char *q)
 	return 0;
 }
 
-static uint64_t
-viewer_id(struct st_txn *t, const struct page_viewer *v)
-{
-	uint64_t id = 0;
-
-	if (v != NULL && st_name_get(t, v->name, &id) != 0)
-		id = 0;
-	return id;
-}
-
 /* The search the page's query asks for (offset parsed into *offset;
  * -1 when it is not a number). */
 static void
@@ -1697,7 +1687,7 @@ page_search(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 		.author = sv->author,
 		.from = sv->from,
 		.to = sv->to,
-		.viewer = viewer_id(t, v),
+		.viewer = web_viewer_id(t, v),
 		.offset = offset };
 	json_t *found;
 

@@ -300,8 +300,7 @@ cited_note(struct http_req *r, const char *iri, char *author, size_t cap,
 		return NULL;
 	}
 	v = web_viewer_tx(r, t);
-	if (v != NULL && st_name_get(t, v->name, &me) != 0)
-		me = 0;
+	me = web_viewer_id(t, v);
 	if (st_iri_get(t, iri, &id) == 0 &&
 	    st_object_peek(t, id, &o, &js, &len) == 0 && o.kind == ST_K_NOTE &&
 	    routes_may_read(t, &o, me) &&
@@ -1125,7 +1124,7 @@ own_learning(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 		    r, 404, "add the address of your post: /learn/edit?id=URL");
 		return NULL;
 	}
-	if (st_name_get(t, v->name, &me) == 0 && st_iri_get(t, iri, &id) == 0 &&
+	if ((me = web_viewer_id(t, v)) != 0 && st_iri_get(t, iri, &id) == 0 &&
 	    st_object_peek(t, id, &o, &js, &len) == 0 && o.kind == ST_K_NOTE &&
 	    o.owner == me && (o.flags & ST_OF_LOCAL))
 		doc = json_loadb(js, len, 0, NULL);
@@ -1207,7 +1206,7 @@ draft_form(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 	uint64_t me = 0;
 	char num[24];
 
-	if (st_name_get(t, v->name, &me) != 0 || id == NULL ||
+	if ((me = web_viewer_id(t, v)) == 0 || id == NULL ||
 	    st_draft_get(t, strtoull(id, NULL, 10), &d) != 0 ||
 	    d.author != me || (c = json_loads(d.content, 0, NULL)) == NULL ||
 	    !json_is_object(json_object_get(c, "learning")))

@@ -82,16 +82,6 @@ struct view {
 	const struct topics *topics; /* for learning posts' topic links */
 };
 
-static uint64_t
-viewer_id(struct st_txn *t, const struct page_viewer *v)
-{
-	uint64_t id = 0;
-
-	if (v != NULL && st_name_get(t, v->name, &id) != 0)
-		id = 0;
-	return id;
-}
-
 /* The readable note at iri: its header and parsed JSON (a new
  * reference), or NULL. *gone is set for a deleted one. */
 static json_t *
@@ -436,7 +426,7 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len)
 {
 	const struct page_viewer *v = web_viewer(r);
-	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0,
+	struct view w = { t, r->srv->cfg, v, web_viewer_id(t, v), NULL, 0,
 		r->srv->topics };
 	struct st_obj no = *o;
 	json_t *doc, *note;
@@ -483,7 +473,7 @@ web_notes_get(struct http_req *r)
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	/* One read transaction, the viewer included. */
-	me = viewer_id(t, web_viewer_tx(r, t));
+	me = web_viewer_id(t, web_viewer_tx(r, t));
 	rc = st_iri_get(t, iri, &id);
 	if (rc == 0)
 		rc = st_object_peek(t, id, &o, &js, &len);
@@ -666,7 +656,7 @@ compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
 		    "check it, then press Publish.</p></section>");
 	}
 	if (reply != NULL && reply[0]) {
-		w.me = viewer_id(t, v);
+		w.me = web_viewer_id(t, v);
 		answering(&w, reply);
 	}
 	page_form_begin(b, action, v->csrf);
@@ -1013,7 +1003,7 @@ own_note_tx(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 		    http_error(r, 404, "add the address of your post: ?id=URL");
 		return NULL;
 	}
-	me = viewer_id(t, v);
+	me = web_viewer_id(t, v);
 	st = st_iri_get(t, iri, &id);
 	if (st == 0)
 		st = st_object_peek(t, id, &o, &js, &len);
@@ -1152,7 +1142,7 @@ web_delete_get(struct http_req *r)
 	    "<h1>Delete this post?</h1><p>It is removed here and the "
 	    "servers it reached are asked to remove it too. This cannot be "
 	    "undone.</p>");
-	w.me = viewer_id(w.t, v);
+	w.me = web_viewer_id(w.t, v);
 	if (st_iri_get(w.t, str(note, "id"), &o.id) == 0 &&
 	    st_object_peek(w.t, o.id, &o, &js, &len) == 0)
 		note_article(&w, &o, note, 0);

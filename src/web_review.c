@@ -266,7 +266,7 @@ web_drafts(struct http_req *r)
 	    "<p>Posts you saved, sent for review or asked an editor to "
 	    "check. Only you and the editors see them. <a "
 	    "href=\"/learn/new\">Share learning</a></p><ul class=\"drafts\">");
-	if (st_name_get(t, v->name, &me) == 0)
+	if ((me = web_viewer_id(t, v)) != 0)
 		st_draft_each(t, 0, me, 0, QUEUE_MAX, my_draft, &m);
 	buf_adds(&b, "</ul>");
 	if (m.n == 0)
