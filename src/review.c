@@ -31,17 +31,29 @@ review_types(struct st_txn *t, char *out, size_t cap)
 }
 
 int
+review_type_in(const char *list, const char *type)
+{
+	size_t n = type ? strlen(type) : 0;
+	const char *s;
+
+	if (n == 0)
+		return 0;
+	for (s = list; (s = strstr(s, type)) != NULL; s += n)
+		if ((s == list || s[-1] == ' ') &&
+		    (s[n] == ' ' || s[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+int
 review_needed(struct st_txn *t, const char *type)
 {
-	char list[REVIEW_TYPES_MAX], *s, *save = NULL;
+	char list[REVIEW_TYPES_MAX];
 
 	if (type == NULL)
 		return 0;
 	review_types(t, list, sizeof(list));
-	for (s = strtok_r(list, " ", &save); s; s = strtok_r(NULL, " ", &save))
-		if (!strcmp(s, type))
-			return 1;
-	return 0;
+	return review_type_in(list, type);
 }
 
 static int

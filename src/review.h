@@ -29,6 +29,8 @@ struct json_t;
 int review_needed(struct st_txn *t, const char *type);
 /* The space-separated list of content types that need review. */
 void review_types(struct st_txn *t, char *out, size_t cap);
+/* Whether type is one of the space-separated list (review_types). */
+int review_type_in(const char *list, const char *type);
 /* Set the list (space- or comma-separated content type slugs; "" for
  * none). Returns 0 or HUB_INVALID (an unknown type: e names it). */
 int review_types_set(struct hub *h, const char *list, struct err *e);

@@ -702,9 +702,10 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 {
 	char types[REVIEW_TYPES_MAX], *s, *save = NULL;
 	const struct fed_learning_term *term;
-	int n = 0;
+	int n = 0, need;
 
 	review_types(t, types, sizeof(types));
+	need = review_type_in(types, field(f->form, "content_type"));
 	if (types[0]) {
 		buf_adds(b,
 		    "<p class=\"hint\">Some kinds of post are checked "
@@ -729,10 +730,7 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 	buf_adds(b,
 	    "<p><button type=\"submit\" name=\"save\" value=\"1\">Save "
 	    "draft</button></p>");
-	page_form_end(b,
-	    review_needed(t, field(f->form, "content_type"))
-		? "Submit for review"
-		: "Publish");
+	page_form_end(b, need ? "Submit for review" : "Publish");
 }
 
 static void

@@ -85,11 +85,11 @@ name_of(struct st_txn *t, uint64_t id, struct buf *b)
 	st_actor_clear(&a);
 }
 
-/* A draft's title: the learning post's, or the note's first words. */
+/* The title of a draft's parsed content c (NULL: none): the learning
+ * post's, or the note's first words. */
 static void
-title_of(struct buf *b, const struct st_draft *d)
+title_of(struct buf *b, const json_t *c)
 {
-	json_t *c = json_loads(d->content, 0, NULL);
 	const char *s = jstr(json_object_get(c, "learning"), "title");
 	char cut[81];
 
@@ -98,6 +98,15 @@ title_of(struct buf *b, const struct st_draft *d)
 		s = cut;
 	}
 	page_text(b, s && *s ? s : "Untitled");
+}
+
+/* The title of d, for a list: its content parsed for this row. */
+static void
+draft_title(struct buf *b, const struct st_draft *d)
+{
+	json_t *c = json_loads(d->content, 0, NULL);
+
+	title_of(b, c);
 	json_decref(c);
 }
 
@@ -189,7 +198,7 @@ my_draft(void *arg, const struct st_draft *d)
 
 	m->n++;
 	buf_adds(b, "<li class=\"draft\"><h2>");
-	title_of(b, d);
+	draft_title(b, d);
 	buf_adds(b, "</h2><p>");
 	page_text(b, state_label(d->state));
 	buf_adds(b, " · updated ");
@@ -614,7 +623,7 @@ queue_item(void *arg, const struct st_draft *d)
 	buf_adds(b, "<li><a href=\"");
 	buf_adds(b, href);
 	buf_adds(b, "\">");
-	title_of(b, d);
+	draft_title(b, d);
 	buf_adds(b, "</a> <span class=\"meta\">");
 	page_text(b, d->type);
 	buf_adds(b, " by ");
@@ -884,7 +893,7 @@ item_page(struct buf *b, struct st_txn *t, struct http_req *r,
 	}
 	page_begin(b, r->srv->cfg, v, "Review a post", NULL);
 	buf_adds(b, "<h1>");
-	title_of(b, &d);
+	title_of(b, c);
 	buf_adds(b, "</h1>");
 	page_error_summary(b, errors);
 	buf_adds(b, "<p>");
@@ -935,8 +944,9 @@ void
 web_review_admin_section(struct buf *b, struct st_txn *t, const char *csrf)
 {
 	const struct fed_learning_term *ty;
-	char key[64];
+	char key[64], list[REVIEW_TYPES_MAX];
 
+	review_types(t, list, sizeof(list));
 	buf_adds(b,
 	    "<section id=\"review\"><h2>Editorial review</h2><p>Learning "
 	    "posts of the kinds ticked here go to the editors (at "
@@ -951,7 +961,7 @@ web_review_admin_section(struct buf *b, struct st_txn *t, const char *csrf)
 		    &(struct page_field){ .name = key,
 			.label = ty->label,
 			.type = "checkbox",
-			.value = review_needed(t, ty->slug) ? "1" : "" });
+			.value = review_type_in(list, ty->slug) ? "1" : "" });
 	}
 	buf_adds(b, "</fieldset>");
 	page_form_end(b, "Save the kinds reviewed");
