@@ -1065,8 +1065,7 @@ prepare_learning(
 		       HUB_INVALID;
 	if ((n = learning_parse(v, p->h->topics, &l, le, 1)) != 0) {
 		learning_clear(&l);
-		return n < 0 ? (err_set(e, "out of memory"), ST_EIO)
-			     : (err_set(e, "%s", le[0].msg), HUB_INVALID);
+		return err_set(e, "%s", le[0].msg), HUB_INVALID;
 	}
 	if (!pii_override && learning_pii(&l, le, NULL) > 0) {
 		learning_clear(&l);

@@ -327,13 +327,22 @@ text_json(const char *s, int html, size_t max)
 	return v;
 }
 
+/* "@name@host" of a into out. */
+static void
+handle_of(const struct st_actor *a, char *out, size_t cap)
+{
+	char host[256];
+
+	fed_url_host(a->iri, host, sizeof(host));
+	snprintf(out, cap, "@%s@%s", a->name, host);
+}
+
 static json_t *
 who_json(const struct st_actor *a)
 {
-	char host[256], handle[400];
+	char handle[400];
 
-	fed_url_host(a->iri, host, sizeof(host));
-	snprintf(handle, sizeof(handle), "@%s@%s", a->name, host);
+	handle_of(a, handle, sizeof(handle));
 	return json_pack("{s:s,s:s,s:s}", "name",
 	    a->display_name && a->display_name[0] ? a->display_name : a->name,
 	    "handle", handle, "id", a->iri ? a->iri : "");
@@ -362,10 +371,10 @@ actor_result(struct st_txn *t, uint64_t id)
 			      : "",
 	    "local", (a.flags & ST_AF_LOCAL) != 0);
 	if (r != NULL) { /* its handle, to show under its name */
-		json_t *w = who_json(&a);
+		char handle[400];
 
-		json_object_set(r, "handle", json_object_get(w, "handle"));
-		json_decref(w);
+		handle_of(&a, handle, sizeof(handle));
+		json_object_set_new(r, "handle", json_string(handle));
 	}
 	st_actor_clear(&a);
 	return r;

@@ -109,8 +109,6 @@ web_learn_item(struct buf *b, const struct config *cfg, const json_t *note)
 static void
 context_meta(struct buf *b, const json_t *l)
 {
-	static const char *const labels[] = { "Care setting", "Specialty",
-		"Country" };
 	const json_t *a;
 	size_t i;
 	int k;
@@ -133,7 +131,7 @@ context_meta(struct buf *b, const json_t *l)
 		if (str(l, fed_learning_plain[k]) == NULL)
 			continue;
 		buf_adds(b, "<dt>");
-		page_text(b, labels[k]);
+		page_text(b, learning_field_label(fed_learning_plain[k]));
 		buf_adds(b, "</dt><dd>");
 		page_text(b, str(l, fed_learning_plain[k]));
 		buf_adds(b, "</dd>");
@@ -377,12 +375,6 @@ web_learn_cite(struct http_req *r)
  * "licence", "visibility", "community", and one "audience-SLUG" or
  * "topic-SLUG" per ticked box. */
 
-static const char *
-field(const json_t *form, const char *name)
-{
-	return web_field(form, name);
-}
-
 /* The API-shape object (learning.h) of a form. Unknown ticked topics
  * (a crafted form) are kept, so validation names them. */
 static json_t *
@@ -395,21 +387,22 @@ learning_of_form(const json_t *form)
 	json_t *x;
 	int i;
 
-	json_object_set_new(v, "title", json_string(field(form, "title")));
+	json_object_set_new(v, "title", json_string(web_field(form, "title")));
 	for (s = fed_learning_sections; s->key; s++)
 		json_object_set_new(
-		    v, s->key, json_string(field(form, s->key)));
+		    v, s->key, json_string(web_field(form, s->key)));
 	for (i = 0; fed_learning_plain[i]; i++)
 		json_object_set_new(v, fed_learning_plain[i],
-		    json_string(field(form, fed_learning_plain[i])));
+		    json_string(web_field(form, fed_learning_plain[i])));
 	json_object_set_new(
-	    v, "content_type", json_string(field(form, "content_type")));
-	json_object_set_new(v, "licence", json_string(field(form, "licence")));
+	    v, "content_type", json_string(web_field(form, "content_type")));
+	json_object_set_new(
+	    v, "licence", json_string(web_field(form, "licence")));
 	for (t = fed_learning_audiences; t->slug; t++) {
 		char key[64];
 
 		snprintf(key, sizeof(key), "audience-%s", t->slug);
-		if (field(form, key)[0])
+		if (web_field(form, key)[0])
 			json_array_append_new(aud, json_string(t->slug));
 	}
 	json_object_foreach((json_t *)form, k, x)
@@ -533,7 +526,7 @@ box(struct buf *b, const json_t *form, const char *prefix, const char *slug,
 	    &(struct page_field){ .name = name,
 		.label = label,
 		.type = "checkbox",
-		.value = field(form, name) });
+		.value = web_field(form, name) });
 }
 
 static void
@@ -551,7 +544,7 @@ section_fields(struct buf *b, const struct learn_form *f)
 			.label = label,
 			.type = "textarea",
 			.hint = s->hint,
-			.value = field(f->form, s->key),
+			.value = web_field(f->form, s->key),
 			.error = err_of(f, s->key),
 			.required = s->required,
 			.rows = s->required ? 8 : 5 });
@@ -579,7 +572,7 @@ context_fields(struct buf *b, const struct learn_form *f)
 			.label = labels[i],
 			.type = "text",
 			.hint = hints[i],
-			.value = field(f->form, fed_learning_plain[i]),
+			.value = web_field(f->form, fed_learning_plain[i]),
 			.error = err_of(f, fed_learning_plain[i]),
 			.maxlength = LEARNING_FIELD_MAX });
 	buf_adds(b, "</fieldset>");
@@ -598,7 +591,7 @@ kind_fields(struct buf *b, const struct learn_form *f)
 		.hint = "Personal experience, case study, good practice, "
 			"improvement project, tool, opinion or research "
 			"summary.",
-		.value = field(f->form, "content_type"),
+		.value = web_field(f->form, "content_type"),
 		.error = err_of(f, "content_type"),
 		.options = o });
 	free(o);
@@ -616,7 +609,7 @@ kind_fields(struct buf *b, const struct learn_form *f)
 			"anyone may share and adapt it, crediting you. "
 			"CC0 gives up your rights; All rights reserved lets "
 			"others read and link only.",
-		.value = field(f->form, "licence"),
+		.value = web_field(f->form, "licence"),
 		.error = err_of(f, "licence"),
 		.options = o });
 	free(o);
@@ -661,7 +654,7 @@ audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 	    &(struct page_field){ .name = "visibility",
 		.label = "Who can see it",
 		.type = "select",
-		.value = field(f->form, "visibility"),
+		.value = web_field(f->form, "visibility"),
 		.error = err_of(f, "visibility"),
 		.options = vis_options });
 	o = web_community_options(t, v->name, &keep);
@@ -670,7 +663,7 @@ audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 		    &(struct page_field){ .name = "community",
 			.label = "Share in a community (optional)",
 			.type = "select",
-			.value = field(f->form, "community"),
+			.value = web_field(f->form, "community"),
 			.error = err_of(f, "community"),
 			.options = o });
 	free(o);
@@ -684,7 +677,7 @@ preview(struct buf *b, const json_t *form, const struct learning_doc *d)
 	    "<section class=\"preview\" aria-labelledby=\"pv\"><h2 "
 	    "id=\"pv\">Preview</h2><article><p "
 	    "class=\"learning-title\"><strong>");
-	page_text(b, field(form, "title"));
+	page_text(b, web_field(form, "title"));
 	buf_adds(b, "</strong></p><p>");
 	page_text(b, d->summary);
 	buf_adds(b, "</p>");
@@ -705,7 +698,7 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 	int n = 0, need;
 
 	review_types(t, types, sizeof(types));
-	need = review_type_in(types, field(f->form, "content_type"));
+	need = review_type_in(types, web_field(f->form, "content_type"));
 	if (types[0]) {
 		buf_adds(b,
 		    "<p class=\"hint\">Some kinds of post are checked "
@@ -721,7 +714,7 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 		    "editors, and you are told when it is published "
 		    "or if they ask for changes.</p>");
 	}
-	if (f->pii && !field(f->form, "draft")[0])
+	if (f->pii && !web_field(f->form, "draft")[0])
 		buf_adds(b,
 		    "<p>Sure it identifies no one? <button type=\"submit\" "
 		    "name=\"hold\" value=\"1\">Ask an editor to check "
@@ -755,19 +748,19 @@ learn_page(struct buf *b, struct st_txn *t, struct http_req *r,
 		page_field(b,
 		    &(struct page_field){ .name = "id",
 			.type = "hidden",
-			.value = field(f->form, "id") });
-	if (field(f->form, "draft")[0])
+			.value = web_field(f->form, "id") });
+	if (web_field(f->form, "draft")[0])
 		page_field(b,
 		    &(struct page_field){ .name = "draft",
 			.type = "hidden",
-			.value = field(f->form, "draft") });
+			.value = web_field(f->form, "draft") });
 	page_field(b,
 	    &(struct page_field){ .name = "title",
 		.label = "Title",
 		.type = "text",
 		.hint = "A short, plain title that says what the learning is "
 			"about.",
-		.value = field(f->form, "title"),
+		.value = web_field(f->form, "title"),
 		.error = err_of(f, "title"),
 		.required = 1,
 		.maxlength = LEARNING_TITLE_MAX });
@@ -843,7 +836,7 @@ check_form(struct http_req *r, const json_t *form, const json_t *v, int edit,
 		    errors, le[0].field, json_string(le[0].msg));
 		pii = 1;
 	}
-	vis = hub_vis_parse(field(form, "visibility"));
+	vis = hub_vis_parse(web_field(form, "visibility"));
 	if (!edit && (vis < ST_VIS_PUBLIC || vis > ST_VIS_FOLLOWERS))
 		json_object_set_new(errors, "visibility",
 		    json_string("Choose who can see the post: public, "
@@ -954,9 +947,9 @@ learn_done(void *ctx, int rc, const struct err *e)
 static void
 draft_run(struct learn_job *j)
 {
-	const char *group = field(j->form, "community");
+	const char *group = web_field(j->form, "community");
 	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
-	    "visibility", field(j->form, "visibility"), "community",
+	    "visibility", web_field(j->form, "visibility"), "community",
 	    group[0] ? group : NULL);
 	struct err e = { { 0 } };
 	struct buf b;
@@ -984,10 +977,10 @@ static void
 learn_run(void *arg)
 {
 	struct learn_job *j = arg;
-	const char *group = field(j->form, "community");
+	const char *group = web_field(j->form, "community");
 	struct hub_post_opts o = { .vis = j->edit
 		    ? ST_VIS_PUBLIC
-		    : hub_vis_parse(field(j->form, "visibility")),
+		    : hub_vis_parse(web_field(j->form, "visibility")),
 		.group = !j->edit && group[0] ? group : NULL,
 		.may_fetch = 1,
 		.learning = j->learning };
@@ -1001,7 +994,7 @@ learn_run(void *arg)
 	}
 	p = hub_post_prepare(j->hub, j->v.name, NULL, &o, &rc, &e);
 	if (p != NULL && j->edit)
-		rc = hub_post_set_edit(j->hub, p, field(j->form, "id"), &e);
+		rc = hub_post_set_edit(j->hub, p, web_field(j->form, "id"), &e);
 	if (p == NULL || rc != 0) {
 		hub_post_free(p);
 		learn_again(j, web_status(rc, 503), e.msg);
@@ -1028,12 +1021,12 @@ draft_state(struct http_req *r, const json_t *form, int pii)
 	struct st_txn *t;
 	int need = 1;
 
-	if (field(form, "save")[0])
+	if (web_field(form, "save")[0])
 		return ST_DRAFT;
-	if (field(form, "hold")[0] && pii)
+	if (web_field(form, "hold")[0] && pii)
 		return ST_DRAFT_HELD;
 	if (st_read_begin(r->srv->hub->db, &t) == 0) {
-		need = review_needed(t, field(form, "content_type"));
+		need = review_needed(t, web_field(form, "content_type"));
 		st_read_end(t);
 	}
 	return need ? ST_DRAFT_SUBMITTED : 0;
@@ -1057,7 +1050,7 @@ learn_post(
 		keep = draft_state(r, form, f.pii);
 	if (keep == ST_DRAFT || keep == ST_DRAFT_HELD)
 		json_object_clear(errors); /* a draft may be unfinished */
-	if (json_object_size(errors) > 0 || field(form, "preview")[0]) {
+	if (json_object_size(errors) > 0 || web_field(form, "preview")[0]) {
 		if (json_object_size(errors) == 0 &&
 		    learning_render(&l, r->srv->cfg->base_url, &d) == 0)
 			f.preview = &d;
@@ -1084,7 +1077,7 @@ learn_post(
 		.v = *v,
 		.edit = edit,
 		.keep = keep,
-		.draft = strtoull(field(form, "draft"), NULL, 10) };
+		.draft = strtoull(web_field(form, "draft"), NULL, 10) };
 	return web_defer(
 	    r, r->srv->hub->api_worker, learn_run, j, learn_job_free);
 }
@@ -1179,7 +1172,7 @@ web_learn_edit_post(struct http_req *r)
 	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	if (st_read_begin(r->srv->hub->db, &t) == 0) {
-		note = own_learning(r, t, v, field(form, "id"), &rc);
+		note = own_learning(r, t, v, web_field(form, "id"), &rc);
 		st_read_end(t);
 	} else
 		rc = http_error(r, 503, "storage is not available");

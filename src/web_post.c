@@ -265,22 +265,21 @@ learning_view(struct view *w, const json_t *note, int full)
 {
 	const char *cw = str(note, "summary");
 	int folded = json_is_true(json_object_get(note, "sensitive"));
-	size_t at = w->b->len;
-	int shown;
 
+	if (!fed_learning_is(note)) /* a note */
+		return 0;
 	if (folded) {
 		buf_adds(w->b, "<details><summary>");
 		page_text(w->b, cw && cw[0] ? cw : "Sensitive content");
 		buf_adds(w->b, "</summary>");
 	}
-	shown = full ? web_learn_full(w->b, w->cfg, w->topics, note)
-		     : web_learn_item(w->b, w->cfg, note);
-	if (!shown && w->b->len > at) { /* not a learning post: a note */
-		w->b->len = at;
-		w->b->data[at] = '\0';
-	} else if (folded)
+	if (full)
+		web_learn_full(w->b, w->cfg, w->topics, note);
+	else
+		web_learn_item(w->b, w->cfg, note);
+	if (folded)
 		buf_adds(w->b, "</details>");
-	return shown;
+	return 1;
 }
 
 /* The note as an article; full: the page's own note (with its
