@@ -688,14 +688,11 @@ static int
 submit_learning(struct hub *h, const char *name, json_t *v,
     const struct hub_post_opts *po, struct err *e)
 {
-	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", v, "visibility",
-	    hub_vis_name(po->vis), "community", po->group);
 	uint64_t id = 0;
 	int rc;
 
-	rc =
-	    c ? review_save(h, name, 0, c, ST_DRAFT_SUBMITTED, &id, e) : ST_EIO;
-	json_decref(c);
+	rc = review_save_learning(h, name, 0, v, hub_vis_name(po->vis),
+	    po->group, ST_DRAFT_SUBMITTED, &id, e);
 	if (rc != 0)
 		return fail(rc, e);
 	printf("draft %llu waits for review by the editors: it is published "

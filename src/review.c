@@ -56,6 +56,19 @@ review_needed(struct st_txn *t, const char *type)
 	return review_type_in(list, type);
 }
 
+int
+review_needed_now(struct hub *h, const char *type)
+{
+	struct st_txn *t;
+	int need;
+
+	if (st_read_begin(h->db, &t) != 0)
+		return 1; /* when unsure, hold it */
+	need = review_needed(t, type);
+	st_read_end(t);
+	return need;
+}
+
 static int
 types_put(struct st_txn *t, void *arg, struct err *e)
 {
@@ -217,6 +230,22 @@ review_save(struct hub *h, const char *author, uint64_t id,
 	free(j.content);
 	if (rc == 0 && out != NULL)
 		*out = j.id;
+	return rc;
+}
+
+int
+review_save_learning(struct hub *h, const char *author, uint64_t id,
+    const json_t *learning, const char *visibility, const char *community,
+    int state, uint64_t *out, struct err *e)
+{
+	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", learning,
+	    "visibility", visibility, "community", community);
+	int rc;
+
+	if (c == NULL)
+		return err_set(e, "out of memory"), ST_EIO;
+	rc = review_save(h, author, id, c, state, out, e);
+	json_decref(c);
 	return rc;
 }
 

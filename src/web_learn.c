@@ -948,16 +948,13 @@ static void
 draft_run(struct learn_job *j)
 {
 	const char *group = web_field(j->form, "community");
-	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
-	    "visibility", web_field(j->form, "visibility"), "community",
-	    group[0] ? group : NULL);
 	struct err e = { { 0 } };
 	struct buf b;
 	int rc;
 
-	rc = c ? review_save(j->hub, j->v.name, j->draft, c, j->keep, NULL, &e)
-	       : (err_set(&e, "out of memory"), ST_EIO);
-	json_decref(c);
+	rc = review_save_learning(j->hub, j->v.name, j->draft, j->learning,
+	    web_field(j->form, "visibility"), group[0] ? group : NULL, j->keep,
+	    NULL, &e);
 	if (rc == 0) {
 		web_resume_redirect(j->r,
 		    j->keep == ST_DRAFT_SUBMITTED  ? "/drafts?done=submitted"
@@ -1018,18 +1015,13 @@ learn_run(void *arg)
 static int
 draft_state(struct http_req *r, const json_t *form, int pii)
 {
-	struct st_txn *t;
-	int need = 1;
-
 	if (web_field(form, "save")[0])
 		return ST_DRAFT;
 	if (web_field(form, "hold")[0] && pii)
 		return ST_DRAFT_HELD;
-	if (st_read_begin(r->srv->hub->db, &t) == 0) {
-		need = review_needed(t, web_field(form, "content_type"));
-		st_read_end(t);
-	}
-	return need ? ST_DRAFT_SUBMITTED : 0;
+	return review_needed_now(r->srv->hub, web_field(form, "content_type"))
+	    ? ST_DRAFT_SUBMITTED
+	    : 0;
 }
 
 /* A checked form: errors or a preview are answered here; else the post
