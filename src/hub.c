@@ -646,17 +646,6 @@ hub_post_event(const struct hub_post *p, char *out, size_t cap)
 	    p->iri);
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 int
 hub_text_check(const char *text, const char *cw, struct err *e)
 {
@@ -674,11 +663,11 @@ hub_text_check(const char *text, const char *cw, struct err *e)
 			   "the note is empty: write something to "
 			   "share"),
 		       HUB_INVALID;
-	if (utf8_chars(text) > HUB_TEXT_MAX)
+	if (text_utf8_chars(text) > HUB_TEXT_MAX)
 		return err_set(e,
 			   "the note is %zu characters long; the "
 			   "limit is %d",
-			   utf8_chars(text), HUB_TEXT_MAX),
+			   text_utf8_chars(text), HUB_TEXT_MAX),
 		       HUB_INVALID;
 	if (cw != NULL &&
 	    (strlen(cw) > 500 || !text_utf8_valid(cw, strlen(cw)) ||
@@ -1034,11 +1023,9 @@ hub_pii_check(const char *text, const char *cw, struct err *e)
 static void
 reviewed_on(struct hub_post *p)
 {
-	char day[16];
-	struct tm tm;
+	char day[TEXT_DATE_LEN + 1];
 
-	gmtime_r(&p->now, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	text_date_format((uint64_t)p->now, day);
 	json_object_set_new(p->ext, "reviewed", json_string(day));
 }
 
@@ -1078,8 +1065,7 @@ prepare_learning(
 		       HUB_INVALID;
 	if ((n = learning_parse(v, p->h->topics, &l, le, 1)) != 0) {
 		learning_clear(&l);
-		return n < 0 ? (err_set(e, "out of memory"), ST_EIO)
-			     : (err_set(e, "%s", le[0].msg), HUB_INVALID);
+		return err_set(e, "%s", le[0].msg), HUB_INVALID;
 	}
 	if (!pii_override && learning_pii(&l, le, NULL) > 0) {
 		learning_clear(&l);

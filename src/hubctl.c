@@ -39,6 +39,7 @@
 #include "st_object.h"
 #include "st_review.h"
 #include "st_social.h"
+#include "text.h"
 #include "topics.h"
 
 /* Exit codes (also in --help and hubctl(8)). */
@@ -687,14 +688,11 @@ static int
 submit_learning(struct hub *h, const char *name, json_t *v,
     const struct hub_post_opts *po, struct err *e)
 {
-	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", v, "visibility",
-	    hub_vis_name(po->vis), "community", po->group);
 	uint64_t id = 0;
 	int rc;
 
-	rc =
-	    c ? review_save(h, name, 0, c, ST_DRAFT_SUBMITTED, &id, e) : ST_EIO;
-	json_decref(c);
+	rc = review_save_learning(h, name, 0, v, hub_vis_name(po->vis),
+	    po->group, ST_DRAFT_SUBMITTED, &id, e);
 	if (rc != 0)
 		return fail(rc, e);
 	printf("draft %llu waits for review by the editors: it is published "
@@ -794,7 +792,7 @@ cmd_review_by(struct hub *h, const char *id, const char *date)
 
 	if (*end != '\0' || n == 0)
 		return usage_error("review-by needs a draft number");
-	if (strcmp(date, "none") && review_date_parse(date, &when) != 0)
+	if (strcmp(date, "none") && text_date_parse(date, &when) != 0)
 		return usage_error("the date is YYYY-MM-DD (or none)");
 	if ((rc = review_act(h, n, NULL, ST_RA_REVIEW_BY, NULL, when, &e)))
 		return fail(rc, &e);
@@ -1389,8 +1387,7 @@ block_line(void *ctx, const char *host, const struct st_block *b)
 	char when[32];
 
 	(void)ctx;
-	strftime(when, sizeof(when), "%Y-%m-%d",
-	    gmtime(&(time_t){ (time_t)b->since }));
+	text_date_format(b->since, when);
 	printf("%-32s %s  %s\n", host, when, b->reason);
 	return 0;
 }
@@ -1437,8 +1434,7 @@ feature_line(void *ctx, const struct st_featured *f, const struct st_obj *o,
 
 	(void)ctx;
 	(void)o;
-	strftime(when, sizeof(when), "%Y-%m-%d",
-	    gmtime(&(time_t){ (time_t)f->since }));
+	text_date_format(f->since, when);
 	printf("%s  %s\n", when, iri ? iri : "?");
 	json_decref(note);
 	return 0;

@@ -41,17 +41,6 @@ learning_field_label(const char *field)
 	return field;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static int
 blank(const char *s)
 {
@@ -125,11 +114,11 @@ text_field(const json_t *v, const char *key, size_t max, int one_line,
 		    label);
 		return NULL;
 	}
-	if (utf8_chars(s) > max) {
+	if (text_utf8_chars(s) > max) {
 		add_err(x, key,
 		    "%s is %zu characters long; the limit is %zu. Shorten it, "
 		    "or link to a longer document under Resources.",
-		    label, utf8_chars(s), max);
+		    label, text_utf8_chars(s), max);
 		return NULL;
 	}
 	if ((out = strdup(s)) == NULL)
@@ -257,7 +246,7 @@ learning_parse(const json_t *v, const struct topics *topics, struct learning *l,
 	for (i = 0, s = fed_learning_sections; s->key; s++, i++) {
 		l->section[i] = text_field(
 		    v, s->key, LEARNING_SECTION_MAX, 0, s->required, &x);
-		total += l->section[i] ? utf8_chars(l->section[i]) : 0;
+		total += l->section[i] ? text_utf8_chars(l->section[i]) : 0;
 	}
 	if (total > LEARNING_TOTAL_MAX)
 		add_err(&x, "what_happened",
@@ -551,18 +540,15 @@ ris_line(struct buf *b, const char *tag, const char *v)
 	buf_adds(b, "\r\n");
 }
 
-/* Whether s starts with a date written YYYY-MM-DD. */
+/* Whether s starts with a real date written YYYY-MM-DD. */
 static int
-iso_date(const char *s)
+published_day(const char *s)
 {
-	static const char shape[] = "dddd-dd-dd";
-	size_t i;
+	char day[TEXT_DATE_LEN + 1];
+	uint64_t secs;
 
-	for (i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
-				    : s[i] != '-')
-			return 0;
-	return 1;
+	snprintf(day, sizeof(day), "%s", s);
+	return text_date_parse(day, &secs) == 0;
 }
 
 /* A BibTeX value, escaped for LaTeX; line breaks become spaces. */
@@ -637,7 +623,7 @@ cite_read(const json_t *doc, const char *author, struct cite *c)
 	c->licence = lic ? lic->label : NULL;
 	/* A peer's "published" is any short string: only a real
 	 * YYYY-MM-DD may reach the key, the year and the date. */
-	if (c->published && iso_date(c->published)) {
+	if (c->published && published_day(c->published)) {
 		memcpy(c->year, c->published, 4);
 		memcpy(c->date, c->published, 10);
 	}

@@ -46,8 +46,8 @@ struct learning {
 /* Validate v, the API-shape object, against the vocabulary topics (may
  * be NULL: then any topic is unknown). Fills l and up to max errors in
  * errs, in form order. Returns the number of errors (0: l is valid and
- * owns its strings), or -1 when out of memory. Free l with
- * learning_clear in every case. */
+ * owns its strings); running out of memory is an error of its field.
+ * Free l with learning_clear in every case. */
 int learning_parse(const json_t *v, const struct topics *topics,
     struct learning *l, struct learning_error *errs, int max);
 void learning_clear(struct learning *l);

@@ -4,7 +4,7 @@
 
 #include "buf.h"
 #include "config.h"
-#include "fed_learning.h"
+#include "hub.h"
 #include "st_actor.h"
 #include "web_learn.h"
 
@@ -150,9 +150,9 @@ nav(struct buf *b, const struct page_viewer *v)
 	    "<li><a href=\"/learn/new\">Share learning</a></li>"
 	    "<li><a href=\"/drafts\">Drafts</a></li>"
 	    "<li><a href=\"/notifications\">Notifications</a></li>");
-	if (v->role == ST_ROLE_EDITOR || v->role == ST_ROLE_ADMIN)
+	if (hub_role_reviews(v->role))
 		buf_adds(b, "<li><a href=\"/review\">Review</a></li>");
-	if (v->role == ST_ROLE_MODERATOR || v->role == ST_ROLE_ADMIN)
+	if (hub_role_moderates(v->role))
 		buf_adds(b, "<li><a href=\"/moderation\">Moderation</a></li>");
 	if (v->role == ST_ROLE_ADMIN)
 		buf_adds(b, "<li><a href=\"/admin\">Admin</a></li>");
@@ -420,10 +420,11 @@ void
 page_note_item(struct buf *b, const json_t *note)
 {
 	const char *cw = str(note, "summary");
+	int learning;
 
 	buf_adds(b, "<article>");
 	/* A learning post: title, label and excerpt (web_learn.c). */
-	if (web_learn_item(b, NULL, note))
+	if ((learning = web_learn_item(b, NULL, note)) != 0)
 		cw = NULL;
 	else if (cw != NULL) {
 		buf_adds(b, "<details><summary>");
@@ -432,7 +433,7 @@ page_note_item(struct buf *b, const json_t *note)
 	}
 	/* Content the hub rendered from escaped text (and, for remote
 	 * notes, sanitized on ingest). */
-	if (str(note, "content") != NULL && !fed_learning_is(note))
+	if (str(note, "content") != NULL && !learning)
 		buf_adds(b, str(note, "content"));
 	if (cw != NULL)
 		buf_adds(b, "</details>");

@@ -21,17 +21,6 @@
 
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 
-/* Characters (not bytes) of UTF-8 text. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* Whether url is one an avatar may have: https:, or on this hub; no
  * spaces, quotes or angle brackets (it goes into an attribute). */
 static int
@@ -58,13 +47,13 @@ hub_profile_check(const struct hub_profile *p, const char *base_url,
 		return snprintf(field, 16, "display_name"),
 		       err_set(e, "use one line of text, without tabs"),
 		       HUB_INVALID;
-	if (dn != NULL && chars(dn) > HUB_DISPLAY_MAX)
+	if (dn != NULL && text_utf8_chars(dn) > HUB_DISPLAY_MAX)
 		return snprintf(field, 16, "display_name"),
 		       err_set(e, "use at most %d characters", HUB_DISPLAY_MAX),
 		       HUB_INVALID;
 	if (p->summary != NULL &&
 	    (!text_utf8_valid(p->summary, strlen(p->summary)) ||
-		chars(p->summary) > HUB_BIO_MAX))
+		text_utf8_chars(p->summary) > HUB_BIO_MAX))
 		return snprintf(field, 16, "summary"),
 		       err_set(
 			   e, "use at most %d characters of text", HUB_BIO_MAX),

@@ -31,17 +31,42 @@ review_types(struct st_txn *t, char *out, size_t cap)
 }
 
 int
+review_type_in(const char *list, const char *type)
+{
+	size_t n = type ? strlen(type) : 0;
+	const char *s;
+
+	if (n == 0)
+		return 0;
+	for (s = list; (s = strstr(s, type)) != NULL; s += n)
+		if ((s == list || s[-1] == ' ') &&
+		    (s[n] == ' ' || s[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+int
 review_needed(struct st_txn *t, const char *type)
 {
-	char list[REVIEW_TYPES_MAX], *s, *save = NULL;
+	char list[REVIEW_TYPES_MAX];
 
 	if (type == NULL)
 		return 0;
 	review_types(t, list, sizeof(list));
-	for (s = strtok_r(list, " ", &save); s; s = strtok_r(NULL, " ", &save))
-		if (!strcmp(s, type))
-			return 1;
-	return 0;
+	return review_type_in(list, type);
+}
+
+int
+review_needed_now(struct hub *h, const char *type)
+{
+	struct st_txn *t;
+	int need;
+
+	if (st_read_begin(h->db, &t) != 0)
+		return 1; /* when unsure, hold it */
+	need = review_needed(t, type);
+	st_read_end(t);
+	return need;
 }
 
 static int
@@ -72,19 +97,6 @@ review_types_set(struct hub *h, const char *list, struct err *e)
 		    out + n, sizeof(out) - n, "%s%s", n ? " " : "", s);
 	}
 	return st_write(h->db, types_put, out, e);
-}
-
-int
-review_date_parse(const char *s, uint64_t *t)
-{
-	struct tm tm = { 0 };
-	const char *end;
-
-	if (s == NULL || strlen(s) != 10 ||
-	    (end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
-		return -1;
-	*t = (uint64_t)timegm(&tm);
-	return 0;
 }
 
 /* ---- who may act ---- */
@@ -221,6 +233,22 @@ review_save(struct hub *h, const char *author, uint64_t id,
 	return rc;
 }
 
+int
+review_save_learning(struct hub *h, const char *author, uint64_t id,
+    const json_t *learning, const char *visibility, const char *community,
+    int state, uint64_t *out, struct err *e)
+{
+	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", learning,
+	    "visibility", visibility, "community", community);
+	int rc;
+
+	if (c == NULL)
+		return err_set(e, "out of memory"), ST_EIO;
+	rc = review_save(h, author, id, c, state, out, e);
+	json_decref(c);
+	return rc;
+}
+
 /* ---- steps ---- */
 
 struct act_job {
@@ -338,8 +366,7 @@ act_apply(struct st_txn *t, void *arg, struct err *e)
 	else if ((rc = may(s, &a, &d, e)) == 0 &&
 	    (rc = state_step(t, s, j, &a, &d, now, e)) == 0) {
 		if (s->action == ST_RA_REVIEW_BY && j->when)
-			strftime(day, sizeof(day), "%Y-%m-%d",
-			    gmtime(&(time_t){ (time_t)j->when }));
+			text_date_format(j->when, day);
 		rc = st_review_log_add(t, d.id, a.id, s->action,
 		    s->action == ST_RA_REVIEW_BY ? day
 			: s->needs_text		 ? j->comment
@@ -356,17 +383,6 @@ act_apply(struct st_txn *t, void *arg, struct err *e)
 	return rc;
 }
 
-/* Characters of the UTF-8 string s. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* A comment or a reason: not empty, plain text of bounded length. */
 static int
 text_ok(const char *s, const char *what, struct err *e)
@@ -376,7 +392,7 @@ text_ok(const char *s, const char *what, struct err *e)
 	if (!text_utf8_valid(s, strlen(s)))
 		return err_set(e, "the %s is not valid text", what),
 		       HUB_INVALID;
-	if (chars(s) > REVIEW_TEXT_MAX)
+	if (text_utf8_chars(s) > REVIEW_TEXT_MAX)
 		return err_set(e, "the %s is too long (at most %d characters)",
 			   what, REVIEW_TEXT_MAX),
 		       HUB_INVALID;
@@ -449,8 +465,7 @@ record_approval(
 		 j->held ? j->reason : NULL, now)) != 0)
 		return rc;
 	if (j->review_by) {
-		strftime(day, sizeof(day), "%Y-%m-%d",
-		    gmtime(&(time_t){ (time_t)j->review_by }));
+		text_date_format(j->review_by, day);
 		if ((rc = st_review_log_add(
 			 t, d->id, j->editor, ST_RA_REVIEW_BY, day, now)) != 0)
 			return rc;

@@ -27,8 +27,13 @@ struct json_t;
 /* Whether a learning post of content type type needs review (1) or not
  * (0), read in t. */
 int review_needed(struct st_txn *t, const char *type);
+/* review_needed in a read transaction of its own on h's store; 1 (hold
+ * it) when the store cannot be read. */
+int review_needed_now(struct hub *h, const char *type);
 /* The space-separated list of content types that need review. */
 void review_types(struct st_txn *t, char *out, size_t cap);
+/* Whether type is one of the space-separated list (review_types). */
+int review_type_in(const char *list, const char *type);
 /* Set the list (space- or comma-separated content type slugs; "" for
  * none). Returns 0 or HUB_INVALID (an unknown type: e names it). */
 int review_types_set(struct hub *h, const char *list, struct err *e);
@@ -42,6 +47,13 @@ int review_types_set(struct hub *h, const char *list, struct err *e);
  * only). Returns 0 or HUB_*, ST_*. */
 int review_save(struct hub *h, const char *author, uint64_t id,
     const struct json_t *content, int state, uint64_t *out, struct err *e);
+
+/* review_save of a learning post: content {"learning": learning (API
+ * shape, learning.h), "visibility": visibility, "community": community
+ * (NULL: none)}. */
+int review_save_learning(struct hub *h, const char *author, uint64_t id,
+    const struct json_t *learning, const char *visibility,
+    const char *community, int state, uint64_t *out, struct err *e);
 
 /* One step on draft id by the member named by (NULL: the operator, with
  * an editor's rights): action is ST_RA_SUBMITTED
@@ -76,8 +88,5 @@ void review_version(const struct st_draft *d, char out[REVIEW_VERSION_LEN + 1]);
 int review_approve(struct hub *h, uint64_t id, const char *by, const char *seen,
     uint64_t review_by, const char *reason, char *iri, size_t cap, int *queued,
     struct err *e);
-
-/* "YYYY-MM-DD" (UTC midnight) into *t; -1 when not such a date. */
-int review_date_parse(const char *s, uint64_t *t);
 
 #endif

@@ -1556,17 +1556,13 @@ static void api_group_job(struct api_job *j);
 static void
 api_draft_job(struct api_job *j)
 {
-	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
-	    "visibility", hub_vis_name(j->vis), "community", j->g);
 	struct err e = { { 0 } };
 	char id[24];
 	uint64_t draft = 0;
 	int rc;
 
-	rc = c
-	    ? review_save(j->hub, j->user, 0, c, ST_DRAFT_SUBMITTED, &draft, &e)
-	    : (err_set(&e, "out of memory"), ST_EIO);
-	json_decref(c);
+	rc = review_save_learning(j->hub, j->user, 0, j->learning,
+	    hub_vis_name(j->vis), j->g, ST_DRAFT_SUBMITTED, &draft, &e);
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)draft);
 	if (rc != 0)
 		api_fail(j->r, rc, &e);
@@ -1584,17 +1580,9 @@ api_draft_job(struct api_job *j)
 static int
 needs_review(struct http_req *r, const json_t *v)
 {
-	struct st_txn *t;
-	int need = 1; /* when unsure, hold it */
-
-	if (v == NULL)
-		return 0;
-	if (st_read_begin(r->srv->hub->db, &t) == 0) {
-		need = review_needed(
-		    t, json_string_value(json_object_get(v, "content_type")));
-		st_read_end(t);
-	}
-	return need;
+	return v != NULL &&
+	    review_needed_now(r->srv->hub,
+		json_string_value(json_object_get(v, "content_type")));
 }
 
 static void

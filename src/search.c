@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "fed_as2.h"
 #include "fed_fetch.h"
 #include "fed_learning.h"
 #include "hub.h"
@@ -62,16 +63,6 @@ add_word(void *ctx, const char *w, size_t n)
 	return 0;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static int
 bad(const char **field, const char *name, struct err *e, const char *msg)
 {
@@ -91,7 +82,7 @@ words_of(const struct search_req *rq, struct terms *t, const char **field,
 		    "your search has characters we cannot read: type it "
 		    "again, or paste it as plain text");
 	if (strlen(rq->q) > SEARCH_Q_BYTES ||
-	    utf8_chars(rq->q) > SEARCH_Q_CHARS)
+	    text_utf8_chars(rq->q) > SEARCH_Q_CHARS)
 		return bad(field, "q", e,
 		    "your search is too long: use at most 200 characters");
 	st_search_words(rq->q, strlen(rq->q), 0, add_word, t);
@@ -99,35 +90,6 @@ words_of(const struct search_req *rq, struct terms *t, const char **field,
 		return bad(field, "q", e,
 		    "your search has too many words: use at most 8 that "
 		    "matter most");
-	return 0;
-}
-
-int
-search_date(const char *s, uint64_t *secs)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
-	struct tm tm = { 0 };
-	int y, m, d, i, leap;
-	time_t v;
-
-	for (i = 0; i < 10; i++)
-		if (s[i] == '\0' ||
-		    ((i == 4 || i == 7) ? s[i] != '-'
-					: !isdigit((unsigned char)s[i])))
-			return -1;
-	if (s[10] != '\0' || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return -1;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !leap))
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	if ((v = timegm(&tm)) < 0)
-		return -1;
-	*secs = (uint64_t)v;
 	return 0;
 }
 
@@ -139,10 +101,10 @@ dates_of(const struct search_req *rq, struct terms *t, const char **field,
 				       "for example 2026-03-31";
 
 	if (rq->from != NULL && rq->from[0] != '\0' &&
-	    search_date(rq->from, &t->q.from) != 0)
+	    text_date_parse(rq->from, &t->q.from) != 0)
 		return bad(field, "from", e, msg);
 	if (rq->to != NULL && rq->to[0] != '\0') {
-		if (search_date(rq->to, &t->q.to) != 0)
+		if (text_date_parse(rq->to, &t->q.to) != 0)
 			return bad(field, "to", e, msg);
 		t->q.to += 86399; /* the whole day */
 	}
@@ -365,26 +327,25 @@ text_json(const char *s, int html, size_t max)
 	return v;
 }
 
+/* "@name@host" of a into out. */
+static void
+handle_of(const struct st_actor *a, char *out, size_t cap)
+{
+	char host[256];
+
+	fed_url_host(a->iri, host, sizeof(host));
+	snprintf(out, cap, "@%s@%s", a->name, host);
+}
+
 static json_t *
 who_json(const struct st_actor *a)
 {
-	char host[256], handle[400];
+	char handle[400];
 
-	fed_url_host(a->iri, host, sizeof(host));
-	snprintf(handle, sizeof(handle), "@%s@%s", a->name, host);
+	handle_of(a, handle, sizeof(handle));
 	return json_pack("{s:s,s:s,s:s}", "name",
 	    a->display_name && a->display_name[0] ? a->display_name : a->name,
 	    "handle", handle, "id", a->iri ? a->iri : "");
-}
-
-static void
-iso_time(char *out, size_t cap, uint64_t secs)
-{
-	time_t tt = (time_t)secs;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static json_t *
@@ -396,7 +357,7 @@ actor_result(struct st_txn *t, uint64_t id)
 
 	if (shown_author(t, id, &a) != 0)
 		return NULL;
-	iso_time(when, sizeof(when), a.created);
+	fed_as2_time((time_t)a.created, when, sizeof(when));
 	r = json_pack("{s:s,s:s,s:o,s:o,s:n,s:n,s:s,s:n,s:s,s:b}", "id",
 	    a.iri ? a.iri : "", "type",
 	    a.kind == ST_AK_GROUP ? "community" : "member", "title",
@@ -410,10 +371,10 @@ actor_result(struct st_txn *t, uint64_t id)
 			      : "",
 	    "local", (a.flags & ST_AF_LOCAL) != 0);
 	if (r != NULL) { /* its handle, to show under its name */
-		json_t *w = who_json(&a);
+		char handle[400];
 
-		json_object_set(r, "handle", json_object_get(w, "handle"));
-		json_decref(w);
+		handle_of(&a, handle, sizeof(handle));
+		json_object_set_new(r, "handle", json_string(handle));
 	}
 	st_actor_clear(&a);
 	return r;
@@ -453,7 +414,7 @@ note_result(struct st_txn *t, uint64_t id)
 	if (url == NULL || strncmp(url, "http", 4) != 0)
 		url = json_string_value(json_object_get(note, "id"));
 	summary = json_string_value(json_object_get(note, "summary"));
-	iso_time(when, sizeof(when), d.published);
+	fed_as2_time((time_t)d.published, when, sizeof(when));
 	r = json_pack("{s:s?,s:s,s:o,s:o,s:o,s:s,s:s?,s:s?,s:b}", "id",
 	    json_string_value(json_object_get(note, "id")), "type",
 	    d.kind == ST_SK_LEARNING ? "learning" : "note", "title",

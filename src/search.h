@@ -56,8 +56,4 @@ struct search_req {
 json_t *search_run(struct hub *h, const struct topics *topics, struct st_txn *t,
     const struct search_req *rq, const char **field, struct err *e);
 
-/* Parse YYYY-MM-DD into seconds since 1970 at 00:00 UTC: 0, or -1 when
- * it is not a real date. */
-int search_date(const char *s, uint64_t *secs);
-
 #endif

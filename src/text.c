@@ -1,8 +1,10 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -48,6 +50,57 @@ text_utf8_valid(const char *s, size_t n)
 		i += len;
 	}
 	return 1;
+}
+
+int
+text_date_parse(const char *s, uint64_t *secs)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
+	struct tm tm = { 0 };
+	int y, m, d, i, leap;
+	time_t v;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (s[i] == '\0' ||
+		    ((i == 4 || i == 7) ? s[i] != '-'
+					: !isdigit((unsigned char)s[i])))
+			return -1;
+	if (s[10] != '\0' || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return -1;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !leap))
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	if ((v = timegm(&tm)) < 0)
+		return -1;
+	*secs = (uint64_t)v;
+	return 0;
+}
+
+void
+text_date_format(uint64_t secs, char out[TEXT_DATE_LEN + 1])
+{
+	time_t tt = (time_t)secs;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, TEXT_DATE_LEN + 1, "%Y-%m-%d", &tm);
+}
+
+size_t
+text_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
 /* Letters, digits, '_' and any non-ASCII byte (UTF-8 letters). */

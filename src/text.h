@@ -4,6 +4,7 @@
 #define HUB_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 
@@ -13,6 +14,18 @@ struct buf;
 /* Whether s[0..n) is well-formed UTF-8 with no NUL and no control
  * characters other than tab, newline and carriage return. */
 int text_utf8_valid(const char *s, size_t n);
+
+/* Characters (code points, not bytes) of the UTF-8 string s. */
+size_t text_utf8_chars(const char *s);
+
+#define TEXT_DATE_LEN 10 /* "YYYY-MM-DD" */
+
+/* Parse "YYYY-MM-DD" (exactly) into seconds since 1970 at 00:00 UTC:
+ * 0, or -1 when s is NULL or not a real date from 1970 on (2027-02-31
+ * is refused, not rolled over). */
+int text_date_parse(const char *s, uint64_t *secs);
+/* The UTC day of secs as "YYYY-MM-DD" into out. */
+void text_date_format(uint64_t secs, char out[TEXT_DATE_LEN + 1]);
 
 /* Collect the distinct hashtags of text (lowercased ASCII, no '#'), at
  * most max of them, into tags[i] (each TEXT_TAG_MAX + 1 bytes). Returns

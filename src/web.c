@@ -20,6 +20,7 @@
 #include "http.h"
 #include "hub.h"
 #include "page.h"
+#include "st_actor.h"
 #include "st_db.h"
 #include "text.h"
 #include "worker.h"
@@ -254,20 +255,37 @@ web_checked_form(struct http_req *r, int *rc)
 	return form;
 }
 
+/* s percent-encoded, letters, digits and the characters of keep kept. */
 static void
-url_encode(struct buf *b, const char *s)
+url_encode_keep(struct buf *b, const char *s, const char *keep)
 {
 	static const char hexd[] = "0123456789ABCDEF";
 
-	for (; *s != '\0'; s++) {
+	for (; s != NULL && *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/", c) != NULL)
+		    (c >= '0' && c <= '9') || strchr(keep, c) != NULL)
 			buf_addc(b, (char)c);
 		else
 			buf_printf(b, "%%%c%c", hexd[c >> 4], hexd[c & 15]);
 	}
+}
+
+void
+web_url_encode(struct buf *b, const char *s)
+{
+	url_encode_keep(b, s, "-._~");
+}
+
+uint64_t
+web_viewer_id(struct st_txn *t, const struct page_viewer *v)
+{
+	uint64_t id = 0;
+
+	if (v != NULL && st_name_get(t, v->name, &id) != 0)
+		id = 0;
+	return id;
 }
 
 const struct page_viewer *
@@ -288,10 +306,11 @@ web_member_tx(struct http_req *r, struct st_txn *t, int *rc)
 	buf_init(&to, 0);
 	buf_adds(&to, "/signin?next=");
 	/* Back to the same page, with its query, after signing in. */
-	url_encode(&to,
+	url_encode_keep(&to,
 	    r->target && r->target[0] == '/' && !strcmp(r->method, "GET")
 		? r->target
-		: r->path);
+		: r->path,
+	    "-._~/");
 	*rc = web_redirect(r, to.failed ? "/signin" : to.data, NULL);
 	buf_free(&to);
 	return NULL;

@@ -5,6 +5,7 @@
 #define HUB_WEB_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 struct buf;
 struct http_req;
@@ -20,8 +21,15 @@ const struct page_viewer *web_viewer(struct http_req *r);
  * transaction per page); later web_viewer() calls reuse the answer. */
 struct st_txn;
 const struct page_viewer *web_viewer_tx(struct http_req *r, struct st_txn *t);
+/* The actor id of the member v in t; 0 for a visitor (v NULL) or a
+ * name not found. */
+uint64_t web_viewer_id(struct st_txn *t, const struct page_viewer *v);
 /* The session token of the request's cookie, or NULL. */
 const char *web_session_token(struct http_req *r);
+
+/* s (NULL: nothing) percent-encoded for a query value: RFC 3986
+ * unreserved characters kept, every other byte as %XX. */
+void web_url_encode(struct buf *b, const char *s);
 
 /* The form in the request body (application/x-www-form-urlencoded or
  * multipart/form-data) as {"name": "value"}; NULL with an error queued

@@ -51,17 +51,6 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* s percent-encoded for a query value (RFC 3986 unreserved kept). */
-static void
-urlenc(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
-			buf_addc(b, *s);
-		else
-			buf_printf(b, "%%%02X", (unsigned char)*s);
-}
-
 static int
 parse_u64(const char *s, uint64_t *out)
 {
@@ -82,7 +71,7 @@ actor_href(struct buf *b, const struct st_actor *a)
 		page_text(b, a->iri);
 	else {
 		buf_adds(b, "/profile?id=");
-		urlenc(b, a->iri);
+		web_url_encode(b, a->iri);
 	}
 }
 
@@ -189,7 +178,7 @@ item_foot(
 		page_text(b, str(note, "id"));
 	else {
 		buf_adds(b, "/notes?id=");
-		urlenc(b, str(note, "id") ? str(note, "id") : "");
+		web_url_encode(b, str(note, "id") ? str(note, "id") : "");
 	}
 	buf_adds(b, "\">");
 	when(b, o->published);
@@ -620,7 +609,7 @@ web_communities(struct http_req *r)
 		buf_adds(&b, "</ul>");
 	if (str(doc, "next") != NULL) {
 		buf_adds(&b, "<p><a rel=\"next\" href=\"/communities?after=");
-		urlenc(&b, str(doc, "next"));
+		web_url_encode(&b, str(doc, "next"));
 		buf_adds(&b, "\">More communities</a></p>");
 	}
 	page_end(&b);
@@ -1088,7 +1077,7 @@ web_tag(struct http_req *r)
 		    "the tag's page");
 	buf_init(&p, sizeof(path));
 	buf_adds(&p, "/tags/");
-	urlenc(&p, tag);
+	web_url_encode(&p, tag);
 	snprintf(path, sizeof(path), "%s", p.data ? p.data : "/tags/");
 	buf_free(&p);
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
@@ -1372,7 +1361,7 @@ search_tag(struct buf *b, struct st_txn *t, const char *q)
 		return;
 	}
 	buf_adds(b, "<ul><li><a href=\"/tags/");
-	urlenc(b, tag);
+	web_url_encode(b, tag);
 	buf_adds(b, "\">#");
 	page_text(b, tag);
 	buf_adds(b, "</a></li></ul>");
@@ -1387,7 +1376,7 @@ result_href(struct buf *b, const json_t *r, int actor)
 		page_text(b, str(r, "id"));
 	else {
 		buf_adds(b, actor ? "/profile?id=" : "/notes?id=");
-		urlenc(b, str(r, "id") ? str(r, "id") : "");
+		web_url_encode(b, str(r, "id") ? str(r, "id") : "");
 	}
 }
 
@@ -1403,7 +1392,7 @@ who_link(struct buf *b, const json_t *w, const char *cfg_host)
 		page_text(b, str(w, "id"));
 	else {
 		buf_adds(b, "/profile?id=");
-		urlenc(b, str(w, "id") ? str(w, "id") : "");
+		web_url_encode(b, str(w, "id") ? str(w, "id") : "");
 	}
 	buf_adds(b, "\">");
 	page_text(b, str(w, "name"));
@@ -1472,7 +1461,7 @@ more_link(struct buf *b, const struct search_view *sv, json_int_t next)
 	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if (vals[i] != NULL && vals[i][0] != '\0') {
 			buf_printf(&u, "%s=", names[i]);
-			urlenc(&u, vals[i]);
+			web_url_encode(&u, vals[i]);
 			buf_addc(&u, '&');
 		}
 	buf_printf(&u, "offset=%lld", (long long)next);
@@ -1591,7 +1580,7 @@ resolve_job(struct job *j)
 	buf_adds(&b, "<h2>Found elsewhere</h2>");
 	if (rc == 0) {
 		buf_adds(&b, "<ul><li><a href=\"/notes?id=");
-		urlenc(&b, iri);
+		web_url_encode(&b, iri);
 		buf_adds(&b, "\">A post at ");
 		page_text(&b, iri);
 		buf_adds(&b, "</a></li></ul>");
@@ -1599,7 +1588,7 @@ resolve_job(struct job *j)
 	    hub_resolve(j->hub, j->what, &a, &e) == 0) {
 		fed_url_host(a.iri, host, sizeof(host));
 		buf_adds(&b, "<ul><li><a href=\"/profile?id=");
-		urlenc(&b, a.iri);
+		web_url_encode(&b, a.iri);
 		buf_adds(&b, "\">");
 		page_text(&b, a.display_name[0] ? a.display_name : a.name);
 		buf_adds(&b, "</a> <span class=\"meta\">@");
@@ -1660,16 +1649,6 @@ search_known(struct buf *b, struct st_txn *t, const char *q)
 	return 0;
 }
 
-static uint64_t
-viewer_id(struct st_txn *t, const struct page_viewer *v)
-{
-	uint64_t id = 0;
-
-	if (v != NULL && st_name_get(t, v->name, &id) != 0)
-		id = 0;
-	return id;
-}
-
 /* The search the page's query asks for (offset parsed into *offset;
  * -1 when it is not a number). */
 static void
@@ -1708,7 +1687,7 @@ page_search(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 		.author = sv->author,
 		.from = sv->from,
 		.to = sv->to,
-		.viewer = viewer_id(t, v),
+		.viewer = web_viewer_id(t, v),
 		.offset = offset };
 	json_t *found;
 

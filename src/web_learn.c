@@ -8,6 +8,7 @@
 #include "config.h"
 #include "err.h"
 #include "fed_deliver.h"
+#include "fed_fetch.h"
 #include "fed_learning.h"
 #include "http.h"
 #include "hub.h"
@@ -61,37 +62,6 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void
-url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char c;
-
-	for (; s != NULL && *s; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			buf_addc(b, (char)c);
-		else
-			buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-}
-
-/* The page of the note at iri here: its own path, or /notes?id=. */
-static void
-note_href(struct buf *b, const struct config *cfg, const char *iri)
-{
-	size_t n = cfg ? strlen(cfg->base_url) : 0;
-
-	if (cfg != NULL && iri != NULL && !strncmp(iri, cfg->base_url, n) &&
-	    iri[n] == '/')
-		buf_adds(b, iri + n);
-	else {
-		buf_adds(b, "/notes?id=");
-		url_encode(b, iri);
-	}
-}
-
 static const char *
 term_label(const struct fed_learning_term *list, const char *slug)
 {
@@ -123,7 +93,7 @@ web_learn_item(struct buf *b, const struct config *cfg, const json_t *note)
 		struct buf h;
 
 		buf_init(&h, 0);
-		note_href(&h, cfg, str(note, "id"));
+		web_note_path(&h, cfg, str(note, "id"));
 		page_text(b, h.data);
 		buf_free(&h);
 	}
@@ -139,8 +109,6 @@ web_learn_item(struct buf *b, const struct config *cfg, const json_t *note)
 static void
 context_meta(struct buf *b, const json_t *l)
 {
-	static const char *const labels[] = { "Care setting", "Specialty",
-		"Country" };
 	const json_t *a;
 	size_t i;
 	int k;
@@ -163,7 +131,7 @@ context_meta(struct buf *b, const json_t *l)
 		if (str(l, fed_learning_plain[k]) == NULL)
 			continue;
 		buf_adds(b, "<dt>");
-		page_text(b, labels[k]);
+		page_text(b, learning_field_label(fed_learning_plain[k]));
 		buf_adds(b, "</dt><dd>");
 		page_text(b, str(l, fed_learning_plain[k]));
 		buf_adds(b, "</dd>");
@@ -228,7 +196,7 @@ licence_cite(struct buf *b, const json_t *note, const json_t *l)
 
 		buf_init(&h, 0);
 		buf_adds(&h, "/cite?id=");
-		url_encode(&h, iri);
+		web_url_encode(&h, iri);
 		buf_adds(&h, k ? "&format=bib" : "&format=ris");
 		buf_adds(
 		    b, k ? " · <a download href=\"" : "<a download href=\"");
@@ -243,13 +211,11 @@ licence_cite(struct buf *b, const json_t *note, const json_t *l)
 static void
 reviewer_host(struct buf *b, const char *iri)
 {
-	const char *h = strstr(iri, "://");
-	size_t len;
+	char host[256];
 
-	h = h ? h + 3 : iri;
-	len = strcspn(h, "/?#");
+	fed_url_host(iri, host, sizeof(host));
 	buf_adds(b, "of ");
-	buf_add_html(b, h, len);
+	page_text(b, host);
 	buf_adds(b, " ");
 }
 
@@ -259,7 +225,6 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 {
 	const struct fed_learning_section *s;
 	const json_t *l = json_object_get(note, "learning");
-	size_t n = strlen(cfg->base_url);
 	const char *iri = str(note, "id");
 
 	if (!fed_learning_is(note))
@@ -272,7 +237,7 @@ web_learn_full(struct buf *b, const struct config *cfg, const struct topics *ts,
 	 * its own, naming it. */
 	if (str(l, "reviewed") != NULL && iri != NULL) {
 		buf_adds(b, "<p class=\"reviewed\">Reviewed by the editors ");
-		if (strncmp(iri, cfg->base_url, n) || iri[n] != '/')
+		if (!web_iri_local(cfg, iri))
 			reviewer_host(b, iri);
 		buf_adds(b, "on <time>");
 		page_text(b, str(l, "reviewed"));
@@ -333,8 +298,7 @@ cited_note(struct http_req *r, const char *iri, char *author, size_t cap,
 		return NULL;
 	}
 	v = web_viewer_tx(r, t);
-	if (v != NULL && st_name_get(t, v->name, &me) != 0)
-		me = 0;
+	me = web_viewer_id(t, v);
 	if (st_iri_get(t, iri, &id) == 0 &&
 	    st_object_peek(t, id, &o, &js, &len) == 0 && o.kind == ST_K_NOTE &&
 	    routes_may_read(t, &o, me) &&
@@ -353,13 +317,9 @@ cited_note(struct http_req *r, const char *iri, char *author, size_t cap,
 static const char *
 publisher(const struct config *cfg, const char *iri, char buf[256])
 {
-	size_t n = strlen(cfg->base_url);
-	const char *h = strstr(iri, "://");
-
-	if (!strncmp(iri, cfg->base_url, n) && iri[n] == '/')
+	if (web_iri_local(cfg, iri))
 		return cfg->instance_name[0] ? cfg->instance_name : cfg->host;
-	h = h ? h + 3 : iri;
-	snprintf(buf, 256, "%.*s", (int)strcspn(h, "/?#"), h);
+	fed_url_host(iri, buf, 256);
 	return buf;
 }
 
@@ -415,12 +375,6 @@ web_learn_cite(struct http_req *r)
  * "licence", "visibility", "community", and one "audience-SLUG" or
  * "topic-SLUG" per ticked box. */
 
-static const char *
-field(const json_t *form, const char *name)
-{
-	return web_field(form, name);
-}
-
 /* The API-shape object (learning.h) of a form. Unknown ticked topics
  * (a crafted form) are kept, so validation names them. */
 static json_t *
@@ -433,21 +387,22 @@ learning_of_form(const json_t *form)
 	json_t *x;
 	int i;
 
-	json_object_set_new(v, "title", json_string(field(form, "title")));
+	json_object_set_new(v, "title", json_string(web_field(form, "title")));
 	for (s = fed_learning_sections; s->key; s++)
 		json_object_set_new(
-		    v, s->key, json_string(field(form, s->key)));
+		    v, s->key, json_string(web_field(form, s->key)));
 	for (i = 0; fed_learning_plain[i]; i++)
 		json_object_set_new(v, fed_learning_plain[i],
-		    json_string(field(form, fed_learning_plain[i])));
+		    json_string(web_field(form, fed_learning_plain[i])));
 	json_object_set_new(
-	    v, "content_type", json_string(field(form, "content_type")));
-	json_object_set_new(v, "licence", json_string(field(form, "licence")));
+	    v, "content_type", json_string(web_field(form, "content_type")));
+	json_object_set_new(
+	    v, "licence", json_string(web_field(form, "licence")));
 	for (t = fed_learning_audiences; t->slug; t++) {
 		char key[64];
 
 		snprintf(key, sizeof(key), "audience-%s", t->slug);
-		if (field(form, key)[0])
+		if (web_field(form, key)[0])
 			json_array_append_new(aud, json_string(t->slug));
 	}
 	json_object_foreach((json_t *)form, k, x)
@@ -571,7 +526,7 @@ box(struct buf *b, const json_t *form, const char *prefix, const char *slug,
 	    &(struct page_field){ .name = name,
 		.label = label,
 		.type = "checkbox",
-		.value = field(form, name) });
+		.value = web_field(form, name) });
 }
 
 static void
@@ -589,7 +544,7 @@ section_fields(struct buf *b, const struct learn_form *f)
 			.label = label,
 			.type = "textarea",
 			.hint = s->hint,
-			.value = field(f->form, s->key),
+			.value = web_field(f->form, s->key),
 			.error = err_of(f, s->key),
 			.required = s->required,
 			.rows = s->required ? 8 : 5 });
@@ -617,7 +572,7 @@ context_fields(struct buf *b, const struct learn_form *f)
 			.label = labels[i],
 			.type = "text",
 			.hint = hints[i],
-			.value = field(f->form, fed_learning_plain[i]),
+			.value = web_field(f->form, fed_learning_plain[i]),
 			.error = err_of(f, fed_learning_plain[i]),
 			.maxlength = LEARNING_FIELD_MAX });
 	buf_adds(b, "</fieldset>");
@@ -636,7 +591,7 @@ kind_fields(struct buf *b, const struct learn_form *f)
 		.hint = "Personal experience, case study, good practice, "
 			"improvement project, tool, opinion or research "
 			"summary.",
-		.value = field(f->form, "content_type"),
+		.value = web_field(f->form, "content_type"),
 		.error = err_of(f, "content_type"),
 		.options = o });
 	free(o);
@@ -654,7 +609,7 @@ kind_fields(struct buf *b, const struct learn_form *f)
 			"anyone may share and adapt it, crediting you. "
 			"CC0 gives up your rights; All rights reserved lets "
 			"others read and link only.",
-		.value = field(f->form, "licence"),
+		.value = web_field(f->form, "licence"),
 		.error = err_of(f, "licence"),
 		.options = o });
 	free(o);
@@ -692,42 +647,25 @@ static void
 audience_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
     const struct learn_form *f)
 {
-	const json_t *it;
 	const char **o;
-	json_t *keep;
-	struct err e;
-	size_t i, n = 2;
-	int rc;
+	json_t *keep = NULL;
 
 	page_field(b,
 	    &(struct page_field){ .name = "visibility",
 		.label = "Who can see it",
 		.type = "select",
-		.value = field(f->form, "visibility"),
+		.value = web_field(f->form, "visibility"),
 		.error = err_of(f, "visibility"),
 		.options = vis_options });
-	keep = hub_group_joined_tx(t, v->name, &rc, &e);
-	o = calloc(2 * json_array_size(json_object_get(keep, "items")) + 3,
-	    sizeof(*o));
-	if (o != NULL) {
-		o[0] = "";
-		o[1] = "None: my followers and the public";
-		json_array_foreach(json_object_get(keep, "items"), i, it)
-		{
-			if (!json_is_true(json_object_get(it, "local")) ||
-			    strcmp(str(it, "state"), "accepted") != 0)
-				continue;
-			o[n++] = str(it, "name");
-			o[n++] = str(it, "title");
-		}
+	o = web_community_options(t, v->name, &keep);
+	if (o != NULL)
 		page_field(b,
 		    &(struct page_field){ .name = "community",
 			.label = "Share in a community (optional)",
 			.type = "select",
-			.value = field(f->form, "community"),
+			.value = web_field(f->form, "community"),
 			.error = err_of(f, "community"),
 			.options = o });
-	}
 	free(o);
 	json_decref(keep);
 }
@@ -739,7 +677,7 @@ preview(struct buf *b, const json_t *form, const struct learning_doc *d)
 	    "<section class=\"preview\" aria-labelledby=\"pv\"><h2 "
 	    "id=\"pv\">Preview</h2><article><p "
 	    "class=\"learning-title\"><strong>");
-	page_text(b, field(form, "title"));
+	page_text(b, web_field(form, "title"));
 	buf_adds(b, "</strong></p><p>");
 	page_text(b, d->summary);
 	buf_adds(b, "</p>");
@@ -757,9 +695,10 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 {
 	char types[REVIEW_TYPES_MAX], *s, *save = NULL;
 	const struct fed_learning_term *term;
-	int n = 0;
+	int n = 0, need;
 
 	review_types(t, types, sizeof(types));
+	need = review_type_in(types, web_field(f->form, "content_type"));
 	if (types[0]) {
 		buf_adds(b,
 		    "<p class=\"hint\">Some kinds of post are checked "
@@ -775,7 +714,7 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 		    "editors, and you are told when it is published "
 		    "or if they ask for changes.</p>");
 	}
-	if (f->pii && !field(f->form, "draft")[0])
+	if (f->pii && !web_field(f->form, "draft")[0])
 		buf_adds(b,
 		    "<p>Sure it identifies no one? <button type=\"submit\" "
 		    "name=\"hold\" value=\"1\">Ask an editor to check "
@@ -784,10 +723,7 @@ draft_buttons(struct buf *b, struct st_txn *t, const struct learn_form *f)
 	buf_adds(b,
 	    "<p><button type=\"submit\" name=\"save\" value=\"1\">Save "
 	    "draft</button></p>");
-	page_form_end(b,
-	    review_needed(t, field(f->form, "content_type"))
-		? "Submit for review"
-		: "Publish");
+	page_form_end(b, need ? "Submit for review" : "Publish");
 }
 
 static void
@@ -812,19 +748,19 @@ learn_page(struct buf *b, struct st_txn *t, struct http_req *r,
 		page_field(b,
 		    &(struct page_field){ .name = "id",
 			.type = "hidden",
-			.value = field(f->form, "id") });
-	if (field(f->form, "draft")[0])
+			.value = web_field(f->form, "id") });
+	if (web_field(f->form, "draft")[0])
 		page_field(b,
 		    &(struct page_field){ .name = "draft",
 			.type = "hidden",
-			.value = field(f->form, "draft") });
+			.value = web_field(f->form, "draft") });
 	page_field(b,
 	    &(struct page_field){ .name = "title",
 		.label = "Title",
 		.type = "text",
 		.hint = "A short, plain title that says what the learning is "
 			"about.",
-		.value = field(f->form, "title"),
+		.value = web_field(f->form, "title"),
 		.error = err_of(f, "title"),
 		.required = 1,
 		.maxlength = LEARNING_TITLE_MAX });
@@ -900,7 +836,7 @@ check_form(struct http_req *r, const json_t *form, const json_t *v, int edit,
 		    errors, le[0].field, json_string(le[0].msg));
 		pii = 1;
 	}
-	vis = hub_vis_parse(field(form, "visibility"));
+	vis = hub_vis_parse(web_field(form, "visibility"));
 	if (!edit && (vis < ST_VIS_PUBLIC || vis > ST_VIS_FOLLOWERS))
 		json_object_set_new(errors, "visibility",
 		    json_string("Choose who can see the post: public, "
@@ -999,7 +935,7 @@ learn_done(void *ctx, int rc, const struct err *e)
 			fed_deliver_kick(j->hub->deliver);
 		if (j->draft != 0) /* published directly: the draft is done */
 			withdraw_later(j);
-		note_href(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
+		web_note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
 		web_resume_redirect(j->r, p.data, NULL);
 		buf_free(&p);
 	}
@@ -1011,17 +947,14 @@ learn_done(void *ctx, int rc, const struct err *e)
 static void
 draft_run(struct learn_job *j)
 {
-	const char *group = field(j->form, "community");
-	json_t *c = json_pack("{s:O,s:s,s:s*}", "learning", j->learning,
-	    "visibility", field(j->form, "visibility"), "community",
-	    group[0] ? group : NULL);
+	const char *group = web_field(j->form, "community");
 	struct err e = { { 0 } };
 	struct buf b;
 	int rc;
 
-	rc = c ? review_save(j->hub, j->v.name, j->draft, c, j->keep, NULL, &e)
-	       : (err_set(&e, "out of memory"), ST_EIO);
-	json_decref(c);
+	rc = review_save_learning(j->hub, j->v.name, j->draft, j->learning,
+	    web_field(j->form, "visibility"), group[0] ? group : NULL, j->keep,
+	    NULL, &e);
 	if (rc == 0) {
 		web_resume_redirect(j->r,
 		    j->keep == ST_DRAFT_SUBMITTED  ? "/drafts?done=submitted"
@@ -1041,10 +974,10 @@ static void
 learn_run(void *arg)
 {
 	struct learn_job *j = arg;
-	const char *group = field(j->form, "community");
+	const char *group = web_field(j->form, "community");
 	struct hub_post_opts o = { .vis = j->edit
 		    ? ST_VIS_PUBLIC
-		    : hub_vis_parse(field(j->form, "visibility")),
+		    : hub_vis_parse(web_field(j->form, "visibility")),
 		.group = !j->edit && group[0] ? group : NULL,
 		.may_fetch = 1,
 		.learning = j->learning };
@@ -1058,7 +991,7 @@ learn_run(void *arg)
 	}
 	p = hub_post_prepare(j->hub, j->v.name, NULL, &o, &rc, &e);
 	if (p != NULL && j->edit)
-		rc = hub_post_set_edit(j->hub, p, field(j->form, "id"), &e);
+		rc = hub_post_set_edit(j->hub, p, web_field(j->form, "id"), &e);
 	if (p == NULL || rc != 0) {
 		hub_post_free(p);
 		learn_again(j, web_status(rc, 503), e.msg);
@@ -1082,18 +1015,13 @@ learn_run(void *arg)
 static int
 draft_state(struct http_req *r, const json_t *form, int pii)
 {
-	struct st_txn *t;
-	int need = 1;
-
-	if (field(form, "save")[0])
+	if (web_field(form, "save")[0])
 		return ST_DRAFT;
-	if (field(form, "hold")[0] && pii)
+	if (web_field(form, "hold")[0] && pii)
 		return ST_DRAFT_HELD;
-	if (st_read_begin(r->srv->hub->db, &t) == 0) {
-		need = review_needed(t, field(form, "content_type"));
-		st_read_end(t);
-	}
-	return need ? ST_DRAFT_SUBMITTED : 0;
+	return review_needed_now(r->srv->hub, web_field(form, "content_type"))
+	    ? ST_DRAFT_SUBMITTED
+	    : 0;
 }
 
 /* A checked form: errors or a preview are answered here; else the post
@@ -1114,7 +1042,7 @@ learn_post(
 		keep = draft_state(r, form, f.pii);
 	if (keep == ST_DRAFT || keep == ST_DRAFT_HELD)
 		json_object_clear(errors); /* a draft may be unfinished */
-	if (json_object_size(errors) > 0 || field(form, "preview")[0]) {
+	if (json_object_size(errors) > 0 || web_field(form, "preview")[0]) {
 		if (json_object_size(errors) == 0 &&
 		    learning_render(&l, r->srv->cfg->base_url, &d) == 0)
 			f.preview = &d;
@@ -1141,7 +1069,7 @@ learn_post(
 		.v = *v,
 		.edit = edit,
 		.keep = keep,
-		.draft = strtoull(field(form, "draft"), NULL, 10) };
+		.draft = strtoull(web_field(form, "draft"), NULL, 10) };
 	return web_defer(
 	    r, r->srv->hub->api_worker, learn_run, j, learn_job_free);
 }
@@ -1179,7 +1107,7 @@ own_learning(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 		    r, 404, "add the address of your post: /learn/edit?id=URL");
 		return NULL;
 	}
-	if (st_name_get(t, v->name, &me) == 0 && st_iri_get(t, iri, &id) == 0 &&
+	if ((me = web_viewer_id(t, v)) != 0 && st_iri_get(t, iri, &id) == 0 &&
 	    st_object_peek(t, id, &o, &js, &len) == 0 && o.kind == ST_K_NOTE &&
 	    o.owner == me && (o.flags & ST_OF_LOCAL))
 		doc = json_loadb(js, len, 0, NULL);
@@ -1236,7 +1164,7 @@ web_learn_edit_post(struct http_req *r)
 	if ((form = web_checked_form(r, &rc)) == NULL)
 		return rc;
 	if (st_read_begin(r->srv->hub->db, &t) == 0) {
-		note = own_learning(r, t, v, field(form, "id"), &rc);
+		note = own_learning(r, t, v, web_field(form, "id"), &rc);
 		st_read_end(t);
 	} else
 		rc = http_error(r, 503, "storage is not available");
@@ -1261,7 +1189,7 @@ draft_form(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 	uint64_t me = 0;
 	char num[24];
 
-	if (st_name_get(t, v->name, &me) != 0 || id == NULL ||
+	if ((me = web_viewer_id(t, v)) == 0 || id == NULL ||
 	    st_draft_get(t, strtoull(id, NULL, 10), &d) != 0 ||
 	    d.author != me || (c = json_loads(d.content, 0, NULL)) == NULL ||
 	    !json_is_object(json_object_get(c, "learning")))

@@ -41,41 +41,22 @@ str(const json_t *o, const char *key)
 
 /* ---- links ---- */
 
-/* Whether iri is an address on this hub. */
-static int
-local_iri(const struct config *cfg, const char *iri)
+int
+web_iri_local(const struct config *cfg, const char *iri)
 {
 	size_t n = strlen(cfg->base_url);
 
 	return iri != NULL && !strncmp(iri, cfg->base_url, n) && iri[n] == '/';
 }
 
-static void
-url_encode(struct buf *b, const char *s)
+void
+web_note_path(struct buf *b, const struct config *cfg, const char *iri)
 {
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c))
-			buf_addc(b, (char)c);
-		else
-			buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-}
-
-/* The path of the page of the note at iri on this hub (unescaped):
- * the note's own address, or /notes?id= for another server's. */
-static void
-note_path(struct buf *b, const struct config *cfg, const char *iri)
-{
-	if (local_iri(cfg, iri))
+	if (cfg != NULL && web_iri_local(cfg, iri))
 		buf_adds(b, iri + strlen(cfg->base_url));
 	else {
 		buf_adds(b, "/notes?id=");
-		url_encode(b, iri ? iri : "");
+		web_url_encode(b, iri ? iri : "");
 	}
 }
 
@@ -86,7 +67,7 @@ path_with_id(struct buf *b, const char *path, const char *iri)
 {
 	buf_adds(b, path);
 	buf_adds(b, strcmp(path, "/write") ? "?id=" : "?reply_to=");
-	url_encode(b, iri);
+	web_url_encode(b, iri);
 }
 
 /* ---- reading: who may see what ---- */
@@ -100,16 +81,6 @@ struct view {
 	int shown; /* replies shown: a long thread stops at REPLIES_ALL */
 	const struct topics *topics; /* for learning posts' topic links */
 };
-
-static uint64_t
-viewer_id(struct st_txn *t, const struct page_viewer *v)
-{
-	uint64_t id = 0;
-
-	if (v != NULL && st_name_get(t, v->name, &id) != 0)
-		id = 0;
-	return id;
-}
 
 /* The readable note at iri: its header and parsed JSON (a new
  * reference), or NULL. *gone is set for a deleted one. */
@@ -294,22 +265,21 @@ learning_view(struct view *w, const json_t *note, int full)
 {
 	const char *cw = str(note, "summary");
 	int folded = json_is_true(json_object_get(note, "sensitive"));
-	size_t at = w->b->len;
-	int shown;
 
+	if (!fed_learning_is(note)) /* a note */
+		return 0;
 	if (folded) {
 		buf_adds(w->b, "<details><summary>");
 		page_text(w->b, cw && cw[0] ? cw : "Sensitive content");
 		buf_adds(w->b, "</summary>");
 	}
-	shown = full ? web_learn_full(w->b, w->cfg, w->topics, note)
-		     : web_learn_item(w->b, w->cfg, note);
-	if (!shown && w->b->len > at) { /* not a learning post: a note */
-		w->b->len = at;
-		w->b->data[at] = '\0';
-	} else if (folded)
+	if (full)
+		web_learn_full(w->b, w->cfg, w->topics, note);
+	else
+		web_learn_item(w->b, w->cfg, note);
+	if (folded)
 		buf_adds(w->b, "</details>");
-	return shown;
+	return 1;
 }
 
 /* The note as an article; full: the page's own note (with its
@@ -351,7 +321,7 @@ note_article(
 	if (full && !(o->flags & ST_OF_LOCAL))
 		note_tags(w, note);
 	buf_init(&p, 0);
-	note_path(&p, w->cfg, iri);
+	web_note_path(&p, w->cfg, iri);
 	buf_adds(w->b, "<p class=\"meta\"><a href=\"");
 	page_text(w->b, p.data);
 	buf_adds(w->b, "\"><time datetime=\"");
@@ -455,7 +425,7 @@ web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len)
 {
 	const struct page_viewer *v = web_viewer(r);
-	struct view w = { t, r->srv->cfg, v, viewer_id(t, v), NULL, 0,
+	struct view w = { t, r->srv->cfg, v, web_viewer_id(t, v), NULL, 0,
 		r->srv->topics };
 	struct st_obj no = *o;
 	json_t *doc, *note;
@@ -502,7 +472,7 @@ web_notes_get(struct http_req *r)
 	if (st_read_begin(r->srv->hub->db, &t) != 0)
 		return http_error(r, 503, "storage is not available");
 	/* One read transaction, the viewer included. */
-	me = viewer_id(t, web_viewer_tx(r, t));
+	me = web_viewer_id(t, web_viewer_tx(r, t));
 	rc = st_iri_get(t, iri, &id);
 	if (rc == 0)
 		rc = st_object_peek(t, id, &o, &js, &len);
@@ -573,9 +543,8 @@ answering(struct view *w, const char *iri)
 	buf_adds(w->b, "</section>");
 }
 
-/* The local communities the member joined, as select options. */
-static const char **
-community_options(struct st_txn *t, const char *name, json_t **keep)
+const char **
+web_community_options(struct st_txn *t, const char *name, json_t **keep)
 {
 	const json_t *it;
 	const char **opt;
@@ -643,7 +612,7 @@ compose_fields(struct buf *b, struct st_txn *t, const struct page_viewer *v,
 		.value = value(c, "visibility", "public"),
 		.error = err_of(c->errors, "visibility"),
 		.options = vis_options });
-	copt = community_options(t, v->name, &keep);
+	copt = web_community_options(t, v->name, &keep);
 	page_field(b,
 	    &(struct page_field){ .name = "community",
 		.label = "Post in a community",
@@ -686,7 +655,7 @@ compose_page(struct buf *b, struct st_txn *t, const struct config *cfg,
 		    "check it, then press Publish.</p></section>");
 	}
 	if (reply != NULL && reply[0]) {
-		w.me = viewer_id(t, v);
+		w.me = web_viewer_id(t, v);
 		answering(&w, reply);
 	}
 	page_form_begin(b, action, v->csrf);
@@ -807,7 +776,7 @@ post_done(void *ctx, int rc, const struct err *e)
 	if (hub_post_queued(j->r->ctx) > 0)
 		fed_deliver_kick(j->hub->deliver);
 	buf_init(&p, 0);
-	note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
+	web_note_path(&p, j->r->srv->cfg, hub_post_iri(j->r->ctx));
 	web_resume_redirect(j->r, p.data, NULL);
 	buf_free(&p);
 	job_free(j);
@@ -1033,7 +1002,7 @@ own_note_tx(struct http_req *r, struct st_txn *t, const struct page_viewer *v,
 		    http_error(r, 404, "add the address of your post: ?id=URL");
 		return NULL;
 	}
-	me = viewer_id(t, v);
+	me = web_viewer_id(t, v);
 	st = st_iri_get(t, iri, &id);
 	if (st == 0)
 		st = st_object_peek(t, id, &o, &js, &len);
@@ -1172,7 +1141,7 @@ web_delete_get(struct http_req *r)
 	    "<h1>Delete this post?</h1><p>It is removed here and the "
 	    "servers it reached are asked to remove it too. This cannot be "
 	    "undone.</p>");
-	w.me = viewer_id(w.t, v);
+	w.me = web_viewer_id(w.t, v);
 	if (st_iri_get(w.t, str(note, "id"), &o.id) == 0 &&
 	    st_object_peek(w.t, o.id, &o, &js, &len) == 0)
 		note_article(&w, &o, note, 0);
@@ -1183,7 +1152,7 @@ web_delete_get(struct http_req *r)
 		.name = "id", .type = "hidden", .value = str(note, "id") });
 	page_form_end(&b, "Delete post");
 	buf_init(&p, 0);
-	note_path(&p, w.cfg, str(note, "id"));
+	web_note_path(&p, w.cfg, str(note, "id"));
 	buf_adds(&b, "<p><a href=\"");
 	page_text(&b, p.data);
 	buf_adds(&b, "\">Keep it and go back</a></p>");
@@ -1256,7 +1225,7 @@ note_action(
 		return http_error(r, 404, "there is no such post here");
 	}
 	buf_init(&back, 0);
-	note_path(&back, r->srv->cfg, iri);
+	web_note_path(&back, r->srv->cfg, iri);
 	rc = defer(r, v, kind, form, back.data);
 	buf_free(&back);
 	return rc;

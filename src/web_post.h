@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+struct buf;
+struct config;
 struct http_req;
 struct st_obj;
 struct st_txn;
@@ -35,6 +39,19 @@ int web_notes_get(struct http_req *r);
  * Queues the response and returns what http_send returned. */
 int web_note_page(struct http_req *r, struct st_txn *t, const struct st_obj *o,
     const char *js, size_t len);
+
+/* Whether iri is an address on this hub (base_url + "/..."). */
+int web_iri_local(const struct config *cfg, const char *iri);
+/* Append the path of the page of the note at iri on this hub
+ * (unescaped): the note's own address, or /notes?id=IRI for another
+ * server's (and for every iri when cfg is NULL). */
+void web_note_path(struct buf *b, const struct config *cfg, const char *iri);
+/* The local communities the member name joined, as page_field select
+ * options (value, label pairs, "" first for none; NULL-terminated), or
+ * NULL when out of memory. Free the array; the strings live in *keep,
+ * which the caller json_decref()s (also after NULL). */
+const char **web_community_options(
+    struct st_txn *t, const char *name, json_t **keep);
 
 /* Whether reader (an actor id; 0: a visitor) may read o: routes.c's
  * rules for peers' fetches, also used for members' pages. */

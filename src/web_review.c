@@ -21,6 +21,7 @@
 #include "st_db.h"
 #include "st_object.h"
 #include "st_review.h"
+#include "text.h"
 #include "web.h"
 
 #define QUEUE_MAX 100 /* items listed per part of a page */
@@ -36,12 +37,9 @@ jstr(const json_t *o, const char *k)
 static void
 day(struct buf *b, uint64_t t)
 {
-	char s[16];
-	time_t tt = (time_t)t;
-	struct tm tm;
+	char s[TEXT_DATE_LEN + 1];
 
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%d", &tm);
+	text_date_format(t, s);
 	buf_adds(b, "<time>");
 	page_text(b, s);
 	buf_adds(b, "</time>");
@@ -87,11 +85,11 @@ name_of(struct st_txn *t, uint64_t id, struct buf *b)
 	st_actor_clear(&a);
 }
 
-/* A draft's title: the learning post's, or the note's first words. */
+/* The title of a draft's parsed content c (NULL: none): the learning
+ * post's, or the note's first words. */
 static void
-title_of(struct buf *b, const struct st_draft *d)
+title_of(struct buf *b, const json_t *c)
 {
-	json_t *c = json_loads(d->content, 0, NULL);
 	const char *s = jstr(json_object_get(c, "learning"), "title");
 	char cut[81];
 
@@ -100,6 +98,15 @@ title_of(struct buf *b, const struct st_draft *d)
 		s = cut;
 	}
 	page_text(b, s && *s ? s : "Untitled");
+}
+
+/* The title of d, for a list: its content parsed for this row. */
+static void
+draft_title(struct buf *b, const struct st_draft *d)
+{
+	json_t *c = json_loads(d->content, 0, NULL);
+
+	title_of(b, c);
 	json_decref(c);
 }
 
@@ -134,20 +141,42 @@ history(struct buf *b, struct st_txn *t, uint64_t id)
 	buf_adds(b, "</ol>");
 }
 
+/* The hidden id of a form on the item page, and the version of the
+ * draft shown (for approvals: only what the editor read is published). */
+static void
+id_fields(struct buf *b, uint64_t id, const char *version)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)id);
+	page_field(b,
+	    &(struct page_field){ .name = "id", .type = "hidden", .value = s });
+	if (version != NULL)
+		page_field(b,
+		    &(struct page_field){ .name = "version",
+			.type = "hidden",
+			.value = version });
+}
+
+/* The start of a form posting action for draft id to path: the hidden
+ * id, version (when not NULL) and action. */
+static void
+form_head(struct buf *b, const char *path, const char *csrf, uint64_t id,
+    const char *version, const char *action)
+{
+	page_form_begin(b, path, csrf);
+	id_fields(b, id, version);
+	page_field(b,
+	    &(struct page_field){
+		.name = "action", .type = "hidden", .value = action });
+}
+
 /* An inline form posting action for draft id to path. */
 static void
 act_button(struct buf *b, const char *path, const char *csrf, uint64_t id,
     const char *action, const char *label)
 {
-	char v[24];
-
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)id);
-	page_form_begin(b, path, csrf);
-	page_field(b,
-	    &(struct page_field){ .name = "id", .type = "hidden", .value = v });
-	page_field(b,
-	    &(struct page_field){
-		.name = "action", .type = "hidden", .value = action });
+	form_head(b, path, csrf, id, NULL, action);
 	page_form_end(b, label);
 }
 
@@ -169,7 +198,7 @@ my_draft(void *arg, const struct st_draft *d)
 
 	m->n++;
 	buf_adds(b, "<li class=\"draft\"><h2>");
-	title_of(b, d);
+	draft_title(b, d);
 	buf_adds(b, "</h2><p>");
 	page_text(b, state_label(d->state));
 	buf_adds(b, " · updated ");
@@ -246,7 +275,7 @@ web_drafts(struct http_req *r)
 	    "<p>Posts you saved, sent for review or asked an editor to "
 	    "check. Only you and the editors see them. <a "
 	    "href=\"/learn/new\">Share learning</a></p><ul class=\"drafts\">");
-	if (st_name_get(t, v->name, &me) == 0)
+	if ((me = web_viewer_id(t, v)) != 0)
 		st_draft_each(t, 0, me, 0, QUEUE_MAX, my_draft, &m);
 	buf_adds(&b, "</ul>");
 	if (m.n == 0)
@@ -365,13 +394,16 @@ rjob_run(void *arg)
 	rjob_free(j);
 }
 
+/* Run fn(j) on the API worker for the member v; j is freed with
+ * rjob_free when the request ends without it. */
 static int
-rdefer(struct http_req *r, const struct page_viewer *v, struct rjob *j)
+rdefer(struct http_req *r, const struct page_viewer *v, struct rjob *j,
+    void (*fn)(void *))
 {
 	j->r = r;
 	j->hub = r->srv->hub;
 	j->v = *v;
-	return web_defer(r, r->srv->hub->api_worker, rjob_run, j, rjob_free);
+	return web_defer(r, r->srv->hub->api_worker, fn, j, rjob_free);
 }
 
 /* The draft number of a form, or 0 with a 404 queued. */
@@ -464,7 +496,7 @@ act_post(struct http_req *r, int editor)
 	if (j->kind == RJ_APPROVE)
 		j->action = !strcmp(a, "override"); /* a reason is needed */
 	rb = web_field(form, "review_by");
-	if (rb[0] && review_date_parse(rb, &j->when) != 0) {
+	if (rb[0] && text_date_parse(rb, &j->when) != 0) {
 		rjob_free(j);
 		return bad_date(r, v, id, form);
 	}
@@ -473,7 +505,7 @@ act_post(struct http_req *r, int editor)
 	if (editor && j->kind == RJ_ACT && j->action != ST_RA_RETURNED)
 		snprintf(j->back, sizeof(j->back), "/review/item?id=%llu",
 		    (unsigned long long)id);
-	return rdefer(r, v, j);
+	return rdefer(r, v, j, rjob_run);
 }
 
 int
@@ -544,10 +576,7 @@ web_drafts_hold(struct http_req *r)
 		return http_error(r, 503, "the hub is out of memory");
 	}
 	j->form = form;
-	j->r = r;
-	j->hub = r->srv->hub;
-	j->v = *v;
-	return web_defer(r, r->srv->hub->api_worker, hold_run, j, rjob_free);
+	return rdefer(r, v, j, hold_run);
 }
 
 void
@@ -594,7 +623,7 @@ queue_item(void *arg, const struct st_draft *d)
 	buf_adds(b, "<li><a href=\"");
 	buf_adds(b, href);
 	buf_adds(b, "\">");
-	title_of(b, d);
+	draft_title(b, d);
 	buf_adds(b, "</a> <span class=\"meta\">");
 	page_text(b, d->type);
 	buf_adds(b, " by ");
@@ -775,34 +804,13 @@ val(const json_t *form, const char *k)
 	return form ? web_field(form, k) : "";
 }
 
-/* The hidden id of a form on the item page, and the version of the
- * draft shown (for approvals: only what the editor read is published). */
-static void
-id_fields(struct buf *b, uint64_t id, const char *version)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "%llu", (unsigned long long)id);
-	page_field(b,
-	    &(struct page_field){ .name = "id", .type = "hidden", .value = s });
-	if (version != NULL)
-		page_field(b,
-		    &(struct page_field){ .name = "version",
-			.type = "hidden",
-			.value = version });
-}
-
 static void
 text_form(struct buf *b, const struct page_viewer *v, uint64_t id,
     const char *version, const char *action, const char *name,
     const char *label, const char *hint, const json_t *form,
     const json_t *errors, const char *submit)
 {
-	page_form_begin(b, "/review/act", v->csrf);
-	id_fields(b, id, version);
-	page_field(b,
-	    &(struct page_field){
-		.name = "action", .type = "hidden", .value = action });
+	form_head(b, "/review/act", v->csrf, id, version, action);
 	page_field(b,
 	    &(struct page_field){ .name = name,
 		.label = label,
@@ -822,11 +830,7 @@ static void
 approve_form(struct buf *b, const struct page_viewer *v, uint64_t id,
     const char *version, const json_t *form, const json_t *errors)
 {
-	page_form_begin(b, "/review/act", v->csrf);
-	id_fields(b, id, version);
-	page_field(b,
-	    &(struct page_field){
-		.name = "action", .type = "hidden", .value = "approve" });
+	form_head(b, "/review/act", v->csrf, id, version, "approve");
 	page_field(b,
 	    &(struct page_field){ .name = "review_by",
 		.label = "Review by (optional)",
@@ -889,7 +893,7 @@ item_page(struct buf *b, struct st_txn *t, struct http_req *r,
 	}
 	page_begin(b, r->srv->cfg, v, "Review a post", NULL);
 	buf_adds(b, "<h1>");
-	title_of(b, &d);
+	title_of(b, c);
 	buf_adds(b, "</h1>");
 	page_error_summary(b, errors);
 	buf_adds(b, "<p>");
@@ -940,8 +944,9 @@ void
 web_review_admin_section(struct buf *b, struct st_txn *t, const char *csrf)
 {
 	const struct fed_learning_term *ty;
-	char key[64];
+	char key[64], list[REVIEW_TYPES_MAX];
 
+	review_types(t, list, sizeof(list));
 	buf_adds(b,
 	    "<section id=\"review\"><h2>Editorial review</h2><p>Learning "
 	    "posts of the kinds ticked here go to the editors (at "
@@ -956,7 +961,7 @@ web_review_admin_section(struct buf *b, struct st_txn *t, const char *csrf)
 		    &(struct page_field){ .name = key,
 			.label = ty->label,
 			.type = "checkbox",
-			.value = review_needed(t, ty->slug) ? "1" : "" });
+			.value = review_type_in(list, ty->slug) ? "1" : "" });
 	}
 	buf_adds(b, "</fieldset>");
 	page_form_end(b, "Save the kinds reviewed");
@@ -1005,8 +1010,5 @@ web_review_types_post(struct http_req *r)
 		return http_error(r, 503, "the hub is out of memory");
 	}
 	j->form = form;
-	j->r = r;
-	j->hub = r->srv->hub;
-	j->v = *v;
-	return web_defer(r, r->srv->hub->api_worker, types_run, j, rjob_free);
+	return rdefer(r, v, j, types_run);
 }

@@ -59,6 +59,28 @@ main(void)
 	ok(!text_utf8_valid("\xed\xa0\x80", 3), "surrogate");
 	ok(!text_utf8_valid("a\x01", 2), "control character");
 	ok(!text_utf8_valid("a\0b", 3), "NUL");
+	ok(text_utf8_chars("caf\xc3\xa9") == 4,
+	    "four characters in five bytes");
+	{
+		uint64_t secs = 1;
+		char day[TEXT_DATE_LEN + 1];
+
+		ok(text_date_parse("2027-02-28", &secs) == 0 &&
+			secs == 1803772800,
+		    "2027-02-28 is UTC midnight");
+		text_date_format(secs, day);
+		ok(!strcmp(day, "2027-02-28"), "formatted back: %s", day);
+		ok(text_date_parse("2027-02-31", &secs) != 0,
+		    "2027-02-31 is refused, not rolled over to March");
+		ok(text_date_parse("2028-02-29", &secs) == 0 &&
+			text_date_parse("2027-02-29", &secs) != 0,
+		    "29 February only in a leap year");
+		ok(text_date_parse("2027-13-01", &secs) != 0 &&
+			text_date_parse("2027-1-01", &secs) != 0 &&
+			text_date_parse("2027-01-01x", &secs) != 0 &&
+			text_date_parse(NULL, &secs) != 0,
+		    "month 13, a short month, trailing text, NULL refused");
+	}
 
 	/* mentions */
 	{
