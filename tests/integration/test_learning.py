@@ -470,6 +470,23 @@ def other_software(a, eve):
     got = [i for i in api_timeline(a, tok) if i["id"] == broken["id"]]
     ok(got and "learning" not in got[0],
        "the malformed learning object was dropped, the note kept")
+    # A peer's learning post marked sensitive stays folded behind its
+    # warning.
+    folded = dict(plain, id=eve.iri + "/articles/3", sensitive=True,
+                  summary="CW: a death described",
+                  content="<p>Folded body</p>",
+                  learning={"type": "LearningPost",
+                            "contentType": "experience",
+                            "whatHappened": "<p>Folded body</p>"})
+    st, _ = eve.post(a.base + "/inbox",
+                     eve.activity("Create", folded, to=[PUBLIC]))
+    path = "/notes?id=" + urllib.parse.quote(folded["id"], safe="")
+    ok(st == 202 and wait_for(lambda: a.get(path, accept=HTML).status ==
+                              200), "A has eve's sensitive learning post")
+    p = html.unescape(a.get(path, accept=HTML).text)
+    ok("<details><summary>CW: a death described</summary>" in p and
+       p.find("Folded body") > p.find("<details>"),
+       "shown structured, folded behind its warning")
 
 
 def main():
